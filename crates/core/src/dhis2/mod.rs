@@ -1,0 +1,19 @@
+//! The typed DHIS2 Web API client. Every difference between DHIS2 versions is absorbed here.
+
+mod auth;
+mod client;
+mod error;
+mod me;
+mod system_info;
+mod transport;
+mod version;
+mod web_message;
+
+pub use auth::Auth;
+pub use client::Dhis2Client;
+pub use error::Dhis2Error;
+pub use me::{Me, NamedRef, OrgUnitRef, ME_FIELDS};
+pub use system_info::SystemInfo;
+pub use transport::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+pub use version::{Version, VersionParseError};
+pub use web_message::WebMessage;

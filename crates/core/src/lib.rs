@@ -1,0 +1,8 @@
+//! MetaData Sync core: everything that is neither UI nor I/O.
+//!
+//! It compiles natively and to wasm32, and reaches the network only through the
+//! [`dhis2::Transport`] port, which the app (gloo-net), the CLI (reqwest) and the tests
+//! (the in-process simulator) implement.
+
+pub mod access;
+pub mod dhis2;

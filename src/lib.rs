@@ -1,0 +1,1 @@
+//! The MetaData Sync DHIS2 app (Leptos, compiled to wasm32).

@@ -6,3 +6,8 @@
 
 pub mod access;
 pub mod dhis2;
+pub mod crypto;
+pub mod instances;
+pub mod model;
+pub mod storage;
+pub mod sync;

@@ -1,14 +1,38 @@
 //! dhis2-sim: a faithful in-memory DHIS2 Web API, 2.30 … 2.42.
 //!
 //! One [`Sim`] is one DHIS2 instance. Tests call [`Sim::handle`] in-process; the `dhis2-sim`
-//! binary serves several instances over HTTP on loopback ports.
+//! binary serves several instances over HTTP on loopback ports (see [`server`]).
 
 pub mod account;
+pub mod accounts;
+mod admin;
+pub mod apps;
+mod auth;
+pub mod clock;
+pub mod cors;
+pub mod data_values;
+pub mod datastore;
+mod dispatch;
+pub mod faults;
+pub mod fields;
+mod me;
+pub mod metadata;
+mod pages;
+mod pat;
 pub mod request;
 pub mod response;
+pub mod seed;
+pub mod server;
+mod sim;
+mod system;
+pub mod tracker;
+pub mod uid;
 pub mod version;
 
 pub use account::Account;
+pub use faults::{FaultKind, FaultRule};
 pub use request::{Query, RequestContext, SimRequest};
 pub use response::{SimFault, SimResponse};
+pub use seed::{DemoSide, Seed};
+pub use sim::{Handled, InstanceConfig, LoggedRequest, Sim};
 pub use version::SimVersion;

@@ -1,1 +1,178 @@
-fn main() {}
+//! `dhis2-sim serve --instance NAME=VERSION@PORT [--instance …] [--seed empty|demo]
+//! [--title NAME=TITLE] [--cors NAME=ORIGIN]`
+
+use clap::{Parser, Subcommand};
+use dhis2_sim::server::start_instance;
+use dhis2_sim::{DemoSide, InstanceConfig, Seed, SimVersion};
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "dhis2-sim", version, about = "A simulated DHIS2 (2.30 … 2.42) for tests and demos")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve one or more instances on 127.0.0.1, printing `ready NAME VERSION URL` for each.
+    Serve {
+        /// NAME=VERSION@PORT, e.g. `source=2.38@8080` (port 0 picks a free one). Repeatable.
+        #[arg(long = "instance", required = true)]
+        instances: Vec<String>,
+        /// `empty`, or `demo`: the first instance gets the demo source data, the others the
+        /// demo destination data.
+        #[arg(long, default_value = "empty")]
+        seed: String,
+        /// NAME=TITLE: the application title of an instance (default: from its name).
+        #[arg(long = "title")]
+        titles: Vec<String>,
+        /// NAME=ORIGIN: an origin the instance's CORS allowlist accepts (globs allowed). Repeatable.
+        #[arg(long = "cors")]
+        cors: Vec<String>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("`--instance {0}` is not NAME=VERSION@PORT (e.g. source=2.38@8080)")]
+    InstanceSyntax(String),
+    #[error("`--{flag} {value}` is not NAME=VALUE (e.g. source=...)")]
+    PairSyntax { flag: &'static str, value: String },
+    #[error("`--{flag}` names instance `{0}`, which no `--instance` defines", flag = .1)]
+    UnknownInstance(String, &'static str),
+    #[error("`--seed {0}` is unknown; use `empty` or `demo`")]
+    Seed(String),
+    #[error(transparent)]
+    Version(#[from] dhis2_sim::version::SimVersionError),
+    #[error("cannot listen on 127.0.0.1:{port} for `{name}`: {source}; pick another port or stop what uses it")]
+    Bind {
+        name: String,
+        port: u16,
+        source: std::io::Error,
+    },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+struct InstanceSpec {
+    name: String,
+    version: SimVersion,
+    port: u16,
+}
+
+fn parse_instance(text: &str) -> Result<InstanceSpec, CliError> {
+    let error = || CliError::InstanceSyntax(text.to_string());
+    let (name, rest) = text.split_once('=').ok_or_else(error)?;
+    let (version, port) = rest.split_once('@').ok_or_else(error)?;
+    if name.trim().is_empty() {
+        return Err(error());
+    }
+    Ok(InstanceSpec {
+        name: name.trim().to_string(),
+        version: version.parse()?,
+        port: port.trim().parse().map_err(|_| error())?,
+    })
+}
+
+fn parse_pairs(
+    flag: &'static str,
+    values: &[String],
+    names: &[String],
+) -> Result<Vec<(String, String)>, CliError> {
+    values
+        .iter()
+        .map(|value| {
+            let (name, rest) = value.split_once('=').ok_or(CliError::PairSyntax {
+                flag,
+                value: value.clone(),
+            })?;
+            if !names.iter().any(|n| n == name) {
+                return Err(CliError::UnknownInstance(name.to_string(), flag));
+            }
+            Ok((name.to_string(), rest.to_string()))
+        })
+        .collect()
+}
+
+async fn serve(
+    instances: Vec<String>,
+    seed: String,
+    titles: Vec<String>,
+    cors: Vec<String>,
+) -> Result<(), CliError> {
+    let specs = instances
+        .iter()
+        .map(|text| parse_instance(text))
+        .collect::<Result<Vec<_>, _>>()?;
+    let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
+    let titles = parse_pairs("title", &titles, &names)?;
+    let cors = parse_pairs("cors", &cors, &names)?;
+    let demo = match seed.trim().to_ascii_lowercase().as_str() {
+        "empty" => false,
+        "demo" => true,
+        _ => return Err(CliError::Seed(seed)),
+    };
+    let mut running = Vec::new();
+    for (index, spec) in specs.into_iter().enumerate() {
+        let seed = match (demo, index) {
+            (false, _) => Seed::Empty,
+            (true, 0) => Seed::Demo(DemoSide::Source),
+            (true, _) => Seed::Demo(DemoSide::Destination),
+        };
+        let config = InstanceConfig {
+            seed,
+            cors_whitelist: cors
+                .iter()
+                .filter(|(name, _)| *name == spec.name)
+                .map(|(_, origin)| origin.clone())
+                .collect(),
+            ..InstanceConfig::new(&spec.name, spec.version)
+        };
+        let instance = start_instance(config, spec.port)
+            .await
+            .map_err(|source| CliError::Bind {
+                name: spec.name.clone(),
+                port: spec.port,
+                source,
+            })?;
+        if let Some((_, title)) = titles.iter().find(|(name, _)| *name == spec.name) {
+            instance.sim.set_application_title(title);
+        }
+        println!("ready {} {} {}", spec.name, spec.version, instance.url());
+        let _ = std::io::stdout().flush();
+        running.push(instance);
+    }
+    // Serve until the process is stopped.
+    std::future::pending::<()>().await;
+    drop(running);
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let Command::Serve {
+        instances,
+        seed,
+        titles,
+        cors,
+    } = cli.command;
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("dhis2-sim: {}", CliError::Runtime(error));
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(instances, seed, titles, cors)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("dhis2-sim: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -39,7 +39,9 @@ impl SimRequest {
 
     /// The path without scheme, host and query, percent-decoded.
     pub fn path(&self) -> String {
-        let without_origin = match self.url.find("://") {
+        // Only an absolute URL has an origin to drop; `://` may also appear in a query.
+        let absolute = if self.url.starts_with('/') { None } else { self.url.find("://") };
+        let without_origin = match absolute {
             Some(index) => {
                 let rest = &self.url[index + 3..];
                 rest.find('/').map(|slash| &rest[slash..]).unwrap_or("/")
@@ -167,5 +169,7 @@ mod tests {
         assert_eq!(query.all("filter"), vec!["name:ilike:a b", "id:in:[x,y]"]);
         assert!(query.flag("paging"));
         assert_eq!(percent_decode("100%"), "100%");
+        let relative = SimRequest::new("GET", "/__sim/cors?origin=https://a.example.org");
+        assert_eq!(relative.path(), "/__sim/cors");
     }
 }

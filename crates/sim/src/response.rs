@@ -53,3 +53,66 @@ impl SimResponse {
         serde_json::from_slice(&self.body)
     }
 }
+
+/// The reason phrase DHIS2 puts in `httpStatus` (Spring's `HttpStatus.getReasonPhrase()`).
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        302 => "Found",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Unknown",
+    }
+}
+
+/// A DHIS2 WebMessage body (§0.1): `status` is OK for 2xx/3xx and ERROR otherwise, as the
+/// `WebMessageUtils` factories set it.
+pub fn web_message_value(status: u16, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "httpStatus": reason_phrase(status),
+        "httpStatusCode": status,
+        "status": if status < 400 { "OK" } else { "ERROR" },
+        "message": message,
+    })
+}
+
+impl SimResponse {
+    /// A WebMessage response with the HTTP status equal to `httpStatusCode`.
+    pub fn web_message(status: u16, message: &str) -> Self {
+        SimResponse::json(status, &web_message_value(status, message))
+    }
+
+    /// A WebMessage carrying a 2.40+ style `errorCode` (e.g. `E1005`), placed after `status`.
+    pub fn web_message_with_code(status: u16, error_code: &str, message: &str) -> Self {
+        let value = serde_json::json!({
+            "httpStatus": reason_phrase(status),
+            "httpStatusCode": status,
+            "status": if status < 400 { "OK" } else { "ERROR" },
+            "errorCode": error_code,
+            "message": message,
+        });
+        SimResponse::json(status, &value)
+    }
+
+    /// A body of any content type.
+    pub fn bytes(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        SimResponse {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+        }
+    }
+}

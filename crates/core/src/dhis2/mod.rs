@@ -17,3 +17,12 @@ pub use system_info::SystemInfo;
 pub use transport::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 pub use version::{Version, VersionParseError};
 pub use web_message::WebMessage;
+
+mod datastore;
+mod sharing;
+pub use datastore::{put_creates_missing_keys, DataStore, DataStoreEntryMetadata, WriteOutcome};
+pub mod import_report;
+pub mod metadata;
+pub mod schemas;
+pub use import_report::{ImportError, ImportResult, ImportStats, ImportStatus, TypeImportStats};
+pub use schemas::{Schema, SchemaProperty, SchemaRegistry};

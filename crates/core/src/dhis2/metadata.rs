@@ -1,0 +1,278 @@
+//! Metadata endpoints: batched reads by id, `/api/metadata` export and import, deleted objects.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{Dhis2Client, Dhis2Error, ImportResult, Method, Transport, Version};
+
+/// Request URLs are kept below this many bytes (servers and proxies refuse longer ones with 414).
+pub const MAX_URL_BYTES: usize = 8000;
+
+/// Fetches objects of one type by id with `filter=<property>:in:[…]`, in as few requests as
+/// the URL limit allows. `property` is `id` for a plain fetch, or e.g. `program.id` to fetch
+/// the objects that point at the given ids.
+pub async fn fetch_by_ids<T: Transport>(
+    client: &Dhis2Client<T>,
+    plural: &str,
+    property: &str,
+    ids: &[String],
+    fields: &str,
+) -> Result<Vec<Value>, Dhis2Error> {
+    let prefix = format!("api/{plural}?paging=false&fields={fields}&filter={property}:in:%5B");
+    let budget = MAX_URL_BYTES.saturating_sub(client.url(&prefix).len() + 3);
+    let mut objects = Vec::new();
+    for batch in id_batches(ids, budget) {
+        let path = format!("{prefix}{}%5D", batch.join(","));
+        let mut body: Map<String, Value> = client.get_json(&path).await?;
+        if let Some(Value::Array(items)) = body.remove(plural) {
+            objects.extend(items);
+        }
+    }
+    Ok(objects)
+}
+
+/// Fetches objects of any type by id through `/api/metadata?filter=id:in:[…]`: one request per
+/// URL-sized batch, whatever the number of types. Returns the per-type arrays (no `system`).
+pub async fn fetch_any_type_by_ids<T: Transport>(
+    client: &Dhis2Client<T>,
+    ids: &[String],
+    fields: &str,
+) -> Result<Vec<(String, Vec<Value>)>, Dhis2Error> {
+    let prefix = format!("api/metadata?defaults=INCLUDE&fields={fields}&filter=id:in:%5B");
+    let budget = MAX_URL_BYTES.saturating_sub(client.url(&prefix).len() + 3);
+    let mut by_type: Vec<(String, Vec<Value>)> = Vec::new();
+    for batch in id_batches(ids, budget) {
+        let path = format!("{prefix}{}%5D", batch.join(","));
+        let body: Map<String, Value> = client.get_json(&path).await?;
+        for (plural, value) in body {
+            let Value::Array(items) = value else { continue };
+            match by_type.iter_mut().find(|(p, _)| *p == plural) {
+                Some((_, existing)) => existing.extend(items),
+                None => by_type.push((plural, items)),
+            }
+        }
+    }
+    Ok(by_type)
+}
+
+/// Splits ids into comma-joined batches no longer than `budget` bytes each.
+pub fn id_batches(ids: &[String], budget: usize) -> Vec<Vec<&str>> {
+    let mut batches: Vec<Vec<&str>> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut length = 0;
+    for id in ids {
+        let added = id.len() + usize::from(!current.is_empty());
+        if !current.is_empty() && length + added > budget.max(id.len()) {
+            batches.push(std::mem::take(&mut current));
+            length = 0;
+        }
+        length += id.len() + usize::from(!current.is_empty());
+        current.push(id);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+/// `GET /api/metadata` with the given query parameters (already URL-safe).
+pub async fn export_metadata<T: Transport>(
+    client: &Dhis2Client<T>,
+    params: &[(&str, &str)],
+) -> Result<Map<String, Value>, Dhis2Error> {
+    let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    client
+        .get_json(&format!("api/metadata?{}", query.join("&")))
+        .await
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ImportStrategy {
+    #[default]
+    CreateAndUpdate,
+    Create,
+    Update,
+    Delete,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AtomicMode {
+    #[default]
+    All,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MergeMode {
+    #[default]
+    Replace,
+    Merge,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IdScheme {
+    #[default]
+    Uid,
+    Code,
+}
+
+/// Options of `POST /api/metadata`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImportOptions {
+    pub strategy: ImportStrategy,
+    pub atomic: AtomicMode,
+    pub merge_mode: MergeMode,
+    pub identifier: IdScheme,
+    pub skip_sharing: bool,
+    /// `importMode=VALIDATE`: the server checks everything and writes nothing.
+    pub dry_run: bool,
+}
+
+impl ImportOptions {
+    fn query(&self) -> String {
+        let strategy = match self.strategy {
+            ImportStrategy::CreateAndUpdate => "CREATE_AND_UPDATE",
+            ImportStrategy::Create => "CREATE",
+            ImportStrategy::Update => "UPDATE",
+            ImportStrategy::Delete => "DELETE",
+        };
+        let atomic = match self.atomic {
+            AtomicMode::All => "ALL",
+            AtomicMode::None => "NONE",
+        };
+        let merge = match self.merge_mode {
+            MergeMode::Replace => "REPLACE",
+            MergeMode::Merge => "MERGE",
+        };
+        let identifier = match self.identifier {
+            IdScheme::Uid => "UID",
+            IdScheme::Code => "CODE",
+        };
+        let mode = if self.dry_run { "VALIDATE" } else { "COMMIT" };
+        format!(
+            "importMode={mode}&importStrategy={strategy}&atomicMode={atomic}&mergeMode={merge}\
+             &identifier={identifier}&skipSharing={}&importReportMode=FULL",
+            self.skip_sharing
+        )
+    }
+
+    /// What the user should know about these options on a server of this version.
+    pub fn notes_for(&self, version: &Version) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.merge_mode == MergeMode::Merge && version.minor_at_least(41) {
+            notes.push(format!(
+                "DHIS2 {version} ignores the merge mode: objects are replaced, not merged."
+            ));
+        }
+        notes
+    }
+}
+
+/// `POST /api/metadata` with the options; the answer of every version is normalized.
+pub async fn import_metadata<T: Transport>(
+    client: &Dhis2Client<T>,
+    payload: &Value,
+    options: &ImportOptions,
+) -> Result<ImportResult, Dhis2Error> {
+    let request = client
+        .request(Method::Post, &format!("api/metadata?{}", options.query()))
+        .with_json(payload);
+    let url = request.url.clone();
+    let response = client.execute(request).await?;
+    if matches!(response.status, 401 | 403) || (300..400).contains(&response.status) {
+        super::client::check_response(client.base_url(), &url, &response)?;
+    }
+    ImportResult::from_response(&url, &response)
+}
+
+/// One entry of `/api/deletedObjects`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletedObject {
+    pub uid: String,
+    /// Short class name (`DataElement`).
+    pub klass: String,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub deleted_at: Option<String>,
+    #[serde(default)]
+    pub deleted_by: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DeletedObjectsPage {
+    #[serde(default)]
+    pager: Option<Pager>,
+    #[serde(default, rename = "deletedObjects")]
+    deleted_objects: Vec<DeletedObject>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Pager {
+    #[serde(default)]
+    page: Option<u64>,
+    #[serde(default)]
+    page_count: Option<u64>,
+}
+
+/// Lists `/api/deletedObjects`, page by page; `deleted_since` is a DHIS2 date
+/// (`2024-01-01` or `2024-01-01T00:00:00.000`).
+pub async fn list_deleted_objects<T: Transport>(
+    client: &Dhis2Client<T>,
+    deleted_since: Option<&str>,
+) -> Result<Vec<DeletedObject>, Dhis2Error> {
+    let since = deleted_since
+        .map(|date| format!("&deletedAt={date}"))
+        .unwrap_or_default();
+    let mut all = Vec::new();
+    let mut page = 1;
+    loop {
+        let path = format!("api/deletedObjects?pageSize=1000&page={page}{since}");
+        let body: DeletedObjectsPage = client.get_json(&path).await?;
+        let received = body.deleted_objects.len();
+        all.extend(body.deleted_objects);
+        let page_count = body.pager.as_ref().and_then(|p| p.page_count).unwrap_or(1);
+        let current = body.pager.as_ref().and_then(|p| p.page).unwrap_or(page);
+        if received == 0 || current >= page_count {
+            break;
+        }
+        page = current + 1;
+    }
+    Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_respect_the_budget_and_keep_every_id() {
+        let ids: Vec<String> = (0..2000).map(|i| format!("a{i:010}")).collect();
+        let batches = id_batches(&ids, 1000);
+        assert!(batches.len() > 1);
+        for batch in &batches {
+            assert!(batch.join(",").len() <= 1000);
+        }
+        let joined: Vec<&str> = batches.concat();
+        assert_eq!(joined.len(), ids.len());
+        assert!(id_batches(&[], 100).is_empty());
+    }
+
+    #[test]
+    fn notes_merge_mode_on_new_servers() {
+        let options = ImportOptions {
+            merge_mode: MergeMode::Merge,
+            ..Default::default()
+        };
+        assert_eq!(options.notes_for(&Version::new(2, 41)).len(), 1);
+        assert!(options.notes_for(&Version::new(2, 40)).is_empty());
+        assert!(options.query().contains("importMode=COMMIT"));
+    }
+}

@@ -1,0 +1,514 @@
+use serde::Serialize;
+
+use super::connection::{test_connection, ConnectionDiagnosis, ConnectionRequest};
+use super::error::InstanceError;
+use super::form::{validate_form, InstanceForm};
+use crate::access::AppRole;
+use crate::crypto::EncryptionKey;
+use crate::dhis2::{Auth, Me, Transport, Version};
+use crate::model::{
+    AuthKind, Instance, InstanceName, InstanceView, Sharing, Uid, LOCAL_INSTANCE_ID,
+    LOCAL_INSTANCE_NAME,
+};
+use crate::storage::{InstanceSecret, Storage, StorageError};
+
+/// The result of a create, edit or replicate: the instance as the UI may show it, and warnings
+/// worth telling the user (e.g. plain http).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SavedInstance {
+    pub view: InstanceView,
+    pub warnings: Vec<String>,
+}
+
+/// Where and how to reach an instance: for the sync engine and the connection test. It holds
+/// the secret, so it is never shown or stored; its `Debug` hides it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionTarget {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub auth: Auth,
+    pub version: Option<Version>,
+}
+
+/// Instance operations for one logged-in user. Plain data: cheap to clone, and every method
+/// takes the [`Storage`] to work on.
+#[derive(Debug, Clone)]
+pub struct InstanceManager {
+    me: Me,
+    role: AppRole,
+    key: EncryptionKey,
+    local_url: String,
+    local_auth: Auth,
+}
+
+impl InstanceManager {
+    /// `local_url` is the root of the DHIS2 the app runs in; it is reached with the browser
+    /// session unless [`InstanceManager::with_local_auth`] says otherwise (CLI).
+    pub fn new(me: Me, key: EncryptionKey, local_url: &str) -> Self {
+        InstanceManager {
+            role: AppRole::of(&me),
+            me,
+            key,
+            local_url: local_url.trim_end_matches('/').to_string(),
+            local_auth: Auth::Session,
+        }
+    }
+
+    pub fn with_local_auth(mut self, auth: Auth) -> Self {
+        self.local_auth = auth;
+        self
+    }
+
+    pub fn role(&self) -> AppRole {
+        self.role
+    }
+
+    pub fn me(&self) -> &Me {
+        &self.me
+    }
+
+    /// "This instance", as listed first.
+    pub fn local_view(&self) -> InstanceView {
+        InstanceView {
+            id: LOCAL_INSTANCE_ID.into(),
+            name: LOCAL_INSTANCE_NAME.into(),
+            url: self.local_url.clone(),
+            description: "The DHIS2 instance this app runs in".into(),
+            auth_kind: AuthKind::Basic,
+            username: Some(self.me.username.clone()),
+            version: None,
+            sharing: Sharing {
+                public_access: Sharing::PUBLIC_READ.into(),
+                ..Sharing::default()
+            },
+            has_secret: false,
+            is_local: true,
+        }
+    }
+
+    fn require_configure(&self, action: &'static str) -> Result<(), InstanceError> {
+        if self.role.can_configure() {
+            Ok(())
+        } else {
+            Err(InstanceError::NotAllowed { action })
+        }
+    }
+
+    fn refuse_local(id: &str, action: &'static str) -> Result<(), InstanceError> {
+        if id == LOCAL_INSTANCE_ID {
+            Err(InstanceError::LocalInstance { action })
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn visible<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+    ) -> Result<Vec<Instance>, InstanceError> {
+        let all = storage.instances().list().await?;
+        Ok(all
+            .into_iter()
+            .filter(|instance| instance.sharing.can_read(&self.me))
+            .collect())
+    }
+
+    /// A stored instance the user may change.
+    async fn writable<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        id: &str,
+        action: &'static str,
+    ) -> Result<(Vec<Instance>, Instance), InstanceError> {
+        self.require_configure(action)?;
+        Self::refuse_local(id, action)?;
+        let all = storage.instances().list().await?;
+        let instance = all
+            .iter()
+            .find(|instance| instance.id.as_str() == id)
+            .cloned()
+            .ok_or_else(|| InstanceError::NotFound { id: id.into() })?;
+        if !instance.sharing.can_write(&self.me) {
+            return Err(InstanceError::NotShared {
+                name: instance.name,
+            });
+        }
+        Ok((all, instance))
+    }
+
+    /// Every instance the user may see, "This instance" first (configurators only).
+    pub async fn list<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+    ) -> Result<Vec<InstanceView>, InstanceError> {
+        self.require_configure("manage instances")?;
+        let with_secret = storage
+            .secrets(&self.key)
+            .instance_ids_with_secret()
+            .await?;
+        let mut views = vec![self.local_view()];
+        views.extend(self.visible(storage).await?.iter().map(|instance| {
+            instance.view(with_secret.iter().any(|id| id == instance.id.as_str()))
+        }));
+        Ok(views)
+    }
+
+    /// The names of the instances the user may use (every role with access to the app).
+    pub async fn list_names<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+    ) -> Result<Vec<InstanceName>, InstanceError> {
+        if !self.role.can_run_rules() {
+            return Err(InstanceError::NotAllowed {
+                action: "see instances",
+            });
+        }
+        let mut names = vec![InstanceName {
+            id: LOCAL_INSTANCE_ID.into(),
+            name: LOCAL_INSTANCE_NAME.into(),
+            is_local: true,
+        }];
+        names.extend(self.visible(storage).await?.iter().map(Instance::name_only));
+        Ok(names)
+    }
+
+    /// One instance (configurators only).
+    pub async fn get<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        id: &str,
+    ) -> Result<InstanceView, InstanceError> {
+        self.list(storage)
+            .await?
+            .into_iter()
+            .find(|view| view.id == id)
+            .ok_or_else(|| InstanceError::NotFound { id: id.into() })
+    }
+
+    /// The edit form of a stored instance, the secret left empty ("unchanged").
+    pub async fn edit_form<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        id: &str,
+    ) -> Result<InstanceForm, InstanceError> {
+        let (_, instance) = self.writable(storage, id, "edit instances").await?;
+        Ok(InstanceForm::editing(&instance))
+    }
+
+    pub async fn create<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        form: &InstanceForm,
+    ) -> Result<SavedInstance, InstanceError> {
+        self.require_configure("create instances")?;
+        let all = storage.instances().list().await?;
+        let valid = validate_form(form, &all, None).map_err(InstanceError::Invalid)?;
+        let mut sharing = valid.sharing;
+        sharing.owner.get_or_insert_with(|| self.me.id.clone());
+        let instance = Instance {
+            id: Uid::generate(),
+            name: valid.name,
+            url: valid.url,
+            description: valid.description,
+            auth_kind: valid.auth_kind,
+            username: valid.username,
+            version: None,
+            sharing,
+        };
+        let mut warnings = valid.warnings;
+        let secret = valid.secret.ok_or(InstanceError::NoSecret {
+            name: instance.name.clone(),
+        })?;
+        self.store_secret(storage, &instance, &secret, &mut warnings)
+            .await?;
+        if let Err(error) = storage.instances().save(&instance).await {
+            // Leave no orphaned secret behind; the save error is what the user must see.
+            let _ = storage
+                .secrets(&self.key)
+                .delete(instance.id.as_str())
+                .await;
+            return Err(error.into());
+        }
+        Ok(SavedInstance {
+            view: instance.view(true),
+            warnings,
+        })
+    }
+
+    pub async fn update<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        id: &str,
+        form: &InstanceForm,
+    ) -> Result<SavedInstance, InstanceError> {
+        let (all, stored) = self.writable(storage, id, "edit instances").await?;
+        let secrets = storage.secrets(&self.key);
+        let has_secret = secrets.exists(id).await?;
+        let valid = validate_form(form, &all, Some((&stored, has_secret)))
+            .map_err(InstanceError::Invalid)?;
+        let mut sharing = valid.sharing;
+        if sharing.owner.is_none() {
+            sharing.owner = stored.sharing.owner.clone();
+        }
+        let url_changed = valid.url != stored.url;
+        let instance = Instance {
+            id: stored.id.clone(),
+            name: valid.name,
+            url: valid.url,
+            description: valid.description,
+            auth_kind: valid.auth_kind,
+            username: valid.username,
+            version: if url_changed {
+                None
+            } else {
+                stored.version.clone()
+            },
+            sharing,
+        };
+        let mut warnings = valid.warnings;
+        match &valid.secret {
+            Some(secret) => {
+                self.store_secret(storage, &instance, secret, &mut warnings)
+                    .await?
+            }
+            None if instance.sharing != stored.sharing => {
+                self.share_secret(storage, &instance, &mut warnings).await
+            }
+            None => {}
+        }
+        storage.instances().save(&instance).await?;
+        Ok(SavedInstance {
+            view: instance.view(true),
+            warnings,
+        })
+    }
+
+    /// Saves a copy named "Copy of …", with the same credentials.
+    pub async fn replicate<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        id: &str,
+    ) -> Result<SavedInstance, InstanceError> {
+        self.require_configure("create instances")?;
+        Self::refuse_local(id, "replicated")?;
+        let all = storage.instances().list().await?;
+        let original = all
+            .iter()
+            .find(|instance| instance.id.as_str() == id && instance.sharing.can_read(&self.me))
+            .ok_or_else(|| InstanceError::NotFound { id: id.into() })?;
+        let name = copy_name(&original.name, &all);
+        let mut copy = original.clone();
+        copy.id = Uid::generate();
+        copy.name = name;
+        copy.sharing.owner = Some(self.me.id.clone());
+        let secrets = storage.secrets(&self.key);
+        let mut warnings = Vec::new();
+        let has_secret = match secrets.load(id).await? {
+            Some(secret) => {
+                self.store_secret(storage, &copy, &secret, &mut warnings)
+                    .await?;
+                true
+            }
+            None => false,
+        };
+        storage.instances().save(&copy).await?;
+        Ok(SavedInstance {
+            view: copy.view(has_secret),
+            warnings,
+        })
+    }
+
+    /// Deletes the instance, its secret and its mapping.
+    pub async fn delete<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        id: &str,
+    ) -> Result<(), InstanceError> {
+        self.writable(storage, id, "delete instances").await?;
+        storage.instances().delete(id).await?;
+        storage.secrets(&self.key).delete(id).await?;
+        storage.remove(&crate::storage::keys::mappings(id)).await?;
+        Ok(())
+    }
+
+    /// Remembers the version a connection test or a sync saw.
+    pub async fn record_version<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        id: &str,
+        version: &Version,
+    ) -> Result<(), InstanceError> {
+        if id == LOCAL_INSTANCE_ID {
+            return Ok(());
+        }
+        let Some(mut instance) = storage.instances().get(id).await? else {
+            return Err(InstanceError::NotFound { id: id.into() });
+        };
+        if instance.version.as_ref() != Some(version) {
+            instance.version = Some(version.clone());
+            storage.instances().save(&instance).await?;
+        }
+        Ok(())
+    }
+
+    /// URL and credentials of an instance the user may use (any role with access to the app).
+    pub async fn connection_target<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        id: &str,
+    ) -> Result<ConnectionTarget, InstanceError> {
+        if !self.role.can_run_rules() {
+            return Err(InstanceError::NotAllowed {
+                action: "use instances",
+            });
+        }
+        if id == LOCAL_INSTANCE_ID {
+            return Ok(ConnectionTarget {
+                id: id.into(),
+                name: LOCAL_INSTANCE_NAME.into(),
+                url: self.local_url.clone(),
+                auth: self.local_auth.clone(),
+                version: Some(storage.server_version().clone()),
+            });
+        }
+        let instance = storage
+            .instances()
+            .get(id)
+            .await?
+            .ok_or_else(|| InstanceError::NotFound { id: id.into() })?;
+        if !instance.sharing.can_read(&self.me) {
+            return Err(InstanceError::NotShared {
+                name: instance.name,
+            });
+        }
+        let secret =
+            storage
+                .secrets(&self.key)
+                .load(id)
+                .await?
+                .ok_or_else(|| InstanceError::NoSecret {
+                    name: instance.name.clone(),
+                })?;
+        Ok(ConnectionTarget {
+            id: id.into(),
+            url: instance.url.clone(),
+            auth: secret.to_auth(instance.username.as_deref()),
+            version: instance.version.clone(),
+            name: instance.name,
+        })
+    }
+
+    /// Tests a saved instance and, for configurators, remembers the version it reports.
+    pub async fn test_saved<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        id: &str,
+        app_origin: Option<&str>,
+    ) -> Result<ConnectionDiagnosis, InstanceError> {
+        let target = self.connection_target(storage, id).await?;
+        let request = ConnectionRequest {
+            url: target.url,
+            auth: target.auth,
+            app_origin: app_origin.map(str::to_string),
+            known_version: target.version,
+        };
+        let diagnosis = test_connection(storage.client().transport(), &request).await;
+        if let ConnectionDiagnosis::Connected { version, .. } = &diagnosis {
+            if self.role.can_configure() {
+                self.record_version(storage, id, version).await?;
+            }
+        }
+        Ok(diagnosis)
+    }
+
+    /// Tests what the form holds before saving. Editing with an empty secret field uses the
+    /// stored secret of `editing_id`.
+    pub async fn test_form<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        form: &InstanceForm,
+        editing_id: Option<&str>,
+        app_origin: Option<&str>,
+    ) -> Result<ConnectionDiagnosis, InstanceError> {
+        self.require_configure("test instances")?;
+        let stored = match editing_id {
+            Some(id) => Some(self.writable(storage, id, "edit instances").await?.1),
+            None => None,
+        };
+        let secret = if form.secret.trim().is_empty() {
+            match (&stored, editing_id) {
+                (Some(instance), Some(id)) if instance.auth_kind == form.auth_kind => {
+                    storage.secrets(&self.key).load(id).await?
+                }
+                _ => None,
+            }
+        } else {
+            Some(match form.auth_kind {
+                AuthKind::Basic => InstanceSecret::Password(form.secret.clone()),
+                AuthKind::Token => InstanceSecret::Token(form.secret.trim().to_string()),
+            })
+        };
+        let Some(secret) = secret else {
+            return Err(InstanceError::NoSecret {
+                name: form.name.trim().to_string(),
+            });
+        };
+        let request = ConnectionRequest {
+            url: form.url.clone(),
+            auth: secret.to_auth(Some(form.username.trim())),
+            app_origin: app_origin.map(str::to_string),
+            known_version: stored.and_then(|instance| instance.version),
+        };
+        Ok(test_connection(storage.client().transport(), &request).await)
+    }
+
+    async fn store_secret<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        instance: &Instance,
+        secret: &InstanceSecret,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), StorageError> {
+        storage
+            .secrets(&self.key)
+            .save(instance.id.as_str(), secret)
+            .await?;
+        self.share_secret(storage, instance, warnings).await;
+        Ok(())
+    }
+
+    /// Restricts the secret key to the instance's sharing. A server that refuses leaves the
+    /// namespace's own protection (app users only); the user is told.
+    async fn share_secret<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        instance: &Instance,
+        warnings: &mut Vec<String>,
+    ) {
+        if let Err(error) = storage
+            .secrets(&self.key)
+            .share(instance.id.as_str(), &instance.sharing)
+            .await
+        {
+            warnings.push(format!(
+                "The credentials of \"{}\" were saved, but their sharing could not be restricted \
+                 to the instance's users: {error}",
+                instance.name
+            ));
+        }
+    }
+}
+
+/// "Copy of X", or "Copy of X (2)", … — the first name not taken.
+fn copy_name(original: &str, all: &[Instance]) -> String {
+    let taken = |name: &str| all.iter().any(|i| i.name.eq_ignore_ascii_case(name));
+    let base = format!("Copy of {original}");
+    if !taken(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base} ({n})"))
+        .find(|name| !taken(name))
+        .unwrap_or(base)
+}

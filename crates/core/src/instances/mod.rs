@@ -1,0 +1,16 @@
+//! Instances: the DHIS2 servers the app syncs between, "This instance" first.
+//!
+//! [`InstanceManager`] is what the Instances panel and the CLI call: it enforces roles and
+//! sharing, validates forms, keeps secrets encrypted and out of every view.
+
+mod connection;
+mod error;
+mod form;
+mod manager;
+mod url;
+
+pub use connection::{test_connection, ConnectionDiagnosis, ConnectionRequest};
+pub use error::InstanceError;
+pub use form::{validate_form, FieldError, FormErrors, FormField, InstanceForm, ValidForm};
+pub use manager::{ConnectionTarget, InstanceManager, SavedInstance};
+pub use url::{normalise_url, origin_of, NormalisedUrl, UrlError};

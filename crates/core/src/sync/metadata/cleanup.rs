@@ -1,0 +1,169 @@
+//! Payload cleanup before any target sees it: server-owned fields, and the sharing, users and
+//! organisation unit switches.
+
+use serde_json::{Map, Value};
+
+use super::rules::{ORG_UNIT_TYPES, USER_TYPES};
+use super::selection::{InclusionMode, MetadataSyncOptions};
+use crate::dhis2::schemas::ReferenceTarget;
+use crate::dhis2::SchemaRegistry;
+
+/// Fields the server computes or owns; sending them back is noise at best.
+const SERVER_OWNED: &[&str] = &[
+    "href",
+    "access",
+    "favorites",
+    "favorite",
+    "lastUpdatedBy",
+    "createdBy",
+    "externalAccess",
+];
+
+const LEGACY_SHARING: &[&str] = &[
+    "publicAccess",
+    "externalAccess",
+    "userGroupAccesses",
+    "userAccesses",
+    "user",
+];
+
+/// The metadata payload: objects by plural.
+pub type Payload = std::collections::BTreeMap<String, Vec<Value>>;
+
+/// Applies the cleanup options to every object of the payload.
+pub fn clean_payload(payload: &mut Payload, registry: &SchemaRegistry, options: &MetadataSyncOptions) {
+    for (plural, objects) in payload.iter_mut() {
+        let removed_keys = removed_reference_keys(registry, plural, options);
+        for object in objects.iter_mut() {
+            strip_server_owned(object, options.strip_timestamps);
+            let Value::Object(map) = object else { continue };
+            for key in &removed_keys {
+                map.remove(key);
+            }
+            apply_sharing_mode(map, options.sharing, options.users);
+        }
+    }
+}
+
+/// Removes server-owned fields at every depth. Computed `display*` labels are strings;
+/// settable `display*` flags (`displayInList`…) are booleans and stay.
+pub fn strip_server_owned(value: &mut Value, strip_timestamps: bool) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|key, field| {
+                let computed_label = key.starts_with("display") && field.is_string();
+                let timestamp = strip_timestamps && (key == "created" || key == "lastUpdated");
+                !(SERVER_OWNED.contains(&key.as_str()) || computed_label || timestamp)
+            });
+            for field in map.values_mut() {
+                strip_server_owned(field, strip_timestamps);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                strip_server_owned(item, strip_timestamps);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Keys of a type that reference user or org unit types switched to `Remove`.
+fn removed_reference_keys(
+    registry: &SchemaRegistry,
+    plural: &str,
+    options: &MetadataSyncOptions,
+) -> Vec<String> {
+    let mut removed_types: Vec<&str> = Vec::new();
+    if options.users == InclusionMode::Remove {
+        removed_types.extend(USER_TYPES);
+    }
+    if options.org_units == InclusionMode::Remove {
+        removed_types.extend(ORG_UNIT_TYPES);
+    }
+    let Some(schema) = registry.by_plural(plural) else {
+        return Vec::new();
+    };
+    // Sharing keys are handled by the sharing switch, and an org unit's own parent is not a
+    // reference to remove when org units themselves are synced.
+    registry
+        .references_of(schema)
+        .into_iter()
+        .filter(|reference| {
+            matches!(&reference.target, ReferenceTarget::Type(t) if removed_types.contains(&t.as_str()))
+                && !LEGACY_SHARING.contains(&reference.json_key.as_str())
+                && reference.json_key != "sharing"
+        })
+        .map(|reference| reference.json_key)
+        .collect()
+}
+
+fn apply_sharing_mode(map: &mut Map<String, Value>, sharing: InclusionMode, users: InclusionMode) {
+    if sharing == InclusionMode::Remove {
+        map.remove("sharing");
+        for key in LEGACY_SHARING {
+            map.remove(*key);
+        }
+        return;
+    }
+    if users == InclusionMode::Remove {
+        map.remove("user");
+        map.remove("userAccesses");
+        if let Some(Value::Object(sharing)) = map.get_mut("sharing") {
+            sharing.remove("owner");
+            sharing.insert("users".into(), Value::Object(Map::new()));
+        }
+    }
+}
+
+/// User group ids named in sharing (for the "objects and references" sharing switch).
+pub fn sharing_user_groups(payload: &Payload) -> Vec<String> {
+    let mut ids = std::collections::BTreeSet::new();
+    for object in payload.values().flatten() {
+        if let Some(Value::Object(groups)) = object.get("sharing").and_then(|s| s.get("userGroups")) {
+            ids.extend(groups.keys().cloned());
+        }
+        if let Some(Value::Array(accesses)) = object.get("userGroupAccesses") {
+            ids.extend(
+                accesses
+                    .iter()
+                    .filter_map(|a| a.get("id").or_else(|| a.get("userGroupUid")))
+                    .filter_map(Value::as_str)
+                    .map(str::to_string),
+            );
+        }
+    }
+    ids.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strips_server_fields_but_keeps_settable_flags() {
+        let mut object = json!({"id": "a", "href": "h", "displayName": "x", "displayInList": true,
+            "access": {"read": true}, "legends": [{"id": "b", "displayName": "y", "favorite": false}],
+            "created": "2020", "lastUpdatedBy": {"id": "u"}});
+        strip_server_owned(&mut object, true);
+        assert_eq!(object, json!({"id": "a", "displayInList": true, "legends": [{"id": "b"}]}));
+    }
+
+    #[test]
+    fn sharing_switches() {
+        let base = json!({"id": "a", "publicAccess": "rw------", "user": {"id": "u"},
+            "sharing": {"owner": "u", "public": "rw------", "users": {"u": {"id": "u", "access": "rw------"}},
+                "userGroups": {"g": {"id": "g", "access": "r-------"}}}});
+        let mut removed = base.clone();
+        apply_sharing_mode(removed.as_object_mut().unwrap(), InclusionMode::Remove, InclusionMode::Remove);
+        assert_eq!(removed, json!({"id": "a"}));
+        let mut no_users = base.clone();
+        apply_sharing_mode(no_users.as_object_mut().unwrap(), InclusionMode::ReferencesOnly, InclusionMode::Remove);
+        assert!(no_users.get("user").is_none());
+        assert_eq!(no_users["sharing"]["users"], json!({}));
+        assert!(no_users["sharing"].get("owner").is_none());
+        let payload: Payload = [("dataSets".to_string(), vec![base])].into_iter().collect();
+        assert_eq!(sharing_user_groups(&payload), vec!["g".to_string()]);
+    }
+}

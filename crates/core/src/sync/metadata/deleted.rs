@@ -1,0 +1,129 @@
+//! Deleted objects: what the origin deleted (`/api/deletedObjects`), shown as a plan the user
+//! confirms, then replayed on the targets with `importStrategy=DELETE`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::cleanup::Payload;
+use super::engine::SyncInstance;
+use super::selection::ChunkLimits;
+use super::write::write_payload;
+use crate::dhis2::metadata::{list_deleted_objects, DeletedObject, ImportOptions, ImportStrategy};
+use crate::dhis2::schemas::fetch_schemas;
+use crate::dhis2::{Dhis2Error, SchemaRegistry, Transport};
+use crate::sync::report::{SyncKind, SyncReport, TargetReport};
+use crate::sync::{CancellationToken, ProgressSink, SyncProgress, SyncStep};
+
+/// What would be deleted on the targets, by type.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletionPlan {
+    pub origin: String,
+    /// Plural → deleted objects of that type.
+    pub by_type: BTreeMap<String, Vec<DeletedObject>>,
+    /// Deletions of classes that are not metadata types the engine can replay.
+    pub skipped: Vec<DeletedObject>,
+    #[serde(skip)]
+    schemas: SchemaRegistry,
+}
+
+impl DeletionPlan {
+    pub fn object_count(&self) -> usize {
+        self.by_type.values().map(Vec::len).sum()
+    }
+}
+
+/// Lists the origin's deletions (since a date, if given) and groups them by type.
+pub async fn plan_deletions<T: Transport>(
+    origin: &SyncInstance<T>,
+    deleted_since: Option<&str>,
+) -> Result<DeletionPlan, Dhis2Error> {
+    let schemas = fetch_schemas(&origin.client).await?;
+    let deleted = list_deleted_objects(&origin.client, deleted_since).await?;
+    let mut by_type: BTreeMap<String, Vec<DeletedObject>> = BTreeMap::new();
+    let mut skipped = Vec::new();
+    for object in deleted {
+        match schemas
+            .by_klass(&object.klass)
+            .filter(|schema| schema.metadata && !schema.embedded_object)
+            .and_then(|schema| schema.plural.clone())
+        {
+            Some(plural) => by_type.entry(plural).or_default().push(object),
+            None => skipped.push(object),
+        }
+    }
+    Ok(DeletionPlan {
+        origin: origin.name.clone(),
+        by_type,
+        skipped,
+        schemas,
+    })
+}
+
+/// Deletes the planned objects on every target. Objects already absent count as ignored.
+pub async fn execute_deletions<T: Transport>(
+    plan: &DeletionPlan,
+    targets: &[SyncInstance<T>],
+    dry_run: bool,
+    progress: &dyn ProgressSink,
+    cancel: &CancellationToken,
+) -> SyncReport {
+    let mut report = SyncReport::new(SyncKind::Deleted, &plan.origin);
+    report.dry_run = dry_run;
+    report.objects_by_type = plan
+        .by_type
+        .iter()
+        .map(|(plural, objects)| (plural.clone(), objects.len()))
+        .collect();
+    let payload: Payload = plan
+        .by_type
+        .iter()
+        .map(|(plural, objects)| {
+            let ids: Vec<Value> = objects.iter().map(|o| json!({"id": o.uid})).collect();
+            (plural.clone(), ids)
+        })
+        .collect();
+    let options = ImportOptions {
+        strategy: ImportStrategy::Delete,
+        dry_run,
+        ..Default::default()
+    };
+    // Dependents go first: the reverse of the import order.
+    let reverse_order = |plural: &str| -plan.schemas.order_of(plural);
+    for target in targets {
+        let mut target_report = TargetReport::new(&target.name, target.client.base_url());
+        progress.on_progress(SyncProgress::Step {
+            step: SyncStep::Write,
+            target: Some(target.name.clone()),
+            message: format!("Deleting {} object(s)", plan.object_count()),
+        });
+        let client = target.counted();
+        match client.system_info().await {
+            Ok(info) => {
+                target_report.version = Some(info.version.to_string());
+                write_payload(
+                    &client,
+                    &payload,
+                    &plan.schemas,
+                    &reverse_order,
+                    &options,
+                    ChunkLimits::default(),
+                    &mut target_report,
+                    progress,
+                    cancel,
+                )
+                .await;
+            }
+            Err(error) => target_report.fail(&error),
+        }
+        target_report.request_count = client.transport().count();
+        progress.on_progress(SyncProgress::TargetDone {
+            target: target.name.clone(),
+            status: target_report.status,
+        });
+        report.targets.push(target_report);
+    }
+    report
+}

@@ -1,0 +1,248 @@
+//! The metadata pipeline: prepare → read → transform → write → report.
+
+use serde_json::{Map, Value};
+
+use super::cleanup::{clean_payload, sharing_user_groups, Payload};
+use super::dependencies::{ResolvedMetadata, Resolver};
+use super::selection::{InclusionMode, MetadataSelection, MetadataSyncOptions};
+use super::version_transform::adapt_payload;
+use super::write::write_payload;
+use crate::dhis2::metadata::fetch_by_ids;
+use crate::dhis2::schemas::fetch_schemas;
+use crate::dhis2::{Dhis2Client, Dhis2Error, SchemaRegistry, Transport, Version};
+use crate::sync::report::{SyncError, SyncKind, SyncReport, TargetReport};
+use crate::sync::transport::{CountingTransport, ReadOnlyTransport};
+use crate::sync::{CancellationToken, ProgressSink, SyncProgress, SyncStep};
+
+/// An instance taking part in a sync: a display name and a client.
+pub struct SyncInstance<T> {
+    pub name: String,
+    pub client: Dhis2Client<T>,
+}
+
+impl<T: Transport> SyncInstance<T> {
+    pub fn new(name: impl Into<String>, client: Dhis2Client<T>) -> Self {
+        SyncInstance {
+            name: name.into(),
+            client,
+        }
+    }
+
+    /// The same instance through a request counter (and, for origins, a write guard).
+    pub(crate) fn counted(&self) -> Dhis2Client<CountingTransport<&T>> {
+        Dhis2Client::new(
+            CountingTransport::new(self.client.transport()),
+            self.client.base_url(),
+            self.client.auth().clone(),
+        )
+    }
+
+    fn counted_read_only(&self) -> Dhis2Client<CountingTransport<ReadOnlyTransport<&T>>> {
+        Dhis2Client::new(
+            CountingTransport::new(ReadOnlyTransport(self.client.transport())),
+            self.client.base_url(),
+            self.client.auth().clone(),
+        )
+    }
+}
+
+/// What was read from the origin, cleaned and ready for per-target transforms.
+pub struct OriginPackage {
+    pub version: Version,
+    pub schemas: SchemaRegistry,
+    pub resolved: ResolvedMetadata,
+    pub payload: Payload,
+}
+
+/// The payload one target would receive ("download payload").
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TargetPayload {
+    pub target: String,
+    pub version: String,
+    pub payload: Value,
+    pub notes: Vec<String>,
+}
+
+/// Prepare + read + origin-side transform.
+pub async fn read_origin<T: Transport>(
+    origin: &Dhis2Client<T>,
+    selection: &MetadataSelection,
+    options: &MetadataSyncOptions,
+    progress: &dyn ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<OriginPackage, Dhis2Error> {
+    progress.on_progress(step(SyncStep::Prepare, None, "Connecting to the origin"));
+    let version = origin.system_info().await?.version;
+    let schemas = fetch_schemas(origin).await?;
+    progress.on_progress(step(SyncStep::Read, None, "Reading the selection and its dependencies"));
+    let rules = options.effective_rules();
+    let resolver = Resolver::new(&schemas, &rules, options.remove_default_category_objects);
+    let resolved = resolver.resolve(origin, selection, progress, cancel).await?;
+    let mut payload: Payload = resolved.objects.clone();
+    if options.sharing == InclusionMode::ObjectsAndReferences && options.include_dependencies {
+        let groups: Vec<String> = sharing_user_groups(&payload)
+            .into_iter()
+            .filter(|id| !payload.values().flatten().any(|o| o.get("id").and_then(Value::as_str) == Some(id)))
+            .collect();
+        if !groups.is_empty() {
+            let fetched = fetch_by_ids(origin, "userGroups", "id", &groups, ":owner").await?;
+            payload.entry("userGroups".into()).or_default().extend(fetched);
+        }
+    }
+    progress.on_progress(step(SyncStep::Transform, None, "Cleaning up the payload"));
+    clean_payload(&mut payload, &schemas, options);
+    Ok(OriginPackage {
+        version,
+        schemas,
+        resolved,
+        payload,
+    })
+}
+
+/// Runs a metadata sync from `origin` to every target. Never fails as a whole: every problem
+/// lands in the report, per target.
+pub async fn run_metadata_sync<O: Transport, T: Transport>(
+    origin: &SyncInstance<O>,
+    targets: &[SyncInstance<T>],
+    selection: &MetadataSelection,
+    options: &MetadataSyncOptions,
+    progress: &dyn ProgressSink,
+    cancel: &CancellationToken,
+) -> SyncReport {
+    let mut report = SyncReport::new(SyncKind::Metadata, &origin.name);
+    report.dry_run = options.import.dry_run;
+    let origin_client = origin.counted_read_only();
+    let package = read_origin(&origin_client, selection, options, progress, cancel).await;
+    report.origin_request_count = origin_client.transport().count();
+    let package = match package {
+        Ok(package) => package,
+        Err(error) => {
+            report.errors.push(error_of(&error));
+            return report;
+        }
+    };
+    report.origin_version = Some(package.version.to_string());
+    report.objects_by_type = package
+        .payload
+        .iter()
+        .map(|(plural, objects)| (plural.clone(), objects.len()))
+        .collect();
+    report.references_only = package.resolved.references_only.values().map(|ids| ids.len()).sum();
+    for missing in &package.resolved.missing {
+        report.errors.push(SyncError {
+            object_id: Some(missing.clone()),
+            object_type: None,
+            property: None,
+            message: format!("{missing} was selected but does not exist on {}.", origin.name),
+            code: None,
+        });
+    }
+    if cancel.is_cancelled() {
+        report.errors.push(cancelled_error());
+        return report;
+    }
+    for target in targets {
+        let mut target_report = TargetReport::new(&target.name, target.client.base_url());
+        let client = target.counted();
+        progress.on_progress(step(SyncStep::Prepare, Some(&target.name), "Connecting to the target"));
+        match prepare_target(&client, &package).await {
+            Ok((version, schemas, payload, notes)) => {
+                target_report.version = Some(version.to_string());
+                target_report.notes.extend(notes);
+                target_report.notes.extend(options.import.notes_for(&version));
+                progress.on_progress(step(SyncStep::Write, Some(&target.name), "Writing"));
+                let type_schemas = schemas.as_ref().unwrap_or(&package.schemas);
+                write_payload(
+                    &client,
+                    &payload,
+                    type_schemas,
+                    &|plural: &str| type_schemas.order_of(plural),
+                    &options.import,
+                    options.chunks,
+                    &mut target_report,
+                    progress,
+                    cancel,
+                )
+                .await;
+            }
+            Err(error) => target_report.fail(&error),
+        }
+        target_report.request_count = client.transport().count();
+        progress.on_progress(SyncProgress::TargetDone {
+            target: target.name.clone(),
+            status: target_report.status,
+        });
+        report.targets.push(target_report);
+    }
+    progress.on_progress(step(SyncStep::Report, None, "Done"));
+    report
+}
+
+type PreparedTarget = (Version, Option<SchemaRegistry>, Payload, Vec<String>);
+
+async fn prepare_target<T: Transport>(
+    client: &Dhis2Client<T>,
+    package: &OriginPackage,
+) -> Result<PreparedTarget, Dhis2Error> {
+    let version = client.system_info().await?.version;
+    let schemas = if version == package.version {
+        None
+    } else {
+        Some(fetch_schemas(client).await?)
+    };
+    let mut payload = package.payload.clone();
+    let notes = adapt_payload(&mut payload, &version, schemas.as_ref());
+    Ok((version, schemas, payload, notes))
+}
+
+/// "Download payload": the exact body each target would receive, without sending anything.
+pub async fn build_target_payloads<O: Transport, T: Transport>(
+    origin: &SyncInstance<O>,
+    targets: &[SyncInstance<T>],
+    selection: &MetadataSelection,
+    options: &MetadataSyncOptions,
+) -> Result<Vec<TargetPayload>, Dhis2Error> {
+    let origin_client = origin.counted_read_only();
+    let cancel = CancellationToken::new();
+    let package = read_origin(&origin_client, selection, options, &super::super::NoProgress, &cancel).await?;
+    let mut payloads = Vec::new();
+    for target in targets {
+        let (version, _, payload, notes) = prepare_target(&target.counted(), &package).await?;
+        let body: Map<String, Value> = payload.into_iter().map(|(k, v)| (k, Value::Array(v))).collect();
+        payloads.push(TargetPayload {
+            target: target.name.clone(),
+            version: version.to_string(),
+            payload: Value::Object(body),
+            notes,
+        });
+    }
+    Ok(payloads)
+}
+
+fn step(step: SyncStep, target: Option<&str>, message: &str) -> SyncProgress {
+    SyncProgress::Step {
+        step,
+        target: target.map(str::to_string),
+        message: message.to_string(),
+    }
+}
+
+pub(crate) fn error_of(error: &Dhis2Error) -> SyncError {
+    SyncError {
+        object_id: None,
+        object_type: None,
+        property: None,
+        message: error.to_string(),
+        code: None,
+    }
+}
+
+fn cancelled_error() -> SyncError {
+    SyncError {
+        object_id: None,
+        object_type: None,
+        property: None,
+        message: "The sync was cancelled before anything was written.".into(),
+        code: None,
+    }
+}

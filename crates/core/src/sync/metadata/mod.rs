@@ -1,0 +1,26 @@
+//! Metadata sync: selection, dependency resolution, cleanup, version transforms, chunked
+//! writes, deletions.
+
+pub mod chunks;
+pub mod cleanup;
+pub mod deleted;
+pub mod dependencies;
+mod engine;
+pub mod expressions;
+pub mod rules;
+pub mod selection;
+pub mod version_transform;
+pub mod write;
+
+#[cfg(feature = "bench")]
+pub mod bench;
+
+pub use cleanup::Payload;
+pub use deleted::{execute_deletions, plan_deletions, DeletionPlan};
+pub use dependencies::ResolvedMetadata;
+pub use engine::{
+    build_target_payloads, read_origin, run_metadata_sync, OriginPackage, SyncInstance,
+    TargetPayload,
+};
+pub use rules::{ChildRule, IncludeExcludeRules, TypeRule};
+pub use selection::{ChunkLimits, InclusionMode, MetadataSelection, MetadataSyncOptions};

@@ -1,0 +1,13 @@
+//! The sync engine. One pipeline for every kind:
+//! prepare → read → transform → write → report. Only what differs by kind lives in a
+//! submodule (`metadata/`).
+
+pub mod cancel;
+pub mod metadata;
+pub mod progress;
+pub mod report;
+pub mod transport;
+
+pub use cancel::CancellationToken;
+pub use progress::{NoProgress, ProgressSink, SyncProgress, SyncStep};
+pub use report::{SyncError, SyncReport, TargetReport, TargetStatus, TypeStats};

@@ -1,0 +1,58 @@
+use serde::Serialize;
+
+/// The pipeline's steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncStep {
+    /// Connect, learn versions and schemas.
+    Prepare,
+    /// Read the selection and its dependencies from the origin.
+    Read,
+    /// Clean up and adapt the payload to each target.
+    Transform,
+    /// Send the payload to a target, chunk by chunk.
+    Write,
+    /// Collect results.
+    Report,
+}
+
+/// Progress events of a sync. The UI draws them, the CLI logs them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "camelCase")]
+pub enum SyncProgress {
+    Step {
+        step: SyncStep,
+        /// The target concerned, for per-target steps.
+        target: Option<String>,
+        message: String,
+    },
+    /// `done` of `total` units (dependency levels, chunks) of a step.
+    Advance {
+        step: SyncStep,
+        target: Option<String>,
+        done: usize,
+        total: usize,
+    },
+    TargetDone {
+        target: String,
+        status: super::TargetStatus,
+    },
+}
+
+/// Receives progress events.
+pub trait ProgressSink {
+    fn on_progress(&self, event: SyncProgress);
+}
+
+impl<F: Fn(SyncProgress)> ProgressSink for F {
+    fn on_progress(&self, event: SyncProgress) {
+        self(event)
+    }
+}
+
+/// Ignores progress.
+pub struct NoProgress;
+
+impl ProgressSink for NoProgress {
+    fn on_progress(&self, _event: SyncProgress) {}
+}

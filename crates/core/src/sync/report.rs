@@ -1,0 +1,223 @@
+//! What a sync did, per target: serializable, so it can be shown, stored in history and
+//! downloaded.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::dhis2::{Dhis2Error, ImportResult, ImportStats, ImportStatus};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TargetStatus {
+    Success,
+    /// Written, but the server reported warnings or ignored objects.
+    Warning,
+    /// The server refused (part of) the payload, or answered with an error status.
+    Error,
+    /// The server could not be reached, or the connection broke mid-run.
+    NetworkError,
+    /// Stopped by the user between chunks; the report says what was written before.
+    Cancelled,
+}
+
+impl TargetStatus {
+    pub fn is_failure(self) -> bool {
+        !matches!(self, TargetStatus::Success | TargetStatus::Warning)
+    }
+}
+
+/// Import figures of one metadata type (by plural when known, else the server's class name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TypeStats {
+    pub type_name: String,
+    pub stats: ImportStats,
+}
+
+/// One error, about one object when the server said which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncError {
+    pub object_id: Option<String>,
+    pub object_type: Option<String>,
+    pub property: Option<String>,
+    pub message: String,
+    pub code: Option<String>,
+}
+
+/// One chunk sent to a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChunkReport {
+    pub index: usize,
+    pub types: Vec<String>,
+    pub objects: usize,
+    pub bytes: usize,
+    pub status: Option<ImportStatus>,
+    pub http_status: Option<u16>,
+}
+
+/// Everything about one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetReport {
+    pub target: String,
+    pub base_url: String,
+    pub version: Option<String>,
+    pub status: TargetStatus,
+    pub stats: ImportStats,
+    pub type_stats: Vec<TypeStats>,
+    pub errors: Vec<SyncError>,
+    pub chunks: Vec<ChunkReport>,
+    pub chunks_planned: usize,
+    /// Things the user should know (options the server ignores, dropped properties…).
+    pub notes: Vec<String>,
+    /// The server's answers as received, one per chunk.
+    pub raw_responses: Vec<Value>,
+    pub request_count: usize,
+}
+
+impl TargetReport {
+    pub fn new(target: &str, base_url: &str) -> Self {
+        TargetReport {
+            target: target.to_string(),
+            base_url: base_url.to_string(),
+            version: None,
+            status: TargetStatus::Success,
+            stats: ImportStats::default(),
+            type_stats: Vec::new(),
+            errors: Vec::new(),
+            chunks: Vec::new(),
+            chunks_planned: 0,
+            notes: Vec::new(),
+            raw_responses: Vec::new(),
+            request_count: 0,
+        }
+    }
+
+    /// Adds a chunk's import result; `type_name` turns a server class into a plural.
+    pub fn add_import(&mut self, result: ImportResult, type_name: impl Fn(&str) -> String) {
+        self.stats.add(&result.stats);
+        for type_stats in &result.type_stats {
+            let name = type_name(&type_stats.klass);
+            match self.type_stats.iter_mut().find(|t| t.type_name == name) {
+                Some(existing) => existing.stats.add(&type_stats.stats),
+                None => self.type_stats.push(TypeStats {
+                    type_name: name,
+                    stats: type_stats.stats,
+                }),
+            }
+        }
+        for error in result.errors {
+            self.errors.push(SyncError {
+                object_id: error.object_id,
+                object_type: error.object_klass.as_deref().map(&type_name),
+                property: error.property,
+                message: error.message,
+                code: error.code,
+            });
+        }
+        let status = match result.status {
+            ImportStatus::Ok => TargetStatus::Success,
+            ImportStatus::Warning => TargetStatus::Warning,
+            ImportStatus::Error => TargetStatus::Error,
+        };
+        self.raise(status);
+        if result.stats.ignored > 0 {
+            self.raise(TargetStatus::Warning);
+        }
+        self.raw_responses.push(result.raw);
+    }
+
+    /// Records a failure that stopped the work on this target.
+    pub fn fail(&mut self, error: &Dhis2Error) {
+        self.raise(if error.is_network() {
+            TargetStatus::NetworkError
+        } else {
+            TargetStatus::Error
+        });
+        self.errors.push(SyncError {
+            object_id: None,
+            object_type: None,
+            property: None,
+            message: error.to_string(),
+            code: match error {
+                Dhis2Error::Http { error_code, .. } => error_code.clone(),
+                _ => None,
+            },
+        });
+    }
+
+    /// Moves the status toward the worse one; it never improves.
+    pub fn raise(&mut self, status: TargetStatus) {
+        let rank = |s: TargetStatus| match s {
+            TargetStatus::Success => 0,
+            TargetStatus::Warning => 1,
+            TargetStatus::Cancelled => 2,
+            TargetStatus::Error => 3,
+            TargetStatus::NetworkError => 4,
+        };
+        if rank(status) > rank(self.status) {
+            self.status = status;
+        }
+    }
+}
+
+/// Which kind of sync produced a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncKind {
+    Metadata,
+    Deleted,
+}
+
+/// A whole run: origin, what was selected, and one report per target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    pub kind: SyncKind,
+    pub origin: String,
+    pub origin_version: Option<String>,
+    pub dry_run: bool,
+    /// Objects in the payload, by type (before per-target transforms).
+    pub objects_by_type: Vec<(String, usize)>,
+    /// References kept but not synced (expected to exist on the targets).
+    pub references_only: usize,
+    /// Requests made to the origin (all reads).
+    pub origin_request_count: usize,
+    pub targets: Vec<TargetReport>,
+    /// Problems before any target was touched (origin unreachable…).
+    pub errors: Vec<SyncError>,
+}
+
+impl SyncReport {
+    pub fn new(kind: SyncKind, origin: &str) -> Self {
+        SyncReport {
+            kind,
+            origin: origin.to_string(),
+            origin_version: None,
+            dry_run: false,
+            objects_by_type: Vec::new(),
+            references_only: 0,
+            origin_request_count: 0,
+            targets: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The worst target status; an origin failure is an error whatever the targets say.
+    pub fn overall_status(&self) -> TargetStatus {
+        let mut overall = TargetReport::new("", "");
+        if !self.errors.is_empty() || self.targets.is_empty() {
+            overall.raise(TargetStatus::Error);
+        }
+        for target in &self.targets {
+            overall.raise(target.status);
+        }
+        overall.status
+    }
+
+    pub fn succeeded(&self) -> bool {
+        !self.overall_status().is_failure()
+    }
+}

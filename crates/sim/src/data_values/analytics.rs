@@ -1,0 +1,159 @@
+//! `GET /api/analytics/dataValueSet.json?dimension=dx:…&dimension=pe:…&dimension=ou:…`:
+//! stored values summed into the requested periods (monthly → quarterly, yearly…) over each
+//! org unit's subtree, answered as a data value set.
+
+use super::dates::{civil_from_days, days_from_civil, now_millis, parse_period, period_containing, PeriodType};
+use super::meta::{Hierarchy, IdScheme};
+use super::summary::web_message;
+use crate::metadata::MetadataStore;
+use crate::{RequestContext, SimResponse};
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+
+use super::store::ValueTable;
+
+/// Relative periods the simulator expands, relative to today.
+fn expand_relative(name: &str) -> Option<Vec<String>> {
+    let today = now_millis().div_euclid(86_400_000);
+    let (year, month, _) = civil_from_days(today);
+    let month_start = |offset: i64| {
+        let index = year * 12 + i64::from(month) - 1 + offset;
+        days_from_civil(index.div_euclid(12), (index.rem_euclid(12) + 1) as u32, 1)
+    };
+    let months = |count: i64| -> Vec<String> {
+        (1..=count)
+            .rev()
+            .map(|back| period_containing(PeriodType::Monthly, month_start(-back)))
+            .collect()
+    };
+    let quarter_of = |offset_quarters: i64| {
+        let start = month_start(-3 * offset_quarters);
+        period_containing(PeriodType::Quarterly, start)
+    };
+    Some(match name {
+        "THIS_MONTH" => vec![period_containing(PeriodType::Monthly, today)],
+        "LAST_MONTH" => months(1),
+        "LAST_3_MONTHS" => months(3),
+        "LAST_6_MONTHS" => months(6),
+        "LAST_12_MONTHS" => months(12),
+        "THIS_QUARTER" => vec![period_containing(PeriodType::Quarterly, today)],
+        "LAST_QUARTER" => vec![quarter_of(1)],
+        "LAST_4_QUARTERS" => (1..=4).rev().map(quarter_of).collect(),
+        "THIS_YEAR" => vec![format!("{year:04}")],
+        "LAST_YEAR" => vec![format!("{:04}", year - 1)],
+        "LAST_5_YEARS" => (1..=5).rev().map(|back| format!("{:04}", year - back)).collect(),
+        _ => return None,
+    })
+}
+
+fn dimension_items<'q>(ctx: &'q RequestContext, name: &str) -> Vec<&'q str> {
+    ctx.query
+        .all("dimension")
+        .into_iter()
+        .filter_map(|dimension| dimension.strip_prefix(name)?.strip_prefix(':'))
+        .flat_map(|items| items.split(';'))
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
+fn format_number(sum: f64) -> String {
+    if sum.fract() == 0.0 && sum.abs() < 1e15 {
+        format!("{}", sum as i64)
+    } else {
+        format!("{sum}")
+    }
+}
+
+/// Answers the analytics data value set request.
+pub fn analytics_data_value_set(
+    table: &ValueTable,
+    ctx: &RequestContext,
+    metadata: &MetadataStore,
+) -> SimResponse {
+    let data = dimension_items(ctx, "dx");
+    let mut periods: Vec<String> = Vec::new();
+    for item in dimension_items(ctx, "pe") {
+        match expand_relative(item) {
+            Some(expanded) => periods.extend(expanded),
+            None => periods.push(item.to_string()),
+        }
+    }
+    let units = dimension_items(ctx, "ou");
+    if data.is_empty() || periods.is_empty() || units.is_empty() {
+        return web_message(
+            ctx.version,
+            409,
+            "Dimensions dx, pe and ou must be specified for a data value set",
+            Some("E7101"),
+        );
+    }
+    let output_scheme = ctx
+        .query
+        .get("outputIdScheme")
+        .and_then(IdScheme::parse)
+        .unwrap_or(IdScheme::Uid);
+    let rename = |plural: &str, uid: &str| -> String {
+        metadata
+            .get(plural, uid)
+            .and_then(|object| output_scheme.identifier_of(object))
+            .unwrap_or_else(|| uid.to_string())
+    };
+    let hierarchy = Hierarchy::new(metadata);
+    let subtrees: Vec<(&str, HashSet<u32>)> = units
+        .iter()
+        .map(|unit| {
+            let handles = hierarchy
+                .with_descendants(unit)
+                .iter()
+                .filter_map(|uid| table.uids.lookup(uid))
+                .collect();
+            (*unit, handles)
+        })
+        .collect();
+
+    let mut values = Vec::new();
+    for item in &data {
+        let (element, combo) = match item.split_once('.') {
+            Some((element, combo)) => (element, table.uids.lookup(combo)),
+            None => (*item, None),
+        };
+        let Some(element_handle) = table.uids.lookup(element) else { continue };
+        for iso in &periods {
+            let Some(target) = parse_period(iso) else { continue };
+            let mut sums: HashMap<usize, f64> = HashMap::new();
+            for (handle, range) in table.period_ranges.iter().enumerate() {
+                if range.start < target.start || range.end > target.end {
+                    continue;
+                }
+                for (key, stored) in table.scan(element_handle, handle as u32) {
+                    if stored.deleted || combo.is_some_and(|c| c != key.category_option_combo) {
+                        continue;
+                    }
+                    let Some(number) = stored.value.as_deref().and_then(|v| v.parse::<f64>().ok()) else {
+                        continue;
+                    };
+                    for (index, (_, subtree)) in subtrees.iter().enumerate() {
+                        if subtree.contains(&key.org_unit) {
+                            *sums.entry(index).or_default() += number;
+                        }
+                    }
+                }
+            }
+            let mut found: Vec<_> = sums.into_iter().collect();
+            found.sort_by_key(|(index, _)| *index);
+            for (index, sum) in found {
+                let mut value = json!({
+                    "dataElement": rename("dataElements", element),
+                    "period": iso,
+                    "orgUnit": rename("organisationUnits", subtrees[index].0),
+                    "value": format_number(sum),
+                });
+                if let (Some((_, combo_uid)), Some(object)) = (item.split_once('.'), value.as_object_mut()) {
+                    object.insert("categoryOptionCombo".into(), json!(rename("categoryOptionCombos", combo_uid)));
+                }
+                values.push(value);
+            }
+        }
+    }
+    SimResponse::json(200, &json!({ "dataValues": Value::Array(values) }))
+}

@@ -1,0 +1,1 @@
+//! Scale figures for `cargo xtask bench` (filled in below).

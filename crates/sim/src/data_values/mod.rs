@@ -1,0 +1,146 @@
+//! Aggregated data values: `/api/dataValueSets` (GET, POST) and
+//! `/api/analytics/dataValueSet(.json)`.
+
+mod analytics;
+pub mod bench;
+mod conflicts;
+pub mod dates;
+mod export;
+pub mod import;
+pub mod meta;
+pub mod store;
+pub mod summary;
+pub mod validate;
+
+use crate::metadata::MetadataStore;
+use crate::{RequestContext, SimResponse};
+use import::{import_values, normalize_strategy, ImportSettings};
+use meta::IdSchemes;
+use serde_json::{json, Value};
+use store::ValueTable;
+use summary::{import_response, ImportOutcome, ImportStatus};
+
+pub use import::ImportSettings as DataValueImportSettings;
+pub use summary::ImportOutcome as DataValueImportOutcome;
+
+/// Every data value of one simulated instance.
+#[derive(Debug, Default)]
+pub struct DataValueStore {
+    table: ValueTable,
+}
+
+fn strip_json(segment: &str) -> &str {
+    segment.strip_suffix(".json").unwrap_or(segment)
+}
+
+impl DataValueStore {
+    pub fn new() -> Self {
+        DataValueStore::default()
+    }
+
+    /// Answers `/api/dataValueSets` and `/api/analytics/dataValueSet`; `None` for other paths.
+    pub fn handle(&mut self, ctx: &RequestContext, metadata: &mut MetadataStore) -> Option<SimResponse> {
+        let segments: Vec<&str> = ctx.segments.iter().map(String::as_str).collect();
+        match (ctx.method, segments.as_slice()) {
+            ("GET", [first]) if strip_json(first) == "dataValueSets" => {
+                Some(export::export(&self.table, ctx, metadata))
+            }
+            ("POST", [first]) if strip_json(first) == "dataValueSets" => Some(self.post(ctx, metadata)),
+            ("GET", ["analytics", second]) if strip_json(second) == "dataValueSet" => {
+                Some(analytics::analytics_data_value_set(&self.table, ctx, metadata))
+            }
+            _ => None,
+        }
+    }
+
+    fn post(&mut self, ctx: &RequestContext, metadata: &mut MetadataStore) -> SimResponse {
+        let mut settings = ImportSettings::new(&ctx.user.username);
+        let url_schemes = IdSchemes::read(|key| ctx.query.get(key).map(str::to_string));
+        settings.asynchronous = ctx.query.flag("async");
+        settings.skip_audit = ctx.query.flag("skipAudit");
+        let outcome = match serde_json::from_slice::<Value>(ctx.body) {
+            Ok(payload) => {
+                let text = |key: &str| payload.get(key).and_then(Value::as_str).map(str::to_string);
+                settings.schemes = IdSchemes::read(text).or(&url_schemes);
+                settings.strategy = normalize_strategy(
+                    &text("strategy")
+                        .or_else(|| ctx.query.get("importStrategy").map(str::to_string))
+                        .unwrap_or_default(),
+                );
+                settings.dry_run = payload
+                    .get("dryRun")
+                    .and_then(Value::as_bool)
+                    .unwrap_or_else(|| ctx.query.flag("dryRun"));
+                import_values(&mut self.table, metadata, ctx.version, &payload, &settings)
+            }
+            Err(error) => {
+                settings.schemes = url_schemes;
+                settings.strategy = normalize_strategy(ctx.query.get("importStrategy").unwrap_or(""));
+                failed_import(&error.to_string())
+            }
+        };
+        let summary = outcome.to_json(ctx.version, &settings.echo());
+        if settings.asynchronous {
+            let job = metadata.add_task("DATAVALUE_IMPORT", summary);
+            let status = job
+                .get("httpStatusCode")
+                .and_then(Value::as_u64)
+                .and_then(|code| u16::try_from(code).ok())
+                .unwrap_or(200);
+            return SimResponse::json(status, &job);
+        }
+        import_response(ctx, outcome.status, summary)
+    }
+
+    /// Imports a data value set payload directly (seeds, benchmarks, tests).
+    pub fn import_json(
+        &mut self,
+        metadata: &MetadataStore,
+        version: crate::SimVersion,
+        payload: &Value,
+        settings: &ImportSettings,
+    ) -> ImportOutcome {
+        import_values(&mut self.table, metadata, version, payload, settings)
+    }
+
+    /// Number of stored values that are not deleted.
+    pub fn len(&self) -> usize {
+        self.table.live_len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every live value as `(dataElement, period, orgUnit, categoryOptionCombo, value)`.
+    pub fn iter_values(&self) -> impl Iterator<Item = (&str, &str, &str, &str, &str)> {
+        let table = &self.table;
+        table.values.iter().filter(|(_, v)| !v.deleted).map(move |(key, stored)| {
+            (
+                table.uids.name(key.data_element),
+                table.periods.name(key.period),
+                table.uids.name(key.org_unit),
+                table.uids.name(key.category_option_combo),
+                stored.value.as_deref().unwrap_or(""),
+            )
+        })
+    }
+
+    pub(crate) fn table_mut(&mut self) -> &mut ValueTable {
+        &mut self.table
+    }
+}
+
+fn failed_import(reason: &str) -> ImportOutcome {
+    ImportOutcome {
+        status: ImportStatus::Error,
+        description: format!("The import process failed: {reason}"),
+        imported: 0,
+        updated: 0,
+        ignored: 0,
+        deleted: 0,
+        conflicts: summary::Conflicts::default(),
+        rejected_indexes: Vec::new(),
+        data_set_complete: json!(false).to_string(),
+    }
+}

@@ -1,0 +1,313 @@
+//! `POST /api/metadata`: identifies objects, validates them, commits them in schema order
+//! and reports like DHIS2 of the simulated version.
+
+mod options;
+mod report;
+mod single;
+mod validate;
+
+pub use options::ImportOptions;
+pub use report::import_response;
+pub use single::{delete_object_response, single_object_response};
+
+use super::schema::Schema;
+use super::MetadataStore;
+use crate::{clock, uid, Account};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use validate::{Candidate, Checker, PayloadIndex};
+
+/// What an import did: the raw `ImportReport` without `importParams`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportOutcome {
+    /// `OK`, `WARNING` or `ERROR`.
+    pub status: String,
+    pub stats: Stats,
+    /// `(class, stats, objectReports)` per type, in import order.
+    pub type_reports: Vec<(String, Stats, Vec<Value>)>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub created: u64,
+    pub updated: u64,
+    pub deleted: u64,
+    pub ignored: u64,
+}
+
+impl Stats {
+    pub fn total(&self) -> u64 {
+        self.created + self.updated + self.deleted + self.ignored
+    }
+
+    pub fn add(&mut self, other: &Stats) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.deleted += other.deleted;
+        self.ignored += other.ignored;
+    }
+
+    pub fn to_json(self) -> Value {
+        json!({ "created": self.created, "updated": self.updated, "deleted": self.deleted,
+                "ignored": self.ignored, "total": self.total() })
+    }
+}
+
+impl ImportOutcome {
+    /// True when the report carries no error.
+    pub fn is_ok(&self) -> bool {
+        self.status == "OK"
+    }
+
+    /// Every error report of every object, flattened.
+    pub fn error_reports(&self) -> Vec<&Value> {
+        self.type_reports
+            .iter()
+            .flat_map(|(_, _, objects)| objects)
+            .flat_map(|object| {
+                object
+                    .get("errorReports")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+            })
+            .collect()
+    }
+}
+
+/// Imports `payload` into `store` as `user`.
+pub fn run(store: &mut MetadataStore, user: &Account, payload: &Value, options: &ImportOptions) -> ImportOutcome {
+    let catalog = store.catalog.clone();
+    let strategy = options.strategy().to_string();
+    let by_code = options.identifier == "CODE" || options.identifier == "AUTO";
+    let mut types: Vec<&Schema> = catalog
+        .all()
+        .iter()
+        .filter(|s| s.identifiable && s.metadata && payload.get(&s.plural).is_some_and(Value::is_array))
+        .collect();
+    types.sort_by_key(|schema| schema.order);
+
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for schema in &types {
+        let items = payload.get(&schema.plural).and_then(Value::as_array).into_iter().flatten();
+        for (index, item) in items.enumerate() {
+            let Value::Object(object) = item else { continue };
+            let mut object = object.clone();
+            let existing_by_code = object
+                .get("code")
+                .and_then(Value::as_str)
+                .filter(|_| by_code)
+                .and_then(|code| store.find_by_code(&schema.plural, code))
+                .and_then(|found| found.get("id").and_then(Value::as_str))
+                .map(str::to_string);
+            let has_id = object.get("id").and_then(Value::as_str).is_some_and(|id| !id.is_empty());
+            let id_known = has_id
+                && object
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|id| store.get(&schema.plural, id).is_some());
+            match existing_by_code {
+                Some(found) if options.identifier == "CODE" || !id_known => {
+                    object.insert("id".into(), json!(found));
+                }
+                _ if !has_id => {
+                    object.insert("id".into(), json!(uid::generate_uid()));
+                }
+                _ => {}
+            }
+            let id = object.get("id").and_then(Value::as_str).unwrap_or_default();
+            let exists = store.get(&schema.plural, id).is_some();
+            candidates.push(Candidate {
+                plural: schema.plural.clone(),
+                index,
+                object,
+                exists,
+                errors: Vec::new(),
+            });
+        }
+    }
+
+    let mut index = PayloadIndex::default();
+    let mut payload_unique = HashMap::new();
+    let mut store_unique = HashMap::new();
+    for candidate in &candidates {
+        let Some(schema) = catalog.by_plural(&candidate.plural) else { continue };
+        index.ids.entry(schema.klass.clone()).or_default().insert(candidate.id().to_string());
+        if let Some(code) = candidate.object.get("code").and_then(Value::as_str) {
+            index.codes.insert((schema.klass.clone(), code.to_string()), candidate.id().to_string());
+        }
+        for property in validate::unique_properties(schema) {
+            if let Some(value) = validate::unique_value(&candidate.object, &property.name) {
+                payload_unique
+                    .entry((schema.plural.clone(), property.name.clone(), value))
+                    .or_insert_with(|| candidate.id().to_string());
+            }
+        }
+    }
+    for schema in &types {
+        for stored in store.list(&schema.plural) {
+            let Some(stored) = stored.as_object() else { continue };
+            let id = stored.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+            let name = stored.get("name").and_then(Value::as_str).map(str::to_string);
+            for property in validate::unique_properties(schema) {
+                if let Some(value) = validate::unique_value(stored, &property.name) {
+                    store_unique
+                        .entry((schema.plural.clone(), property.name.clone(), value))
+                        .or_insert_with(|| (id.clone(), name.clone()));
+                }
+            }
+        }
+    }
+
+    let checker = Checker {
+        store,
+        catalog: &catalog,
+        index: &index,
+        version: store.version,
+        payload_unique,
+        store_unique,
+    };
+    for candidate in &mut candidates {
+        let Some(schema) = catalog.by_plural(&candidate.plural) else { continue };
+        check_strategy(&checker, schema, candidate, &strategy);
+        if strategy == "DELETE" || !candidate.errors.is_empty() {
+            continue;
+        }
+        validate::apply_defaults(schema, &mut candidate.object);
+        if !options.skip_validation {
+            checker.required(schema, candidate);
+            checker.unique(schema, candidate);
+        }
+        checker.references(schema, candidate, by_code);
+    }
+
+    let has_errors = candidates.iter().any(|c| !c.errors.is_empty());
+    let commit = !options.validate_only() && !(has_errors && options.atomic_all());
+    let mut per_type: Vec<(String, Stats, Vec<Value>)> = types
+        .iter()
+        .map(|schema| (schema.klass.clone(), Stats::default(), Vec::new()))
+        .collect();
+    for candidate in candidates {
+        let Some(schema) = catalog.by_plural(&candidate.plural) else { continue };
+        let Some(slot) = per_type.iter_mut().find(|(klass, _, _)| *klass == schema.klass) else {
+            continue;
+        };
+        let valid = candidate.errors.is_empty();
+        if !valid {
+            slot.1.ignored += 1;
+        } else if commit {
+            commit_one(store, user, schema, &candidate, &strategy, options);
+            match (strategy.as_str(), candidate.exists) {
+                ("DELETE", _) => slot.1.deleted += 1,
+                (_, true) => slot.1.updated += 1,
+                _ => slot.1.created += 1,
+            }
+        }
+        if !valid || options.import_report_mode != "ERRORS" {
+            slot.2.push(object_report(schema, &candidate, options));
+        }
+    }
+    let mut stats = Stats::default();
+    per_type.iter().for_each(|(_, type_stats, _)| stats.add(type_stats));
+    let status = match (has_errors, commit) {
+        (false, _) => "OK",
+        (true, false) => "ERROR",
+        (true, true) => "WARNING",
+    };
+    ImportOutcome {
+        status: status.to_string(),
+        stats,
+        type_reports: per_type,
+    }
+}
+
+fn check_strategy(checker: &Checker, schema: &Schema, candidate: &mut Candidate, strategy: &str) {
+    let old_wording = !checker.version.at_least(40, 0);
+    let (code, message) = match (strategy, candidate.exists) {
+        ("CREATE", true) if old_wording => ("E5000", "Found matching object for given reference, but import mode is CREATE."),
+        ("CREATE", true) => ("E5000", "Found matching object for reference, but import mode is CREATE."),
+        ("UPDATE" | "DELETE", false) if old_wording => ("E5001", "No matching object for given reference."),
+        ("UPDATE" | "DELETE", false) => ("E5001", "No matching object for reference."),
+        _ => return,
+    };
+    let id = candidate.id().to_string();
+    let shown = validate::display(candidate.name(), &id, schema.short_klass());
+    let report = validate::error_report(checker.version, validate::ErrorSpec {
+        code,
+        message: format!("{message} Identifier was {id}, and object was {shown}."),
+        main_klass: &schema.klass,
+        main_id: &id,
+        error_klass: &schema.klass,
+        error_property: Some("id"),
+        args: vec![id.clone(), shown.clone()],
+    });
+    candidate.errors.push(report);
+}
+
+fn commit_one(
+    store: &mut MetadataStore,
+    user: &Account,
+    schema: &Schema,
+    candidate: &Candidate,
+    strategy: &str,
+    options: &ImportOptions,
+) {
+    let id = candidate.id().to_string();
+    if strategy == "DELETE" {
+        store.delete_object(schema, &id, user);
+        return;
+    }
+    let mut object: Map<String, Value> = candidate.object.clone();
+    if let Some(Value::Object(existing)) = store.get(&schema.plural, &id).cloned() {
+        if options.merge_mode == "MERGE" {
+            let mut merged = existing.clone();
+            for (key, value) in object {
+                if !value.is_null() {
+                    merged.insert(key, value);
+                }
+            }
+            object = merged;
+        }
+        if options.skip_sharing {
+            for key in ["sharing", "publicAccess", "userGroupAccesses", "userAccesses", "externalAccess"] {
+                object.remove(key);
+            }
+            if let Some(sharing) = existing.get("sharing") {
+                object.insert("sharing".into(), sharing.clone());
+            }
+        }
+    }
+    // The schema exists and the object has an id, so this cannot fail.
+    let _ = store.insert_object(&schema.plural, Value::Object(object), Some(user));
+}
+
+fn object_report(schema: &Schema, candidate: &Candidate, options: &ImportOptions) -> Value {
+    let mut out = Map::new();
+    out.insert("klass".into(), json!(schema.klass));
+    out.insert("index".into(), json!(candidate.index));
+    out.insert("uid".into(), json!(candidate.id()));
+    if options.import_report_mode == "DEBUG" {
+        if let Some(name) = candidate.name() {
+            out.insert("displayName".into(), json!(name));
+        }
+    }
+    out.insert("errorReports".into(), Value::Array(candidate.errors.clone()));
+    Value::Object(out)
+}
+
+impl MetadataStore {
+    /// Removes an object and records it in `deletedObjects`.
+    pub(crate) fn delete_object(&mut self, schema: &Schema, id: &str, user: &Account) {
+        let Some(removed) = self.objects.get_mut(&schema.plural).and_then(|all| all.remove(id)) else {
+            return;
+        };
+        let mut record = json!({
+            "klass": schema.short_klass(), "uid": id,
+            "deletedAt": clock::now_iso(), "deletedBy": user.username,
+        });
+        if let Some(code) = removed.get("code") {
+            record["code"] = code.clone();
+        }
+        self.deleted.push(record);
+    }
+}

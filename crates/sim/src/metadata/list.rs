@@ -1,0 +1,213 @@
+//! `GET /api/{plural}` (list with fields, filters, order and pager), `GET /api/{plural}/{id}`,
+//! and single-object `POST`/`PUT`/`DELETE`.
+
+use super::fields::{self, FieldFilter};
+use super::filter::{Filter, Matcher, Order};
+use super::schema::Schema;
+use super::store::Viewer;
+use super::{export, import, message, MetadataStore};
+use crate::{RequestContext, SimResponse};
+use serde_json::{json, Map, Value};
+
+pub fn handle(
+    store: &mut MetadataStore,
+    ctx: &RequestContext,
+    method: &str,
+    plural: &str,
+    rest: &[&str],
+) -> Option<SimResponse> {
+    let schema = store.catalog.by_plural(plural)?.clone();
+    match (method, rest) {
+        ("GET", []) => Some(list_response(store, ctx, &schema)),
+        ("GET", [id]) => Some(one_response(store, ctx, &schema, id)),
+        ("GET", [id, "metadata"]) => Some(export::dependency_response(store, ctx, &schema, id)),
+        ("POST", []) => Some(import::single_object_response(store, ctx, &schema, None)),
+        ("PUT", [id]) => Some(import::single_object_response(store, ctx, &schema, Some(id))),
+        ("DELETE", [id]) => Some(import::delete_object_response(store, ctx, &schema, id)),
+        _ => None,
+    }
+}
+
+/// Renders objects and applies `fields` to them, following references into the store.
+pub fn select_fields(
+    store: &MetadataStore,
+    viewer: Viewer,
+    schema: &Schema,
+    objects: &[Value],
+    fields_text: &str,
+) -> Vec<Value> {
+    let resolve = |target: &Schema, id: &str| {
+        store
+            .get(&target.plural, id)
+            .map(|object| store.render(target, object, viewer))
+    };
+    let filter = FieldFilter {
+        catalog: &store.catalog,
+        resolve: &resolve,
+    };
+    let fields = fields::parse(fields_text);
+    objects
+        .iter()
+        .map(|object| filter.apply(&fields, object, Some(schema)))
+        .collect()
+}
+
+/// Rendered, readable objects of `schema` that pass `filters`, in `orders` order.
+pub fn query_objects(
+    store: &MetadataStore,
+    viewer: Viewer,
+    schema: &Schema,
+    filters: &[Filter],
+    any: bool,
+    orders: &[Order],
+) -> Vec<Value> {
+    let resolve = |target: &Schema, id: &str| {
+        store
+            .get(&target.plural, id)
+            .map(|object| store.render(target, object, viewer))
+    };
+    let matcher = Matcher {
+        catalog: &store.catalog,
+        resolve: &resolve,
+    };
+    let mut objects: Vec<Value> = store
+        .list(&schema.plural)
+        .into_iter()
+        .filter(|object| store.can_read(schema, object, viewer.user))
+        .map(|object| store.render(schema, object, viewer))
+        .filter(|object| matcher.matches(filters, object, schema, any))
+        .collect();
+    objects.sort_by(|a, b| Order::compare(orders, a, b));
+    objects
+}
+
+pub fn default_order(schema: &Schema) -> Vec<Order> {
+    let first = if schema.property("name").is_some_and(|p| p.persisted) {
+        "name"
+    } else {
+        "created"
+    };
+    Order::parse_list(&format!("{first}:asc,id:asc"))
+}
+
+fn list_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema) -> SimResponse {
+    let viewer = Viewer {
+        user: ctx.user,
+        base_url: ctx.base_url,
+    };
+    let filters: Vec<Filter> = ctx.query.all("filter").into_iter().filter_map(Filter::parse).collect();
+    let any = ctx
+        .query
+        .get("rootJunction")
+        .is_some_and(|junction| junction.eq_ignore_ascii_case("OR"));
+    let orders = match ctx.query.get("order") {
+        Some(order) => Order::parse_list(order),
+        None => default_order(schema),
+    };
+    let objects = query_objects(store, viewer, schema, &filters, any, &orders);
+    let paging = !(ctx.query.get("paging").is_some_and(|p| p.eq_ignore_ascii_case("false"))
+        || ctx.query.flag("skipPaging"));
+    let fields_text = ctx.query.all("fields").join(",");
+    let fields_text = if fields_text.is_empty() { "id,displayName" } else { &fields_text };
+    let mut out = Map::new();
+    let page_objects = if paging {
+        let page_size = number_param(ctx, "pageSize", 50);
+        let page = number_param(ctx, "page", 1);
+        let total = objects.len();
+        let page_count = total.div_ceil(page_size).max(1);
+        out.insert("pager".into(), pager(ctx, schema, page, page_count, total, page_size));
+        objects
+            .into_iter()
+            .skip((page - 1) * page_size)
+            .take(page_size)
+            .collect()
+    } else {
+        objects
+    };
+    let selected = select_fields(store, viewer, schema, &page_objects, fields_text);
+    out.insert(schema.plural.clone(), Value::Array(selected));
+    SimResponse::json(200, &Value::Object(out))
+}
+
+fn number_param(ctx: &RequestContext, name: &str, default: usize) -> usize {
+    ctx.query
+        .get(name)
+        .and_then(|value| value.parse::<usize>().ok())
+        .filter(|value| *value > 0)
+        .unwrap_or(default)
+}
+
+/// DHIS2's pager; `nextPage`/`prevPage` repeat the request's other parameters.
+fn pager(
+    ctx: &RequestContext,
+    schema: &Schema,
+    page: usize,
+    page_count: usize,
+    total: usize,
+    page_size: usize,
+) -> Value {
+    let link = |target: usize| {
+        let mut params: Vec<String> = ctx
+            .query
+            .0
+            .iter()
+            .filter(|(key, _)| key != "page")
+            .map(|(key, value)| format!("{key}={}", encode(value)))
+            .collect();
+        params.insert(0, format!("page={target}"));
+        let version = ctx.api_version.map(|v| format!("/{v}")).unwrap_or_default();
+        format!(
+            "{}/api{version}/{}?{}",
+            ctx.base_url,
+            schema.plural,
+            params.join("&")
+        )
+    };
+    let mut out = Map::new();
+    out.insert("page".into(), json!(page));
+    out.insert("pageCount".into(), json!(page_count));
+    out.insert("total".into(), json!(total));
+    out.insert("pageSize".into(), json!(page_size));
+    if page < page_count {
+        out.insert("nextPage".into(), json!(link(page + 1)));
+    }
+    if page > 1 {
+        out.insert("prevPage".into(), json!(link(page - 1)));
+    }
+    Value::Object(out)
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' | b',' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn one_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema, id: &str) -> SimResponse {
+    let Some(object) = store.get(&schema.plural, id) else {
+        return message::object_not_found(store.version, schema.short_klass(), id);
+    };
+    if !store.can_read(schema, object, ctx.user) {
+        return message::respond(
+            403,
+            "You don't have the proper permissions to read objects of this type.",
+            Some("E3012"),
+            store.version,
+        );
+    }
+    let viewer = Viewer {
+        user: ctx.user,
+        base_url: ctx.base_url,
+    };
+    let rendered = store.render(schema, object, viewer);
+    let fields_text = ctx.query.all("fields").join(",");
+    let fields_text = if fields_text.is_empty() { "*" } else { &fields_text };
+    let selected = select_fields(store, viewer, schema, &[rendered], fields_text);
+    SimResponse::json(200, selected.first().unwrap_or(&Value::Null))
+}

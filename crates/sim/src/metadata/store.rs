@@ -1,0 +1,240 @@
+//! Storing objects in canonical form and rendering them back as DHIS2 returns them.
+
+use super::schema::Schema;
+use super::sharing_model;
+use super::MetadataStore;
+use crate::{clock, Account};
+use serde_json::{json, Map, Value};
+
+/// Who asks and where the server lives, for `href` and `access`.
+#[derive(Clone, Copy)]
+pub struct Viewer<'a> {
+    pub user: &'a Account,
+    pub base_url: &'a str,
+}
+
+impl MetadataStore {
+    /// Stores `object` under `plural`; `user` (the importing user) becomes owner and
+    /// `lastUpdatedBy` when given.
+    pub(crate) fn insert_object(
+        &mut self,
+        plural: &str,
+        object: Value,
+        user: Option<&Account>,
+    ) -> Result<(), String> {
+        let schema = self
+            .catalog
+            .by_plural(plural)
+            .ok_or_else(|| format!("`{plural}` is not a metadata type of DHIS2 {}", self.version))?
+            .clone();
+        let Value::Object(map) = object else {
+            return Err(format!("a {} must be a JSON object", schema.singular));
+        };
+        let id = map
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("a {} needs an `id`", schema.singular))?
+            .to_string();
+        let previous = self.get(plural, &id).cloned();
+        let mut canonical = self.canonical(&schema, map);
+        let now = clock::now_iso();
+        let created = previous
+            .as_ref()
+            .and_then(|p| p.get("created").cloned())
+            .or_else(|| canonical.get("created").cloned())
+            .unwrap_or_else(|| json!(now));
+        canonical.insert("created".into(), created);
+        canonical.insert("lastUpdated".into(), json!(now));
+        if let Some(user) = user {
+            canonical.insert("lastUpdatedBy".into(), json!({ "id": user.id }));
+            if previous.is_none() && self.version.at_least(36, 0) {
+                canonical.insert("createdBy".into(), json!({ "id": user.id }));
+            }
+        }
+        if schema.shareable {
+            let owner = previous
+                .as_ref()
+                .and_then(|p| p.pointer("/sharing/owner"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| user.map(|u| u.id.clone()));
+            sharing_model::normalize(&mut canonical, owner.as_deref());
+            canonical.remove("user");
+        }
+        self.objects
+            .entry(plural.to_string())
+            .or_default()
+            .insert(id, Value::Object(canonical));
+        if plural == "organisationUnits" {
+            self.recompute_org_unit_paths();
+        }
+        Ok(())
+    }
+
+    /// Keeps the properties the schema knows (all for open schemas), drops computed ones,
+    /// reduces references to `{id}` and canonicalizes embedded objects.
+    pub(crate) fn canonical(&self, schema: &Schema, mut map: Map<String, Value>) -> Map<String, Value> {
+        if schema.singular == "user" && self.version.at_least(38, 0) {
+            if let Some(Value::Object(credentials)) = map.remove("userCredentials") {
+                for (key, value) in credentials {
+                    if key != "id" && key != "user" && key != "userInfo" {
+                        map.entry(key).or_insert(value);
+                    }
+                }
+            }
+        }
+        let mut out = Map::new();
+        for (key, value) in map {
+            let Some(property) = schema.property(&key) else {
+                let sharing_key = key == "sharing" || sharing_model::LEGACY_KEYS.contains(&key.as_str());
+                if schema.open || (schema.shareable && sharing_key) {
+                    out.insert(key, value);
+                }
+                continue;
+            };
+            if !property.persisted || property.property_type == super::schema::PropertyType::Password {
+                continue;
+            }
+            let value = if property.identifiable_reference {
+                reduce_references(value)
+            } else if property.embedded_object {
+                let item_schema = property
+                    .reference_klass()
+                    .and_then(|klass| self.catalog.by_klass(klass));
+                match (item_schema, value) {
+                    (Some(item_schema), Value::Array(items)) => Value::Array(
+                        items
+                            .into_iter()
+                            .map(|item| self.canonical_embedded(item_schema, item))
+                            .collect(),
+                    ),
+                    (Some(item_schema), item @ Value::Object(_)) => {
+                        self.canonical_embedded(item_schema, item)
+                    }
+                    (_, other) => other,
+                }
+            } else {
+                value
+            };
+            out.insert(key, value);
+        }
+        out
+    }
+
+    fn canonical_embedded(&self, schema: &Schema, item: Value) -> Value {
+        match item {
+            Value::Object(map) => {
+                let mut inner = self.canonical(schema, map);
+                if schema.shareable && !inner.contains_key("sharing") {
+                    for key in ["sharing", "user"] {
+                        inner.remove(key);
+                    }
+                }
+                Value::Object(inner)
+            }
+            other => other,
+        }
+    }
+
+    /// Sets `path` and `level` of every org unit from its parent chain.
+    fn recompute_org_unit_paths(&mut self) {
+        let Some(units) = self.objects.get("organisationUnits") else {
+            return;
+        };
+        let parents: std::collections::HashMap<String, Option<String>> = units
+            .iter()
+            .map(|(id, unit)| {
+                let parent = unit.pointer("/parent/id").and_then(Value::as_str).map(str::to_string);
+                (id.clone(), parent)
+            })
+            .collect();
+        let mut paths = Vec::new();
+        for id in parents.keys() {
+            let mut chain = vec![id.clone()];
+            let mut current = id.clone();
+            while let Some(Some(parent)) = parents.get(&current) {
+                if chain.contains(parent) || chain.len() > 64 {
+                    break;
+                }
+                chain.push(parent.clone());
+                current = parent.clone();
+            }
+            chain.reverse();
+            paths.push((id.clone(), format!("/{}", chain.join("/")), chain.len()));
+        }
+        if let Some(units) = self.objects.get_mut("organisationUnits") {
+            for (id, path, level) in paths {
+                if let Some(Value::Object(unit)) = units.get_mut(&id) {
+                    unit.insert("path".into(), json!(path));
+                    unit.insert("level".into(), json!(level));
+                }
+            }
+        }
+    }
+
+    /// The object as DHIS2 returns it with `fields=*`: stored properties plus `href`,
+    /// `displayName`, `access` and sharing in the forms of this version.
+    pub(crate) fn render(&self, schema: &Schema, object: &Value, viewer: Viewer) -> Value {
+        let Value::Object(stored) = object else {
+            return object.clone();
+        };
+        let mut out = stored.clone();
+        let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
+        if schema.shareable {
+            sharing_model::render(&mut out, self.version);
+        }
+        if schema.singular == "user" {
+            let name = format!(
+                "{} {}",
+                stored.get("firstName").and_then(Value::as_str).unwrap_or_default(),
+                stored.get("surname").and_then(Value::as_str).unwrap_or_default()
+            );
+            out.insert("name".into(), json!(name.trim()));
+        }
+        if schema.singular == "categoryCombo" {
+            let is_default = stored.get("name").and_then(Value::as_str) == Some("default");
+            out.insert("isDefault".into(), json!(is_default));
+        }
+        let display = |key: &str| out.get(key).cloned();
+        if let Some(name) = display("name") {
+            out.insert("displayName".into(), name);
+        }
+        if let Some(short) = display("shortName") {
+            out.insert("displayShortName".into(), short);
+        }
+        if let Some(description) = display("description") {
+            out.insert("displayDescription".into(), description);
+        }
+        if schema.identifiable && !schema.embedded {
+            out.insert(
+                "href".into(),
+                json!(format!("{}/api/{}/{id}", viewer.base_url, schema.plural)),
+            );
+            let access = sharing_model::effective_access(stored.get("sharing"), viewer.user);
+            out.insert(
+                "access".into(),
+                sharing_model::access_json(&access, schema.data_shareable),
+            );
+            out.insert("favorite".into(), json!(false));
+        }
+        Value::Object(out)
+    }
+
+    /// True when `user` may read the object (metadata read in its sharing).
+    pub(crate) fn can_read(&self, schema: &Schema, object: &Value, user: &Account) -> bool {
+        !schema.shareable
+            || sharing_model::effective_access(object.get("sharing"), user).starts_with('r')
+    }
+}
+
+/// `{"id":"x","name":"…"}` → `{"id":"x"}` (also inside arrays); code-only references stay.
+pub(crate) fn reduce_references(value: Value) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(items.into_iter().map(reduce_references).collect()),
+        Value::Object(map) => match map.get("id") {
+            Some(id) => json!({ "id": id }),
+            None => Value::Object(map),
+        },
+        other => other,
+    }
+}

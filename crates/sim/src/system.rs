@@ -1,0 +1,130 @@
+//! `/api/system/info` (§5.2) and the system settings the header bar reads (§7.3).
+
+use crate::{fields, RequestContext, SimResponse};
+use serde_json::{json, Map, Value};
+
+/// Fixed identity of the simulated server (revision and build time are part of the version).
+const REVISION: &str = "5d1e5f2";
+
+/// `/api/system/info`, with the fields of the version, `fields=` honoured.
+pub fn system_info(ctx: &RequestContext, system_name: &str) -> SimResponse {
+    let version = ctx.version;
+    let now = crate::clock::now_iso();
+    let mut info = json!({
+        "contextPath": ctx.base_url,
+        "userAgent": "dhis2-sim",
+        "calendar": "iso8601",
+        "dateFormat": "yyyy-mm-dd",
+        "serverDate": now,
+        "serverTimeZoneId": "Etc/UTC",
+        "serverTimeZoneDisplayName": "Coordinated Universal Time",
+        "lastAnalyticsTableSuccess": now,
+        "intervalSinceLastAnalyticsTableSuccess": "0 s",
+        "lastAnalyticsTableRuntime": "1 s",
+        "version": version.system_info_string(),
+        "revision": REVISION,
+        "buildTime": "2024-01-01T00:00:00.000",
+        "jasperReportsVersion": "6.3.1",
+        "environmentVariable": "DHIS2_HOME",
+        "readOnlyMode": "off",
+        "nodeId": "",
+        "javaVersion": if version.at_least(38, 0) { "17.0.9" } else { "1.8.0_392" },
+        "javaVendor": "Eclipse Adoptium",
+        "javaOpts": "",
+        "osName": "Linux",
+        "osArchitecture": "amd64",
+        "osVersion": "6.1",
+        "externalDirectory": "/opt/dhis2",
+        "readReplicaCount": 0,
+        "memoryInfo": "Mem Total in JVM: 2048 Mb",
+        "cpuCores": 2,
+        "encryption": false,
+        "emailConfigured": false,
+        "redisEnabled": false,
+        "systemId": "00000000-0000-4000-8000-5100000000d2",
+        "systemName": system_name,
+        "instanceBaseUrl": ctx.base_url,
+        "clusterHostname": "",
+        "isMetadataVersionEnabled": true,
+        "isMetadataSyncEnabled": false,
+        "databaseInfo": {"type": "PostgreSQL", "spatialSupport": true},
+    });
+    if version.at_least(32, 0) {
+        info["fileStoreProvider"] = json!("filesystem");
+        info["systemMetadataVersion"] = json!("");
+    }
+    if version.at_least(39, 0) {
+        info["lastSystemMonitoringSuccess"] = json!(now);
+    }
+    // 2.41 shows non-superusers a reduced view (`SystemInfo.withoutSensitiveInfo`).
+    if version.at_least(41, 0) && !ctx.user.is_superuser() {
+        info = keep_only(
+            &info,
+            &[
+                "contextPath",
+                "userAgent",
+                "calendar",
+                "dateFormat",
+                "serverDate",
+                "serverTimeZoneId",
+                "serverTimeZoneDisplayName",
+                "version",
+                "revision",
+                "buildTime",
+                "systemId",
+                "systemName",
+                "instanceBaseUrl",
+                "encryption",
+                "emailConfigured",
+                "isMetadataVersionEnabled",
+                "isMetadataSyncEnabled",
+            ],
+        );
+    }
+    SimResponse::json(200, &filtered(ctx, info))
+}
+
+fn keep_only(value: &Value, keys: &[&str]) -> Value {
+    let mut out = Map::new();
+    for key in keys {
+        if let Some(v) = value.get(*key) {
+            out.insert((*key).to_string(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+/// Applies `fields=` when given.
+pub fn filtered(ctx: &RequestContext, value: Value) -> Value {
+    match ctx.query.get("fields").filter(|f| !f.trim().is_empty()) {
+        Some(spec) => fields::apply(&value, &fields::parse(spec)),
+        None => value,
+    }
+}
+
+/// `/api/systemSettings/{key}` and `/api/systemSettings?key=…` for the keys the app reads.
+pub fn system_settings(ctx: &RequestContext, application_title: &str) -> Option<SimResponse> {
+    if ctx.method != "GET" {
+        return None;
+    }
+    let all = json!({
+        "applicationTitle": application_title,
+        "helpPageLink": "https://docs.dhis2.org/en/use/use-dhis2.html",
+        "keyUiLocale": "en",
+        "keyDbLocale": "en",
+    });
+    match ctx.segments.get(1).map(|s| s.trim_end_matches(".json")) {
+        // DHIS2 answers a single setting as `{key: value}` for JSON clients.
+        Some(key) => Some(match all.get(key) {
+            Some(value) => SimResponse::json(200, &json!({ key: value })),
+            None => SimResponse::json(200, &json!({})),
+        }),
+        None => {
+            let keys = ctx.query.all("key");
+            if keys.is_empty() {
+                return Some(SimResponse::json(200, &all));
+            }
+            Some(SimResponse::json(200, &keep_only(&all, &keys)))
+        }
+    }
+}

@@ -1,0 +1,29 @@
+use leptos::prelude::*;
+use mdsync_core::access::AppRole;
+
+use super::panel_description;
+use crate::routes::panel_href;
+
+/// One card per panel the role may open.
+#[component]
+pub fn Home(role: AppRole) -> impl IntoView {
+    let cards = role
+        .panels()
+        .into_iter()
+        .map(|panel| {
+            view! {
+                <a class="card home-card" href=panel_href(panel) data-test=format!("home-card-{}", panel.route())>
+                    <h2 class="card-title">{panel.title()}</h2>
+                    <p class="card-text">{panel_description(panel, role)}</p>
+                    <span class="card-link">{format!("Open {}", panel.title())}</span>
+                </a>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="page" data-test="home">
+            <h1 class="page-title">"MetaData Sync"</h1>
+            <div class="home-cards">{cards}</div>
+        </div>
+    }
+}

@@ -1,0 +1,5 @@
+//! The Instances panel.
+
+mod page;
+
+pub use page::InstancesPage;

@@ -1,0 +1,42 @@
+use leptos::ev;
+use leptos::prelude::*;
+use mdsync_core::access::{AppRole, Panel};
+
+use super::coming_soon::ComingSoon;
+use super::home::Home;
+use super::instances::InstancesPage;
+use super::not_allowed::NotAllowed;
+use crate::components::notice::{Notice, NoticeKind};
+use crate::routes::Route;
+
+fn current_route() -> Route {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    Route::from_hash(&hash)
+}
+
+/// Shows the page the URL hash names, if the role may open it.
+#[component]
+pub fn PanelRouter(role: AppRole) -> impl IntoView {
+    let route = RwSignal::new(current_route());
+    let handle = window_event_listener(ev::hashchange, move |_| route.set(current_route()));
+    on_cleanup(move || handle.remove());
+    move || match route.get() {
+        Route::Home => view! { <Home role/> }.into_any(),
+        Route::Panel(panel) if !role.can_open(panel) => {
+            view! { <NotAllowed panel role/> }.into_any()
+        }
+        Route::Panel(Panel::Instances) => view! { <InstancesPage role/> }.into_any(),
+        Route::Panel(panel) => view! { <ComingSoon panel/> }.into_any(),
+        Route::Unknown(name) => view! {
+            <div class="page" data-test="not-found">
+                <Notice kind=NoticeKind::Warning title="No such page">
+                    <p>{format!("MetaData Sync has no page called \"{name}\".")}</p>
+                    <p><a href="#/">"Go to the home page"</a></p>
+                </Notice>
+            </div>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,144 @@
+//! The browser's side of the `Transport` port: `fetch` through web-sys.
+//!
+//! Two modes, chosen per request, because the app talks to two kinds of servers:
+//! - a request without an `Authorization` header goes to the instance that serves the app and
+//!   is authenticated by the user's session cookie (`credentials: include`);
+//! - a request with an `Authorization` header (Basic or ApiToken, for remote instances) is sent
+//!   without cookies (`credentials: omit`), so that a cookie of another login never mixes in.
+//!
+//! Deciding per request (rather than per transport) matters because core reaches remote
+//! instances through the same transport as the local storage (e.g. the connection test).
+//!
+//! Redirects are not followed for API calls (`redirect: manual`): a redirect to the login page
+//! must be seen as such, not silently turned into a 200 HTML page.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use js_sys::{Array, Uint8Array};
+use mdsync_core::dhis2::{HttpRequest, HttpResponse, Transport, TransportError};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestCredentials, RequestInit, RequestRedirect, Response};
+
+/// `fetch`-based transport.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FetchTransport;
+
+/// The fetch `credentials` mode for a request: cookies only when no explicit auth is sent.
+pub fn credentials_for(request: &HttpRequest) -> RequestCredentials {
+    if request.header("Authorization").is_some() {
+        RequestCredentials::Omit
+    } else {
+        RequestCredentials::Include
+    }
+}
+
+/// Stands in for the `Location` of a redirect the browser hides from us (an opaque redirect
+/// response carries neither status nor headers). For a DHIS2 API call a redirect means the
+/// session is gone and the server sends the user to its login page, which is what core reads
+/// from a `Location` containing "login".
+const HIDDEN_REDIRECT_LOCATION: &str = "login (redirect hidden by the browser)";
+
+impl Transport for FetchTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let url = request.url.clone();
+        let unreachable = |reason: String| TransportError::Unreachable {
+            url: url.clone(),
+            reason,
+        };
+        let js_request = build_request(&request).map_err(|e| unreachable(describe(&e)))?;
+        let window = web_sys::window().ok_or_else(|| unreachable("no browser window".into()))?;
+        // A rejected fetch is a network failure: refused connection, DNS, or a CORS refusal,
+        // which the browser deliberately reports the same way.
+        let response: Response = JsFuture::from(window.fetch_with_request(&js_request))
+            .await
+            .map_err(|e| unreachable(describe(&e)))?
+            .unchecked_into();
+        if response.type_() == web_sys::ResponseType::Opaqueredirect {
+            return Ok(HttpResponse {
+                status: 302,
+                headers: vec![("Location".into(), HIDDEN_REDIRECT_LOCATION.into())],
+                body: Vec::new(),
+            });
+        }
+        let headers = read_headers(&response.headers());
+        let buffer = response.array_buffer().map_err(|e| unreachable(describe(&e)))?;
+        let body = JsFuture::from(buffer)
+            .await
+            .map_err(|_| TransportError::ConnectionDropped { url: url.clone() })?;
+        Ok(HttpResponse {
+            status: response.status(),
+            headers,
+            body: Uint8Array::new(&body).to_vec(),
+        })
+    }
+}
+
+fn build_request(request: &HttpRequest) -> Result<Request, JsValue> {
+    let init = RequestInit::new();
+    init.set_method(request.method.as_str());
+    init.set_credentials(credentials_for(request));
+    init.set_redirect(RequestRedirect::Manual);
+    let headers = Headers::new()?;
+    for (name, value) in &request.headers {
+        headers.append(name, value)?;
+    }
+    init.set_headers(&headers);
+    if let Some(body) = &request.body {
+        init.set_body(&Uint8Array::from(body.as_slice()));
+    }
+    Request::new_with_str_and_init(&request.url, &init)
+}
+
+fn read_headers(headers: &Headers) -> Vec<(String, String)> {
+    let Ok(Some(entries)) = js_sys::try_iter(headers) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pair: Array = entry.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "the browser refused the request".to_string())
+}
+
+type SendFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>>>>;
+
+/// `Transport` has an async method, so it is not object-safe; this is its boxed twin.
+trait BoxedTransport {
+    fn send_boxed(self: Rc<Self>, request: HttpRequest) -> SendFuture;
+}
+
+impl<T: Transport + 'static> BoxedTransport for T {
+    fn send_boxed(self: Rc<Self>, request: HttpRequest) -> SendFuture {
+        Box::pin(async move { self.send(request).await })
+    }
+}
+
+/// Any transport behind one cheap, clonable type, so that components take "a transport"
+/// whether it is `fetch` or a test double.
+#[derive(Clone)]
+pub struct SharedTransport(Rc<dyn BoxedTransport>);
+
+impl SharedTransport {
+    pub fn new(transport: impl Transport + 'static) -> Self {
+        SharedTransport(Rc::new(transport))
+    }
+}
+
+impl Transport for SharedTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.0.clone().send_boxed(request).await
+    }
+}

@@ -1,0 +1,194 @@
+//! Components in headless Chromium, against a fake DHIS2 transport.
+//! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test browser`
+#![cfg(target_arch = "wasm32")]
+
+mod browser_support;
+
+use browser_support::*;
+use mdsync_core::dhis2::{Method, TransportError};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CONFIGURATOR: &str = "METADATA_SYNC_CONFIGURATOR";
+const EXECUTOR: &str = "METADATA_SYNC_EXECUTOR";
+
+fn home_cards(mounted: &Mounted) -> Vec<String> {
+    mounted
+        .find_all("[data-test^=\"home-card-\"]")
+        .iter()
+        .filter_map(|e| e.get_attribute("data-test"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn header_bar_shows_the_server_title_and_the_user() {
+    set_hash("#/");
+    let local = FakeDhis2::server(&["ALL"], &[]);
+    let mounted = mount_shell(services(&local));
+    let title = mounted
+        .wait_for_text("headerbar-title", "Sierra Leone")
+        .await;
+    assert_eq!(title, "Sierra Leone - MetaData Sync");
+    mounted.click("headerbar-profile-icon");
+    mounted.wait_for("headerbar-profile-menu").await;
+    assert_eq!(mounted.text("headerbar-profile-name"), "John Traore");
+    assert_eq!(mounted.text("headerbar-profile-username"), "jtraore");
+    let logout = mounted
+        .find("headerbar-logout")
+        .and_then(|a| a.get_attribute("href"))
+        .unwrap_or_default();
+    assert_eq!(logout, format!("{BASE_URL}/api/auth/logout"), "2.41 logs out through the auth API");
+    // The session was read with the session cookie: no Authorization header.
+    let me = local.requests_to("/api/me");
+    assert!(!me.is_empty());
+    assert!(me.iter().all(|r| r.header("Authorization").is_none()));
+    assert!(me.iter().all(|r| r.header("X-Requested-With") == Some("XMLHttpRequest")));
+}
+
+#[wasm_bindgen_test]
+async fn apps_menu_uses_the_version_endpoint_and_filters() {
+    set_hash("#/");
+    let local = FakeDhis2::server(&["ALL"], &[]);
+    local.on(
+        Method::Get,
+        "/api/apps/menu",
+        json(
+            200,
+            r#"{"modules":[
+            {"name":"dhis-web-dashboard","displayName":"Dashboard","defaultAction":"../dhis-web-dashboard/index.action","icon":"../icons/d.png"},
+            {"name":"dhis-web-maps","displayName":"Maps","defaultAction":"../dhis-web-maps/index.action","icon":"../icons/m.png"}]}"#,
+        ),
+    );
+    let mounted = mount_shell(services(&local));
+    mounted.wait_for("headerbar-apps-icon").await;
+    mounted.click("headerbar-apps-icon");
+    mounted.wait_for("headerbar-apps-item").await;
+    let items = mounted.find_all("[data-test=\"headerbar-apps-item\"]");
+    assert_eq!(items.len(), 2);
+    assert_eq!(
+        items[0].get_attribute("href").as_deref(),
+        Some("http://dhis2.test/dhis/dhis-web-dashboard/index.action")
+    );
+    mounted.type_into("headerbar-apps-search", "map");
+    leptos::task::tick().await;
+    let items = mounted.find_all("[data-test=\"headerbar-apps-item\"]");
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].text_content().unwrap_or_default(), "Maps");
+    assert!(local.requests_to("getModules.action").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn admin_and_configurator_see_all_five_panels() {
+    set_hash("#/");
+    for (authorities, roles) in [(&["ALL"][..], &[][..]), (&["M_metadatasync"][..], &[CONFIGURATOR][..])] {
+        let local = FakeDhis2::server(authorities, roles);
+        let mounted = mount_shell(services(&local));
+        mounted.wait_for("home").await;
+        assert_eq!(
+            home_cards(&mounted),
+            [
+                "home-card-instances",
+                "home-card-mapping",
+                "home-card-sync",
+                "home-card-rules",
+                "home-card-history"
+            ],
+            "{roles:?}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn run_only_users_see_rules_and_history_and_are_stopped_elsewhere() {
+    set_hash("#/");
+    let local = FakeDhis2::server(&["M_metadatasync"], &[EXECUTOR]);
+    let mounted = mount_shell(services(&local));
+    mounted.wait_for("home").await;
+    assert_eq!(home_cards(&mounted), ["home-card-rules", "home-card-history"]);
+
+    set_hash("#/instances");
+    let message = mounted.wait_for_text("not-allowed-message", "Instances").await;
+    assert!(message.contains("not allowed"), "{message}");
+    assert!(message.contains("Rules, History"), "{message}");
+
+    set_hash("#/history");
+    mounted.wait_for("coming-soon").await;
+    assert!(mounted.find("not-allowed").is_none());
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
+async fn users_without_a_role_are_told_which_role_to_ask_for() {
+    set_hash("#/");
+    let local = FakeDhis2::server(&["M_dhis-web-dashboard"], &["Data entry clerk"]);
+    let mounted = mount_shell(services(&local));
+    let message = mounted.wait_for_text("no-access-message", CONFIGURATOR).await;
+    assert!(message.contains(EXECUTOR), "{message}");
+    assert!(mounted.find("home").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_login_page_instead_of_data_says_to_log_in_again() {
+    set_hash("#/");
+    let local = FakeDhis2::default();
+    local.on(
+        Method::Get,
+        "/api/system/info",
+        html(
+            200,
+            "<!DOCTYPE html><html><body><form action=\"login.action\"><input name=\"j_username\"></form></body></html>",
+        ),
+    );
+    let mounted = mount_shell(services(&local));
+    let message = mounted.wait_for_text("app-error-message", "login page").await;
+    assert!(message.contains("log in to DHIS2 again"), "{message}");
+    let link = mounted.wait_for("app-login-link").await;
+    assert_eq!(link.get_attribute("href").as_deref(), Some("http://dhis2.test/dhis/"));
+    assert!(mounted.find("home").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_401_says_the_credentials_were_refused() {
+    set_hash("#/");
+    let local = FakeDhis2::default();
+    local.on(
+        Method::Get,
+        "/api/system/info",
+        json(
+            401,
+            r#"{"httpStatus":"Unauthorized","httpStatusCode":401,"status":"ERROR","message":"Unauthorized"}"#,
+        ),
+    );
+    let mounted = mount_shell(services(&local));
+    let message = mounted.wait_for_text("app-error-message", "401").await;
+    assert!(message.contains("refused"), "{message}");
+    mounted.wait_for("app-login-link").await;
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_server_is_named_without_a_login_link() {
+    set_hash("#/");
+    let local = FakeDhis2::default();
+    local.fail(
+        "/api/system/info",
+        TransportError::Unreachable {
+            url: format!("{BASE_URL}/api/system/info"),
+            reason: "Failed to fetch".into(),
+        },
+    );
+    let mounted = mount_shell(services(&local));
+    let message = mounted.wait_for_text("app-error-message", "Could not reach").await;
+    assert!(message.contains(BASE_URL), "{message}");
+    assert!(mounted.find("app-login-link").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_hash_says_there_is_no_such_page() {
+    set_hash("#/nowhere");
+    let local = FakeDhis2::server(&["ALL"], &[]);
+    let mounted = mount_shell(services(&local));
+    let page = mounted.wait_for_text("not-found", "nowhere").await;
+    assert!(page.contains("No such page"), "{page}");
+    set_hash("#/");
+}

@@ -1,0 +1,270 @@
+//! Test doubles and DOM helpers shared by the browser tests.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use mdsync_core::crypto::EncryptionKey;
+use mdsync_core::dhis2::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+use metadata_sync::app::Shell;
+use metadata_sync::services::{KeySource, Services};
+use metadata_sync::transport::SharedTransport;
+use wasm_bindgen::JsCast;
+
+pub const BASE_URL: &str = "http://dhis2.test/dhis";
+pub const ORIGIN: &str = "http://dhis2.test";
+
+/// One canned answer: requests whose URL contains `path_part` (and whose method matches) get it.
+#[derive(Clone)]
+pub struct Canned {
+    pub method: Method,
+    pub path_part: String,
+    pub answer: Result<HttpResponse, TransportError>,
+}
+
+/// A fake DHIS2: answers from a list (later entries win), records every request.
+#[derive(Clone, Default)]
+pub struct FakeDhis2 {
+    pub canned: Rc<RefCell<Vec<Canned>>>,
+    pub requests: Rc<RefCell<Vec<HttpRequest>>>,
+}
+
+pub fn json(status: u16, body: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+pub fn html(status: u16, body: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![("Content-Type".into(), "text/html;charset=UTF-8".into())],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+impl FakeDhis2 {
+    pub fn on(&self, method: Method, path_part: &str, answer: HttpResponse) -> &Self {
+        self.canned.borrow_mut().push(Canned {
+            method,
+            path_part: path_part.into(),
+            answer: Ok(answer),
+        });
+        self
+    }
+
+    pub fn fail(&self, path_part: &str, error: TransportError) -> &Self {
+        self.canned.borrow_mut().push(Canned {
+            method: Method::Get,
+            path_part: path_part.into(),
+            answer: Err(error),
+        });
+        self
+    }
+
+    /// A 2.41 server where the user has the given authorities and user roles.
+    pub fn server(authorities: &[&str], roles: &[&str]) -> FakeDhis2 {
+        let fake = FakeDhis2::default();
+        let authorities = serde_json::to_string(authorities).unwrap_or_default();
+        let roles = roles
+            .iter()
+            .enumerate()
+            .map(|(i, name)| format!(r#"{{"id":"role{i:07}","name":"{name}"}}"#))
+            .collect::<Vec<_>>()
+            .join(",");
+        fake.on(
+            Method::Get,
+            "/api/system/info",
+            json(200, r#"{"version":"2.41.1","systemName":"Test DHIS2"}"#),
+        )
+        .on(
+            Method::Get,
+            "/api/me",
+            json(
+                200,
+                &format!(
+                    r#"{{"id":"xE7jOejl9FI","username":"jtraore","name":"John Traore",
+                    "authorities":{authorities},"userRoles":[{roles}]}}"#
+                ),
+            ),
+        )
+        .on(
+            Method::Get,
+            "/api/systemSettings/applicationTitle",
+            json(200, r#"{"applicationTitle":"Sierra Leone"}"#),
+        );
+        fake
+    }
+
+    pub fn requests_to(&self, path_part: &str) -> Vec<HttpRequest> {
+        self.requests
+            .borrow()
+            .iter()
+            .filter(|r| r.url.contains(path_part))
+            .cloned()
+            .collect()
+    }
+}
+
+impl Transport for FakeDhis2 {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.requests.borrow_mut().push(request.clone());
+        let canned = self.canned.borrow();
+        let found = canned
+            .iter()
+            .rev()
+            .find(|c| c.method == request.method && request.url.contains(&c.path_part));
+        match found {
+            Some(c) => c.answer.clone(),
+            None => Ok(json(
+                404,
+                r#"{"httpStatus":"Not Found","httpStatusCode":404,"status":"ERROR","message":"Not found"}"#,
+            )),
+        }
+    }
+}
+
+pub fn services(fake: &FakeDhis2) -> Services {
+    Services::new(
+        BASE_URL,
+        ORIGIN,
+        SharedTransport::new(fake.clone()),
+        KeySource::Given(EncryptionKey::from_bytes([7u8; 32])),
+    )
+}
+
+/// A mounted shell; unmounts (and removes its container) when dropped.
+pub struct Mounted {
+    pub container: web_sys::HtmlElement,
+    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.container.remove();
+    }
+}
+
+pub fn set_hash(hash: &str) {
+    let window = web_sys::window().expect("a browser window");
+    window.location().set_hash(hash).expect("hash set");
+}
+
+pub fn mount_shell(services: Services) -> Mounted {
+    let document = document();
+    let container: web_sys::HtmlElement = document
+        .create_element("div")
+        .expect("div created")
+        .unchecked_into();
+    document
+        .body()
+        .expect("a body")
+        .append_child(&container)
+        .expect("container appended");
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        view! { <Shell services=services.clone() show_header_bar=true/> }.into_any()
+    });
+    Mounted {
+        container,
+        _handle: handle,
+    }
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+impl Mounted {
+    pub fn find(&self, data_test: &str) -> Option<web_sys::Element> {
+        self.container
+            .query_selector(&format!("[data-test=\"{data_test}\"]"))
+            .ok()
+            .flatten()
+    }
+
+    pub fn find_all(&self, selector: &str) -> Vec<web_sys::Element> {
+        let Ok(list) = self.container.query_selector_all(selector) else {
+            return Vec::new();
+        };
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
+            .collect()
+    }
+
+    /// Waits (polling the DOM between Leptos ticks) until `[data-test=…]` exists.
+    pub async fn wait_for(&self, data_test: &str) -> web_sys::Element {
+        for _ in 0..200 {
+            leptos::task::tick().await;
+            if let Some(element) = self.find(data_test) {
+                return element;
+            }
+            sleep(10).await;
+        }
+        panic!(
+            "[data-test={data_test}] never appeared; the page shows: {}",
+            self.container.text_content().unwrap_or_default()
+        );
+    }
+
+    /// Waits until `[data-test=…]` exists and its text contains `needle`.
+    pub async fn wait_for_text(&self, data_test: &str, needle: &str) -> String {
+        for _ in 0..200 {
+            leptos::task::tick().await;
+            if let Some(text) = self.find(data_test).and_then(|e| e.text_content()) {
+                if text.contains(needle) {
+                    return text;
+                }
+            }
+            sleep(10).await;
+        }
+        panic!(
+            "[data-test={data_test}] never contained {needle:?}; the page shows: {}",
+            self.container.text_content().unwrap_or_default()
+        );
+    }
+
+    pub fn text(&self, data_test: &str) -> String {
+        self.find(data_test)
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    }
+
+    pub fn click(&self, data_test: &str) {
+        let element: web_sys::HtmlElement = self
+            .find(data_test)
+            .unwrap_or_else(|| panic!("[data-test={data_test}] to click"))
+            .unchecked_into();
+        element.click();
+    }
+
+    /// Types into an input or textarea and fires `input` (what Leptos listens to).
+    pub fn type_into(&self, data_test: &str, value: &str) {
+        let element = self
+            .find(data_test)
+            .unwrap_or_else(|| panic!("[data-test={data_test}] to type into"));
+        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+            input.set_value(value);
+        } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            area.set_value(value);
+        } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+            select.set_value(value);
+            element.dispatch_event(&bubbling("change")).expect("dispatched");
+        }
+        element.dispatch_event(&bubbling("input")).expect("dispatched");
+    }
+}
+
+/// Leptos delegates events to the document, so test events must bubble.
+fn bubbling(name: &str) -> web_sys::Event {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    web_sys::Event::new_with_event_init_dict(name, &init).expect("event")
+}

@@ -1,0 +1,71 @@
+// The app shell as each kind of user meets it: installed through App Management, opened from
+// /api/apps/metadata-sync/, with the DHIS2 header bar and the panels the user's role allows.
+
+const ALL_PANELS = ['instances', 'mapping', 'sync', 'rules', 'history'];
+const RUN_ONLY_PANELS = ['rules', 'history'];
+
+async function expectHeaderBar(ctx, page, { username, title }) {
+  const { expect } = ctx;
+  const { json: me } = await ctx.sim('source').api('/api/me?fields=name,username', { user: username });
+  expect.ok(me?.name, `the simulator knows no name for ${username}`);
+  await expect.text(page.locator('[data-test="headerbar-title"]'), `${title} - MetaData Sync`);
+  // The profile button carries the user's name; its menu shows name and username.
+  await expect.attributes(page.locator('[data-test="headerbar-profile-icon"]'), 'title', [me.name]);
+  await page.locator('[data-test="headerbar-profile-icon"]').click();
+  await expect.text(page.locator('[data-test="headerbar-profile-name"]'), me.name);
+  await expect.text(page.locator('[data-test="headerbar-profile-username"]'), username);
+  await page.locator('[data-test="headerbar-profile-icon"]').click();
+  await expect.hidden(page.locator('[data-test="headerbar-profile-menu"]'));
+}
+
+function panelCards(page) {
+  return page.locator('[data-test^="home-card-"]');
+}
+
+export default async function shell(ctx) {
+  const { expect } = ctx;
+  const source = ctx.sim('source');
+
+  // Installed by the harness through POST /api/apps: App Management lists it under its key.
+  const { status, json: apps } = await source.api('/api/apps');
+  expect.equal(status, 200, 'GET /api/apps');
+  const installed = (apps ?? []).find((app) => app.key === 'metadata-sync');
+  expect.ok(installed, `metadata-sync is not among the installed apps: ${JSON.stringify(apps)}`);
+  expect.equal(installed.name, 'MetaData Sync', 'installed app name');
+
+  const { json: info } = await source.admin('info');
+  const title = info?.applicationTitle;
+  expect.ok(title, 'the simulator reports no application title');
+
+  // admin (authority ALL): all five panels.
+  const admin = await ctx.login('admin');
+  await expectHeaderBar(ctx, admin, { username: 'admin', title });
+  await expect.attributes(
+    panelCards(admin),
+    'data-test',
+    ALL_PANELS.map((panel) => `home-card-${panel}`),
+  );
+  await ctx.screenshot('admin', admin);
+
+  // executor (METADATA_SYNC_EXECUTOR): rules and history only.
+  const executor = await ctx.login('executor');
+  await expectHeaderBar(ctx, executor, { username: 'executor', title });
+  await expect.attributes(
+    panelCards(executor),
+    'data-test',
+    RUN_ONLY_PANELS.map((panel) => `home-card-${panel}`),
+  );
+  await ctx.screenshot('executor', executor);
+
+  // guest (no app role): no panels, and the roles to ask for.
+  const guest = await ctx.login('guest');
+  await expectHeaderBar(ctx, guest, { username: 'guest', title });
+  await expect.visible(guest.locator('[data-test="no-access"]'));
+  const message = guest.locator('[data-test="no-access-message"]');
+  await expect.containsText(message, 'METADATA_SYNC_CONFIGURATOR');
+  await expect.containsText(message, 'METADATA_SYNC_EXECUTOR');
+  await expect.count(panelCards(guest), 0);
+  await ctx.screenshot('guest', guest);
+
+  for (const page of [admin, executor, guest]) expect.noErrors(page);
+}

@@ -1,0 +1,215 @@
+//! `cargo xtask bench`: figures printed as tables, never asserted. The release bundle's size
+//! against its budget, then the benchmarks other crates provide.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use crate::dist;
+use crate::error::{IoContext, Result, XtaskError};
+use crate::workspace::Workspace;
+
+/// What the browser downloads before the app can start (wasm + js + css), gzip -9.
+pub const BUNDLE_BUDGET_GZIP_BYTES: u64 = 250 * 1024;
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Measure the existing release build instead of building it first.
+    #[arg(long)]
+    pub no_build: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Wasm,
+    Js,
+    Css,
+    Other,
+}
+
+impl Kind {
+    fn of(path: &Path) -> Self {
+        match path.extension().and_then(|ext| ext.to_str()) {
+            Some("wasm") => Kind::Wasm,
+            Some("js" | "mjs") => Kind::Js,
+            Some("css") => Kind::Css,
+            _ => Kind::Other,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Wasm => "wasm",
+            Kind::Js => "js",
+            Kind::Css => "css",
+            Kind::Other => "other (html, icons, fonts…)",
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Size {
+    raw: u64,
+    gzip: u64,
+}
+
+impl std::ops::AddAssign for Size {
+    fn add_assign(&mut self, other: Self) {
+        self.raw += other.raw;
+        self.gzip += other.gzip;
+    }
+}
+
+pub fn bench(workspace: &Workspace, args: &BenchArgs) -> Result<()> {
+    let web_dir = if args.no_build {
+        workspace.web_build_dir()
+    } else {
+        let key = std::env::var("MDSYNC_ENCRYPTION_KEY").ok();
+        dist::dist(workspace, key)?.web_dir
+    };
+    if !web_dir.join("index.html").is_file() {
+        return Err(XtaskError::MissingBuild(web_dir.join("index.html")));
+    }
+    bundle_table(&web_dir)?;
+    external_benchmarks();
+    Ok(())
+}
+
+fn bundle_table(web_dir: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    collect(web_dir, &mut files)?;
+    let mut by_kind: Vec<(Kind, Size)> = [Kind::Wasm, Kind::Js, Kind::Css, Kind::Other]
+        .into_iter()
+        .map(|kind| (kind, Size::default()))
+        .collect();
+    for file in &files {
+        let contents = fs::read(file).at(file)?;
+        let size = Size {
+            raw: contents.len() as u64,
+            gzip: gzip_len(&contents).at(file)?,
+        };
+        let kind = Kind::of(file);
+        if let Some((_, total)) = by_kind.iter_mut().find(|(k, _)| *k == kind) {
+            *total += size;
+        }
+    }
+    let mut bundle = Size::default();
+    for (kind, size) in &by_kind {
+        if *kind != Kind::Other {
+            bundle += *size;
+        }
+    }
+
+    println!("\nRelease bundle ({})", web_dir.display());
+    println!("  {:<30} {:>12} {:>12}", "", "raw bytes", "gzip -9");
+    for (kind, size) in &by_kind {
+        println!(
+            "  {:<30} {:>12} {:>12}",
+            kind.label(),
+            grouped(size.raw),
+            grouped(size.gzip)
+        );
+    }
+    println!(
+        "  {:<30} {:>12} {:>12}",
+        "total (wasm + js + css)",
+        grouped(bundle.raw),
+        grouped(bundle.gzip)
+    );
+    let share = bundle.gzip as f64 * 100.0 / BUNDLE_BUDGET_GZIP_BYTES as f64;
+    let verdict = if bundle.gzip <= BUNDLE_BUDGET_GZIP_BYTES {
+        "within"
+    } else {
+        "OVER"
+    };
+    println!(
+        "  budget: {} bytes gzipped (250 KiB); the bundle uses {share:.0}%, {verdict} budget",
+        grouped(BUNDLE_BUDGET_GZIP_BYTES)
+    );
+    Ok(())
+}
+
+/// Benchmarks that live in other crates. Each is run here when its crate provides it;
+/// the list says which are still to come.
+fn external_benchmarks() {
+    println!("\nOther benchmarks");
+    for (name, provider) in [
+        (
+            "simulator scale (data values, pagination)",
+            "dhis2-sim (crates/sim)",
+        ),
+        (
+            "metadata dependency resolution",
+            "mdsync-core (crates/core)",
+        ),
+    ] {
+        println!("  {name:<45} not provided yet by {provider}");
+    }
+}
+
+fn gzip_len(contents: &[u8]) -> std::io::Result<u64> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(contents)?;
+    Ok(encoder.finish()?.len() as u64)
+}
+
+fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in fs::read_dir(dir).at(dir)? {
+        let path = entry.at(dir)?.path();
+        let is_stage = path.file_name().is_some_and(|name| name == ".stage");
+        if path.is_dir() && !is_stage {
+            collect(&path, files)?;
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// 1234567 → "1,234,567".
+fn grouped(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_classified_by_extension() {
+        assert_eq!(
+            Kind::of(Path::new("a/metadata-sync-1f2e_bg.wasm")),
+            Kind::Wasm
+        );
+        assert_eq!(Kind::of(Path::new("metadata-sync-1f2e.js")), Kind::Js);
+        assert_eq!(Kind::of(Path::new("style-9a.css")), Kind::Css);
+        assert_eq!(Kind::of(Path::new("assets/icon-48.png")), Kind::Other);
+    }
+
+    #[test]
+    fn gzip_shrinks_repetitive_content() {
+        let text = "metadata ".repeat(1000);
+        let compressed = gzip_len(text.as_bytes()).expect("in-memory gzip");
+        assert!(compressed > 0);
+        assert!(compressed < text.len() as u64 / 10, "{compressed}");
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(1234567), "1,234,567");
+    }
+}

@@ -58,7 +58,7 @@ pub fn Shell(services: Services, #[prop(default = true)] show_header_bar: bool) 
         Load::Ready(session) if session.role == AppRole::NoAccess => {
             view! { <NoAccess/> }.into_any()
         }
-        Load::Ready(session) => view! { <PanelRouter role=session.role/> }.into_any(),
+        Load::Ready(session) => view! { <PanelRouter session/> }.into_any(),
     };
     view! {
         <div class="app">

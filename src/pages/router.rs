@@ -1,6 +1,6 @@
 use leptos::ev;
 use leptos::prelude::*;
-use mdsync_core::access::{AppRole, Panel};
+use mdsync_core::access::Panel;
 
 use super::coming_soon::ComingSoon;
 use super::home::Home;
@@ -8,6 +8,7 @@ use super::instances::InstancesPage;
 use super::not_allowed::NotAllowed;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::routes::Route;
+use crate::session::Session;
 
 fn current_route() -> Route {
     let hash = web_sys::window()
@@ -18,7 +19,8 @@ fn current_route() -> Route {
 
 /// Shows the page the URL hash names, if the role may open it.
 #[component]
-pub fn PanelRouter(role: AppRole) -> impl IntoView {
+pub fn PanelRouter(session: Session) -> impl IntoView {
+    let role = session.role;
     let route = RwSignal::new(current_route());
     let handle = window_event_listener(ev::hashchange, move |_| route.set(current_route()));
     on_cleanup(move || handle.remove());
@@ -27,7 +29,7 @@ pub fn PanelRouter(role: AppRole) -> impl IntoView {
         Route::Panel(panel) if !role.can_open(panel) => {
             view! { <NotAllowed panel role/> }.into_any()
         }
-        Route::Panel(Panel::Instances) => view! { <InstancesPage role/> }.into_any(),
+        Route::Panel(Panel::Instances) => view! { <InstancesPage session=session.clone()/> }.into_any(),
         Route::Panel(panel) => view! { <ComingSoon panel/> }.into_any(),
         Route::Unknown(name) => view! {
             <div class="page" data-test="not-found">

@@ -1,6 +1,7 @@
 //! Test doubles and DOM helpers shared by the browser tests.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -22,11 +23,23 @@ pub struct Canned {
     pub answer: Result<HttpResponse, TransportError>,
 }
 
-/// A fake DHIS2: answers from a list (later entries win), records every request.
+/// A fake DHIS2: an in-memory dataStore (2.41 semantics: `PUT` creates), answers from a list
+/// for everything else (later entries win), and a record of every request.
 #[derive(Clone, Default)]
 pub struct FakeDhis2 {
     pub canned: Rc<RefCell<Vec<Canned>>>,
     pub requests: Rc<RefCell<Vec<HttpRequest>>>,
+    /// `namespace/key` → JSON text.
+    pub datastore: Rc<RefCell<BTreeMap<String, String>>>,
+}
+
+const DATASTORE: &str = "/api/dataStore/";
+
+fn not_found() -> HttpResponse {
+    json(
+        404,
+        r#"{"httpStatus":"Not Found","httpStatusCode":404,"status":"ERROR","message":"Not found"}"#,
+    )
 }
 
 pub fn json(status: u16, body: &str) -> HttpResponse {
@@ -108,9 +121,64 @@ impl FakeDhis2 {
     }
 }
 
+impl FakeDhis2 {
+    /// Every value stored under a namespace, as text.
+    pub fn datastore_values(&self, namespace: &str) -> Vec<(String, String)> {
+        let prefix = format!("{namespace}/");
+        self.datastore
+            .borrow()
+            .iter()
+            .filter_map(|(key, value)| {
+                key.strip_prefix(&prefix)
+                    .map(|key| (key.to_string(), value.clone()))
+            })
+            .collect()
+    }
+
+    fn datastore_answer(&self, request: &HttpRequest) -> Option<HttpResponse> {
+        let base = format!("{BASE_URL}{DATASTORE}");
+        let path = request.url.strip_prefix(&base)?;
+        let path = path.split('?').next().unwrap_or_default();
+        let mut store = self.datastore.borrow_mut();
+        let Some((namespace, key)) = path.split_once('/') else {
+            let prefix = format!("{path}/");
+            let keys: Vec<&str> = store.keys().filter_map(|k| k.strip_prefix(&prefix)).collect();
+            return Some(if keys.is_empty() {
+                not_found()
+            } else {
+                json(200, &serde_json::to_string(&keys).unwrap_or_default())
+            });
+        };
+        if key.ends_with("/metaData") {
+            return Some(not_found());
+        }
+        let entry = format!("{namespace}/{key}");
+        let body = || String::from_utf8_lossy(request.body.as_deref().unwrap_or_default()).into_owned();
+        Some(match request.method {
+            Method::Get => match store.get(&entry) {
+                Some(value) => json(200, value),
+                None => not_found(),
+            },
+            Method::Post if store.contains_key(&entry) => json(409, r#"{"httpStatusCode":409,"message":"Key exists"}"#),
+            Method::Post | Method::Put => {
+                let existed = store.insert(entry, body()).is_some();
+                json(if existed { 200 } else { 201 }, r#"{"httpStatusCode":200,"status":"OK"}"#)
+            }
+            Method::Delete => match store.remove(&entry) {
+                Some(_) => json(200, r#"{"httpStatusCode":200,"status":"OK"}"#),
+                None => not_found(),
+            },
+            Method::Patch => not_found(),
+        })
+    }
+}
+
 impl Transport for FakeDhis2 {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         self.requests.borrow_mut().push(request.clone());
+        if let Some(answer) = self.datastore_answer(&request) {
+            return Ok(answer);
+        }
         let canned = self.canned.borrow();
         let found = canned
             .iter()
@@ -118,10 +186,7 @@ impl Transport for FakeDhis2 {
             .find(|c| c.method == request.method && request.url.contains(&c.path_part));
         match found {
             Some(c) => c.answer.clone(),
-            None => Ok(json(
-                404,
-                r#"{"httpStatus":"Not Found","httpStatusCode":404,"status":"ERROR","message":"Not found"}"#,
-            )),
+            None => Ok(not_found()),
         }
     }
 }
@@ -243,6 +308,42 @@ impl Mounted {
             .unwrap_or_else(|| panic!("[data-test={data_test}] to click"))
             .unchecked_into();
         element.click();
+    }
+
+    /// The table row whose text contains `needle`.
+    pub fn row_with(&self, needle: &str) -> Option<web_sys::Element> {
+        self.find_all("[data-test=\"data-table-row\"]")
+            .into_iter()
+            .find(|row| row.text_content().unwrap_or_default().contains(needle))
+    }
+
+    /// Clicks `[data-test=…]` inside the row whose text contains `needle`.
+    pub fn click_in_row(&self, needle: &str, data_test: &str) {
+        let row = self
+            .row_with(needle)
+            .unwrap_or_else(|| panic!("a row with {needle:?}"));
+        let button: web_sys::HtmlElement = row
+            .query_selector(&format!("[data-test=\"{data_test}\"]"))
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("[data-test={data_test}] in the row of {needle:?}"))
+            .unchecked_into();
+        button.click();
+    }
+
+    /// Waits until the predicate holds (between Leptos ticks).
+    pub async fn wait_until(&self, what: &str, check: impl Fn(&Mounted) -> bool) {
+        for _ in 0..200 {
+            leptos::task::tick().await;
+            if check(self) {
+                return;
+            }
+            sleep(10).await;
+        }
+        panic!(
+            "never true: {what}; the page shows: {}",
+            self.container.text_content().unwrap_or_default()
+        );
     }
 
     /// Types into an input or textarea and fires `input` (what Leptos listens to).

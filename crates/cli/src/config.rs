@@ -92,10 +92,14 @@ impl Config {
     pub fn local_auth(&self) -> Result<Auth, String> {
         let local = &self.local;
         let present = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.is_empty());
-        match (present(&local.username), present(&local.password), present(&local.token)) {
-            (_, _, true) if present(&local.password) => Err(
-                "[local] has both `password` and `token`; keep one of them".into(),
-            ),
+        match (
+            present(&local.username),
+            present(&local.password),
+            present(&local.token),
+        ) {
+            (_, _, true) if present(&local.password) => {
+                Err("[local] has both `password` and `token`; keep one of them".into())
+            }
             (_, _, true) => Ok(Auth::ApiToken {
                 token: local.token.clone().unwrap_or_default(),
             }),
@@ -103,9 +107,7 @@ impl Config {
                 username: local.username.clone().unwrap_or_default(),
                 password: local.password.clone().unwrap_or_default(),
             }),
-            (false, _, false) => Err(
-                "[local] needs `username` and `password`, or `token`".into(),
-            ),
+            (false, _, false) => Err("[local] needs `username` and `password`, or `token`".into()),
             (true, false, false) => Err(format!(
                 "[local] has a username ({}) but no `password` (or give a `token` instead)",
                 local.username.as_deref().unwrap_or_default()

@@ -17,7 +17,10 @@ fn recorded_system_info_gives_version_and_name() {
     let info: SystemInfo = decode("recorded/systeminfo/system_info.json").expect("decodes");
     assert_eq!(info.version, Version::with_patch(2, 41, 0));
     assert_eq!(info.version.to_string(), "2.41.0");
-    assert_eq!(info.system_name.as_deref(), Some("DHIS 2 Demo - Sierra Leone"));
+    assert_eq!(
+        info.system_name.as_deref(),
+        Some("DHIS 2 Demo - Sierra Leone")
+    );
     assert_eq!(info.revision.as_deref(), Some("585e4bd"));
     assert_eq!(
         info.context_path.as_deref(),
@@ -71,13 +74,19 @@ fn header_bar_recordings_lack_what_the_client_asks_for_and_fail_clearly() {
     // client's own field selections (ME_FIELDS, SystemInfo::FIELDS) always include them.
     let me = decode::<Me>("recorded/headerbar/me.json");
     let message = me.expect_err("no id or username").to_string();
-    assert!(message.contains("id") || message.contains("username"), "{message}");
+    assert!(
+        message.contains("id") || message.contains("username"),
+        "{message}"
+    );
     let raw: serde_json::Value = decode("recorded/headerbar/me.json").expect("json");
     assert_eq!(raw["name"], "John Doe");
     assert_eq!(raw["authorities"][0], "F_SKIP_DATA_IMPORT_AUDIT");
 
     let info = decode::<SystemInfo>("recorded/headerbar/systemInfo.json");
-    assert!(info.expect_err("no version").to_string().contains("version"));
+    assert!(info
+        .expect_err("no version")
+        .to_string()
+        .contains("version"));
 }
 
 fn client(transport: &ScriptedTransport) -> Dhis2Client<&ScriptedTransport> {
@@ -91,7 +100,9 @@ fn client(transport: &ScriptedTransport) -> Dhis2Client<&ScriptedTransport> {
     )
 }
 
-fn system_info_error(outcome: Result<mdsync_core::dhis2::HttpResponse, TransportError>) -> Dhis2Error {
+fn system_info_error(
+    outcome: Result<mdsync_core::dhis2::HttpResponse, TransportError>,
+) -> Dhis2Error {
     let transport = ScriptedTransport::always(outcome);
     let result = block_on(client(&transport).system_info());
     result.expect_err("should fail")
@@ -99,8 +110,8 @@ fn system_info_error(outcome: Result<mdsync_core::dhis2::HttpResponse, Transport
 
 #[test]
 fn requests_carry_auth_and_the_ajax_header() {
-    let body = String::from_utf8(reference_file("recorded/systeminfo/system_info.json"))
-        .expect("utf-8");
+    let body =
+        String::from_utf8(reference_file("recorded/systeminfo/system_info.json")).expect("utf-8");
     let transport = ScriptedTransport::always(Ok(ScriptedTransport::json(200, &body)));
     let info = block_on(client(&transport).system_info()).expect("system info");
     assert_eq!(info.version.minor, 41);
@@ -118,10 +129,13 @@ fn requests_carry_auth_and_the_ajax_header() {
 
 #[test]
 fn json_401_is_unauthorized() {
-    let body = String::from_utf8(reference_file("recorded/user/user_unauthorized.json"))
-        .expect("utf-8");
+    let body =
+        String::from_utf8(reference_file("recorded/user/user_unauthorized.json")).expect("utf-8");
     let error = system_info_error(Ok(ScriptedTransport::json(401, &body)));
-    assert!(matches!(error, Dhis2Error::Unauthorized { .. }), "{error:?}");
+    assert!(
+        matches!(error, Dhis2Error::Unauthorized { .. }),
+        "{error:?}"
+    );
     assert_eq!(error.status(), Some(401));
 }
 
@@ -160,13 +174,18 @@ fn json_404_is_not_found_with_the_server_message() {
 fn a_200_that_is_not_json_is_not_json() {
     let error = system_info_error(Ok(HttpResponseBuilder::plain(200, "Hello from nginx")));
     match error {
-        Dhis2Error::NotJson { status, snippet, .. } => {
+        Dhis2Error::NotJson {
+            status, snippet, ..
+        } => {
             assert_eq!(status, 200);
             assert_eq!(snippet, "Hello from nginx");
         }
         other => panic!("expected NotJson, got {other:?}"),
     }
-    let html = system_info_error(Ok(ScriptedTransport::html(200, "<html><p>Welcome</p></html>")));
+    let html = system_info_error(Ok(ScriptedTransport::html(
+        200,
+        "<html><p>Welcome</p></html>",
+    )));
     assert!(matches!(html, Dhis2Error::NotJson { .. }), "{html:?}");
 }
 
@@ -232,7 +251,10 @@ fn app_roles_follow_authority_all_and_role_names() {
     assert_eq!(AppRole::of(&admin), AppRole::Admin);
     let configurator = me_with(&["F_METADATA_IMPORT"], &["METADATA_SYNC_CONFIGURATOR"]);
     assert_eq!(AppRole::of(&configurator), AppRole::Configurator);
-    let both = me_with(&[], &["METADATA_SYNC_EXECUTOR", "METADATA_SYNC_CONFIGURATOR"]);
+    let both = me_with(
+        &[],
+        &["METADATA_SYNC_EXECUTOR", "METADATA_SYNC_CONFIGURATOR"],
+    );
     assert_eq!(AppRole::of(&both), AppRole::Configurator);
     let runner = me_with(&[], &["Data entry", "METADATA_SYNC_EXECUTOR"]);
     assert_eq!(AppRole::of(&runner), AppRole::RunOnly);
@@ -248,7 +270,10 @@ fn app_roles_follow_authority_all_and_role_names() {
 fn panels_per_role() {
     assert_eq!(AppRole::Admin.panels(), Panel::ALL.to_vec());
     assert_eq!(AppRole::Configurator.panels(), Panel::ALL.to_vec());
-    assert_eq!(AppRole::RunOnly.panels(), vec![Panel::Rules, Panel::History]);
+    assert_eq!(
+        AppRole::RunOnly.panels(),
+        vec![Panel::Rules, Panel::History]
+    );
     assert!(AppRole::NoAccess.panels().is_empty());
     assert!(!AppRole::RunOnly.can_open(Panel::Instances));
     assert!(AppRole::RunOnly.can_run_rules() && !AppRole::RunOnly.can_configure());

@@ -2,13 +2,18 @@
 //! [--title NAME=TITLE] [--cors NAME=ORIGIN]`
 
 use clap::{Parser, Subcommand};
-use dhis2_sim::server::start_instance;
-use dhis2_sim::{DemoSide, InstanceConfig, Seed, SimVersion};
+use dhis2_sim::server::{bind, serve_on};
+use dhis2_sim::{DemoSide, InstanceConfig, Seed, Sim, SimVersion};
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "dhis2-sim", version, about = "A simulated DHIS2 (2.30 … 2.42) for tests and demos")]
+#[command(
+    name = "dhis2-sim",
+    version,
+    about = "A simulated DHIS2 (2.30 … 2.42) for tests and demos"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,12 +57,16 @@ enum CliError {
         port: u16,
         source: std::io::Error,
     },
+    #[error("building instance `{0}` failed: {1}")]
+    Build(String, String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }
 
 struct InstanceSpec {
     name: String,
+    /// The version as given on the command line (echoed in the `ready` line).
+    version_text: String,
     version: SimVersion,
     port: u16,
 }
@@ -71,6 +80,7 @@ fn parse_instance(text: &str) -> Result<InstanceSpec, CliError> {
     }
     Ok(InstanceSpec {
         name: name.trim().to_string(),
+        version_text: version.trim().to_string(),
         version: version.parse()?,
         port: port.trim().parse().map_err(|_| error())?,
     })
@@ -114,8 +124,20 @@ async fn serve(
         "demo" => true,
         _ => return Err(CliError::Seed(seed)),
     };
-    let mut running = Vec::new();
+    // Bind every port first (a taken port fails fast), then build the instances in parallel:
+    // seeding the demo data is the slow part.
+    let mut pending = Vec::new();
     for (index, spec) in specs.into_iter().enumerate() {
+        let listener = bind(spec.port).await.map_err(|source| CliError::Bind {
+            name: spec.name.clone(),
+            port: spec.port,
+            source,
+        })?;
+        let address = listener.local_addr().map_err(|source| CliError::Bind {
+            name: spec.name.clone(),
+            port: spec.port,
+            source,
+        })?;
         let seed = match (demo, index) {
             (false, _) => Seed::Empty,
             (true, 0) => Seed::Demo(DemoSide::Source),
@@ -123,6 +145,7 @@ async fn serve(
         };
         let config = InstanceConfig {
             seed,
+            base_url: format!("http://{address}"),
             cors_whitelist: cors
                 .iter()
                 .filter(|(name, _)| *name == spec.name)
@@ -130,17 +153,30 @@ async fn serve(
                 .collect(),
             ..InstanceConfig::new(&spec.name, spec.version)
         };
-        let instance = start_instance(config, spec.port)
-            .await
-            .map_err(|source| CliError::Bind {
-                name: spec.name.clone(),
-                port: spec.port,
-                source,
-            })?;
+        let building = tokio::task::spawn_blocking(move || Sim::new(config));
+        pending.push((spec, listener, building));
+    }
+    let mut running = Vec::new();
+    for (spec, listener, building) in pending {
+        let sim = Arc::new(
+            building
+                .await
+                .map_err(|e| CliError::Build(spec.name.clone(), e.to_string()))?,
+        );
         if let Some((_, title)) = titles.iter().find(|(name, _)| *name == spec.name) {
-            instance.sim.set_application_title(title);
+            sim.set_application_title(title);
         }
-        println!("ready {} {} {}", spec.name, spec.version, instance.url());
+        let instance = serve_on(listener, sim).map_err(|source| CliError::Bind {
+            name: spec.name.clone(),
+            port: spec.port,
+            source,
+        })?;
+        println!(
+            "ready {} {} {}",
+            spec.name,
+            spec.version_text,
+            instance.url()
+        );
         let _ = std::io::stdout().flush();
         running.push(instance);
     }

@@ -37,18 +37,33 @@ pub fn me_document(ctx: &RequestContext, user: &Account) -> Value {
         .map(|(id, path)| json!({"id": id, "path": path}))
         .collect();
     let display_name = user.display_name();
-    let credentials = json!({
-        "id": credentials_id(&user.id),
-        "code": user.username,
-        "username": user.username,
-        "name": display_name,
-        "displayName": display_name,
-        "created": CREATED,
-        "lastUpdated": CREATED,
-        "userRoles": roles,
-        "disabled": false,
-        "twoFA": false,
-    });
+    // Before 2.38 `userCredentials` is the identifiable UserCredentials object; from 2.38 it is
+    // the compatibility `UserCredentialsDto` (no name, code or dates: json-schemas v2.38.1).
+    let credentials = if ctx.version.at_least(38, 0) {
+        json!({
+            "id": credentials_id(&user.id),
+            "username": user.username,
+            "userRoles": roles,
+            "disabled": false,
+            "twoFA": false,
+            "externalAuth": false,
+            "selfRegistered": false,
+            "invitation": false,
+        })
+    } else {
+        json!({
+            "id": credentials_id(&user.id),
+            "code": user.username,
+            "username": user.username,
+            "name": display_name,
+            "displayName": display_name,
+            "created": CREATED,
+            "lastUpdated": CREATED,
+            "userRoles": roles,
+            "disabled": false,
+            "twoFA": false,
+        })
+    };
     let mut me = json!({
         "id": user.id,
         "created": CREATED,
@@ -71,8 +86,6 @@ pub fn me_document(ctx: &RequestContext, user: &Account) -> Value {
     if ctx.version.at_least(38, 0) {
         me["username"] = json!(user.username);
         me["userRoles"] = json!(roles);
-        me["disabled"] = json!(false);
-        me["twoFA"] = json!(false);
         me["access"] = json!({"read": true, "update": true, "externalize": true,
             "delete": true, "write": true, "manage": true});
     }
@@ -99,9 +112,7 @@ pub fn handle(ctx: &RequestContext) -> Option<SimResponse> {
     let user = ctx.user;
     let response = match segments.as_slice() {
         ["me"] | ["me.json"] => SimResponse::json(200, &filtered(ctx, me_document(ctx, user))),
-        ["me", "authorization" | "authorities"] => {
-            SimResponse::json(200, &json!(user.authorities))
-        }
+        ["me", "authorization" | "authorities"] => SimResponse::json(200, &json!(user.authorities)),
         ["me", "authorization" | "authorities", authority] => {
             SimResponse::json(200, &json!(user.has_authority(authority)))
         }

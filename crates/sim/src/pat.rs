@@ -53,7 +53,9 @@ impl ApiTokens {
 
     /// `/api/apiToken[/{uid}]`; `None` on versions before 2.37 (the endpoint did not exist).
     pub fn handle(&mut self, ctx: &RequestContext) -> Option<SimResponse> {
-        if !ctx.version.at_least(37, 0) || ctx.segments.first().map(String::as_str) != Some("apiToken") {
+        if !ctx.version.at_least(37, 0)
+            || ctx.segments.first().map(String::as_str) != Some("apiToken")
+        {
             return None;
         }
         let username = ctx.user.username.as_str();
@@ -80,10 +82,14 @@ impl ApiTokens {
             }
             ("DELETE", Some(uid)) => {
                 let before = self.tokens.len();
-                self.tokens
-                    .retain(|t| !(t.uid == *uid && (t.owner == username || ctx.user.is_superuser())));
+                self.tokens.retain(|t| {
+                    !(t.uid == *uid && (t.owner == username || ctx.user.is_superuser()))
+                });
                 if self.tokens.len() == before {
-                    SimResponse::web_message(404, &format!("ApiToken with id {uid} could not be found."))
+                    SimResponse::web_message(
+                        404,
+                        &format!("ApiToken with id {uid} could not be found."),
+                    )
                 } else {
                     SimResponse::json(
                         200,

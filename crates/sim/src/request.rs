@@ -40,7 +40,11 @@ impl SimRequest {
     /// The path without scheme, host and query, percent-decoded.
     pub fn path(&self) -> String {
         // Only an absolute URL has an origin to drop; `://` may also appear in a query.
-        let absolute = if self.url.starts_with('/') { None } else { self.url.find("://") };
+        let absolute = if self.url.starts_with('/') {
+            None
+        } else {
+            self.url.find("://")
+        };
         let without_origin = match absolute {
             Some(index) => {
                 let rest = &self.url[index + 3..];

@@ -50,10 +50,20 @@ pub async fn start_instance(
     mut config: InstanceConfig,
     port: u16,
 ) -> std::io::Result<RunningInstance> {
-    let listener = TcpListener::bind(("127.0.0.1", port)).await?;
-    let address = listener.local_addr()?;
-    config.base_url = format!("http://{address}");
+    let listener = bind(port).await?;
+    config.base_url = format!("http://{}", listener.local_addr()?);
     let sim = Arc::new(Sim::new(config));
+    serve_on(listener, sim)
+}
+
+/// Binds `127.0.0.1:port` (0 = any free port).
+pub async fn bind(port: u16) -> std::io::Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", port)).await
+}
+
+/// Serves `sim` on a bound listener (its `base_url` should be the listener's address).
+pub fn serve_on(listener: TcpListener, sim: Arc<Sim>) -> std::io::Result<RunningInstance> {
+    let address = listener.local_addr()?;
     let task = tokio::spawn(accept_loop(listener, Arc::clone(&sim)));
     Ok(RunningInstance { sim, address, task })
 }

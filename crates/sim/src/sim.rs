@@ -4,7 +4,7 @@
 use crate::apps::{AppStore, InstallError};
 use crate::auth::{AuthState, Authentication};
 use crate::data_values::DataValueStore;
-use crate::datastore::DataStore;
+use crate::datastore::{DataStore, UserDataStore};
 use crate::faults::{FaultKind, FaultRule, Faults};
 use crate::metadata::MetadataStore;
 use crate::seed::Seed;
@@ -13,6 +13,9 @@ use crate::{cors, Account, SimFault, SimRequest, SimResponse, SimVersion};
 use serde::Serialize;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
+
+/// The request log keeps at most this many entries (the oldest tenth is dropped when full).
+pub const REQUEST_LOG_LIMIT: usize = 100_000;
 
 /// How to build one instance.
 #[derive(Debug, Clone)]
@@ -67,6 +70,7 @@ pub(crate) struct State {
     pub accounts: Vec<Account>,
     pub auth: AuthState,
     pub datastore: DataStore,
+    pub user_datastore: UserDataStore,
     pub apps: AppStore,
     pub cors: Vec<String>,
     pub faults: Faults,
@@ -105,6 +109,7 @@ impl Sim {
             accounts,
             auth: AuthState::default(),
             datastore: DataStore::default(),
+            user_datastore: UserDataStore::default(),
             apps: AppStore::default(),
             cors: config.cors_whitelist,
             faults: Faults::default(),
@@ -166,6 +171,10 @@ impl Sim {
             Some(rule) => fault_outcome(rule, &state.title),
         };
         let outcome = outcome.map(|response| self.with_cors(&state, &request, response));
+        if state.log.len() >= REQUEST_LOG_LIMIT {
+            // A long demo run must not grow without bound: keep the most recent requests.
+            state.log.drain(..REQUEST_LOG_LIMIT / 10);
+        }
         state.log.push(LoggedRequest {
             method: request.method.clone(),
             path,

@@ -16,8 +16,6 @@ pub fn system_info(ctx: &RequestContext, system_name: &str) -> SimResponse {
         "calendar": "iso8601",
         "dateFormat": "yyyy-mm-dd",
         "serverDate": now,
-        "serverTimeZoneId": "Etc/UTC",
-        "serverTimeZoneDisplayName": "Coordinated Universal Time",
         "lastAnalyticsTableSuccess": now,
         "intervalSinceLastAnalyticsTableSuccess": "0 s",
         "lastAnalyticsTableRuntime": "1 s",
@@ -46,16 +44,24 @@ pub fn system_info(ctx: &RequestContext, system_name: &str) -> SimResponse {
         "instanceBaseUrl": ctx.base_url,
         "clusterHostname": "",
         "isMetadataVersionEnabled": true,
-        "isMetadataSyncEnabled": false,
+        "lastSystemMonitoringSuccess": now,
         "databaseInfo": {"type": "PostgreSQL", "spatialSupport": true},
     });
     if version.at_least(32, 0) {
         info["fileStoreProvider"] = json!("filesystem");
         info["systemMetadataVersion"] = json!("");
     }
-    if version.at_least(39, 0) {
-        info["lastSystemMonitoringSuccess"] = json!(now);
+    // Property names by version, as DHIS2's published JSON schemas list them.
+    if version.at_least(36, 0) {
+        info["serverTimeZoneId"] = json!("Etc/UTC");
+        info["serverTimeZoneDisplayName"] = json!("Coordinated Universal Time");
     }
+    let sync_flag = if version.at_least(39, 0) {
+        "isMetadataSyncEnabled"
+    } else {
+        "metadataSyncEnabled"
+    };
+    info[sync_flag] = json!(false);
     // 2.41 shows non-superusers a reduced view (`SystemInfo.withoutSensitiveInfo`).
     if version.at_least(41, 0) && !ctx.user.is_superuser() {
         info = keep_only(

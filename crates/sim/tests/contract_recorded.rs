@@ -8,7 +8,10 @@
 //! simulator's first element). Keys only the simulator has are listed but allowed: the
 //! recordings are trimmed. `null` in a recording matches anything. Rows marked `exact` compare
 //! whole bodies (messages included).
+mod contract_support;
 mod platform_support;
+
+use contract_support::compare;
 
 use dhis2_sim::SimRequest;
 use platform_support::*;
@@ -86,7 +89,12 @@ fn rows() -> Vec<Row> {
             recording: "datastore/actions/namespace_key_put_200.json",
             version: "2.39",
             steps: |_| {
-                let put = ("admin", "PUT", "/api/dataStore/android/config".to_string(), Some("{}".to_string()));
+                let put = (
+                    "admin",
+                    "PUT",
+                    "/api/dataStore/android/config".to_string(),
+                    Some("{}".to_string()),
+                );
                 (vec![post("/api/dataStore/android/config", "{}")], put)
             },
             exact: true,
@@ -96,7 +104,12 @@ fn rows() -> Vec<Row> {
             recording: "datastore/actions/namespace_key_put_not_found_404.json",
             version: "2.39",
             steps: |_| {
-                let put = ("admin", "PUT", "/api/dataStore/android/config".to_string(), Some("{}".to_string()));
+                let put = (
+                    "admin",
+                    "PUT",
+                    "/api/dataStore/android/config".to_string(),
+                    Some("{}".to_string()),
+                );
                 (vec![], put)
             },
             exact: true,
@@ -106,7 +119,12 @@ fn rows() -> Vec<Row> {
             recording: "datastore/actions/namespace_key_deleted_200.json",
             version: "2.39",
             steps: |_| {
-                let delete = ("admin", "DELETE", "/api/dataStore/android/config".to_string(), None);
+                let delete = (
+                    "admin",
+                    "DELETE",
+                    "/api/dataStore/android/config".to_string(),
+                    None,
+                );
                 (vec![post("/api/dataStore/android/config", "{}")], delete)
             },
             exact: true,
@@ -116,7 +134,12 @@ fn rows() -> Vec<Row> {
             recording: "datastore/actions/namespace_key_deleted_not_found_404.json",
             version: "2.39",
             steps: |_| {
-                let delete = ("admin", "DELETE", "/api/dataStore/android/config".to_string(), None);
+                let delete = (
+                    "admin",
+                    "DELETE",
+                    "/api/dataStore/android/config".to_string(),
+                    None,
+                );
                 (vec![post("/api/dataStore/android/other", "{}")], delete)
             },
             exact: true,
@@ -126,7 +149,10 @@ fn rows() -> Vec<Row> {
             recording: "datastore/namespaces.json",
             version: "2.38",
             steps: |_| {
-                let setup = vec![post("/api/dataStore/capture/a", "1"), post("/api/dataStore/scorecard/b", "1")];
+                let setup = vec![
+                    post("/api/dataStore/capture/a", "1"),
+                    post("/api/dataStore/scorecard/b", "1"),
+                ];
                 (setup, get("admin", "/api/dataStore"))
             },
             exact: true,
@@ -135,7 +161,12 @@ fn rows() -> Vec<Row> {
         Row {
             recording: "datastore/namespace_capture.json",
             version: "2.38",
-            steps: |recording| (entries_setup("capture", recording), get("admin", "/api/dataStore/capture?fields=.")),
+            steps: |recording| {
+                (
+                    entries_setup("capture", recording),
+                    get("admin", "/api/dataStore/capture?fields=."),
+                )
+            },
             // The recording lists `summary` before `settings`; the simulator orders entries by
             // key (the query API's default order), so only the shape is compared.
             exact: false,
@@ -144,21 +175,39 @@ fn rows() -> Vec<Row> {
         Row {
             recording: "datastore/namespace_scorecard.json",
             version: "2.40",
-            steps: |recording| (entries_setup("scorecard", recording), get("admin", "/api/dataStore/scorecard?fields=.")),
+            steps: |recording| {
+                (
+                    entries_setup("scorecard", recording),
+                    get("admin", "/api/dataStore/scorecard?fields=."),
+                )
+            },
             exact: true,
             exceptions: &[],
         },
         Row {
             recording: "headerbar/getModules.json",
             version: "2.39",
-            steps: |_| (vec![], get("admin", "/dhis-web-commons/menu/getModules.action")),
+            steps: |_| {
+                (
+                    vec![],
+                    get("admin", "/dhis-web-commons/menu/getModules.action"),
+                )
+            },
             exact: false,
             exceptions: &[],
         },
         Row {
             recording: "headerbar/me.json",
             version: "2.39",
-            steps: |_| (vec![], get("admin", "/api/me?fields=authorities,avatar,email,name,settings")),
+            steps: |_| {
+                (
+                    vec![],
+                    get(
+                        "admin",
+                        "/api/me?fields=authorities,avatar,email,name,settings",
+                    ),
+                )
+            },
             exact: false,
             exceptions: &[],
         },
@@ -198,7 +247,10 @@ fn entries_setup(namespace: &str, recording: &Value) -> Vec<Step> {
                 .iter()
                 .map(|entry| {
                     let key = entry["key"].as_str().unwrap_or("key");
-                    post(&format!("/api/dataStore/{namespace}/{key}"), &entry["value"].to_string())
+                    post(
+                        &format!("/api/dataStore/{namespace}/{key}"),
+                        &entry["value"].to_string(),
+                    )
                 })
                 .collect()
         })
@@ -212,71 +264,21 @@ fn run(sim: &dhis2_sim::Sim, (user, method, path, body): &Step) -> Value {
         as_user(user, method, path)
     };
     if let Some(body) = body {
-        request = request.with_header("Content-Type", "application/json").with_body(body.clone().into_bytes());
+        request = request
+            .with_header("Content-Type", "application/json")
+            .with_body(body.clone().into_bytes());
     }
     let response = sim.handle(request).expect("no faults in the contract test");
     response.body_json().unwrap_or(Value::Null)
 }
 
-/// The simulated element to compare a recorded one with: same `key`/`id` when elements carry
-/// one, else the same index when both arrays have the same length, else the first.
-fn counterpart<'a>(item: &Value, index: usize, recorded_len: usize, simulated: &'a [Value]) -> Option<&'a Value> {
-    for field in ["key", "id"] {
-        if let Some(wanted) = item.get(field).filter(|v| v.is_string()) {
-            if let Some(found) = simulated.iter().find(|s| s.get(field) == Some(wanted)) {
-                return Some(found);
-            }
-        }
-    }
-    if simulated.len() == recorded_len {
-        return simulated.get(index);
-    }
-    simulated.first()
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
-/// Differences (missing keys, type mismatches) and extras (keys only the simulator has).
-fn compare(path: &str, recorded: &Value, simulated: &Value, differences: &mut Vec<String>, extras: &mut Vec<String>) {
-    match (recorded, simulated) {
-        (Value::Null, _) => {}
-        (Value::Object(r), Value::Object(s)) => {
-            for (key, value) in r {
-                let child = format!("{path}.{key}");
-                match s.get(key) {
-                    Some(sim_value) => compare(&child, value, sim_value, differences, extras),
-                    None => differences.push(format!("{child}: missing")),
-                }
-            }
-            extras.extend(s.keys().filter(|k| !r.contains_key(*k)).map(|k| format!("{path}.{k}")));
-        }
-        (Value::Array(r), Value::Array(s)) => {
-            for (index, item) in r.iter().enumerate() {
-                if let Some(counterpart) = counterpart(item, index, r.len(), s) {
-                    compare(&format!("{path}[]"), item, counterpart, differences, extras);
-                }
-            }
-        }
-        (r, s) if type_name(r) != type_name(s) => {
-            differences.push(format!("{path}: recorded {} but simulated {}", type_name(r), type_name(s)))
-        }
-        _ => {}
-    }
-}
-
 #[test]
 fn simulator_matches_the_recorded_shapes() {
     let mut failures = Vec::new();
-    println!("{:<62} {:<6} {:<8} {:>6} {:>6}", "recording", "sim", "result", "diffs", "extras");
+    println!(
+        "{:<62} {:<6} {:<8} {:>6} {:>6}",
+        "recording", "sim", "result", "diffs", "extras"
+    );
     for row in rows() {
         let file = reference_file(&format!("recorded/{}", row.recording));
         let text = std::fs::read_to_string(&file).expect("readable recording");
@@ -290,25 +292,50 @@ fn simulator_matches_the_recorded_shapes() {
         let (mut differences, mut extras) = (Vec::new(), Vec::new());
         compare("$", &recorded, &simulated, &mut differences, &mut extras);
         if row.exact && recorded != simulated {
-            differences.push(format!("body differs: recorded {recorded} simulated {simulated}"));
+            differences.push(format!(
+                "body differs: recorded {recorded} simulated {simulated}"
+            ));
         }
         let unexplained: Vec<&String> = differences
             .iter()
-            .filter(|d| !row.exceptions.iter().any(|(path, _)| d.starts_with(&format!("{path}:"))))
+            .filter(|d| {
+                !row.exceptions
+                    .iter()
+                    .any(|(path, _)| d.starts_with(&format!("{path}:")))
+            })
             .collect();
-        let result = if unexplained.is_empty() { "match" } else { "DIFFERS" };
+        let result = if unexplained.is_empty() {
+            "match"
+        } else {
+            "DIFFERS"
+        };
         println!(
             "{:<62} {:<6} {:<8} {:>6} {:>6}",
-            row.recording, row.version, result, differences.len(), extras.len()
+            row.recording,
+            row.version,
+            result,
+            differences.len(),
+            extras.len()
         );
         for difference in &differences {
-            let reason = row.exceptions.iter().find(|(path, _)| difference.starts_with(&format!("{path}:")));
+            let reason = row
+                .exceptions
+                .iter()
+                .find(|(path, _)| difference.starts_with(&format!("{path}:")));
             match reason {
                 Some((_, why)) => println!("    {difference} (deliberate: {why})"),
                 None => println!("    {difference}"),
             }
         }
-        failures.extend(unexplained.into_iter().map(|d| format!("{}: {d}", row.recording)));
+        failures.extend(
+            unexplained
+                .into_iter()
+                .map(|d| format!("{}: {d}", row.recording)),
+        );
     }
-    assert!(failures.is_empty(), "unexplained differences:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "unexplained differences:\n{}",
+        failures.join("\n")
+    );
 }

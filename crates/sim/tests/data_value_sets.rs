@@ -28,7 +28,9 @@ impl Instance {
     fn send(&mut self, method: &str, url: &str, body: &Value) -> SimResponse {
         let bytes = serde_json::to_vec(body).unwrap();
         let (values, metadata) = (&mut self.values, &mut self.metadata);
-        call(self.at, method, url, &bytes, |ctx| values.handle(ctx, metadata))
+        call(self.at, method, url, &bytes, |ctx| {
+            values.handle(ctx, metadata)
+        })
     }
 
     fn get(&mut self, url: &str) -> SimResponse {
@@ -59,7 +61,10 @@ fn bulk_import_then_reimport_counts_unchanged_values_as_ignored() {
     assert_eq!(instance.values.len(), total);
 
     let again = json_of(&instance.send("POST", "/api/dataValueSets", &bulk()));
-    assert_eq!(again["response"]["importCount"], json!({"imported": 0, "updated": 0, "ignored": total, "deleted": 0}));
+    assert_eq!(
+        again["response"]["importCount"],
+        json!({"imported": 0, "updated": 0, "ignored": total, "deleted": 0})
+    );
 
     let mut changed = bulk();
     changed["dataValues"][0]["value"] = json!("7");
@@ -75,9 +80,15 @@ fn success_summary_has_the_recorded_shape_from_2_38() {
     let body = json_of(&instance.send("POST", "/api/dataValueSets", &bulk()));
     assert_eq!(keys(&body), keys(&recorded));
     assert_eq!(keys(&body["response"]), keys(&recorded["response"]));
-    assert_eq!(keys(&body["response"]["importOptions"]), keys(&recorded["response"]["importOptions"]));
+    assert_eq!(
+        keys(&body["response"]["importOptions"]),
+        keys(&recorded["response"]["importOptions"])
+    );
     assert_eq!(body["message"], recorded["message"]);
-    assert_eq!(body["response"]["importOptions"], recorded["response"]["importOptions"]);
+    assert_eq!(
+        body["response"]["importOptions"],
+        recorded["response"]["importOptions"]
+    );
 }
 
 #[test]
@@ -97,7 +108,10 @@ fn http_status_and_wrapper_switch_at_2_38() {
         if wrapped {
             assert_eq!(response.status, 409, "{at} {url}");
             assert_eq!(body["status"], "WARNING");
-            assert_eq!(body["message"], "One more conflicts encountered, please check import summary.");
+            assert_eq!(
+                body["message"],
+                "One more conflicts encountered, please check import summary."
+            );
             assert_eq!(body["response"]["responseType"], "ImportSummary");
         } else {
             assert_eq!(response.status, 200, "{at} {url}");
@@ -112,11 +126,21 @@ fn conflicts_are_plain_before_2_37_and_structured_after() {
     let recorded_plain = read_reference("recorded/datavalueset/data_value_set_warning.json");
     let recorded_structured = read_reference("recorded/imports/import_conflict.json");
     let mut old = Instance::new("2.36");
-    let body = json_of(&old.send("POST", "/api/dataValueSets", &one_value("tpz77FcntKx", "40L")));
+    let body = json_of(&old.send(
+        "POST",
+        "/api/dataValueSets",
+        &one_value("tpz77FcntKx", "40L"),
+    ));
     let conflict = &body["conflicts"][0];
-    assert_eq!(keys(conflict), keys(&recorded_plain["response"]["conflicts"][0]));
+    assert_eq!(
+        keys(conflict),
+        keys(&recorded_plain["response"]["conflicts"][0])
+    );
     assert_eq!(conflict["object"], "40L");
-    assert_eq!(conflict["value"], "Data value is not zero or positive integer, must match data element type: tpz77FcntKx");
+    assert_eq!(
+        conflict["value"],
+        "Data value is not zero or positive integer, must match data element type: tpz77FcntKx"
+    );
     assert_eq!(body["importCount"]["ignored"], 1);
 
     let mut new = Instance::new("2.37");
@@ -131,7 +155,10 @@ fn conflicts_are_plain_before_2_37_and_structured_after() {
     assert_eq!(keys(&conflicts[0]), keys(&recorded_structured));
     assert_eq!(conflicts[0]["errorCode"], "E7619");
     assert_eq!(conflicts[0]["indexes"], json!([0, 2]));
-    assert_eq!(conflicts[0]["objects"]["value"], "value_not_zero_or_positive_integer");
+    assert_eq!(
+        conflicts[0]["objects"]["value"],
+        "value_not_zero_or_positive_integer"
+    );
     assert_eq!(conflicts[1]["errorCode"], "E7613");
     assert_eq!(body["importCount"]["imported"], 1);
 }
@@ -183,7 +210,12 @@ fn unknown_references_and_bad_values_each_get_their_conflict() {
     let response = instance.send("POST", "/api/dataValueSets", &payload);
     assert_eq!(response.status, 409);
     let body = json_of(&response);
-    let codes: Vec<&str> = body["response"]["conflicts"].as_array().unwrap().iter().map(|c| c["errorCode"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = body["response"]["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["errorCode"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["E7610", "E7611", "E7615", "E7618"]);
     assert_eq!(body["response"]["importCount"]["ignored"], 4);
 }
@@ -197,7 +229,10 @@ fn unknown_data_set_aborts_the_import_with_error() {
     assert_eq!(response.status, 409);
     let body = json_of(&response);
     assert_eq!(body["status"], "ERROR");
-    assert_eq!(body["message"], "An error occurred, please check import summary.");
+    assert_eq!(
+        body["message"],
+        "An error occurred, please check import summary."
+    );
     assert_eq!(body["response"]["conflicts"][0]["errorCode"], "E7600");
     assert_eq!(instance.values.len(), 0);
 }
@@ -212,12 +247,23 @@ fn dry_run_delete_and_include_deleted() {
 
     instance.send("POST", "/api/dataValueSets", &bulk());
     let before = instance.values.len();
-    let delete = json_of(&instance.send("POST", "/api/dataValueSets?importStrategy=DELETE", &one_value("FRbgzTZ74Hh", "1")));
-    assert_eq!(delete["response"]["importOptions"]["importStrategy"], "DELETE");
-    assert_eq!(delete["response"]["importCount"]["deleted"], 0, "FRbgzTZ74Hh has no 201912 default value");
+    let delete = json_of(&instance.send(
+        "POST",
+        "/api/dataValueSets?importStrategy=DELETE",
+        &one_value("FRbgzTZ74Hh", "1"),
+    ));
+    assert_eq!(
+        delete["response"]["importOptions"]["importStrategy"],
+        "DELETE"
+    );
+    assert_eq!(
+        delete["response"]["importCount"]["deleted"], 0,
+        "FRbgzTZ74Hh has no 201912 default value"
+    );
     let mut yearly = one_value("FRbgzTZ74Hh", "1");
     yearly["dataValues"][0]["period"] = json!("2018");
-    let delete = json_of(&instance.send("POST", "/api/dataValueSets?importStrategy=DELETE", &yearly));
+    let delete =
+        json_of(&instance.send("POST", "/api/dataValueSets?importStrategy=DELETE", &yearly));
     assert_eq!(delete["response"]["importCount"]["deleted"], 1);
     assert_eq!(instance.values.len(), before - 1);
 
@@ -227,5 +273,28 @@ fn dry_run_delete_and_include_deleted() {
     let live_count = live["dataValues"].as_array().unwrap().len();
     let all_values = all["dataValues"].as_array().unwrap();
     assert_eq!(all_values.len(), live_count + 1);
-    assert_eq!(all_values.iter().filter(|v| v["deleted"] == true).count(), 1);
+    assert_eq!(
+        all_values.iter().filter(|v| v["deleted"] == true).count(),
+        1
+    );
+}
+
+#[test]
+fn async_import_registers_a_data_value_import_job() {
+    for (at, message_start) in [("2.38", "Initiated dataValueImport"), ("2.41", "Initiated DATAVALUE_IMPORT")] {
+        let mut instance = Instance::new(at);
+        let response = instance.send("POST", "/api/dataValueSets?async=true", &bulk());
+        assert_eq!(response.status, 200);
+        let body = json_of(&response);
+        assert_eq!(body["response"]["jobType"], "DATAVALUE_IMPORT", "{at}: {body}");
+        assert!(body["message"].as_str().unwrap().starts_with(message_start), "{at}: {body}");
+        assert_eq!(instance.values.len(), bulk()["dataValues"].as_array().unwrap().len());
+        let id = body["response"]["id"].as_str().unwrap().to_string();
+        let url = format!("/api/system/taskSummaries/DATAVALUE_IMPORT/{id}");
+        let metadata = &mut instance.metadata;
+        let summary = call(instance.at, "GET", &url, b"", |ctx| metadata.handle(ctx));
+        let summary = json_of(&summary);
+        assert_eq!(summary["responseType"], "ImportSummary", "{summary}");
+        assert_eq!(summary["importOptions"]["async"], true);
+    }
 }

@@ -12,7 +12,10 @@ fn me_before_2_38_keeps_username_and_roles_under_user_credentials() {
     assert_eq!(status, 200);
     assert!(me.get("username").is_none() && me.get("userRoles").is_none());
     assert_eq!(me["userCredentials"]["username"], "configurator");
-    assert_eq!(me["userCredentials"]["userRoles"][0]["name"], "METADATA_SYNC_CONFIGURATOR");
+    assert_eq!(
+        me["userCredentials"]["userRoles"][0]["name"],
+        "METADATA_SYNC_CONFIGURATOR"
+    );
     assert_eq!(me["name"], "Cora Figueroa");
 }
 
@@ -27,16 +30,43 @@ fn me_from_2_38_is_flat_with_user_credentials_kept() {
 #[test]
 fn me_honours_nested_fields_the_app_asks_for() {
     for version in ["2.30", "2.37", "2.38", "2.42"] {
-        let (_, me) = call(&sim(version), "admin", "GET", &format!("/api/me?fields={APP_FIELDS}"), None);
+        let (_, me) = call(
+            &sim(version),
+            "admin",
+            "GET",
+            &format!("/api/me?fields={APP_FIELDS}"),
+            None,
+        );
         let keys: Vec<&String> = me.as_object().unwrap().keys().collect();
-        let allowed = ["id", "username", "name", "displayName", "authorities", "userRoles",
-            "userGroups", "organisationUnits", "userCredentials"];
-        assert!(keys.iter().all(|k| allowed.contains(&k.as_str())), "{version}: {keys:?}");
-        assert_eq!(me["userCredentials"], json!({"username": "admin",
-            "userRoles": [{"id": "yrB6vc5Ip3r", "name": "Superuser"}]}));
-        assert_eq!(me["organisationUnits"], json!([{"id": "ImspTQPwCqd", "path": "/ImspTQPwCqd"}]));
+        let allowed = [
+            "id",
+            "username",
+            "name",
+            "displayName",
+            "authorities",
+            "userRoles",
+            "userGroups",
+            "organisationUnits",
+            "userCredentials",
+        ];
+        assert!(
+            keys.iter().all(|k| allowed.contains(&k.as_str())),
+            "{version}: {keys:?}"
+        );
+        assert_eq!(
+            me["userCredentials"],
+            json!({"username": "admin",
+            "userRoles": [{"id": "yrB6vc5Ip3r", "name": "Superuser"}]})
+        );
+        assert_eq!(
+            me["organisationUnits"],
+            json!([{"id": "ImspTQPwCqd", "path": "/ImspTQPwCqd"}])
+        );
         assert_eq!(me["authorities"], json!(["ALL"]));
-        assert_eq!(me.get("username").is_some(), version != "2.30" && version != "2.37");
+        assert_eq!(
+            me.get("username").is_some(),
+            version != "2.30" && version != "2.37"
+        );
     }
 }
 
@@ -53,14 +83,25 @@ fn me_authorization_and_dashboard() {
 
 #[test]
 fn system_info_reports_the_version_and_context_path_with_fields() {
-    for (version, expected) in [("2.30", "2.30"), ("2.31.9", "2.31.9"), ("2.38.1.1", "2.38.1.1"), ("2.41", "2.41.0")] {
+    for (version, expected) in [
+        ("2.30", "2.30"),
+        ("2.31.9", "2.31.9"),
+        ("2.38.1.1", "2.38.1.1"),
+        ("2.41", "2.41.0"),
+    ] {
         let (status, info) = call(&sim(version), "admin", "GET", "/api/system/info", None);
         assert_eq!(status, 200);
         assert_eq!(info["version"], expected);
         assert_eq!(info["contextPath"], "http://127.0.0.1");
         assert!(info["serverDate"].as_str().unwrap().len() == 23);
     }
-    let (_, some) = call(&sim("2.39"), "admin", "GET", "/api/system/info?fields=version,systemName", None);
+    let (_, some) = call(
+        &sim("2.39"),
+        "admin",
+        "GET",
+        "/api/system/info?fields=version,systemName",
+        None,
+    );
     assert_eq!(some.as_object().unwrap().len(), 2);
     assert_eq!(some["systemName"], "Source DHIS2");
 }
@@ -78,11 +119,29 @@ fn system_info_is_reduced_for_non_superusers_from_2_41() {
 fn header_bar_settings_and_menu() {
     let sim = sim("2.40");
     sim.set_application_title("Destination DHIS2");
-    let (_, title) = call(&sim, "guest", "GET", "/api/systemSettings/applicationTitle", None);
+    let (_, title) = call(
+        &sim,
+        "guest",
+        "GET",
+        "/api/systemSettings/applicationTitle",
+        None,
+    );
     assert_eq!(title, json!({"applicationTitle": "Destination DHIS2"}));
-    let (_, help) = call(&sim, "guest", "GET", "/api/systemSettings/helpPageLink", None);
+    let (_, help) = call(
+        &sim,
+        "guest",
+        "GET",
+        "/api/systemSettings/helpPageLink",
+        None,
+    );
     assert!(help["helpPageLink"].is_string());
-    let (_, admin_menu) = call(&sim, "admin", "GET", "/dhis-web-commons/menu/getModules.action", None);
+    let (_, admin_menu) = call(
+        &sim,
+        "admin",
+        "GET",
+        "/dhis-web-commons/menu/getModules.action",
+        None,
+    );
     let (_, guest_menu) = call(&sim, "guest", "GET", "/api/apps/menu", None);
     assert!(admin_menu["modules"].as_array().unwrap().len() >= 4);
     assert_eq!(admin_menu["modules"][0]["name"], "dhis-web-dashboard");

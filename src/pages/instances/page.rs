@@ -1,10 +1,271 @@
 use leptos::prelude::*;
-use mdsync_core::access::{AppRole, Panel};
+use leptos::task::spawn_local;
+use mdsync_core::access::Panel;
+use mdsync_core::instances::{InstanceForm, InstanceManager, SavedInstance};
+use mdsync_core::model::{InstanceName, InstanceView};
 
-use crate::pages::coming_soon::ComingSoon;
+use super::diagnosis::ConnectionResult;
+use super::form::{Editing, InstanceFormView};
+use super::list::{InstanceNames, InstanceTable, RowAction};
+use super::InstancesContext;
+use crate::components::dialog::ConfirmDialog;
+use crate::components::loading::Loading;
+use crate::components::notice::{Notice, NoticeKind};
+use crate::services::Services;
+use crate::session::Session;
+
+/// What the page shows.
+#[derive(Clone)]
+enum Mode {
+    List,
+    Form {
+        initial: InstanceForm,
+        editing: Option<Editing>,
+    },
+}
+
+/// The list as loaded for the user's role.
+#[derive(Clone)]
+enum Listing {
+    Loading,
+    Instances(Vec<InstanceView>),
+    Names(Vec<InstanceName>),
+    Failed(String),
+}
+
+/// Opens the manager (reads the encryption key) and, for configurators, brings the stored data
+/// to the current layout (core's migrations) before anything is listed.
+async fn open(services: Services, session: Session) -> Result<InstancesContext, String> {
+    let key = services.encryption_key().await?;
+    let ctx = InstancesContext {
+        manager: InstanceManager::new(session.me.clone(), key, services.base_url()),
+        services,
+        version: session.info.version.clone(),
+    };
+    if session.role.can_configure() {
+        ctx.storage().migrate().await.map_err(|e| e.to_string())?;
+    }
+    Ok(ctx)
+}
+
+fn reload(ctx: InstancesContext, listing: RwSignal<Listing>) {
+    spawn_local(async move {
+        let storage = ctx.storage();
+        let loaded = if ctx.manager.role().can_configure() {
+            ctx.manager.list(&storage).await.map(Listing::Instances)
+        } else {
+            ctx.manager.list_names(&storage).await.map(Listing::Names)
+        };
+        listing.set(loaded.unwrap_or_else(|e| Listing::Failed(e.to_string())));
+    });
+}
 
 #[component]
-pub fn InstancesPage(role: AppRole) -> impl IntoView {
-    let _ = role;
-    view! { <ComingSoon panel=Panel::Instances/> }
+pub fn InstancesPage(session: Session) -> impl IntoView {
+    let services = expect_context::<Services>();
+    let context = RwSignal::new(None::<Result<InstancesContext, String>>);
+    let listing = RwSignal::new(Listing::Loading);
+    let mode = RwSignal::new(Mode::List);
+    let flash = RwSignal::new(None::<(NoticeKind, String)>);
+    let tested = RwSignal::new(None::<(String, mdsync_core::instances::ConnectionDiagnosis)>);
+    let deleting = RwSignal::new(None::<InstanceView>);
+    let can_configure = session.role.can_configure();
+    let local_version = session.info.version.clone();
+
+    spawn_local(async move {
+        let opened = open(services, session).await;
+        if let Ok(ctx) = &opened {
+            reload(ctx.clone(), listing);
+        }
+        context.set(Some(opened));
+    });
+
+    let with_ctx = move |run: &dyn Fn(InstancesContext)| {
+        if let Some(Ok(ctx)) = context.get_untracked() {
+            run(ctx);
+        }
+    };
+    let find = move |id: &str| match listing.get_untracked() {
+        Listing::Instances(all) => all.into_iter().find(|view| view.id == id),
+        _ => None,
+    };
+
+    let on_action = Callback::new(move |action: RowAction| {
+        flash.set(None);
+        tested.set(None);
+        match action {
+            RowAction::Test(id) => with_ctx(&|ctx| {
+                let name = find(&id).map(|view| view.name).unwrap_or_default();
+                let id = id.clone();
+                spawn_local(async move {
+                    let storage = ctx.storage();
+                    let origin = ctx.origin();
+                    match ctx.manager.test_saved(&storage, &id, origin.as_deref()).await {
+                        Ok(diagnosis) => {
+                            let connected = diagnosis.is_success();
+                            tested.set(Some((name, diagnosis)));
+                            if connected {
+                                reload(ctx.clone(), listing);
+                            }
+                        }
+                        Err(error) => flash.set(Some((NoticeKind::Error, error.to_string()))),
+                    }
+                });
+            }),
+            RowAction::Edit(id) => with_ctx(&|ctx| {
+                let Some(view) = find(&id) else { return };
+                let id = id.clone();
+                spawn_local(async move {
+                    let storage = ctx.storage();
+                    match ctx.manager.edit_form(&storage, &id).await {
+                        Ok(initial) => mode.set(Mode::Form {
+                            editing: Some(Editing {
+                                id,
+                                has_secret: view.has_secret,
+                                stored_auth_kind: view.auth_kind,
+                            }),
+                            initial,
+                        }),
+                        Err(error) => flash.set(Some((NoticeKind::Error, error.to_string()))),
+                    }
+                });
+            }),
+            RowAction::Replicate(id) => with_ctx(&|ctx| {
+                let id = id.clone();
+                spawn_local(async move {
+                    let storage = ctx.storage();
+                    match ctx.manager.replicate(&storage, &id).await {
+                        Ok(saved) => {
+                            flash.set(Some(saved_notice(&saved, "Created")));
+                            reload(ctx.clone(), listing);
+                        }
+                        Err(error) => flash.set(Some((NoticeKind::Error, error.to_string()))),
+                    }
+                });
+            }),
+            RowAction::Delete(id) => deleting.set(find(&id)),
+        }
+    });
+
+    let confirm_delete = Callback::new(move |_| {
+        let Some(view) = deleting.get_untracked() else { return };
+        deleting.set(None);
+        with_ctx(&|ctx| {
+            let view = view.clone();
+            spawn_local(async move {
+                let storage = ctx.storage();
+                match ctx.manager.delete(&storage, &view.id).await {
+                    Ok(()) => {
+                        flash.set(Some((NoticeKind::Success, format!("Deleted \"{}\".", view.name))));
+                        reload(ctx.clone(), listing);
+                    }
+                    Err(error) => flash.set(Some((NoticeKind::Error, error.to_string()))),
+                }
+            });
+        });
+    });
+
+    let form_done = Callback::new(move |saved: Option<SavedInstance>| {
+        mode.set(Mode::List);
+        if let Some(saved) = saved {
+            flash.set(Some(saved_notice(&saved, "Saved")));
+            with_ctx(&|ctx| reload(ctx, listing));
+        }
+    });
+
+    let new_instance = move |_| {
+        flash.set(None);
+        tested.set(None);
+        mode.set(Mode::Form {
+            initial: InstanceForm::default(),
+            editing: None,
+        });
+    };
+
+    let content = move || {
+        let ctx = match context.get() {
+            None => return view! { <Loading label="Opening the instances…"/> }.into_any(),
+            Some(Err(message)) => {
+                return view! {
+                    <Notice kind=NoticeKind::Error title="The instances cannot be shown" data_test="instances-error">
+                        <p>{message}</p>
+                    </Notice>
+                }
+                .into_any()
+            }
+            Some(Ok(ctx)) => ctx,
+        };
+        match mode.get() {
+            Mode::Form { initial, editing } => {
+                view! { <InstanceFormView ctx initial editing on_done=form_done/> }.into_any()
+            }
+            Mode::List => {
+                let local_version = local_version.clone();
+                view! {
+                    {can_configure.then(|| view! {
+                        <div class="toolbar">
+                            <button class="button button-primary" data-test="instance-new" on:click=new_instance>
+                                "New instance"
+                            </button>
+                        </div>
+                    })}
+                    {move || match listing.get() {
+                        Listing::Loading => view! { <Loading label="Loading instances…"/> }.into_any(),
+                        Listing::Failed(message) => view! {
+                            <Notice kind=NoticeKind::Error title="The instances could not be loaded" data_test="instances-error">
+                                <p>{message}</p>
+                            </Notice>
+                        }.into_any(),
+                        Listing::Instances(all) => view! {
+                            <InstanceTable instances=Signal::derive(move || all.clone()) local_version=local_version.clone() on_action/>
+                        }.into_any(),
+                        Listing::Names(names) => view! {
+                            <InstanceNames names=Signal::derive(move || names.clone())/>
+                        }.into_any(),
+                    }}
+                }
+                .into_any()
+            }
+        }
+    };
+
+    view! {
+        <div class="page" data-test="panel-instances">
+            <p class="breadcrumb"><a href="#/">"MetaData Sync"</a>" / "{Panel::Instances.title()}</p>
+            <h1 class="page-title">{Panel::Instances.title()}</h1>
+            {move || flash.get().map(|(kind, message)| view! {
+                <Notice kind data_test="instances-notice"><p>{message}</p></Notice>
+            })}
+            {move || tested.get().map(|(name, diagnosis)| view! {
+                <ConnectionResult diagnosis instance_name=name/>
+            })}
+            {content}
+            {move || deleting.get().map(|view| view! {
+                <ConfirmDialog
+                    title="Delete instance"
+                    message=format!(
+                        "Delete \"{}\"? Its stored credentials and its mapping are deleted too. Rules that sync to it will fail until you choose another instance.",
+                        view.name,
+                    )
+                    confirm_label="Delete"
+                    on_confirm=confirm_delete
+                    on_cancel=Callback::new(move |_| deleting.set(None))
+                />
+            })}
+        </div>
+    }
+}
+
+fn saved_notice(saved: &SavedInstance, verb: &str) -> (NoticeKind, String) {
+    let mut message = format!("{verb} \"{}\".", saved.view.name);
+    for warning in &saved.warnings {
+        message.push(' ');
+        message.push_str(warning);
+    }
+    let kind = if saved.warnings.is_empty() {
+        NoticeKind::Success
+    } else {
+        NoticeKind::Warning
+    };
+    (kind, message)
 }

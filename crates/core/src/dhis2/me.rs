@@ -1,11 +1,31 @@
 use serde::Deserialize;
 
-/// A reference to a named DHIS2 object (user role, user group…).
+/// A reference to a named DHIS2 object (user role, user group…). `name` falls back to
+/// `displayName` (real servers usually send both; a serde alias would call that a duplicate).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(from = "RawNamedRef")]
 pub struct NamedRef {
     pub id: String,
-    #[serde(default, alias = "displayName")]
     pub name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawNamedRef {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    display_name: Option<String>,
+}
+
+impl From<RawNamedRef> for NamedRef {
+    fn from(raw: RawNamedRef) -> Self {
+        NamedRef {
+            id: raw.id,
+            name: raw.name.or(raw.display_name).unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]

@@ -179,9 +179,19 @@ pub async fn import_metadata<T: Transport>(
     payload: &Value,
     options: &ImportOptions,
 ) -> Result<ImportResult, Dhis2Error> {
+    let body = serde_json::to_vec(payload).unwrap_or_default();
+    import_metadata_bytes(client, body, options).await
+}
+
+/// [`import_metadata`] with a body already serialized (the engine serializes each object once).
+pub async fn import_metadata_bytes<T: Transport>(
+    client: &Dhis2Client<T>,
+    body: Vec<u8>,
+    options: &ImportOptions,
+) -> Result<ImportResult, Dhis2Error> {
     let request = client
         .request(Method::Post, &format!("api/metadata?{}", options.query()))
-        .with_json(payload);
+        .with_body("application/json", body);
     let url = request.url.clone();
     let response = client.execute(request).await?;
     if matches!(response.status, 401 | 403) || (300..400).contains(&response.status) {

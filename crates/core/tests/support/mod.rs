@@ -8,7 +8,9 @@ pub mod sim;
 use std::future::Future;
 use std::path::PathBuf;
 
+#[allow(unused_imports)]
 pub use scripted::ScriptedTransport;
+#[allow(unused_imports)]
 pub use sim::{client_for, sim_named, sim_of, SimTransport, PASSWORD};
 
 /// Runs a future to completion on the current thread (core's futures are not `Send`).

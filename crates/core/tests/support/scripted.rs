@@ -29,7 +29,10 @@ impl ScriptedTransport {
     pub fn json(status: u16, body: &str) -> HttpResponse {
         HttpResponse {
             status,
-            headers: vec![("Content-Type".into(), "application/json;charset=UTF-8".into())],
+            headers: vec![(
+                "Content-Type".into(),
+                "application/json;charset=UTF-8".into(),
+            )],
             body: body.as_bytes().to_vec(),
         }
     }
@@ -60,7 +63,11 @@ impl Transport for ScriptedTransport {
                 *self.last.borrow_mut() = Some(outcome.clone());
                 outcome
             }
-            None => self.last.borrow().clone().unwrap_or(Err(TransportError::Cancelled)),
+            None => self
+                .last
+                .borrow()
+                .clone()
+                .unwrap_or(Err(TransportError::Cancelled)),
         }
     }
 }

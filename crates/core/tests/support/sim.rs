@@ -64,7 +64,10 @@ fn origin_of(url: &str) -> &str {
     match url.find("://") {
         Some(index) => {
             let rest = &url[index + 3..];
-            let end = rest.find('/').map(|slash| index + 3 + slash).unwrap_or(url.len());
+            let end = rest
+                .find('/')
+                .map(|slash| index + 3 + slash)
+                .unwrap_or(url.len());
             &url[..end]
         }
         None => url,

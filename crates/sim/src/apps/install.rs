@@ -22,7 +22,11 @@ pub enum InstallError {
 const MANIFEST: &str = "manifest.webapp";
 
 /// `POST /api/apps`: 204 on success, 409 WebMessage on a bad upload.
-pub fn handle_upload(store: &mut AppStore, ctx: &RequestContext, content_type: &str) -> SimResponse {
+pub fn handle_upload(
+    store: &mut AppStore,
+    ctx: &RequestContext,
+    content_type: &str,
+) -> SimResponse {
     let Some(zip) = multipart_file(content_type, ctx.body) else {
         return SimResponse::web_message(400, "Required request part 'file' is not present");
     };
@@ -71,7 +75,9 @@ pub fn read_app(version: SimVersion, zip: &[u8]) -> Result<InstalledApp, Install
         zip::ZipArchive::new(Cursor::new(zip)).map_err(|_| InstallError::InvalidZip)?;
     let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for index in 0..archive.len() {
-        let mut file = archive.by_index(index).map_err(|_| InstallError::InvalidZip)?;
+        let mut file = archive
+            .by_index(index)
+            .map_err(|_| InstallError::InvalidZip)?;
         if file.is_dir() {
             continue;
         }
@@ -84,7 +90,12 @@ pub fn read_app(version: SimVersion, zip: &[u8]) -> Result<InstalledApp, Install
         String::new()
     } else {
         match single_top_folder(&entries) {
-            Some(folder) if version.at_least(41, 0) && entries.contains_key(&format!("{folder}{MANIFEST}")) => folder,
+            Some(folder)
+                if version.at_least(41, 0)
+                    && entries.contains_key(&format!("{folder}{MANIFEST}")) =>
+            {
+                folder
+            }
             _ => return Err(InstallError::MissingManifest),
         }
     };
@@ -119,7 +130,9 @@ pub fn read_app(version: SimVersion, zip: &[u8]) -> Result<InstalledApp, Install
 
 /// `folder/` when every entry sits under one folder.
 fn single_top_folder(entries: &BTreeMap<String, Vec<u8>>) -> Option<String> {
-    let mut folders = entries.keys().map(|path| path.split('/').next().unwrap_or(""));
+    let mut folders = entries
+        .keys()
+        .map(|path| path.split('/').next().unwrap_or(""));
     let first = folders.next()?;
     let all_nested = entries.keys().all(|path| path.contains('/'));
     (all_nested && folders.all(|folder| folder == first)).then(|| format!("{first}/"))

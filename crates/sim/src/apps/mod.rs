@@ -170,7 +170,10 @@ impl AppStore {
 }
 
 fn forbidden() -> SimResponse {
-    SimResponse::web_message(403, "You don't have the proper permissions to access this page.")
+    SimResponse::web_message(
+        403,
+        "You don't have the proper permissions to access this page.",
+    )
 }
 
 #[cfg(test)]

@@ -9,12 +9,19 @@ pub fn serve_file(store: &AppStore, ctx: &RequestContext, key: &str) -> SimRespo
         return SimResponse::web_message(404, &format!("App '{key}' not found."));
     };
     if !ctx.user.has_authority(&app.authority) {
-        return SimResponse::web_message(403, &format!("You don't have access to application {key}."));
+        return SimResponse::web_message(
+            403,
+            &format!("You don't have access to application {key}."),
+        );
     }
     let mut path = ctx.segments[2..].join("/");
     if path.is_empty() || path.ends_with('/') {
         let launch = app.manifest["launch_path"].as_str().unwrap_or("index.html");
-        path = if path.is_empty() { launch.to_string() } else { format!("{path}index.html") };
+        path = if path.is_empty() {
+            launch.to_string()
+        } else {
+            format!("{path}index.html")
+        };
     }
     if path == "manifest.webapp" {
         let mut manifest = app.manifest.clone();
@@ -32,7 +39,10 @@ pub fn serve_file(store: &AppStore, ctx: &RequestContext, key: &str) -> SimRespo
     if path.ends_with(".html") && replaces_base_url_placeholder(ctx.version) {
         let text = String::from_utf8_lossy(content)
             .replace("__DHIS2_BASE_URL__", ctx.base_url)
-            .replace("__DHIS2_APP_ROOT_URL__", &format!("{}/api/apps/{key}", ctx.base_url));
+            .replace(
+                "__DHIS2_APP_ROOT_URL__",
+                &format!("{}/api/apps/{key}", ctx.base_url),
+            );
         body = text.into_bytes();
     }
     SimResponse::bytes(200, content_type(&path), body)

@@ -2,7 +2,9 @@
 //! stored values summed into the requested periods (monthly → quarterly, yearly…) over each
 //! org unit's subtree, answered as a data value set.
 
-use super::dates::{civil_from_days, days_from_civil, now_millis, parse_period, period_containing, PeriodType};
+use super::dates::{
+    civil_from_days, days_from_civil, now_millis, parse_period, period_containing, PeriodType,
+};
 use super::meta::{Hierarchy, IdScheme};
 use super::summary::web_message;
 use crate::metadata::MetadataStore;
@@ -41,7 +43,10 @@ fn expand_relative(name: &str) -> Option<Vec<String>> {
         "LAST_4_QUARTERS" => (1..=4).rev().map(quarter_of).collect(),
         "THIS_YEAR" => vec![format!("{year:04}")],
         "LAST_YEAR" => vec![format!("{:04}", year - 1)],
-        "LAST_5_YEARS" => (1..=5).rev().map(|back| format!("{:04}", year - back)).collect(),
+        "LAST_5_YEARS" => (1..=5)
+            .rev()
+            .map(|back| format!("{:04}", year - back))
+            .collect(),
         _ => return None,
     })
 }
@@ -117,9 +122,13 @@ pub fn analytics_data_value_set(
             Some((element, combo)) => (element, table.uids.lookup(combo)),
             None => (*item, None),
         };
-        let Some(element_handle) = table.uids.lookup(element) else { continue };
+        let Some(element_handle) = table.uids.lookup(element) else {
+            continue;
+        };
         for iso in &periods {
-            let Some(target) = parse_period(iso) else { continue };
+            let Some(target) = parse_period(iso) else {
+                continue;
+            };
             let mut sums: HashMap<usize, f64> = HashMap::new();
             for (handle, range) in table.period_ranges.iter().enumerate() {
                 if range.start < target.start || range.end > target.end {
@@ -129,7 +138,8 @@ pub fn analytics_data_value_set(
                     if stored.deleted || combo.is_some_and(|c| c != key.category_option_combo) {
                         continue;
                     }
-                    let Some(number) = stored.value.as_deref().and_then(|v| v.parse::<f64>().ok()) else {
+                    let Some(number) = stored.value.as_deref().and_then(|v| v.parse::<f64>().ok())
+                    else {
                         continue;
                     };
                     for (index, (_, subtree)) in subtrees.iter().enumerate() {
@@ -148,8 +158,13 @@ pub fn analytics_data_value_set(
                     "orgUnit": rename("organisationUnits", subtrees[index].0),
                     "value": format_number(sum),
                 });
-                if let (Some((_, combo_uid)), Some(object)) = (item.split_once('.'), value.as_object_mut()) {
-                    object.insert("categoryOptionCombo".into(), json!(rename("categoryOptionCombos", combo_uid)));
+                if let (Some((_, combo_uid)), Some(object)) =
+                    (item.split_once('.'), value.as_object_mut())
+                {
+                    object.insert(
+                        "categoryOptionCombo".into(),
+                        json!(rename("categoryOptionCombos", combo_uid)),
+                    );
                 }
                 values.push(value);
             }

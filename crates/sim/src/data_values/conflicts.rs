@@ -62,14 +62,28 @@ pub fn header_conflict(_version: SimVersion, kind: ConflictKind, key: &str) -> C
             "attributeOptionCombo",
         ),
     };
-    conflict(key, legacy.to_string(), modern, code, vec![(property, key.to_string())], property)
+    conflict(
+        key,
+        legacy.to_string(),
+        modern,
+        code,
+        vec![(property, key.to_string())],
+        property,
+    )
 }
 
 /// A conflict of one data value. `key` is the offending identifier (the data element UID for
 /// value problems), `value` the offending value where there is one.
 pub fn value_conflict(version: SimVersion, kind: ConflictKind, key: &str, value: &str) -> Conflict {
     let reference = |legacy: &str, code, modern: String, property: &'static str| {
-        conflict(key, legacy.to_string(), modern, code, vec![(property, key.to_string())], property)
+        conflict(
+            key,
+            legacy.to_string(),
+            modern,
+            code,
+            vec![(property, key.to_string())],
+            property,
+        )
     };
     match kind {
         ConflictKind::DataElement => reference(
@@ -119,9 +133,15 @@ pub fn value_conflict(version: SimVersion, kind: ConflictKind, key: &str, value:
             // 2.30–2.36 use the value as the object, 2.37+ the data element.
             if version.minor < 37 { value } else { key },
             format!("{}, must match data element type: {key}", problem.text),
-            format!("Value must match data element's `{key}` type constraints: {}", problem.text),
+            format!(
+                "Value must match data element's `{key}` type constraints: {}",
+                problem.text
+            ),
             "E7619",
-            vec![("dataElement", key.to_string()), ("value", problem.key.to_string())],
+            vec![
+                ("dataElement", key.to_string()),
+                ("value", problem.key.to_string()),
+            ],
             "value",
         ),
         ConflictKind::Option => conflict(

@@ -14,7 +14,8 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -151,7 +152,10 @@ pub struct Period {
 fn month_range(year: i64, first: u32, months: u32) -> (i64, i64) {
     let start = days_from_civil(year, first, 1);
     let last_month = first + months - 1;
-    let (end_year, end_month) = (year + i64::from((last_month - 1) / 12), (last_month - 1) % 12 + 1);
+    let (end_year, end_month) = (
+        year + i64::from((last_month - 1) / 12),
+        (last_month - 1) % 12 + 1,
+    );
     let end = days_from_civil(end_year, end_month, days_in_month(end_year, end_month));
     (start, end)
 }
@@ -164,8 +168,15 @@ pub fn parse_period(iso: &str) -> Option<Period> {
         return None;
     }
     let (year_text, rest) = iso.split_at(4);
-    let year: i64 = year_text.parse().ok().filter(|_| year_text.bytes().all(|b| b.is_ascii_digit()))?;
-    let number = |text: &str| text.parse::<u32>().ok().filter(|_| text.bytes().all(|b| b.is_ascii_digit()));
+    let year: i64 = year_text
+        .parse()
+        .ok()
+        .filter(|_| year_text.bytes().all(|b| b.is_ascii_digit()))?;
+    let number = |text: &str| {
+        text.parse::<u32>()
+            .ok()
+            .filter(|_| text.bytes().all(|b| b.is_ascii_digit()))
+    };
     let (period_type, (start, end)) = if rest.is_empty() {
         (PeriodType::Yearly, month_range(year, 1, 12))
     } else if rest == "April" {
@@ -217,9 +228,9 @@ pub fn period_containing(period_type: PeriodType, day: i64) -> String {
             format!("{iso_year:04}W{week}")
         }
         PeriodType::Monthly => format!("{year:04}{month:02}"),
-        PeriodType::BiMonthly => format!("{year:04}{:02}B", (month + 1) / 2),
-        PeriodType::Quarterly => format!("{year:04}Q{}", (month + 2) / 3),
-        PeriodType::SixMonthly => format!("{year:04}S{}", (month + 5) / 6),
+        PeriodType::BiMonthly => format!("{year:04}{:02}B", month.div_ceil(2)),
+        PeriodType::Quarterly => format!("{year:04}Q{}", month.div_ceil(3)),
+        PeriodType::SixMonthly => format!("{year:04}S{}", month.div_ceil(6)),
         PeriodType::Yearly => format!("{year:04}"),
         PeriodType::FinancialYear => {
             let start_year = if month >= 4 { year } else { year - 1 };
@@ -250,10 +261,22 @@ mod tests {
         let march = parse_period("202403").unwrap();
         assert_eq!(march.end - march.start, 30);
         let q1 = parse_period("2024Q1").unwrap();
-        assert_eq!((q1.start, q1.end), (parse_period("202401").unwrap().start, march.end));
-        assert_eq!(period_containing(PeriodType::Quarterly, march.start), "2024Q1");
-        assert_eq!(period_containing(PeriodType::Weekly, parse_period("2024W1").unwrap().start), "2024W1");
-        assert_eq!(period_containing(PeriodType::FinancialYear, march.start), "2023April");
+        assert_eq!(
+            (q1.start, q1.end),
+            (parse_period("202401").unwrap().start, march.end)
+        );
+        assert_eq!(
+            period_containing(PeriodType::Quarterly, march.start),
+            "2024Q1"
+        );
+        assert_eq!(
+            period_containing(PeriodType::Weekly, parse_period("2024W1").unwrap().start),
+            "2024W1"
+        );
+        assert_eq!(
+            period_containing(PeriodType::FinancialYear, march.start),
+            "2023April"
+        );
         assert!(parse_period("202413").is_none() && parse_period("20x4").is_none());
     }
 }

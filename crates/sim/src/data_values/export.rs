@@ -2,7 +2,9 @@
 //! streaming writer's shape.
 
 use super::dates::{format_with_zone, now_millis, parse_timestamp, Millis};
-use super::meta::{data_set_elements, referenced_ids, uid_of, Hierarchy, IdScheme, IdSchemes, Lookup};
+use super::meta::{
+    data_set_elements, referenced_ids, uid_of, Hierarchy, IdScheme, IdSchemes, Lookup,
+};
 use super::store::ValueTable;
 use super::summary::web_message;
 use crate::metadata::MetadataStore;
@@ -89,7 +91,11 @@ fn select(ctx: &RequestContext, metadata: &MetadataStore) -> Selection {
     let unit_scheme = input_scheme(ctx, "inputOrgUnitIdScheme");
     let org_units = list_param(ctx, "orgUnit")
         .iter()
-        .filter_map(|key| lookup.find("organisationUnits", &unit_scheme, key).and_then(uid_of))
+        .filter_map(|key| {
+            lookup
+                .find("organisationUnits", &unit_scheme, key)
+                .and_then(uid_of)
+        })
         .collect();
     let org_unit_groups = list_param(ctx, "orgUnitGroup")
         .iter()
@@ -185,14 +191,21 @@ pub fn export(table: &ValueTable, ctx: &RequestContext, metadata: &MetadataStore
     }
     let unit_handles: HashSet<u32> = units.iter().filter_map(|u| table.uids.lookup(u)).collect();
     let period_handles: Vec<u32> = if !periods.is_empty() {
-        periods.iter().filter_map(|p| table.periods.lookup(p)).collect()
+        periods
+            .iter()
+            .filter_map(|p| table.periods.lookup(p))
+            .collect()
     } else {
         let (from, to) = match (start, end) {
             (Some(Some(from)), Some(Some(to))) => (from / 86_400_000, to / 86_400_000),
             _ => (i64::MIN, i64::MAX),
         };
         (0..table.period_ranges.len() as u32)
-            .filter(|h| table.period(*h).is_some_and(|p| p.start >= from && p.end <= to))
+            .filter(|h| {
+                table
+                    .period(*h)
+                    .is_some_and(|p| p.start >= from && p.end <= to)
+            })
             .collect()
     };
     let updated_since = match (last_updated, duration) {
@@ -202,7 +215,9 @@ pub fn export(table: &ValueTable, ctx: &RequestContext, metadata: &MetadataStore
     };
     let include_deleted = ctx.query.flag("includeDeleted");
     let attribute_combos: Option<HashSet<u32>> = ctx.query.get("attributeOptionCombo").map(|aoc| {
-        aoc.split(',').filter_map(|uid| table.uids.lookup(uid.trim())).collect()
+        aoc.split(',')
+            .filter_map(|uid| table.uids.lookup(uid.trim()))
+            .collect()
     });
 
     let schemes = IdSchemes::read(|key| ctx.query.get(key).map(str::to_string));
@@ -210,7 +225,9 @@ pub fn export(table: &ValueTable, ctx: &RequestContext, metadata: &MetadataStore
     let mut values = Vec::new();
     let max = limit.map(|l| l as usize).unwrap_or(usize::MAX);
     'scan: for element in &selection.data_elements {
-        let Some(element_handle) = table.uids.lookup(element) else { continue };
+        let Some(element_handle) = table.uids.lookup(element) else {
+            continue;
+        };
         for period in &period_handles {
             for (key, stored) in table.scan(element_handle, *period) {
                 if values.len() >= max {
@@ -230,11 +247,15 @@ pub fn export(table: &ValueTable, ctx: &RequestContext, metadata: &MetadataStore
     }
 
     let mut body = Map::new();
-    let single = selection.data_sets.len() == 1 && periods.len() == 1 && selection.org_units.len() == 1;
+    let single =
+        selection.data_sets.len() == 1 && periods.len() == 1 && selection.org_units.len() == 1;
     if single {
         let data_set = &selection.data_sets[0];
         let unit = &selection.org_units[0];
-        body.insert("dataSet".into(), json!(writer.identifier("dataSets", data_set)));
+        body.insert(
+            "dataSet".into(),
+            json!(writer.identifier("dataSets", data_set)),
+        );
         let completion = (|| {
             let key = (
                 table.uids.lookup(data_set)?,
@@ -251,7 +272,10 @@ pub fn export(table: &ValueTable, ctx: &RequestContext, metadata: &MetadataStore
             body.insert("completeDate".into(), json!(format_with_zone(when)));
         }
         body.insert("period".into(), json!(periods[0]));
-        body.insert("orgUnit".into(), json!(writer.identifier("organisationUnits", unit)));
+        body.insert(
+            "orgUnit".into(),
+            json!(writer.identifier("organisationUnits", unit)),
+        );
     }
     body.insert("dataValues".into(), Value::Array(values));
     SimResponse::json(200, &Value::Object(body))
@@ -297,16 +321,31 @@ impl<'m> Writer<'m> {
         self.identifier_with(plural, scheme, uid)
     }
 
-    fn value(&mut self, table: &ValueTable, key: &super::store::ValueKey, stored: &super::store::StoredValue) -> Value {
+    fn value(
+        &mut self,
+        table: &ValueTable,
+        key: &super::store::ValueKey,
+        stored: &super::store::StoredValue,
+    ) -> Value {
         let uid = |handle: u32| table.uids.name(handle).to_string();
         let mut out = Map::new();
-        out.insert("dataElement".into(), json!(self.identifier("dataElements", &uid(key.data_element))));
+        out.insert(
+            "dataElement".into(),
+            json!(self.identifier("dataElements", &uid(key.data_element))),
+        );
         out.insert("period".into(), json!(table.periods.name(key.period)));
-        out.insert("orgUnit".into(), json!(self.identifier("organisationUnits", &uid(key.org_unit))));
+        out.insert(
+            "orgUnit".into(),
+            json!(self.identifier("organisationUnits", &uid(key.org_unit))),
+        );
         let coc = self.identifier("categoryOptionCombos", &uid(key.category_option_combo));
         out.insert("categoryOptionCombo".into(), json!(coc));
         let aoc_scheme = self.schemes.attribute_combo();
-        let aoc = self.identifier_with("categoryOptionCombos", aoc_scheme, &uid(key.attribute_option_combo));
+        let aoc = self.identifier_with(
+            "categoryOptionCombos",
+            aoc_scheme,
+            &uid(key.attribute_option_combo),
+        );
         out.insert("attributeOptionCombo".into(), json!(aoc));
         // 2.38+ writes null string fields as null; earlier writers leave them out.
         let modern = self.version.minor >= 38;
@@ -317,7 +356,10 @@ impl<'m> Writer<'m> {
         }
         out.insert("storedBy".into(), json!(table.users.name(stored.stored_by)));
         out.insert("created".into(), json!(format_with_zone(stored.created)));
-        out.insert("lastUpdated".into(), json!(format_with_zone(stored.last_updated)));
+        out.insert(
+            "lastUpdated".into(),
+            json!(format_with_zone(stored.last_updated)),
+        );
         match (&stored.comment, modern) {
             (Some(comment), _) => drop(out.insert("comment".into(), json!(comment))),
             (None, true) => drop(out.insert("comment".into(), Value::Null)),

@@ -77,10 +77,16 @@ fn element_info(metadata: &MetadataStore, element: &Value) -> Option<ElementInfo
                 options
                     .iter()
                     .filter_map(|option| {
-                        let inline = option.get("code").and_then(Value::as_str).map(str::to_string);
+                        let inline = option
+                            .get("code")
+                            .and_then(Value::as_str)
+                            .map(str::to_string);
                         inline.or_else(|| {
                             let stored = metadata.get("options", &uid_of(option)?)?;
-                            stored.get("code").and_then(Value::as_str).map(str::to_string)
+                            stored
+                                .get("code")
+                                .and_then(Value::as_str)
+                                .map(str::to_string)
                         })
                     })
                     .collect()
@@ -117,45 +123,70 @@ pub fn import_values(
     let mut lookup = Lookup::new(metadata);
     let schemes = &settings.schemes;
     let mut conflicts = Conflicts::default();
-    let outcome = |status, description: &str, conflicts, rejected, counts: [usize; 4], complete: String| {
-        ImportOutcome {
-            status,
-            description: description.to_string(),
-            imported: counts[0],
-            updated: counts[1],
-            ignored: counts[2],
-            deleted: counts[3],
-            conflicts,
-            rejected_indexes: rejected,
-            data_set_complete: complete,
-        }
-    };
+    let outcome =
+        |status, description: &str, conflicts, rejected, counts: [usize; 4], complete: String| {
+            ImportOutcome {
+                status,
+                description: description.to_string(),
+                imported: counts[0],
+                updated: counts[1],
+                ignored: counts[2],
+                deleted: counts[3],
+                conflicts,
+                rejected_indexes: rejected,
+                data_set_complete: complete,
+            }
+        };
     let empty = Vec::new();
-    let values = payload.get("dataValues").and_then(Value::as_array).unwrap_or(&empty);
+    let values = payload
+        .get("dataValues")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
 
     // Header: data set, org unit, period and attribute combo apply to every value.
     let data_set_key = text_field(payload, "dataSet");
-    let data_set = data_set_key.and_then(|key| lookup.find("dataSets", &schemes.for_plural("dataSets"), key));
+    let data_set =
+        data_set_key.and_then(|key| lookup.find("dataSets", &schemes.for_plural("dataSets"), key));
     let header_unit_key = text_field(payload, "orgUnit");
     let header_unit = header_unit_key
-        .and_then(|key| lookup.find("organisationUnits", &schemes.for_plural("organisationUnits"), key))
+        .and_then(|key| {
+            lookup.find(
+                "organisationUnits",
+                &schemes.for_plural("organisationUnits"),
+                key,
+            )
+        })
         .and_then(uid_of);
     let header_aoc_key = text_field(payload, "attributeOptionCombo");
-    let header_aoc = header_aoc_key.and_then(|key| lookup.find_combo(&schemes.attribute_combo(), key));
+    let header_aoc =
+        header_aoc_key.and_then(|key| lookup.find_combo(&schemes.attribute_combo(), key));
     let header_period = text_field(payload, "period");
     if let (Some(key), None) = (data_set_key, data_set) {
         conflicts.add(None, header_conflict(version, ConflictKind::DataSet, key));
     }
     if let (Some(key), None) = (header_unit_key, &header_unit) {
-        conflicts.add(None, header_conflict(version, ConflictKind::HeaderOrgUnit, key));
+        conflicts.add(
+            None,
+            header_conflict(version, ConflictKind::HeaderOrgUnit, key),
+        );
     }
     if let (Some(key), None) = (header_aoc_key, &header_aoc) {
-        conflicts.add(None, header_conflict(version, ConflictKind::HeaderAttributeCombo, key));
+        conflicts.add(
+            None,
+            header_conflict(version, ConflictKind::HeaderAttributeCombo, key),
+        );
     }
     if !conflicts.is_empty() {
         let all: Vec<usize> = (0..values.len()).collect();
         let counts = [0, 0, values.len(), 0];
-        return outcome(ImportStatus::Error, "Import process was aborted", conflicts, all, counts, "false".into());
+        return outcome(
+            ImportStatus::Error,
+            "Import process was aborted",
+            conflicts,
+            all,
+            counts,
+            "false".into(),
+        );
     }
 
     let now = now_millis();
@@ -169,7 +200,12 @@ pub fn import_values(
             let default_combo = lookup.default_combo_uid();
             let aoc = header_aoc.clone().unwrap_or(default_combo);
             if let (Some(ds), Some(pe)) = (uid_of(data_set), table.intern_period(period)) {
-                let key = (table.uids.intern(&ds), pe, table.uids.intern(unit), table.uids.intern(&aoc));
+                let key = (
+                    table.uids.intern(&ds),
+                    pe,
+                    table.uids.intern(unit),
+                    table.uids.intern(&aoc),
+                );
                 table.completions.insert(key, when);
             }
         }
@@ -212,7 +248,9 @@ pub fn import_values(
         let unit = match &header_unit {
             Some(uid) => Some(table.uids.intern(uid)),
             None => *units.entry(unit_key.to_string()).or_insert_with(|| {
-                let uid = lookup.find("organisationUnits", &unit_scheme, unit_key).and_then(uid_of)?;
+                let uid = lookup
+                    .find("organisationUnits", &unit_scheme, unit_key)
+                    .and_then(uid_of)?;
                 Some(table.uids.intern(&uid))
             }),
         };
@@ -221,9 +259,13 @@ pub fn import_values(
             continue;
         };
         let mut resolve_combo = |key: &str, scheme| {
-            *combos.entry(format!("{:?}|{key}", scheme)).or_insert_with(|| {
-                lookup.find_combo(scheme, key).map(|uid| table.uids.intern(&uid))
-            })
+            *combos
+                .entry(format!("{:?}|{key}", scheme))
+                .or_insert_with(|| {
+                    lookup
+                        .find_combo(scheme, key)
+                        .map(|uid| table.uids.intern(&uid))
+                })
         };
         let coc = match text_field(entry, "categoryOptionCombo") {
             None => default_combo,
@@ -251,9 +293,14 @@ pub fn import_values(
             Value::Null => None,
             other => Some(other.to_string()),
         });
-        let value = value.filter(|text| !text.is_empty()).map(|v| normalize_boolean(&v, &info.value_type));
+        let value = value
+            .filter(|text| !text.is_empty())
+            .map(|v| normalize_boolean(&v, &info.value_type));
         let comment = text_field(entry, "comment").map(str::to_string);
-        let marked_deleted = entry.get("deleted").and_then(Value::as_bool).unwrap_or(false);
+        let marked_deleted = entry
+            .get("deleted")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let deleting = delete_strategy || marked_deleted;
         if value.is_none() && comment.is_none() && !deleting {
             reject(ConflictKind::NoValue, &info.uid, "");
@@ -264,7 +311,11 @@ pub fn import_values(
                 reject(ConflictKind::ValueType(problem), &info.uid, text);
                 continue;
             }
-            if info.option_codes.as_ref().is_some_and(|codes| !codes.contains(text)) {
+            if info
+                .option_codes
+                .as_ref()
+                .is_some_and(|codes| !codes.contains(text))
+            {
                 reject(ConflictKind::Option, &info.uid, text);
                 continue;
             }
@@ -301,7 +352,9 @@ pub fn import_values(
             .or_else(|| entry.get("followUp"))
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        let stored_by = text_field(entry, "storedBy").map(|name| table.users.intern(name)).unwrap_or(user);
+        let stored_by = text_field(entry, "storedBy")
+            .map(|name| table.users.intern(name))
+            .unwrap_or(user);
         let fresh = StoredValue {
             value: value.map(String::into_boxed_str),
             comment: comment.map(String::into_boxed_str),
@@ -313,7 +366,9 @@ pub fn import_values(
         };
         match existing {
             Some(old) => {
-                let unchanged = old.value == fresh.value && old.comment == fresh.comment && old.follow_up == fresh.follow_up;
+                let unchanged = old.value == fresh.value
+                    && old.comment == fresh.comment
+                    && old.follow_up == fresh.follow_up;
                 if unchanged || settings.strategy == "CREATE" {
                     continue;
                 }
@@ -328,7 +383,18 @@ pub fn import_values(
     }
 
     let ignored = values.len() - imported - updated - deleted;
-    let status = if conflicts.is_empty() { ImportStatus::Success } else { ImportStatus::Warning };
+    let status = if conflicts.is_empty() {
+        ImportStatus::Success
+    } else {
+        ImportStatus::Warning
+    };
     let counts = [imported, updated, ignored, deleted];
-    outcome(status, "Import process completed successfully", conflicts, rejected, counts, data_set_complete)
+    outcome(
+        status,
+        "Import process completed successfully",
+        conflicts,
+        rejected,
+        counts,
+        data_set_complete,
+    )
 }

@@ -158,7 +158,12 @@ impl<'m> Lookup<'m> {
     }
 
     /// The object of `plural` identified by `key` under `scheme`.
-    pub fn find(&mut self, plural: &'static str, scheme: &IdScheme, key: &str) -> Option<&'m Value> {
+    pub fn find(
+        &mut self,
+        plural: &'static str,
+        scheme: &IdScheme,
+        key: &str,
+    ) -> Option<&'m Value> {
         let metadata = self.metadata;
         match scheme {
             IdScheme::Uid => metadata.get(plural, key),

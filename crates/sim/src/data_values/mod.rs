@@ -26,7 +26,7 @@ pub use summary::ImportOutcome as DataValueImportOutcome;
 /// Every data value of one simulated instance.
 #[derive(Debug, Default)]
 pub struct DataValueStore {
-    table: ValueTable,
+    pub(crate) table: ValueTable,
 }
 
 fn strip_json(segment: &str) -> &str {
@@ -39,16 +39,22 @@ impl DataValueStore {
     }
 
     /// Answers `/api/dataValueSets` and `/api/analytics/dataValueSet`; `None` for other paths.
-    pub fn handle(&mut self, ctx: &RequestContext, metadata: &mut MetadataStore) -> Option<SimResponse> {
+    pub fn handle(
+        &mut self,
+        ctx: &RequestContext,
+        metadata: &mut MetadataStore,
+    ) -> Option<SimResponse> {
         let segments: Vec<&str> = ctx.segments.iter().map(String::as_str).collect();
         match (ctx.method, segments.as_slice()) {
             ("GET", [first]) if strip_json(first) == "dataValueSets" => {
                 Some(export::export(&self.table, ctx, metadata))
             }
-            ("POST", [first]) if strip_json(first) == "dataValueSets" => Some(self.post(ctx, metadata)),
-            ("GET", ["analytics", second]) if strip_json(second) == "dataValueSet" => {
-                Some(analytics::analytics_data_value_set(&self.table, ctx, metadata))
+            ("POST", [first]) if strip_json(first) == "dataValueSets" => {
+                Some(self.post(ctx, metadata))
             }
+            ("GET", ["analytics", second]) if strip_json(second) == "dataValueSet" => Some(
+                analytics::analytics_data_value_set(&self.table, ctx, metadata),
+            ),
             _ => None,
         }
     }
@@ -75,7 +81,8 @@ impl DataValueStore {
             }
             Err(error) => {
                 settings.schemes = url_schemes;
-                settings.strategy = normalize_strategy(ctx.query.get("importStrategy").unwrap_or(""));
+                settings.strategy =
+                    normalize_strategy(ctx.query.get("importStrategy").unwrap_or(""));
                 failed_import(&error.to_string())
             }
         };
@@ -115,15 +122,19 @@ impl DataValueStore {
     /// Every live value as `(dataElement, period, orgUnit, categoryOptionCombo, value)`.
     pub fn iter_values(&self) -> impl Iterator<Item = (&str, &str, &str, &str, &str)> {
         let table = &self.table;
-        table.values.iter().filter(|(_, v)| !v.deleted).map(move |(key, stored)| {
-            (
-                table.uids.name(key.data_element),
-                table.periods.name(key.period),
-                table.uids.name(key.org_unit),
-                table.uids.name(key.category_option_combo),
-                stored.value.as_deref().unwrap_or(""),
-            )
-        })
+        table
+            .values
+            .iter()
+            .filter(|(_, v)| !v.deleted)
+            .map(move |(key, stored)| {
+                (
+                    table.uids.name(key.data_element),
+                    table.periods.name(key.period),
+                    table.uids.name(key.org_unit),
+                    table.uids.name(key.category_option_combo),
+                    stored.value.as_deref().unwrap_or(""),
+                )
+            })
     }
 
     pub(crate) fn table_mut(&mut self) -> &mut ValueTable {

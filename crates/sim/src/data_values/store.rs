@@ -29,11 +29,18 @@ impl Interner {
     }
 
     pub fn name(&self, handle: u32) -> &str {
-        self.names.get(handle as usize).map(|name| &**name).unwrap_or("")
+        self.names
+            .get(handle as usize)
+            .map(|name| &**name)
+            .unwrap_or("")
     }
 
     pub fn len(&self) -> usize {
         self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
     }
 }
 

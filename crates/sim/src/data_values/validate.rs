@@ -42,26 +42,40 @@ pub fn normalize_boolean(value: &str, value_type: &str) -> String {
 /// `None` when `value` fits `value_type`.
 pub fn check_value(value: &str, value_type: &str) -> Option<Invalid> {
     if value.len() > 50_000 {
-        return invalid("value_length_greater_than_max_length", "Data value is longer than max length");
+        return invalid(
+            "value_length_greater_than_max_length",
+            "Data value is longer than max length",
+        );
     }
     match value_type {
         "NUMBER" | "UNIT_INTERVAL" | "PERCENTAGE" if !is_number(value) => {
             invalid("value_not_numeric", "Data value is not numeric")
         }
-        "UNIT_INTERVAL" if !(0.0..=1.0).contains(&value.parse::<f64>().unwrap_or(-1.0)) => {
-            invalid("value_not_unit_interval", "Data value is not a unit interval")
-        }
+        "UNIT_INTERVAL" if !(0.0..=1.0).contains(&value.parse::<f64>().unwrap_or(-1.0)) => invalid(
+            "value_not_unit_interval",
+            "Data value is not a unit interval",
+        ),
         "PERCENTAGE" if !(0.0..=100.0).contains(&value.parse::<f64>().unwrap_or(-1.0)) => {
             invalid("value_not_percentage", "Data value is not a percentage")
         }
-        "INTEGER" if !is_integer(value) => invalid("value_not_integer", "Data value is not an integer"),
+        "INTEGER" if !is_integer(value) => {
+            invalid("value_not_integer", "Data value is not an integer")
+        }
         "INTEGER_POSITIVE" if !is_integer(value) || value.parse::<i64>().unwrap_or(0) <= 0 => {
-            invalid("value_not_positive_integer", "Data value is not a positive integer")
+            invalid(
+                "value_not_positive_integer",
+                "Data value is not a positive integer",
+            )
         }
         "INTEGER_NEGATIVE" if !is_integer(value) || value.parse::<i64>().unwrap_or(0) >= 0 => {
-            invalid("value_not_negative_integer", "Data value is not a negative integer")
+            invalid(
+                "value_not_negative_integer",
+                "Data value is not a negative integer",
+            )
         }
-        "INTEGER_ZERO_OR_POSITIVE" if !is_integer(value) || value.parse::<i64>().unwrap_or(-1) < 0 => {
+        "INTEGER_ZERO_OR_POSITIVE"
+            if !is_integer(value) || value.parse::<i64>().unwrap_or(-1) < 0 =>
+        {
             invalid(
                 "value_not_zero_or_positive_integer",
                 "Data value is not zero or positive integer",
@@ -77,9 +91,10 @@ pub fn check_value(value: &str, value_type: &str) -> Option<Invalid> {
         "DATE" if value.len() != 10 || parse_timestamp(value).is_none() => {
             invalid("value_not_valid_date", "Data value is not a valid date")
         }
-        "DATETIME" if parse_timestamp(value).is_none() => {
-            invalid("value_not_valid_datetime", "Data value is not a valid datetime")
-        }
+        "DATETIME" if parse_timestamp(value).is_none() => invalid(
+            "value_not_valid_datetime",
+            "Data value is not a valid datetime",
+        ),
         "TEXT" if value.chars().count() > 50_000 => invalid(
             "value_length_greater_than_max_length",
             "Data value is longer than max length",
@@ -110,8 +125,14 @@ mod tests {
     #[test]
     fn value_types() {
         assert_eq!(check_value("12", "INTEGER_POSITIVE"), None);
-        assert_eq!(check_value("0", "INTEGER_POSITIVE").unwrap().key, "value_not_positive_integer");
-        assert_eq!(check_value("40L", "INTEGER_POSITIVE").unwrap().text, "Data value is not a positive integer");
+        assert_eq!(
+            check_value("0", "INTEGER_POSITIVE").unwrap().key,
+            "value_not_positive_integer"
+        );
+        assert_eq!(
+            check_value("40L", "INTEGER_POSITIVE").unwrap().text,
+            "Data value is not a positive integer"
+        );
         assert_eq!(check_value("0", "INTEGER_ZERO_OR_POSITIVE"), None);
         assert!(check_value("-1", "INTEGER_ZERO_OR_POSITIVE").is_some());
         assert!(check_value("1.5", "INTEGER").is_some());

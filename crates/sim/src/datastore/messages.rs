@@ -99,7 +99,10 @@ impl Messages {
 
     pub fn key_deleted(self, ns: &str, key: &str) -> SimResponse {
         let dot = if self.new_wording() { "" } else { "." };
-        SimResponse::web_message(200, &format!("Key '{key}' deleted from namespace '{ns}'{dot}"))
+        SimResponse::web_message(
+            200,
+            &format!("Key '{key}' deleted from namespace '{ns}'{dot}"),
+        )
     }
 
     pub fn namespace_deleted(self, ns: &str) -> SimResponse {

@@ -4,6 +4,9 @@
 mod messages;
 mod query;
 pub mod sharing;
+mod user;
+
+pub use user::UserDataStore;
 
 pub use messages::Messages;
 use sharing::EntrySharing;
@@ -77,7 +80,11 @@ impl DataStore {
 
     /// Routes under `/api/dataStore`. `protection` is the authority an installed app requires
     /// for the namespace, if one protects it.
-    pub fn handle(&mut self, ctx: &RequestContext, protection: Option<&str>) -> Option<SimResponse> {
+    pub fn handle(
+        &mut self,
+        ctx: &RequestContext,
+        protection: Option<&str>,
+    ) -> Option<SimResponse> {
         let segments: Vec<&str> = ctx.segments.iter().map(String::as_str).collect();
         if segments.first() != Some(&"dataStore") {
             return None;
@@ -104,7 +111,9 @@ impl DataStore {
                 None => messages.namespace_not_found(ns),
             },
             ("GET", [ns, key]) => match self.readable(ns, key, user, messages) {
-                Ok(entry) => SimResponse::bytes(200, "application/json;charset=UTF-8", entry.value.clone()),
+                Ok(entry) => {
+                    SimResponse::bytes(200, "application/json;charset=UTF-8", entry.value.clone())
+                }
                 Err(response) => response,
             },
             ("GET", [ns, key, "metaData"]) => match self.readable(ns, key, user, messages) {
@@ -114,7 +123,9 @@ impl DataStore {
             ("POST", [ns, key]) => self.create(ns, key, ctx, messages),
             ("PUT", [ns, key]) => self.update(ns, key, ctx, messages),
             ("DELETE", [ns, key]) => match self.readable(ns, key, user, messages) {
-                Ok(entry) if !entry.sharing.allows(user, true) => messages.entry_access_denied(ns, key),
+                Ok(entry) if !entry.sharing.allows(user, true) => {
+                    messages.entry_access_denied(ns, key)
+                }
                 Ok(_) => {
                     if let Some(entries) = self.namespaces.get_mut(*ns) {
                         entries.remove(*key);
@@ -169,7 +180,13 @@ impl DataStore {
         Ok(entry)
     }
 
-    fn create(&mut self, ns: &str, key: &str, ctx: &RequestContext, messages: Messages) -> SimResponse {
+    fn create(
+        &mut self,
+        ns: &str,
+        key: &str,
+        ctx: &RequestContext,
+        messages: Messages,
+    ) -> SimResponse {
         if self.entry(ns, key).is_some() {
             return messages.already_exists(ns, key);
         }
@@ -180,7 +197,13 @@ impl DataStore {
         messages.created(key)
     }
 
-    fn update(&mut self, ns: &str, key: &str, ctx: &RequestContext, messages: Messages) -> SimResponse {
+    fn update(
+        &mut self,
+        ns: &str,
+        key: &str,
+        ctx: &RequestContext,
+        messages: Messages,
+    ) -> SimResponse {
         let Some(text) = json_text(ctx.body) else {
             return messages.invalid_json();
         };
@@ -189,8 +212,13 @@ impl DataStore {
                 self.insert_text(ns, key, text, &ctx.user.id);
                 messages.created(key)
             }
-            None => self.readable(ns, key, ctx.user, messages).err().unwrap_or_else(|| messages.key_not_found(ns, key)),
-            Some(entry) if !entry.sharing.allows(ctx.user, true) => messages.entry_access_denied(ns, key),
+            None => self
+                .readable(ns, key, ctx.user, messages)
+                .err()
+                .unwrap_or_else(|| messages.key_not_found(ns, key)),
+            Some(entry) if !entry.sharing.allows(ctx.user, true) => {
+                messages.entry_access_denied(ns, key)
+            }
             Some(_) => {
                 self.insert_text(ns, key, text, &ctx.user.id);
                 messages.updated(key)
@@ -239,7 +267,9 @@ fn metadata_of(entry: &Entry, ctx: &RequestContext) -> Value {
         value["createdBy"] = json!({"id": entry.sharing.owner});
         value["sharing"] = entry.sharing.sharing_object();
     } else {
-        if let (Value::Object(target), Value::Object(classic)) = (&mut value, entry.sharing.classic_fields()) {
+        if let (Value::Object(target), Value::Object(classic)) =
+            (&mut value, entry.sharing.classic_fields())
+        {
             target.extend(classic);
         }
     }

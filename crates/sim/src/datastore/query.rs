@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 
 /// The namespace GET is a query (not the list of keys) when one of these is given.
 pub fn is_query(query: &Query) -> bool {
-    ["fields", "filter", "headless", "paging", "page", "pageSize", "order"]
-        .iter()
-        .any(|param| query.get(param).is_some())
+    [
+        "fields", "filter", "headless", "paging", "page", "pageSize", "order",
+    ]
+    .iter()
+    .any(|param| query.get(param).is_some())
 }
 
 /// Entries readable by `user`, with the fields asked: `.` is the whole value, `a.b` a path.
@@ -44,14 +46,21 @@ pub fn run(entries: &BTreeMap<String, Entry>, user: &Account, query: &Query) -> 
     let paging = !query
         .get("paging")
         .is_some_and(|p| p.eq_ignore_ascii_case("false"));
-    let page: usize = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
+    let page: usize = query
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .max(1);
     let page_size: usize = query
         .get("pageSize")
         .and_then(|p| p.parse().ok())
         .unwrap_or(50)
         .max(1);
     let rows: Vec<Value> = if paging {
-        rows.into_iter().skip((page - 1) * page_size).take(page_size).collect()
+        rows.into_iter()
+            .skip((page - 1) * page_size)
+            .take(page_size)
+            .collect()
     } else {
         rows
     };

@@ -111,7 +111,10 @@ pub fn handle(store: &mut DataStore, ctx: &RequestContext) -> SimResponse {
         .unwrap_or(&entry.sharing.public_access)
         .to_string();
     if !is_access_string(&public_access) {
-        return SimResponse::web_message(409, &format!("Invalid public access string: {public_access}"));
+        return SimResponse::web_message(
+            409,
+            &format!("Invalid public access string: {public_access}"),
+        );
     }
     entry.sharing.public_access = public_access;
     entry.sharing.user_accesses = parse_accesses(&object["userAccesses"]);

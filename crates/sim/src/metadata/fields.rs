@@ -82,7 +82,7 @@ impl FieldFilter<'_> {
         };
         let mut selected: Vec<(String, Option<&Field>)> = Vec::new();
         let mut excluded: Vec<&str> = Vec::new();
-        let mut select = |name: String, field: Option<&Field>| {
+        fn select<'f>(selected: &mut Vec<(String, Option<&'f Field>)>, name: String, field: Option<&'f Field>) {
             if let Some(existing) = selected.iter_mut().find(|(n, _)| *n == name) {
                 if field.is_some() {
                     existing.1 = field;
@@ -90,15 +90,17 @@ impl FieldFilter<'_> {
             } else {
                 selected.push((name, field));
             }
-        };
+        }
         for field in fields {
             if let Some(name) = field.name.strip_prefix('!') {
                 excluded.push(name);
                 continue;
             }
             match preset(&field.name, map, schema) {
-                Some(names) => names.into_iter().for_each(|name| select(name, None)),
-                None => select(field.name.clone(), Some(field)),
+                Some(names) => names
+                    .into_iter()
+                    .for_each(|name| select(&mut selected, name, None)),
+                None => select(&mut selected, field.name.clone(), Some(field)),
             }
         }
         let mut out = Map::new();

@@ -5,7 +5,7 @@ use super::fields::{self, FieldFilter};
 use super::filter::{Filter, Matcher, Order};
 use super::schema::Schema;
 use super::store::Viewer;
-use super::{export, import, message, MetadataStore};
+use super::{export, import, inverse, message, MetadataStore};
 use crate::{RequestContext, SimResponse};
 use serde_json::{json, Map, Value};
 
@@ -37,18 +37,32 @@ pub fn select_fields(
     fields_text: &str,
 ) -> Vec<Value> {
     let resolve = |target: &Schema, id: &str| {
-        store
-            .get(&target.plural, id)
-            .map(|object| store.render(target, object, viewer))
+        store.get(&target.plural, id).map(|object| {
+            let mut rendered = store.render(target, object, viewer);
+            // Trees are walked with nested `children[…]`: keep them available one level down.
+            if let Some(children) = target.property("children").filter(|p| !p.owner) {
+                store.add_inverse(target, &mut rendered, &[children]);
+            }
+            rendered
+        })
     };
     let filter = FieldFilter {
         catalog: &store.catalog,
         resolve: &resolve,
     };
     let fields = fields::parse(fields_text);
+    let inverse = inverse::requested(schema, fields_text);
     objects
         .iter()
-        .map(|object| filter.apply(&fields, object, Some(schema)))
+        .map(|object| {
+            if inverse.is_empty() {
+                filter.apply(&fields, object, Some(schema))
+            } else {
+                let mut object = object.clone();
+                store.add_inverse(schema, &mut object, &inverse);
+                filter.apply(&fields, &object, Some(schema))
+            }
+        })
         .collect()
 }
 
@@ -104,7 +118,10 @@ fn list_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema) -
         Some(order) => Order::parse_list(order),
         None => default_order(schema),
     };
-    let objects = query_objects(store, viewer, schema, &filters, any, &orders);
+    let mut objects = query_objects(store, viewer, schema, &filters, any, &orders);
+    if schema.plural == "organisationUnits" {
+        org_unit_parameters(ctx, &mut objects);
+    }
     let paging = !(ctx.query.get("paging").is_some_and(|p| p.eq_ignore_ascii_case("false"))
         || ctx.query.flag("skipPaging"));
     let fields_text = ctx.query.all("fields").join(",");
@@ -210,4 +227,30 @@ fn one_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema, id
     let fields_text = if fields_text.is_empty() { "*" } else { &fields_text };
     let selected = select_fields(store, viewer, schema, &[rendered], fields_text);
     SimResponse::json(200, selected.first().unwrap_or(&Value::Null))
+}
+
+/// The org unit list's own parameters (§5.5): `level`, `maxLevel`, `userOnly`,
+/// `userDataViewOnly`, `query`.
+fn org_unit_parameters(ctx: &RequestContext, objects: &mut Vec<Value>) {
+    let number = |key: &str| ctx.query.get(key).and_then(|v| v.parse::<u64>().ok());
+    let level_of = |unit: &Value| unit.get("level").and_then(Value::as_u64).unwrap_or(0);
+    if let Some(level) = number("level") {
+        objects.retain(|unit| level_of(unit) == level);
+    }
+    if let Some(max) = number("maxLevel") {
+        objects.retain(|unit| level_of(unit) <= max);
+    }
+    if ctx.query.flag("userOnly") || ctx.query.flag("userDataViewOnly") {
+        let own: Vec<&str> = ctx.user.organisation_units.iter().map(|(id, _)| id.as_str()).collect();
+        objects.retain(|unit| unit.get("id").and_then(Value::as_str).is_some_and(|id| own.contains(&id)));
+    }
+    if let Some(text) = ctx.query.get("query").map(str::to_lowercase) {
+        objects.retain(|unit| {
+            ["name", "code", "id"].iter().any(|key| {
+                unit.get(*key)
+                    .and_then(Value::as_str)
+                    .is_some_and(|value| value.to_lowercase().contains(&text))
+            })
+        });
+    }
 }

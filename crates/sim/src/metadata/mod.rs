@@ -8,6 +8,7 @@ pub mod fields;
 pub mod filter;
 mod identifiable;
 mod import;
+mod inverse;
 mod list;
 mod message;
 pub mod schema;
@@ -70,7 +71,7 @@ impl MetadataStore {
             .collect();
         let method = ctx.method.to_ascii_uppercase();
         match (method.as_str(), segments.as_slice()) {
-            ("GET", ["schemas"]) => Some(SimResponse::json(200, &self.catalog.to_json(ctx.base_url))),
+            ("GET", ["schemas"]) => Some(self.schemas_response(ctx)),
             ("GET", ["schemas", name]) => Some(self.schema_response(ctx, name)),
             ("GET", ["metadata"]) => Some(export::export_response(self, ctx)),
             ("POST", ["metadata"]) => Some(import::import_response(self, ctx)),
@@ -91,6 +92,26 @@ impl MetadataStore {
         self.catalog
             .by_plural(plural)
             .is_some_and(|schema| schema.metadata && schema.identifiable)
+    }
+
+    /// `/api/schemas[?fields=…]`.
+    fn schemas_response(&self, ctx: &RequestContext) -> SimResponse {
+        let mut document = self.catalog.to_json(ctx.base_url);
+        let fields_text = ctx.query.all("fields").join(",");
+        if !fields_text.is_empty() {
+            let resolve = |_: &schema::Schema, _: &str| None;
+            let filter = fields::FieldFilter {
+                catalog: &self.catalog,
+                resolve: &resolve,
+            };
+            let parsed = fields::parse(&fields_text);
+            if let Some(Value::Array(schemas)) = document.get_mut("schemas") {
+                for schema in schemas.iter_mut() {
+                    *schema = filter.apply(&parsed, schema, None);
+                }
+            }
+        }
+        SimResponse::json(200, &document)
     }
 
     fn schema_response(&self, ctx: &RequestContext, name: &str) -> SimResponse {

@@ -4,13 +4,6 @@
 use crate::{Account, SimVersion};
 use serde_json::{json, Map, Value};
 
-/// Legacy sharing keys, rebuilt from `sharing` on output.
-pub const LEGACY_KEYS: &[&str] = &[
-    "publicAccess",
-    "externalAccess",
-    "userGroupAccesses",
-    "userAccesses",
-];
 
 pub const DEFAULT_PUBLIC_ACCESS: &str = "rw------";
 

@@ -61,12 +61,13 @@ impl MetadataStore {
             sharing_model::normalize(&mut canonical, owner.as_deref());
             canonical.remove("user");
         }
+        let id_for_paths = id.clone();
         self.objects
             .entry(plural.to_string())
             .or_default()
             .insert(id, Value::Object(canonical));
         if plural == "organisationUnits" {
-            self.recompute_org_unit_paths();
+            self.update_org_unit_path(&id_for_paths);
         }
         Ok(())
     }
@@ -74,25 +75,17 @@ impl MetadataStore {
     /// Keeps the properties the schema knows (all for open schemas), drops computed ones,
     /// reduces references to `{id}` and canonicalizes embedded objects.
     pub(crate) fn canonical(&self, schema: &Schema, mut map: Map<String, Value>) -> Map<String, Value> {
-        if schema.singular == "user" && self.version.at_least(38, 0) {
-            if let Some(Value::Object(credentials)) = map.remove("userCredentials") {
-                for (key, value) in credentials {
-                    if key != "id" && key != "user" && key != "userInfo" {
-                        map.entry(key).or_insert(value);
-                    }
-                }
-            }
-        }
+        self.fold_user_credentials(schema, &mut map);
         let mut out = Map::new();
         for (key, value) in map {
             let Some(property) = schema.property(&key) else {
-                let sharing_key = key == "sharing" || sharing_model::LEGACY_KEYS.contains(&key.as_str());
-                if schema.open || (schema.shareable && sharing_key) {
+                if schema.open {
                     out.insert(key, value);
                 }
                 continue;
             };
-            if !property.persisted || property.property_type == super::schema::PropertyType::Password {
+            // Inverse sides are not imported: the owning side carries the association.
+            if !property.owner || property.property_type == super::schema::PropertyType::Password {
                 continue;
             }
             let value = if property.identifiable_reference {
@@ -121,6 +114,21 @@ impl MetadataStore {
         out
     }
 
+    /// From 2.38 users carry their credentials themselves; a legacy `userCredentials` object in
+    /// a payload is folded into the user, as DHIS2 still accepts it.
+    pub(crate) fn fold_user_credentials(&self, schema: &Schema, map: &mut Map<String, Value>) {
+        if schema.singular != "user" || !self.version.at_least(38, 0) {
+            return;
+        }
+        if let Some(Value::Object(credentials)) = map.remove("userCredentials") {
+            for (key, value) in credentials {
+                if key != "id" && key != "user" && key != "userInfo" {
+                    map.entry(key).or_insert(value);
+                }
+            }
+        }
+    }
+
     fn canonical_embedded(&self, schema: &Schema, item: Value) -> Value {
         match item {
             Value::Object(map) => {
@@ -136,8 +144,39 @@ impl MetadataStore {
         }
     }
 
+    /// Sets `path` and `level` of a new or changed org unit from its parent; when other units
+    /// already hang below it, recomputes them all.
+    fn update_org_unit_path(&mut self, id: &str) {
+        let Some(units) = self.objects.get("organisationUnits") else {
+            return;
+        };
+        let has_children = units
+            .values()
+            .any(|unit| unit.pointer("/parent/id").and_then(Value::as_str) == Some(id));
+        let parent_path = units
+            .get(id)
+            .and_then(|unit| unit.pointer("/parent/id"))
+            .and_then(Value::as_str)
+            .map(|parent| units.get(parent).and_then(|p| p.get("path")).and_then(Value::as_str));
+        let path = match parent_path {
+            None => Some(format!("/{id}")),
+            Some(Some(parent_path)) => Some(format!("{parent_path}/{id}")),
+            Some(None) => None,
+        };
+        match path {
+            Some(path) if !has_children => {
+                let level = path.matches('/').count();
+                if let Some(Value::Object(unit)) = self.objects.get_mut("organisationUnits").and_then(|u| u.get_mut(id)) {
+                    unit.insert("path".into(), json!(path));
+                    unit.insert("level".into(), json!(level));
+                }
+            }
+            _ => self.recompute_org_unit_paths(),
+        }
+    }
+
     /// Sets `path` and `level` of every org unit from its parent chain.
-    fn recompute_org_unit_paths(&mut self) {
+    pub(crate) fn recompute_org_unit_paths(&mut self) {
         let Some(units) = self.objects.get("organisationUnits") else {
             return;
         };
@@ -195,15 +234,15 @@ impl MetadataStore {
             let is_default = stored.get("name").and_then(Value::as_str) == Some("default");
             out.insert("isDefault".into(), json!(is_default));
         }
-        let display = |key: &str| out.get(key).cloned();
-        if let Some(name) = display("name") {
-            out.insert("displayName".into(), name);
-        }
-        if let Some(short) = display("shortName") {
-            out.insert("displayShortName".into(), short);
-        }
-        if let Some(description) = display("description") {
-            out.insert("displayDescription".into(), description);
+        for (source, display) in [
+            ("name", "displayName"),
+            ("shortName", "displayShortName"),
+            ("description", "displayDescription"),
+            ("formName", "displayFormName"),
+        ] {
+            if let Some(value) = out.get(source).cloned() {
+                out.insert(display.into(), value);
+            }
         }
         if schema.identifiable && !schema.embedded {
             out.insert(

@@ -1,92 +1,11 @@
 //! Aggregate metadata of the demo: ~190 data elements in programme areas, their groups, five
 //! monthly data sets with sections, an option set, indicator types and indicators.
 
+use super::areas::{areas, Disaggregation};
 use super::categories::{Categories, Combo};
 use super::rng::uid;
 use super::{identifiable, DemoSide};
 use serde_json::{json, Value};
-
-/// Disaggregation of an area's data elements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Disaggregation {
-    None,
-    Sex,
-    Age,
-    AgeAndSex,
-}
-
-struct Area {
-    name: &'static str,
-    code: &'static str,
-    disaggregation: Disaggregation,
-    items: Vec<String>,
-}
-
-fn areas() -> Vec<Area> {
-    let list = |items: &[&str]| items.iter().map(|item| item.to_string()).collect::<Vec<_>>();
-    let diseases = [
-        "Malaria", "Pneumonia", "Diarrhoea", "Dysentery", "Typhoid", "Cholera", "Measles",
-        "Tuberculosis", "Hypertension", "Diabetes", "Asthma", "Epilepsy", "Anaemia", "Malnutrition",
-        "Skin infection", "Eye infection", "Ear infection", "Urinary tract infection",
-        "Sexually transmitted infection", "Schistosomiasis", "Intestinal worms", "Trachoma",
-        "Yellow fever", "Meningitis", "Rabies exposure", "Snake bite", "Burns", "Fractures",
-        "Road traffic injury", "Dental caries", "Mental disorder", "Sickle cell disease",
-        "Hepatitis", "Influenza-like illness", "Acute flaccid paralysis", "Neonatal tetanus",
-        "Scabies", "Onchocerciasis", "Leprosy", "Other conditions",
-    ];
-    let antigens = [
-        "BCG", "OPV 0", "OPV 1", "OPV 2", "OPV 3", "Penta 1", "Penta 2", "Penta 3", "PCV 1",
-        "PCV 2", "PCV 3", "Rota 1", "Rota 2", "IPV", "Measles 1", "Measles 2", "Yellow fever",
-        "HPV 1", "HPV 2", "Td 1", "Td 2", "Vitamin A",
-    ];
-    let commodities = [
-        "Amoxicillin 250mg", "Paracetamol 500mg", "ORS sachets", "Zinc 20mg", "ACT 6x1",
-        "ACT 6x2", "RDT malaria", "Oxytocin 10IU", "Male condoms", "Depo-Provera", "Iron folate",
-        "Gentamicin 80mg",
-    ];
-    vec![
-        Area { name: "ANC", code: "ANC", disaggregation: Disaggregation::None, items: list(&[
-            "ANC 1st visit", "ANC 2nd visit", "ANC 3rd visit", "ANC 4th visit", "ANC 8th visit",
-            "ANC syphilis test done", "ANC syphilis positive", "ANC haemoglobin test", "ANC IPTp 1",
-            "ANC IPTp 2", "ANC IPTp 3", "ANC LLIN given", "ANC tetanus dose 1", "ANC tetanus dose 2",
-            "ANC HIV test done"]) },
-        Area { name: "Delivery", code: "DEL", disaggregation: Disaggregation::None, items: list(&[
-            "Deliveries in facility", "Deliveries by skilled attendant", "Caesarean sections",
-            "Live births", "Still births fresh", "Still births macerated", "Low birth weight",
-            "Maternal deaths", "Neonatal deaths", "Postnatal visit within 48h", "Postnatal visit 7 days",
-            "Obstetric complications managed", "Newborns breastfed within 1h", "Kangaroo care started",
-            "Referrals for delivery"]) },
-        Area { name: "Family planning", code: "FP", disaggregation: Disaggregation::None, items: list(&[
-            "FP new acceptors", "FP continuing users", "FP pills cycles", "FP injectables",
-            "FP implants inserted", "FP IUD inserted", "FP condoms distributed", "FP counselling sessions",
-            "FP implants removed", "FP referrals", "FP youth clients", "FP postpartum clients",
-            "FP emergency contraception", "FP vasectomy", "FP tubal ligation"]) },
-        Area { name: "Immunization", code: "IMM", disaggregation: Disaggregation::Age,
-            items: antigens.iter().map(|a| format!("{a} doses given")).collect() },
-        Area { name: "Nutrition", code: "NUT", disaggregation: Disaggregation::Sex, items: list(&[
-            "Children weighed", "Children underweight", "Children severely underweight", "MUAC screened",
-            "MUAC red", "MUAC yellow", "SAM admissions", "SAM cured", "SAM defaulted", "SAM died",
-            "MAM admissions", "Exclusive breastfeeding at 6 months", "Deworming doses",
-            "Micronutrient powder given", "Growth monitoring sessions"]) },
-        Area { name: "Malaria", code: "MAL", disaggregation: Disaggregation::AgeAndSex, items: list(&[
-            "Malaria suspected", "Malaria tested RDT", "Malaria tested microscopy", "Malaria RDT positive",
-            "Malaria microscopy positive", "Malaria treated with ACT", "Malaria severe cases",
-            "Malaria admissions", "Malaria deaths", "Malaria referrals", "Malaria in pregnancy",
-            "LLIN distributed", "Malaria treated within 24h", "Malaria relapses", "IRS households"]) },
-        Area { name: "HIV", code: "HIV", disaggregation: Disaggregation::Sex, items: list(&[
-            "HIV tests done", "HIV positive", "HIV linked to care", "ART new", "ART current",
-            "ART viral load tested", "ART viral load suppressed", "PMTCT tested", "PMTCT positive",
-            "EID tests", "EID positive", "PrEP new", "PrEP current", "TB screened among PLHIV",
-            "HIV deaths"]) },
-        Area { name: "OPD", code: "OPD", disaggregation: Disaggregation::AgeAndSex,
-            items: diseases.iter().map(|d| format!("OPD {d} cases")).collect() },
-        Area { name: "Stock", code: "STK", disaggregation: Disaggregation::None, items: commodities
-            .iter()
-            .flat_map(|c| [format!("{c} opening balance"), format!("{c} received"), format!("{c} consumed")])
-            .chain(["Cold chain status".to_string(), "Stock reporting complete".to_string()])
-            .collect() },
-    ]
-}
 
 /// One aggregate data element as the value generator needs it.
 #[derive(Debug, Clone)]
@@ -114,7 +33,7 @@ pub struct Aggregate {
     pub objects: Vec<(&'static str, Value)>,
 }
 
-fn combo_for<'c>(categories: &'c Categories, disaggregation: Disaggregation) -> &'c Combo {
+fn combo_for(categories: &Categories, disaggregation: Disaggregation) -> &Combo {
     match disaggregation {
         Disaggregation::None => &categories.default,
         Disaggregation::Sex => &categories.sex,
@@ -129,10 +48,17 @@ fn combo_for<'c>(categories: &'c Categories, disaggregation: Disaggregation) -> 
 pub fn build(side: DemoSide, categories: &Categories, facilities: &[(String, bool)]) -> Aggregate {
     let destination = side == DemoSide::Destination;
     let mut objects: Vec<(&'static str, Value)> = Vec::new();
-    let status_codes: Vec<String> = ["ADEQUATE", "LOW", "STOCKED_OUT"].iter().map(|c| c.to_string()).collect();
+    let status_codes: Vec<String> = ["ADEQUATE", "LOW", "STOCKED_OUT"]
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     let option_set_id = uid("os:Stock status");
     let mut option_refs = Vec::new();
-    for (index, (code, name)) in status_codes.iter().zip(["Adequate", "Low", "Stocked out"]).enumerate() {
+    for (index, (code, name)) in status_codes
+        .iter()
+        .zip(["Adequate", "Low", "Stocked out"])
+        .enumerate()
+    {
         let id = uid(&format!("opt:stock:{code}"));
         let mut option = identifiable(&id, name, Some(code));
         option["sortOrder"] = json!(index + 1);
@@ -152,7 +78,8 @@ pub fn build(side: DemoSide, categories: &Categories, facilities: &[(String, boo
         let mut elements = Vec::new();
         for (item_index, name) in area.items.iter().enumerate() {
             element_number += 1;
-            let missing_on_destination = area.code == "STK" || (area.code == "OPD" && item_index >= 32);
+            let missing_on_destination =
+                area.code == "STK" || (area.code == "OPD" && item_index >= 32);
             if destination && missing_on_destination {
                 continue;
             }
@@ -164,7 +91,11 @@ pub fn build(side: DemoSide, categories: &Categories, facilities: &[(String, boo
                 id = uid(&format!("{label}#destination"));
             }
             if destination && element_number % 23 == 0 {
-                code = format!("{}_{}", area.code, display.to_ascii_uppercase().replace([' ', '-'], "_"));
+                code = format!(
+                    "{}_{}",
+                    area.code,
+                    display.to_ascii_uppercase().replace([' ', '-'], "_")
+                );
             }
             if destination && element_number % 31 == 0 {
                 display = format!("{display} (total)");
@@ -181,7 +112,11 @@ pub fn build(side: DemoSide, categories: &Categories, facilities: &[(String, boo
             object["formName"] = json!(display);
             object["domainType"] = json!("AGGREGATE");
             object["valueType"] = json!(value_type);
-            object["aggregationType"] = json!(if value_type == "TEXT" || value_type == "BOOLEAN" { "NONE" } else { "SUM" });
+            object["aggregationType"] = json!(if value_type == "TEXT" || value_type == "BOOLEAN" {
+                "NONE"
+            } else {
+                "SUM"
+            });
             object["zeroIsSignificant"] = json!(area.code == "STK");
             object["categoryCombo"] = json!({ "id": combo.id });
             if let Some(set) = option_set {
@@ -196,18 +131,36 @@ pub fn build(side: DemoSide, categories: &Categories, facilities: &[(String, boo
                 _ => 12,
             };
             let option_combos = combo.option_combos.clone();
-            elements.push(Element { id, value_type, option_combos, scale });
+            elements.push(Element {
+                id,
+                value_type,
+                option_combos,
+                scale,
+            });
         }
-        let mut group = identifiable(&uid(&format!("deg:{}", area.name)), area.name, Some(&format!("DEG_{}", area.code)));
+        let mut group = identifiable(
+            &uid(&format!("deg:{}", area.name)),
+            area.name,
+            Some(&format!("DEG_{}", area.code)),
+        );
         group["shortName"] = json!(area.name);
-        group["dataElements"] = json!(elements.iter().map(|e| json!({ "id": e.id })).collect::<Vec<_>>());
+        group["dataElements"] = json!(elements
+            .iter()
+            .map(|e| json!({ "id": e.id }))
+            .collect::<Vec<_>>());
         objects.push(("dataElementGroups", group));
         area_elements.push((area_index, elements));
     }
 
     let layout: [(&str, &str, &[usize], bool, f64); 5] = [
         ("Reproductive health", "DS_RH", &[0, 1, 2], false, 0.22),
-        ("Child health and immunization", "DS_CHI", &[3, 4], false, 0.14),
+        (
+            "Child health and immunization",
+            "DS_CHI",
+            &[3, 4],
+            false,
+            0.14,
+        ),
         ("Malaria and HIV", "DS_MH", &[5, 6], false, 0.04),
         ("OPD morbidity", "DS_OPD", &[7], false, 0.012),
         ("Facility stock", "DS_STK", &[8], true, 0.3),
@@ -215,7 +168,10 @@ pub fn build(side: DemoSide, categories: &Categories, facilities: &[(String, boo
     let area_names: Vec<&str> = areas().iter().map(|a| a.name).collect();
     let mut data_sets = Vec::new();
     for (name, code, area_indexes, larger_only, density) in layout {
-        let elements: Vec<Element> = area_indexes.iter().flat_map(|i| area_elements[*i].1.clone()).collect();
+        let elements: Vec<Element> = area_indexes
+            .iter()
+            .flat_map(|i| area_elements[*i].1.clone())
+            .collect();
         if elements.is_empty() {
             continue; // the destination has no stock data set
         }
@@ -240,23 +196,44 @@ pub fn build(side: DemoSide, categories: &Categories, facilities: &[(String, boo
         objects.push(("dataSets", data_set));
         for (order, area_index) in area_indexes.iter().enumerate() {
             let area_name = area_names[*area_index];
-            let mut section = identifiable(&uid(&format!("section:{name}:{area_name}")), area_name, None);
+            let mut section = identifiable(
+                &uid(&format!("section:{name}:{area_name}")),
+                area_name,
+                None,
+            );
             section["sortOrder"] = json!(order + 1);
             section["dataSet"] = json!({ "id": id });
-            section["dataElements"] = json!(area_elements[*area_index].1.iter().map(|e| json!({ "id": e.id })).collect::<Vec<_>>());
+            section["dataElements"] = json!(area_elements[*area_index]
+                .1
+                .iter()
+                .map(|e| json!({ "id": e.id }))
+                .collect::<Vec<_>>());
             objects.push(("sections", section));
         }
-        data_sets.push(DataSet { id, elements, larger_facilities_only: larger_only, density });
+        data_sets.push(DataSet {
+            id,
+            elements,
+            larger_facilities_only: larger_only,
+            density,
+        });
     }
 
     objects.extend(indicators(&area_elements));
-    Aggregate { data_sets, stock_status_codes: status_codes, objects }
+    Aggregate {
+        data_sets,
+        stock_status_codes: status_codes,
+        objects,
+    }
 }
 
 /// Indicator types and ~20 indicators relating data elements of the same area.
 fn indicators(area_elements: &[(usize, Vec<Element>)]) -> Vec<(&'static str, Value)> {
     let mut objects = Vec::new();
-    let types = [("Percent", 100), ("Per thousand", 1000), ("Number (factor 1)", 1)];
+    let types = [
+        ("Percent", 100),
+        ("Per thousand", 1000),
+        ("Number (factor 1)", 1),
+    ];
     for (name, factor) in types {
         let mut indicator_type = identifiable(&uid(&format!("it:{name}")), name, None);
         indicator_type["factor"] = json!(factor);
@@ -265,13 +242,17 @@ fn indicators(area_elements: &[(usize, Vec<Element>)]) -> Vec<(&'static str, Val
     }
     let mut members = Vec::new();
     for (area_index, elements) in area_elements {
-        let numeric: Vec<&Element> = elements.iter().filter(|e| e.value_type.starts_with("INTEGER")).collect();
+        let numeric: Vec<&Element> = elements
+            .iter()
+            .filter(|e| e.value_type.starts_with("INTEGER"))
+            .collect();
         for pair in numeric.windows(2).take(3) {
             let (numerator, denominator) = (pair[1], pair[0]);
             let id = uid(&format!("ind:{area_index}:{}", numerator.id));
             let type_name = types[members.len() % 2].0;
             let name = format!("Indicator {} {}", area_index + 1, members.len() + 1);
-            let mut indicator = identifiable(&id, &name, Some(&format!("IND_{:02}", members.len() + 1)));
+            let mut indicator =
+                identifiable(&id, &name, Some(&format!("IND_{:02}", members.len() + 1)));
             indicator["shortName"] = json!(name);
             indicator["indicatorType"] = json!({ "id": uid(&format!("it:{type_name}")) });
             indicator["numerator"] = json!(format!("#{{{}}}", numerator.id));

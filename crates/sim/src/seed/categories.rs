@@ -1,7 +1,7 @@
 //! Disaggregation of the demo: sex, age groups and sex × age, plus DHIS2's `default` combo.
 
-use super::rng::uid;
 use super::identifiable;
+use super::rng::uid;
 use serde_json::{json, Value};
 
 /// The `default` objects every DHIS2 database has, with the UIDs of DHIS2's demo databases.
@@ -16,6 +16,9 @@ pub struct Combo {
     pub id: String,
     pub option_combos: Vec<String>,
 }
+
+/// (name, code, options as (name, code)).
+type CategorySpec = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
 
 pub struct Categories {
     pub default: Combo,
@@ -35,37 +38,66 @@ fn option_object(id: &str, name: &str, code: &str) -> Value {
 /// option names, so both demo sides share them.
 pub fn build() -> Categories {
     let mut objects: Vec<(&'static str, Value)> = Vec::new();
-    objects.push(("categoryOptions", option_object(DEFAULT_OPTION, "default", "default")));
+    objects.push((
+        "categoryOptions",
+        option_object(DEFAULT_OPTION, "default", "default"),
+    ));
     let mut default_category = identifiable(DEFAULT_CATEGORY, "default", Some("default"));
     default_category["dataDimensionType"] = json!("DISAGGREGATION");
     default_category["categoryOptions"] = json!([{ "id": DEFAULT_OPTION }]);
     objects.push(("categories", default_category));
 
-    let categories: [(&str, &str, &[(&str, &str)]); 2] = [
+    let categories: [CategorySpec; 2] = [
         ("Sex", "SEX", &[("Male", "MALE"), ("Female", "FEMALE")]),
-        ("Age", "AGE", &[("<5y", "AGE_0_4"), ("5-14y", "AGE_5_14"), ("15-49y", "AGE_15_49"), ("50+y", "AGE_50_PLUS")]),
+        (
+            "Age",
+            "AGE",
+            &[
+                ("<5y", "AGE_0_4"),
+                ("5-14y", "AGE_5_14"),
+                ("15-49y", "AGE_15_49"),
+                ("50+y", "AGE_50_PLUS"),
+            ],
+        ),
     ];
     let mut option_ids: Vec<Vec<(String, String)>> = Vec::new();
     for (name, code, options) in categories {
         let mut ids = Vec::new();
         for (option_name, option_code) in options {
             let id = uid(&format!("co:{option_name}"));
-            objects.push(("categoryOptions", option_object(&id, option_name, option_code)));
+            objects.push((
+                "categoryOptions",
+                option_object(&id, option_name, option_code),
+            ));
             ids.push((id, option_name.to_string()));
         }
         let mut category = identifiable(&uid(&format!("cat:{name}")), name, Some(code));
         category["shortName"] = json!(name);
         category["dataDimensionType"] = json!("DISAGGREGATION");
         category["dataDimension"] = json!(true);
-        category["categoryOptions"] = json!(ids.iter().map(|(id, _)| json!({ "id": id })).collect::<Vec<_>>());
+        category["categoryOptions"] = json!(ids
+            .iter()
+            .map(|(id, _)| json!({ "id": id }))
+            .collect::<Vec<_>>());
         objects.push(("categories", category));
         option_ids.push(ids);
     }
     let (sex, age) = (&option_ids[0], &option_ids[1]);
 
-    let mut combo = |name: &str, category_names: &[&str], parts: Vec<Vec<&(String, String)>>| -> Combo {
-        let id = if name == "default" { DEFAULT_COMBO.to_string() } else { uid(&format!("cc:{name}")) };
-        let mut object = identifiable(&id, name, Some(&name.to_ascii_uppercase().replace(' ', "_")));
+    let mut combo = |name: &str,
+                     category_names: &[&str],
+                     parts: Vec<Vec<&(String, String)>>|
+     -> Combo {
+        let id = if name == "default" {
+            DEFAULT_COMBO.to_string()
+        } else {
+            uid(&format!("cc:{name}"))
+        };
+        let mut object = identifiable(
+            &id,
+            name,
+            Some(&name.to_ascii_uppercase().replace(' ', "_")),
+        );
         object["dataDimensionType"] = json!("DISAGGREGATION");
         object["skipTotal"] = json!(false);
         object["categories"] = json!(category_names
@@ -77,10 +109,17 @@ pub fn build() -> Categories {
         for options in parts {
             let names: Vec<&str> = options.iter().map(|(_, n)| n.as_str()).collect();
             let combo_name = names.join(", ");
-            let combo_id = if name == "default" { DEFAULT_OPTION_COMBO.to_string() } else { uid(&format!("coc:{combo_name}")) };
+            let combo_id = if name == "default" {
+                DEFAULT_OPTION_COMBO.to_string()
+            } else {
+                uid(&format!("coc:{combo_name}"))
+            };
             let mut coc = identifiable(&combo_id, &combo_name, None);
             coc["categoryCombo"] = json!({ "id": id });
-            coc["categoryOptions"] = json!(options.iter().map(|(option, _)| json!({ "id": option })).collect::<Vec<_>>());
+            coc["categoryOptions"] = json!(options
+                .iter()
+                .map(|(option, _)| json!({ "id": option }))
+                .collect::<Vec<_>>());
             coc["ignoreApproval"] = json!(false);
             objects.push(("categoryOptionCombos", coc));
             option_combos.push(combo_id);
@@ -91,7 +130,16 @@ pub fn build() -> Categories {
     let default = combo("default", &["default"], vec![vec![&default_pair]]);
     let sex_combo = combo("Sex", &["Sex"], sex.iter().map(|o| vec![o]).collect());
     let age_combo = combo("Age", &["Age"], age.iter().map(|o| vec![o]).collect());
-    let both = age.iter().flat_map(|a| sex.iter().map(move |s| vec![a, s])).collect();
+    let both = age
+        .iter()
+        .flat_map(|a| sex.iter().map(move |s| vec![a, s]))
+        .collect();
     let age_and_sex = combo("Age and sex", &["Age", "Sex"], both);
-    Categories { default, sex: sex_combo, age: age_combo, age_and_sex, objects }
+    Categories {
+        default,
+        sex: sex_combo,
+        age: age_combo,
+        age_and_sex,
+        objects,
+    }
 }

@@ -6,7 +6,14 @@ use super::{identifiable, DemoSide};
 use serde_json::{json, Value};
 
 const PROVINCES: [&str; 8] = [
-    "Northern", "Southern", "Eastern", "Western", "Central", "Lakeshore", "Highlands", "Coastal",
+    "Northern",
+    "Southern",
+    "Eastern",
+    "Western",
+    "Central",
+    "Lakeshore",
+    "Highlands",
+    "Coastal",
 ];
 const SYLLABLES: [&str; 24] = [
     "ka", "lo", "mba", "ni", "ro", "se", "tu", "wa", "ye", "zi", "bo", "da", "fu", "ga", "ha",
@@ -52,26 +59,32 @@ pub fn build(side: DemoSide) -> Geography {
     let mut rng = Rng::for_label("geography");
     let mut units = Vec::new();
     let mut org_units = Vec::new();
-    let mut unit = |id: String, name: String, code: String, level: u32, parent: Option<(&str, &str)>| {
-        let path = match parent {
-            Some((_, parent_path)) => format!("{parent_path}/{id}"),
-            None => format!("/{id}"),
+    let mut unit =
+        |id: String, name: String, code: String, level: u32, parent: Option<(&str, &str)>| {
+            let path = match parent {
+                Some((_, parent_path)) => format!("{parent_path}/{id}"),
+                None => format!("/{id}"),
+            };
+            let mut object = identifiable(&id, &name, Some(&code));
+            object["shortName"] = json!(name.chars().take(50).collect::<String>());
+            object["level"] = json!(level);
+            object["path"] = json!(path);
+            object["openingDate"] = json!("1990-01-01T00:00:00.000");
+            if let Some((parent_id, _)) = parent {
+                object["parent"] = json!({ "id": parent_id });
+            }
+            org_units.push(object);
+            path
         };
-        let mut object = identifiable(&id, &name, Some(&code));
-        object["shortName"] = json!(name.chars().take(50).collect::<String>());
-        object["level"] = json!(level);
-        object["path"] = json!(path);
-        object["openingDate"] = json!("1990-01-01T00:00:00.000");
-        if let Some((parent_id, _)) = parent {
-            object["parent"] = json!({ "id": parent_id });
-        }
-        org_units.push(object);
-        path
-    };
 
     let country = uid("ou:country");
     let country_path = unit(country.clone(), "Lakeland".into(), "OU_LL".into(), 1, None);
-    units.push(Unit { id: country.clone(), level: 1, province: 0, kind: 0 });
+    units.push(Unit {
+        id: country.clone(),
+        level: 1,
+        province: 0,
+        kind: 0,
+    });
     let mut facility_number = 0u32;
     for (p, province) in PROVINCES.iter().enumerate() {
         let province_id = uid(&format!("ou:province:{p}"));
@@ -82,7 +95,12 @@ pub fn build(side: DemoSide) -> Geography {
             2,
             Some((&country, &country_path)),
         );
-        units.push(Unit { id: province_id.clone(), level: 2, province: p, kind: 0 });
+        units.push(Unit {
+            id: province_id.clone(),
+            level: 2,
+            province: p,
+            kind: 0,
+        });
         for d in 0..10 {
             let district_id = uid(&format!("ou:district:{p}:{d}"));
             let district_name = place_name(&mut rng);
@@ -93,18 +111,29 @@ pub fn build(side: DemoSide) -> Geography {
                 3,
                 Some((&province_id, &province_path)),
             );
-            units.push(Unit { id: district_id.clone(), level: 3, province: p, kind: 0 });
+            units.push(Unit {
+                id: district_id.clone(),
+                level: 3,
+                province: p,
+                kind: 0,
+            });
             let facilities = 13 + rng.below(5);
             for f in 0..facilities {
                 facility_number += 1;
                 let kind = if f == 0 { 3 } else { rng.below(3) as usize };
                 let label = format!("ou:facility:{p}:{d}:{f}");
                 // On the destination every 97th facility was created independently: other UID.
-                let moved = side == DemoSide::Destination && facility_number % 97 == 0;
-                let id = if moved { uid(&format!("{label}#destination")) } else { uid(&label) };
+                let moved = side == DemoSide::Destination && facility_number.is_multiple_of(97);
+                let id = if moved {
+                    uid(&format!("{label}#destination"))
+                } else {
+                    uid(&label)
+                };
                 let mut name = format!("{} {}", place_name(&mut rng), FACILITY_KINDS[kind].0);
-                if side == DemoSide::Destination && facility_number % 89 == 0 {
-                    name = name.replace("Health Centre", "HC").replace("Hospital", "Hosp.");
+                if side == DemoSide::Destination && facility_number.is_multiple_of(89) {
+                    name = name
+                        .replace("Health Centre", "HC")
+                        .replace("Hospital", "Hosp.");
                     name.push_str(" (renamed)");
                 }
                 unit(
@@ -114,7 +143,12 @@ pub fn build(side: DemoSide) -> Geography {
                     4,
                     Some((&district_id, &district_path)),
                 );
-                units.push(Unit { id, level: 4, province: p, kind });
+                units.push(Unit {
+                    id,
+                    level: 4,
+                    province: p,
+                    kind,
+                });
             }
         }
     }
@@ -125,14 +159,22 @@ pub fn build(side: DemoSide) -> Geography {
         level["level"] = json!(index + 1);
         objects.push(("organisationUnitLevels", level));
     }
-    objects.extend(org_units.into_iter().map(|object| ("organisationUnits", object)));
+    objects.extend(
+        org_units
+            .into_iter()
+            .map(|object| ("organisationUnits", object)),
+    );
     for (kind, (_, group_name)) in FACILITY_KINDS.iter().enumerate() {
         let members: Vec<Value> = units
             .iter()
             .filter(|u| u.level == 4 && u.kind == kind)
             .map(|u| json!({ "id": u.id }))
             .collect();
-        let mut group = identifiable(&uid(&format!("oug:{kind}")), group_name, Some(&format!("OUG_{kind}")));
+        let mut group = identifiable(
+            &uid(&format!("oug:{kind}")),
+            group_name,
+            Some(&format!("OUG_{kind}")),
+        );
         group["shortName"] = json!(group_name);
         group["organisationUnits"] = json!(members);
         objects.push(("organisationUnitGroups", group));

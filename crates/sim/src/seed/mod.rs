@@ -4,10 +4,12 @@
 //! generator: the same seed always gives the same instance.
 
 mod aggregate;
+mod areas;
 mod categories;
 mod geography;
 mod programs;
 pub mod rng;
+mod tracker_data;
 mod values;
 
 use crate::data_values::DataValueStore;
@@ -64,12 +66,31 @@ pub(crate) fn identifiable(id: &str, name: &str, code: Option<&str>) -> Value {
 
 /// Insertion order: referenced objects before the objects that reference them.
 const ORDER: [&str; 25] = [
-    "categoryOptions", "categories", "categoryCombos", "categoryOptionCombos",
-    "organisationUnitLevels", "organisationUnits", "organisationUnitGroups",
-    "optionSets", "options", "dataElements", "dataElementGroups", "dataSets", "sections",
-    "indicatorTypes", "indicators", "indicatorGroups", "trackedEntityAttributes",
-    "trackedEntityTypes", "programs", "programStages", "programStageDataElements",
-    "programTrackedEntityAttributes", "relationshipTypes", "programRules", "users",
+    "categoryOptions",
+    "categories",
+    "categoryCombos",
+    "categoryOptionCombos",
+    "organisationUnitLevels",
+    "organisationUnits",
+    "organisationUnitGroups",
+    "optionSets",
+    "options",
+    "dataElements",
+    "dataElementGroups",
+    "dataSets",
+    "sections",
+    "indicatorTypes",
+    "indicators",
+    "indicatorGroups",
+    "trackedEntityAttributes",
+    "trackedEntityTypes",
+    "programs",
+    "programStages",
+    "programStageDataElements",
+    "programTrackedEntityAttributes",
+    "relationshipTypes",
+    "programRules",
+    "users",
 ];
 
 /// The demo's metadata for one side, as (plural, object) in insertion order.
@@ -100,13 +121,28 @@ fn demo_model(side: DemoSide) -> DemoModel {
     objects.extend(geography.objects.iter().cloned());
     objects.extend(aggregate.objects.iter().cloned());
     objects.extend(programs.objects.iter().cloned());
-    let rank = |plural: &str| ORDER.iter().position(|p| *p == plural).unwrap_or(ORDER.len());
+    let rank = |plural: &str| {
+        ORDER
+            .iter()
+            .position(|p| *p == plural)
+            .unwrap_or(ORDER.len())
+    };
     objects.sort_by_key(|(plural, _)| rank(plural));
-    DemoModel { geography, aggregate, programs, objects }
+    DemoModel {
+        geography,
+        aggregate,
+        programs,
+        objects,
+    }
 }
 
 /// Fills the stores of a fresh instance.
-pub fn apply(seed: &Seed, metadata: &mut MetadataStore, data_values: &mut DataValueStore, tracker: &mut TrackerStore) {
+pub fn apply(
+    seed: &Seed,
+    metadata: &mut MetadataStore,
+    data_values: &mut DataValueStore,
+    tracker: &mut TrackerStore,
+) {
     let Seed::Demo(side) = *seed else { return };
     let model = demo_model(side);
     for (plural, object) in &model.objects {
@@ -119,8 +155,14 @@ pub fn apply(seed: &Seed, metadata: &mut MetadataStore, data_values: &mut DataVa
             let _ = metadata.insert(plural, object.clone());
         }
     }
-    values::generate(side, &model.geography.units, &model.aggregate, data_values.table_mut(), "admin");
+    values::generate(
+        side,
+        &model.geography.units,
+        &model.aggregate,
+        data_values.table_mut(),
+        "admin",
+    );
     if side == DemoSide::Source {
-        programs::generate_tracker_data(&model.programs, &model.geography.units, tracker);
+        tracker_data::generate_tracker_data(&model.programs, &model.geography.units, tracker);
     }
 }

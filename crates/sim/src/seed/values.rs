@@ -13,14 +13,21 @@ pub const DEMO_YEAR: i64 = 2024;
 
 fn kind_factor(kind: usize) -> f64 {
     match kind {
-        3 => 4.0,  // hospital
-        2 => 2.0,  // health centre
-        1 => 1.0,  // CHP
-        _ => 0.7,  // MCHP
+        3 => 4.0, // hospital
+        2 => 2.0, // health centre
+        1 => 1.0, // CHP
+        _ => 0.7, // MCHP
     }
 }
 
-fn value_for(element: &Element, kind: usize, month: u32, share: f64, rng: &mut Rng, codes: &[String]) -> String {
+fn value_for(
+    element: &Element,
+    kind: usize,
+    month: u32,
+    share: f64,
+    rng: &mut Rng,
+    codes: &[String],
+) -> String {
     match element.value_type {
         "BOOLEAN" => (if rng.chance(0.8) { "true" } else { "false" }).to_string(),
         "PERCENTAGE" => format!("{}", 30 + rng.below(66)),
@@ -36,7 +43,13 @@ fn value_for(element: &Element, kind: usize, month: u32, share: f64, rng: &mut R
 }
 
 /// Writes the demo values of one side into `table`; returns how many were written.
-pub fn generate(side: DemoSide, units: &[Unit], aggregate: &Aggregate, table: &mut ValueTable, user: &str) -> usize {
+pub fn generate(
+    side: DemoSide,
+    units: &[Unit],
+    aggregate: &Aggregate,
+    table: &mut ValueTable,
+    user: &str,
+) -> usize {
     let facilities: Vec<&Unit> = units.iter().filter(|u| u.level == 4).collect();
     let stored_by = table.users.intern(user);
     let mut written = 0;
@@ -48,7 +61,11 @@ pub fn generate(side: DemoSide, units: &[Unit], aggregate: &Aggregate, table: &m
     let periods: Vec<(u32, Millis)> = (1..=months)
         .filter_map(|month| {
             let handle = table.intern_period(&format!("{DEMO_YEAR}{month:02}"))?;
-            let next = if month == 12 { days_from_civil(DEMO_YEAR + 1, 1, 10) } else { days_from_civil(DEMO_YEAR, month + 1, 10) };
+            let next = if month == 12 {
+                days_from_civil(DEMO_YEAR + 1, 1, 10)
+            } else {
+                days_from_civil(DEMO_YEAR, month + 1, 10)
+            };
             Some((handle, next * 86_400_000))
         })
         .collect();
@@ -57,7 +74,11 @@ pub fn generate(side: DemoSide, units: &[Unit], aggregate: &Aggregate, table: &m
             .elements
             .iter()
             .map(|e| {
-                let combos = e.option_combos.iter().map(|c| table.uids.intern(c)).collect();
+                let combos = e
+                    .option_combos
+                    .iter()
+                    .map(|c| table.uids.intern(c))
+                    .collect();
                 (table.uids.intern(&e.id), combos, e)
             })
             .collect();
@@ -83,7 +104,14 @@ pub fn generate(side: DemoSide, units: &[Unit], aggregate: &Aggregate, table: &m
                         if !rng.chance(data_set.density) {
                             continue;
                         }
-                        let value = value_for(spec, facility.kind, month, share, &mut rng, &aggregate.stock_status_codes);
+                        let value = value_for(
+                            spec,
+                            facility.kind,
+                            month,
+                            share,
+                            &mut rng,
+                            &aggregate.stock_status_codes,
+                        );
                         let when = reported_at + (rng.below(72 * 3600) as i64) * 1000;
                         let key = ValueKey {
                             data_element: *element,
@@ -92,15 +120,18 @@ pub fn generate(side: DemoSide, units: &[Unit], aggregate: &Aggregate, table: &m
                             category_option_combo: *combo,
                             attribute_option_combo: default_combo,
                         };
-                        table.put(key, StoredValue {
-                            value: Some(value.into_boxed_str()),
-                            comment: None,
-                            stored_by,
-                            created: when,
-                            last_updated: when,
-                            follow_up: false,
-                            deleted: false,
-                        });
+                        table.put(
+                            key,
+                            StoredValue {
+                                value: Some(value.into_boxed_str()),
+                                comment: None,
+                                stored_by,
+                                created: when,
+                                last_updated: when,
+                                follow_up: false,
+                                deleted: false,
+                            },
+                        );
                         written += 1;
                     }
                 }

@@ -1,7 +1,9 @@
 //! The import engine shared by the old and the new tracker API: flattens a payload, checks
 //! every object, applies the import strategy and commits (all or per object).
 
-use super::validate::{check_enrollment, check_event, check_tracked_entity, OldFinding, TrackerError};
+use super::validate::{
+    check_enrollment, check_event, check_tracked_entity, OldFinding, TrackerError,
+};
 use super::TrackerStore;
 use crate::data_values::dates::{format_no_zone, now_millis};
 use crate::metadata::MetadataStore;
@@ -31,15 +33,6 @@ impl Strategy {
             Some("UPDATE") | Some("UPDATES") => Strategy::Update,
             Some("DELETE") | Some("DELETES") => Strategy::Delete,
             _ => Strategy::CreateAndUpdate,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Strategy::Create => "CREATE",
-            Strategy::Update => "UPDATE",
-            Strategy::CreateAndUpdate => "CREATE_AND_UPDATE",
-            Strategy::Delete => "DELETE",
         }
     }
 }
@@ -73,7 +66,10 @@ pub struct Bundle {
 }
 
 fn text<'v>(object: &'v Value, key: &str) -> Option<&'v str> {
-    object.get(key).and_then(Value::as_str).filter(|t| !t.is_empty())
+    object
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
 }
 
 impl Bundle {
@@ -82,14 +78,25 @@ impl Bundle {
     pub fn flatten(payload: &Value, store: &mut TrackerStore) -> Bundle {
         let mut bundle = Bundle::default();
         for (index, (_, plural, _)) in TYPES.iter().enumerate() {
-            for object in payload.get(*plural).and_then(Value::as_array).into_iter().flatten() {
+            for object in payload
+                .get(*plural)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 bundle.push(index, object.clone(), None, store);
             }
         }
         bundle
     }
 
-    fn push(&mut self, type_index: usize, mut object: Value, parent: Option<(&str, String)>, store: &mut TrackerStore) {
+    fn push(
+        &mut self,
+        type_index: usize,
+        mut object: Value,
+        parent: Option<(&str, String)>,
+        store: &mut TrackerStore,
+    ) {
         let id_key = TYPES[type_index].2;
         if text(&object, id_key).is_none() {
             object[id_key] = json!(store.generate_uid());
@@ -102,8 +109,14 @@ impl Bundle {
         }
         let parent_uid = parent.map(|(_, value)| value);
         let children: Vec<(usize, Value, &str)> = match type_index {
-            0 => take(&mut object, "enrollments").into_iter().map(|c| (1, c, "trackedEntity")).collect(),
-            1 => take(&mut object, "events").into_iter().map(|c| (2, c, "enrollment")).collect(),
+            0 => take(&mut object, "enrollments")
+                .into_iter()
+                .map(|c| (1, c, "trackedEntity"))
+                .collect(),
+            1 => take(&mut object, "events")
+                .into_iter()
+                .map(|c| (2, c, "enrollment"))
+                .collect(),
             _ => Vec::new(),
         };
         let program = text(&object, "program").map(str::to_string);
@@ -131,7 +144,10 @@ fn take(object: &mut Value, key: &str) -> Vec<Value> {
 }
 
 fn existence_error(type_index: usize, uid: &str, exists: bool) -> TrackerError {
-    let (tracker_type, name) = (TYPES[type_index].0, ["TrackedEntity", "Enrollment", "Event", "Relationship"][type_index]);
+    let (tracker_type, name) = (
+        TYPES[type_index].0,
+        ["TrackedEntity", "Enrollment", "Event", "Relationship"][type_index],
+    );
     let (code, message) = match (type_index, exists) {
         (0, true) => ("E1002", format!("TrackedEntity: `{uid}`, already exists.")),
         (0, false) => ("E1063", format!("TrackedEntity: `{uid}`, does not exist.")),
@@ -147,7 +163,13 @@ fn existence_error(type_index: usize, uid: &str, exists: bool) -> TrackerError {
     } else {
         format!("{name} {uid} does not exist")
     };
-    TrackerError { code, message, tracker_type, uid: uid.to_string(), old: OldFinding::Description(old) }
+    TrackerError {
+        code,
+        message,
+        tracker_type,
+        uid: uid.to_string(),
+        old: OldFinding::Description(old),
+    }
 }
 
 /// Validates and (when `commit`) applies a bundle. With `atomic_all`, one error anywhere
@@ -168,7 +190,9 @@ pub fn apply(
             let exists = store.collection(type_index).contains_key(&uid);
             let mut errors = match (strategy, exists) {
                 (Strategy::Create, true) => vec![existence_error(type_index, &uid, true)],
-                (Strategy::Update | Strategy::Delete, false) => vec![existence_error(type_index, &uid, false)],
+                (Strategy::Update | Strategy::Delete, false) => {
+                    vec![existence_error(type_index, &uid, false)]
+                }
                 _ => Vec::new(),
             };
             if errors.is_empty() && strategy != Strategy::Delete {
@@ -176,12 +200,14 @@ pub fn apply(
                     0 => check_tracked_entity(metadata, object),
                     1 => {
                         let owner = text(object, "trackedEntity").unwrap_or("");
-                        let known = valid[0].contains(owner) || store.tracked_entities.contains_key(owner);
+                        let known =
+                            valid[0].contains(owner) || store.tracked_entities.contains_key(owner);
                         check_enrollment(metadata, object, known)
                     }
                     2 => {
                         let enrollment = text(object, "enrollment").unwrap_or("");
-                        let known = valid[1].contains(enrollment) || store.enrollments.contains_key(enrollment);
+                        let known = valid[1].contains(enrollment)
+                            || store.enrollments.contains_key(enrollment);
                         check_event(metadata, object, known)
                     }
                     _ => check_relationship(metadata, object),
@@ -196,7 +222,14 @@ pub fn apply(
             if errors.is_empty() {
                 valid[type_index].insert(uid.clone());
             }
-            results.push(ObjectResult { type_index, uid, index, parent: parent.clone(), action, errors });
+            results.push(ObjectResult {
+                type_index,
+                uid,
+                index,
+                parent: parent.clone(),
+                action,
+                errors,
+            });
         }
     }
     let failed = results.iter().any(|r| !r.errors.is_empty());
@@ -224,7 +257,9 @@ pub fn apply(
                     object["createdAt"] = created;
                     object["updatedAt"] = json!(now);
                     let stored = std::mem::take(object);
-                    store.collection_mut(result.type_index).insert(result.uid.clone(), stored);
+                    store
+                        .collection_mut(result.type_index)
+                        .insert(result.uid.clone(), stored);
                 }
             }
         }

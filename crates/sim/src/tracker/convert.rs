@@ -26,7 +26,10 @@ const COMMON: [(&str, &str); 6] = [
 fn specific(kind: Kind) -> &'static [(&'static str, &'static str)] {
     match kind {
         Kind::Event => &[("eventDate", "occurredAt"), ("dueDate", "scheduledAt")],
-        Kind::Enrollment => &[("enrollmentDate", "enrolledAt"), ("incidentDate", "occurredAt")],
+        Kind::Enrollment => &[
+            ("enrollmentDate", "enrolledAt"),
+            ("incidentDate", "occurredAt"),
+        ],
         _ => &[],
     }
 }
@@ -41,18 +44,29 @@ fn child_kind(key: &str) -> Kind {
 }
 
 fn rename(value: &Value, kind: Kind, to_new: bool) -> Value {
-    let Some(object) = value.as_object() else { return value.clone() };
+    let Some(object) = value.as_object() else {
+        return value.clone();
+    };
     let mut out = Map::new();
     for (key, inner) in object {
         let pairs = COMMON.iter().chain(specific(kind).iter());
         let renamed = pairs
-            .filter_map(|(old, new)| if to_new { (key == old).then_some(*new) } else { (key == new).then_some(*old) })
+            .filter_map(|(old, new)| {
+                if to_new {
+                    (key == old).then_some(*new)
+                } else {
+                    (key == new).then_some(*old)
+                }
+            })
             .next()
             .unwrap_or(key.as_str());
         let converted = match inner {
-            Value::Array(items) if child_kind(key) != Kind::Other => {
-                Value::Array(items.iter().map(|item| rename(item, child_kind(key), to_new)).collect())
-            }
+            Value::Array(items) if child_kind(key) != Kind::Other => Value::Array(
+                items
+                    .iter()
+                    .map(|item| rename(item, child_kind(key), to_new))
+                    .collect(),
+            ),
             other => other.clone(),
         };
         out.insert(renamed.to_string(), converted);
@@ -87,7 +101,10 @@ mod tests {
         assert_eq!(new["enrollments"][0]["enrolledAt"], "d1");
         assert_eq!(new["enrollments"][0]["occurredAt"], "d2");
         assert_eq!(new["enrollments"][0]["events"][0]["occurredAt"], "d3");
-        assert_eq!(new["enrollments"][0]["events"][0]["dataValues"][0]["updatedAt"], "u");
+        assert_eq!(
+            new["enrollments"][0]["events"][0]["dataValues"][0]["updatedAt"],
+            "u"
+        );
         assert_eq!(to_old(&new, Kind::TrackedEntity), old);
     }
 }

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 pub fn reference_dir() -> PathBuf {
     if let Ok(dir) = std::env::var("DHIS2_REFERENCE_DIR") {
         let dir = PathBuf::from(dir);
-        assert!(dir.is_dir(), "DHIS2_REFERENCE_DIR={} is not a directory", dir.display());
+        assert!(
+            dir.is_dir(),
+            "DHIS2_REFERENCE_DIR={} is not a directory",
+            dir.display()
+        );
         return dir;
     }
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -57,7 +61,9 @@ pub fn version(text: &str) -> SimVersion {
 
 /// Inserts every object of a metadata payload (`{"dataElements": [...], ...}`).
 pub fn insert_metadata(store: &mut MetadataStore, payload: &Value) {
-    let Some(object) = payload.as_object() else { return };
+    let Some(object) = payload.as_object() else {
+        return;
+    };
     for (plural, objects) in object {
         for item in objects.as_array().into_iter().flatten() {
             store
@@ -71,7 +77,10 @@ pub fn insert_metadata(store: &mut MetadataStore, payload: &Value) {
 pub fn aggregate_metadata(at: SimVersion) -> MetadataStore {
     let mut store = MetadataStore::new(at, &[admin()]);
     insert_metadata(&mut store, &read_reference("payloads/setup/metadata.json"));
-    insert_metadata(&mut store, &read_reference("payloads/aggregate/metadata.json"));
+    insert_metadata(
+        &mut store,
+        &read_reference("payloads/aggregate/metadata.json"),
+    );
     store
 }
 

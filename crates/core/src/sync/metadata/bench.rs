@@ -174,22 +174,37 @@ pub fn run_with(data_sets: usize, elements_per_set: usize) -> BenchReport {
         Ok(package) => package,
         Err(error) => panic!("the benchmark origin failed: {error}"),
     };
-    let mut payload = package.payload.clone();
+    let mut package = package;
+    let mut payload = std::mem::take(&mut package.payload);
     adapt_payload(&mut payload, &Version::new(2, 36), None);
-    let chunks = plan_chunks(&payload, &|p| package.schemas.order_of(p), options.chunks);
-    let bodies: Vec<Vec<u8>> = chunks.iter().map(|c| serde_json::to_vec(&c.body).unwrap_or_default()).collect();
-    let engine = started.elapsed().saturating_sub(server.busy.get());
     let objects = payload.values().map(Vec::len).sum();
-    let whole: Vec<u8> = serde_json::to_vec(&payload).unwrap_or_default();
+    let chunks = plan_chunks(payload, &|p| package.schemas.order_of(p), options.chunks);
+    let engine = started.elapsed().saturating_sub(server.busy.get());
+    let payload_bytes: usize = chunks.iter().map(|c| c.bytes()).sum();
+    let chunk_count = chunks.len();
+    let boundaries: Vec<usize> = chunks.iter().map(|c| c.bytes()).collect();
+    let whole: Vec<u8> = chunks.iter().flat_map(|c| c.body.iter().copied()).collect::<Vec<u8>>();
+    drop(chunks);
+    drop(package);
+    // The baseline reads the same bytes as one document per chunk.
+    let mut documents: Vec<&[u8]> = Vec::new();
+    let mut start = 0;
+    for length in boundaries {
+        documents.push(&whole[start..start + length]);
+        start += length;
+    }
     let baseline_started = Instant::now();
-    let parsed: Value = serde_json::from_slice(&whole).unwrap_or(Value::Null);
-    let reserialized = serde_json::to_vec(&parsed).unwrap_or_default();
+    let mut reserialized = 0;
+    for document in documents {
+        let parsed: Value = serde_json::from_slice(document).unwrap_or(Value::Null);
+        reserialized += serde_json::to_vec(&parsed).map_or(0, |bytes| bytes.len());
+    }
     let baseline = baseline_started.elapsed();
     BenchReport {
         objects,
         requests: server.requests.get(),
-        chunks: chunks.len(),
-        payload_bytes: bodies.iter().map(Vec::len).sum::<usize>().max(reserialized.len()),
+        chunks: chunk_count,
+        payload_bytes: payload_bytes.max(reserialized),
         engine,
         server: server.busy.get(),
         baseline,

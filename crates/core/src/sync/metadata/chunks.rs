@@ -1,6 +1,8 @@
 //! Splitting a payload into import chunks in schema order, by object count and bytes.
 
-use serde_json::{Map, Value};
+use std::collections::HashSet;
+
+use serde_json::Value;
 
 use super::cleanup::Payload;
 use super::selection::ChunkLimits;
@@ -26,13 +28,23 @@ const COHESIVE_GROUPS: &[&[&str]] = &[
     &["trackedEntityTypes", "trackedEntityAttributes"],
 ];
 
-/// One `POST /api/metadata` body.
+/// One `POST /api/metadata` body, serialized once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chunk {
-    pub body: Value,
+    pub body: Vec<u8>,
     pub types: Vec<String>,
     pub objects: usize,
-    pub bytes: usize,
+}
+
+impl Chunk {
+    pub fn bytes(&self) -> usize {
+        self.body.len()
+    }
+
+    /// The body as JSON (for tests and downloads).
+    pub fn body_json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
 }
 
 /// Types in import order, with cohesive groups kept next to each other.
@@ -40,7 +52,7 @@ fn ordered_units(payload: &Payload, order: &dyn Fn(&str) -> i64) -> Vec<Vec<Stri
     let mut types: Vec<&String> = payload.keys().collect();
     types.sort_by_key(|plural| (order(plural), plural.to_string()));
     let mut units: Vec<Vec<String>> = Vec::new();
-    let mut placed: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut placed: HashSet<String> = HashSet::new();
     for plural in types {
         if placed.contains(plural.as_str()) {
             continue;
@@ -61,82 +73,81 @@ fn ordered_units(payload: &Payload, order: &dyn Fn(&str) -> i64) -> Vec<Vec<Stri
     units
 }
 
-/// Plans the chunks. A unit larger than the limits on its own is split by objects.
-pub fn plan_chunks(payload: &Payload, order: &dyn Fn(&str) -> i64, limits: ChunkLimits) -> Vec<Chunk> {
+/// Plans the chunks, consuming the payload: each object is serialized exactly once, straight
+/// into its chunk. A cohesive unit that does not fit in the current chunk starts a new one; a
+/// unit larger than the limits on its own is split by objects.
+pub fn plan_chunks(mut payload: Payload, order: &dyn Fn(&str) -> i64, limits: ChunkLimits) -> Vec<Chunk> {
     let max_objects = limits.max_objects.max(1);
     let mut builder = ChunkBuilder::default();
-    for unit in ordered_units(payload, order) {
-        let sized: Vec<(&str, &Value, usize)> = unit
+    for unit in ordered_units(&payload, order) {
+        let serialized: Vec<(String, Vec<Vec<u8>>)> = unit
             .iter()
-            .flat_map(|plural| {
-                payload[plural]
-                    .iter()
-                    .map(move |object| (plural.as_str(), object, serialized_len(object)))
+            .map(|plural| {
+                let objects = payload.remove(plural).unwrap_or_default();
+                let bytes = objects
+                    .into_iter()
+                    .map(|object| serde_json::to_vec(&object).unwrap_or_default())
+                    .collect();
+                (plural.clone(), bytes)
             })
             .collect();
-        let unit_objects = sized.len();
-        let unit_bytes: usize = sized.iter().map(|(_, _, bytes)| bytes).sum();
-        let cohesive = unit.len() > 1;
-        if cohesive
+        let unit_objects: usize = serialized.iter().map(|(_, objects)| objects.len()).sum();
+        let unit_bytes: usize = serialized.iter().flat_map(|(_, o)| o.iter().map(Vec::len)).sum();
+        if unit.len() > 1
             && (builder.objects + unit_objects > max_objects
-                || builder.bytes + unit_bytes > limits.max_bytes)
+                || builder.body.len() + unit_bytes > limits.max_bytes)
         {
             builder.flush();
         }
-        for (plural, object, bytes) in sized {
-            if builder.objects + 1 > max_objects
-                || (builder.objects > 0 && builder.bytes + bytes > limits.max_bytes)
-            {
-                builder.flush();
+        for (plural, objects) in serialized {
+            for object in objects {
+                if builder.objects + 1 > max_objects
+                    || (builder.objects > 0 && builder.body.len() + object.len() > limits.max_bytes)
+                {
+                    builder.flush();
+                }
+                builder.add(&plural, &object);
             }
-            builder.add(plural, object, bytes);
         }
     }
     builder.flush();
     builder.chunks
 }
 
-fn serialized_len(value: &Value) -> usize {
-    serde_json::to_vec(value).map_or(0, |bytes| bytes.len() + 1)
-}
-
+/// Writes `{"type":[obj,obj],"type2":[…]}` directly from serialized objects.
 #[derive(Default)]
 struct ChunkBuilder {
     chunks: Vec<Chunk>,
-    body: Map<String, Value>,
+    body: Vec<u8>,
     types: Vec<String>,
     objects: usize,
-    bytes: usize,
 }
 
 impl ChunkBuilder {
-    fn add(&mut self, plural: &str, object: &Value, bytes: usize) {
-        let entry = self
-            .body
-            .entry(plural.to_string())
-            .or_insert_with(|| Value::Array(Vec::new()));
-        if let Value::Array(items) = entry {
-            items.push(object.clone());
-        }
-        if !self.types.iter().any(|t| t == plural) {
+    fn add(&mut self, plural: &str, object: &[u8]) {
+        if self.types.last().map(String::as_str) != Some(plural) {
+            self.body.extend_from_slice(if self.types.is_empty() { b"{" } else { b"]," });
+            self.body.extend_from_slice(&serde_json::to_vec(plural).unwrap_or_default());
+            self.body.extend_from_slice(b":[");
             self.types.push(plural.to_string());
+        } else {
+            self.body.push(b',');
         }
+        self.body.extend_from_slice(object);
         self.objects += 1;
-        self.bytes += bytes;
     }
 
     fn flush(&mut self) {
         if self.objects == 0 {
             return;
         }
+        self.body.extend_from_slice(b"]}");
         self.chunks.push(Chunk {
-            body: Value::Object(std::mem::take(&mut self.body)),
+            body: std::mem::take(&mut self.body),
             types: std::mem::take(&mut self.types),
             objects: self.objects,
-            bytes: self.bytes,
         });
         self.objects = 0;
-        self.bytes = 0;
     }
 }
 
@@ -170,7 +181,7 @@ mod tests {
     #[test]
     fn chunks_follow_schema_order_and_limits() {
         let limits = ChunkLimits { max_objects: 4, max_bytes: 1 << 20 };
-        let chunks = plan_chunks(&payload(), &order, limits);
+        let chunks = plan_chunks(payload(), &order, limits);
         let types: Vec<Vec<String>> = chunks.iter().map(|c| c.types.clone()).collect();
         assert_eq!(types[0], vec!["categoryCombos", "dataElements"]);
         assert!(chunks.iter().all(|c| c.objects <= 4));
@@ -182,8 +193,11 @@ mod tests {
 
     #[test]
     fn everything_fits_in_one_chunk_by_default() {
-        let chunks = plan_chunks(&payload(), &order, ChunkLimits::default());
+        let chunks = plan_chunks(payload(), &order, ChunkLimits::default());
         assert_eq!(chunks.len(), 1);
         assert_eq!(chunks[0].objects, 10);
+        let body = chunks[0].body_json();
+        assert_eq!(body["dataElements"].as_array().map(Vec::len), Some(5));
+        assert_eq!(body["programs"][0]["id"], "p0");
     }
 }

@@ -105,7 +105,7 @@ pub async fn execute_deletions<T: Transport>(
                 target_report.version = Some(info.version.to_string());
                 write_payload(
                     &client,
-                    &payload,
+                    payload.clone(),
                     &plan.schemas,
                     &reverse_order,
                     &options,

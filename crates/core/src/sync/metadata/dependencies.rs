@@ -3,6 +3,7 @@
 //! request per type.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -36,7 +37,8 @@ pub const DEFAULT_CATEGORY_TYPES: &[&str] = &[
 /// What resolution found on the origin.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResolvedMetadata {
-    /// Objects to sync, by plural, as the origin sent them.
+    /// Objects to sync, by plural, as the origin sent them (moved into the payload by
+    /// [`super::read_origin`]).
     pub objects: BTreeMap<String, Vec<Value>>,
     /// Referenced but not synced (excluded types): they must exist on the targets.
     pub references_only: BTreeMap<String, BTreeSet<String>>,
@@ -45,12 +47,6 @@ pub struct ResolvedMetadata {
     /// Ids asked for that the origin does not have.
     pub missing: Vec<String>,
     pub levels: usize,
-}
-
-impl ResolvedMetadata {
-    pub fn object_count(&self) -> usize {
-        self.objects.values().map(Vec::len).sum()
-    }
 }
 
 /// Fetch plan of one level.
@@ -71,7 +67,7 @@ pub struct Resolver<'a> {
     pub registry: &'a SchemaRegistry,
     pub rules: &'a IncludeExcludeRules,
     pub remove_defaults: bool,
-    references: HashMap<String, Vec<ReferenceProperty>>,
+    references: HashMap<String, Rc<[ReferenceProperty]>>,
     seen: HashSet<String>,
     result: ResolvedMetadata,
 }
@@ -151,13 +147,13 @@ impl<'a> Resolver<'a> {
     /// benchmark and tests can drive resolution without a server.
     fn absorb(&mut self, fetched: Vec<(String, Vec<Value>)>) -> Frontier {
         let mut next = Frontier::default();
+        let registry: &'a SchemaRegistry = self.registry;
         for (plural, objects) in fetched {
-            let Some(schema) = self.registry.by_plural(&plural) else {
+            let Some(schema) = registry.by_plural(&plural) else {
                 // Not a type this server describes: keep it, without following references.
                 self.result.objects.entry(plural).or_default().extend(objects);
                 continue;
             };
-            let schema = schema.clone();
             let mut kept = Vec::with_capacity(objects.len());
             for object in objects {
                 let Some(id) = object_id(&object).map(str::to_string) else {
@@ -169,7 +165,7 @@ impl<'a> Resolver<'a> {
                         continue;
                     }
                 }
-                self.plan_references(&plural, &schema, &object, &mut next);
+                self.plan_references(&plural, schema, &object, &mut next);
                 for rule in self.rules.children_of(&plural) {
                     next.children
                         .entry((rule.child_type.clone(), rule.via.clone()))
@@ -217,12 +213,16 @@ impl<'a> Resolver<'a> {
         if depth > 4 {
             return;
         }
-        let references = self
-            .references
-            .entry(schema.klass.clone())
-            .or_insert_with(|| self.registry.references_of(schema))
-            .clone();
-        for reference in references {
+        let registry: &'a SchemaRegistry = self.registry;
+        let references = match self.references.get(&schema.klass) {
+            Some(references) => Rc::clone(references),
+            None => {
+                let references: Rc<[ReferenceProperty]> = registry.references_of(schema).into();
+                self.references.insert(schema.klass.clone(), Rc::clone(&references));
+                references
+            }
+        };
+        for reference in references.iter() {
             if SHARING_KEYS.contains(&reference.json_key.as_str()) {
                 continue;
             }
@@ -243,11 +243,11 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 ReferenceTarget::Embedded(klass) => {
-                    let Some(embedded) = self.registry.by_klass(klass).cloned() else {
+                    let Some(embedded) = registry.by_klass(klass) else {
                         continue;
                     };
                     for item in items {
-                        self.collect_references(&embedded, item, depth + 1, found);
+                        self.collect_references(embedded, item, depth + 1, found);
                     }
                 }
             }

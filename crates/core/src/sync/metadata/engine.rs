@@ -77,8 +77,9 @@ pub async fn read_origin<T: Transport>(
     progress.on_progress(step(SyncStep::Read, None, "Reading the selection and its dependencies"));
     let rules = options.effective_rules();
     let resolver = Resolver::new(&schemas, &rules, options.remove_default_category_objects);
-    let resolved = resolver.resolve(origin, selection, progress, cancel).await?;
-    let mut payload: Payload = resolved.objects.clone();
+    let mut resolved = resolver.resolve(origin, selection, progress, cancel).await?;
+    // The objects move into the payload; `resolved` keeps the rest of what was learnt.
+    let mut payload: Payload = std::mem::take(&mut resolved.objects);
     if options.sharing == InclusionMode::ObjectsAndReferences && options.include_dependencies {
         let groups: Vec<String> = sharing_user_groups(&payload)
             .into_iter()
@@ -141,11 +142,14 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
         report.errors.push(cancelled_error());
         return report;
     }
-    for target in targets {
+    let mut package = package;
+    for (index, target) in targets.iter().enumerate() {
         let mut target_report = TargetReport::new(&target.name, target.client.base_url());
         let client = target.counted();
         progress.on_progress(step(SyncStep::Prepare, Some(&target.name), "Connecting to the target"));
-        match prepare_target(&client, &package).await {
+        // The last target takes the payload itself; the others get a copy.
+        let last = index + 1 == targets.len();
+        match prepare_target(&client, &mut package, last).await {
             Ok((version, schemas, payload, notes)) => {
                 target_report.version = Some(version.to_string());
                 target_report.notes.extend(notes);
@@ -154,7 +158,7 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
                 let type_schemas = schemas.as_ref().unwrap_or(&package.schemas);
                 write_payload(
                     &client,
-                    &payload,
+                    payload,
                     type_schemas,
                     &|plural: &str| type_schemas.order_of(plural),
                     &options.import,
@@ -182,7 +186,8 @@ type PreparedTarget = (Version, Option<SchemaRegistry>, Payload, Vec<String>);
 
 async fn prepare_target<T: Transport>(
     client: &Dhis2Client<T>,
-    package: &OriginPackage,
+    package: &mut OriginPackage,
+    take_payload: bool,
 ) -> Result<PreparedTarget, Dhis2Error> {
     let version = client.system_info().await?.version;
     let schemas = if version == package.version {
@@ -190,7 +195,11 @@ async fn prepare_target<T: Transport>(
     } else {
         Some(fetch_schemas(client).await?)
     };
-    let mut payload = package.payload.clone();
+    let mut payload = if take_payload {
+        std::mem::take(&mut package.payload)
+    } else {
+        package.payload.clone()
+    };
     let notes = adapt_payload(&mut payload, &version, schemas.as_ref());
     Ok((version, schemas, payload, notes))
 }
@@ -204,10 +213,10 @@ pub async fn build_target_payloads<O: Transport, T: Transport>(
 ) -> Result<Vec<TargetPayload>, Dhis2Error> {
     let origin_client = origin.counted_read_only();
     let cancel = CancellationToken::new();
-    let package = read_origin(&origin_client, selection, options, &super::super::NoProgress, &cancel).await?;
+    let mut package = read_origin(&origin_client, selection, options, &super::super::NoProgress, &cancel).await?;
     let mut payloads = Vec::new();
     for target in targets {
-        let (version, _, payload, notes) = prepare_target(&target.counted(), &package).await?;
+        let (version, _, payload, notes) = prepare_target(&target.counted(), &mut package, false).await?;
         let body: Map<String, Value> = payload.into_iter().map(|(k, v)| (k, Value::Array(v))).collect();
         payloads.push(TargetPayload {
             target: target.name.clone(),

@@ -58,12 +58,18 @@ pub const TYPES: &[TypeSpec] = &[
 
 const PACKAGE: &str = "org.hisp.dhis.sim";
 
+/// Plain properties every type of the in-memory server has.
+const COMMON_PROPERTIES: &[&str] = &[
+    "id", "name", "code", "shortName", "created", "lastUpdated", "valueType", "numerator",
+    "denominator", "publicAccess", "externalAccess", "userGroupAccesses", "userAccesses", "user",
+];
+
 /// The `/api/schemas` document of [`TYPES`].
 pub fn schemas_json() -> Value {
     let schemas: Vec<Value> = TYPES
         .iter()
         .map(|(klass, plural, order, references)| {
-            let mut properties: Vec<Value> = ["id", "name", "code", "shortName", "created"]
+            let mut properties: Vec<Value> = COMMON_PROPERTIES
                 .iter()
                 .map(|name| json!({"name": name, "propertyType": "TEXT", "klass": "java.lang.String"}))
                 .collect();
@@ -195,7 +201,12 @@ impl Transport for MemoryServer {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let started = std::time::Instant::now();
         self.requests.set(self.requests.get() + 1);
-        let body = serde_json::to_vec(&self.answer(&request)).unwrap_or_default();
+        let mut answer = self.answer(&request);
+        if request.url.contains("fields=:owner") {
+            // Like DHIS2, `:owner` leaves out what is computed rather than stored.
+            super::cleanup::strip_server_owned(&mut answer, false);
+        }
+        let body = serde_json::to_vec(&answer).unwrap_or_default();
         self.busy.set(self.busy.get() + started.elapsed());
         Ok(HttpResponse {
             status: 200,

@@ -12,8 +12,12 @@ pub mod selection;
 pub mod version_transform;
 pub mod write;
 
-#[cfg(feature = "bench")]
+#[cfg(any(test, feature = "bench"))]
 pub mod bench;
+#[cfg(test)]
+mod engine_tests;
+#[cfg(any(test, feature = "bench"))]
+pub mod memory_server;
 
 pub use cleanup::Payload;
 pub use deleted::{execute_deletions, plan_deletions, DeletionPlan};

@@ -3,7 +3,7 @@
 use super::chunks::plan_chunks;
 use super::cleanup::Payload;
 use super::selection::ChunkLimits;
-use crate::dhis2::metadata::{import_metadata, AtomicMode, ImportOptions};
+use crate::dhis2::metadata::{import_metadata_bytes, AtomicMode, ImportOptions};
 use crate::dhis2::schemas::short_klass;
 use crate::dhis2::{Dhis2Client, ImportStatus, SchemaRegistry, Transport};
 use crate::sync::report::{ChunkReport, TargetReport, TargetStatus};
@@ -14,7 +14,7 @@ use crate::sync::{CancellationToken, ProgressSink, SyncProgress, SyncStep};
 #[allow(clippy::too_many_arguments)]
 pub async fn write_payload<T: Transport>(
     client: &Dhis2Client<T>,
-    payload: &Payload,
+    payload: Payload,
     schemas: &SchemaRegistry,
     order: &dyn Fn(&str) -> i64,
     options: &ImportOptions,
@@ -45,11 +45,11 @@ pub async fn write_payload<T: Transport>(
             index,
             types: chunk.types.clone(),
             objects: chunk.objects,
-            bytes: chunk.bytes,
+            bytes: chunk.bytes(),
             status: None,
             http_status: None,
         };
-        match import_metadata(client, &chunk.body, options).await {
+        match import_metadata_bytes(client, chunk.body, options).await {
             Ok(result) => {
                 chunk_report.status = Some(result.status);
                 chunk_report.http_status = Some(result.http_status);

@@ -93,6 +93,7 @@ pub fn run(store: &mut MetadataStore, user: &Account, payload: &Value, options: 
         for (index, item) in items.enumerate() {
             let Value::Object(object) = item else { continue };
             let mut object = object.clone();
+            store.fold_user_credentials(schema, &mut object);
             let existing_by_code = object
                 .get("code")
                 .and_then(Value::as_str)

@@ -29,10 +29,18 @@ impl Catalog {
     pub fn for_version(version: SimVersion) -> Catalog {
         let mut schemas = catalog::schemas(version);
         schemas.extend(catalog_tracker::schemas(version));
-        let short_to_fqn: HashMap<String, String> = schemas
-            .iter()
-            .map(|schema| (schema.short_klass().to_string(), schema.klass.clone()))
-            .collect();
+        // Specs name classes by their short name or by their capitalized singular (`UserRole`
+        // is `UserAuthorityGroup` before 2.39).
+        let mut short_to_fqn: HashMap<String, String> = HashMap::new();
+        for schema in &schemas {
+            let mut chars = schema.singular.chars();
+            let capitalized: String = chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            short_to_fqn.entry(capitalized).or_insert_with(|| schema.klass.clone());
+            short_to_fqn.insert(schema.short_klass().to_string(), schema.klass.clone());
+        }
         for schema in &mut schemas {
             schema.resolve_klasses(&short_to_fqn);
         }

@@ -1,0 +1,233 @@
+use std::io::Write;
+
+use clap::{Args, Subcommand};
+use mdsync_core::dhis2::Transport;
+use mdsync_core::instances::{InstanceError, InstanceForm};
+use mdsync_core::model::{AuthKind, InstanceView, Sharing};
+
+use crate::context::Context;
+use crate::error::CliError;
+
+#[derive(Debug, Subcommand)]
+pub enum InstancesCommand {
+    /// List the instances ("This instance" first). Secrets are never shown.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a remote instance.
+    Add(AddArgs),
+    /// Test the connection to an instance (by name or id).
+    Test { instance: String },
+    /// Remove an instance (by name or id), with its stored credentials and mapping.
+    Remove { instance: String },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    pub name: String,
+    /// The root URL of the DHIS2 instance (a pasted /api or app page suffix is removed).
+    #[arg(long)]
+    pub url: String,
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// Account for Basic auth (with --password).
+    #[arg(long, requires = "password")]
+    pub username: Option<String>,
+    #[arg(long, conflicts_with = "token", requires = "username")]
+    pub password: Option<String>,
+    /// A DHIS2 personal access token (DHIS2 2.37+), instead of username and password.
+    #[arg(long, conflicts_with_all = ["username", "password"])]
+    pub token: Option<String>,
+    /// Access of all users to the instance, as a DHIS2 access string (r------- = may use it).
+    #[arg(long, default_value = Sharing::PRIVATE)]
+    pub public_access: String,
+}
+
+pub async fn run<T: Transport>(
+    command: InstancesCommand,
+    context: &Context<T>,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    match command {
+        InstancesCommand::List { json } => list(context, json, out).await,
+        InstancesCommand::Add(args) => add(context, args, out).await,
+        InstancesCommand::Test { instance } => test(context, &instance, out).await,
+        InstancesCommand::Remove { instance } => remove(context, &instance, out).await,
+    }
+}
+
+async fn list<T: Transport>(
+    context: &Context<T>,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let views = context.instances.list(&context.storage).await?;
+    if json {
+        let text = serde_json::to_string_pretty(&views)
+            .map_err(|error| CliError::Failed(error.to_string()))?;
+        writeln!(out, "{text}")?;
+        return Ok(());
+    }
+    let rows: Vec<[String; 6]> = views.iter().map(row).collect();
+    let header = ["ID", "NAME", "URL", "AUTH", "VERSION", "SECRET"].map(str::to_string);
+    let widths: Vec<usize> = (0..6)
+        .map(|column| {
+            rows.iter()
+                .chain(std::iter::once(&header))
+                .map(|row| row[column].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for line in std::iter::once(&header).chain(rows.iter()) {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        writeln!(out, "{}", cells.join("  ").trim_end())?;
+    }
+    Ok(())
+}
+
+fn row(view: &InstanceView) -> [String; 6] {
+    let auth = match (view.is_local, view.auth_kind, &view.username) {
+        (true, _, _) => "this config".to_string(),
+        (false, AuthKind::Token, _) => "token".to_string(),
+        (false, AuthKind::Basic, Some(username)) => format!("basic ({username})"),
+        (false, AuthKind::Basic, None) => "basic".to_string(),
+    };
+    let secret = match (view.is_local, view.has_secret) {
+        (true, _) => "-",
+        (false, true) => "stored",
+        (false, false) => "missing",
+    };
+    [
+        view.id.clone(),
+        view.name.clone(),
+        view.url.clone(),
+        auth,
+        view.version
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_else(|| "?".into()),
+        secret.to_string(),
+    ]
+}
+
+async fn add<T: Transport>(
+    context: &Context<T>,
+    args: AddArgs,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let (auth_kind, username, secret) = match (args.token, args.password) {
+        (Some(token), _) => (AuthKind::Token, String::new(), token),
+        (None, Some(password)) => (AuthKind::Basic, args.username.unwrap_or_default(), password),
+        (None, None) => {
+            return Err(CliError::Usage(
+                "Give --username and --password, or --token.".into(),
+            ))
+        }
+    };
+    let form = InstanceForm {
+        name: args.name,
+        url: args.url,
+        description: args.description,
+        auth_kind,
+        username,
+        secret,
+        sharing: Sharing {
+            public_access: args.public_access,
+            ..Sharing::default()
+        },
+    };
+    let saved = match context.instances.create(&context.storage, &form).await {
+        Ok(saved) => saved,
+        Err(InstanceError::Invalid(errors)) => {
+            let lines: Vec<String> = errors
+                .errors
+                .iter()
+                .map(|error| format!("  --{}: {}", flag_of(error.field), error.message))
+                .collect();
+            return Err(CliError::Usage(format!(
+                "The instance was not added:\n{}",
+                lines.join("\n")
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    writeln!(
+        out,
+        "Added instance \"{}\" ({}) at {}.",
+        saved.view.name, saved.view.id, saved.view.url
+    )?;
+    for warning in &saved.warnings {
+        writeln!(out, "Warning: {warning}")?;
+    }
+    Ok(())
+}
+
+fn flag_of(field: mdsync_core::instances::FormField) -> &'static str {
+    use mdsync_core::instances::FormField;
+    match field {
+        FormField::Name => "name",
+        FormField::Url => "url",
+        FormField::AuthKind => "token",
+        FormField::Username => "username",
+        FormField::Secret => "password/--token",
+        FormField::Sharing => "public-access",
+    }
+}
+
+/// Finds an instance by id, else by name (case-insensitive).
+async fn resolve<T: Transport>(context: &Context<T>, wanted: &str) -> Result<String, CliError> {
+    let names = context.instances.list_names(&context.storage).await?;
+    names
+        .iter()
+        .find(|instance| instance.id == wanted)
+        .or_else(|| {
+            names
+                .iter()
+                .find(|instance| instance.name.eq_ignore_ascii_case(wanted.trim()))
+        })
+        .map(|instance| instance.id.clone())
+        .ok_or_else(|| {
+            let known: Vec<&str> = names.iter().map(|i| i.name.as_str()).collect();
+            CliError::Usage(format!(
+                "No instance named or with id \"{wanted}\". Known: {}.",
+                known.join(", ")
+            ))
+        })
+}
+
+async fn test<T: Transport>(
+    context: &Context<T>,
+    wanted: &str,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let id = resolve(context, wanted).await?;
+    let diagnosis = context
+        .instances
+        .test_saved(&context.storage, &id, None)
+        .await?;
+    writeln!(out, "{}", diagnosis.message())?;
+    if diagnosis.is_success() {
+        Ok(())
+    } else {
+        Err(CliError::Failed(diagnosis.message()))
+    }
+}
+
+async fn remove<T: Transport>(
+    context: &Context<T>,
+    wanted: &str,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let id = resolve(context, wanted).await?;
+    context.instances.delete(&context.storage, &id).await?;
+    writeln!(out, "Removed instance \"{wanted}\" ({id}).")?;
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! The commands. One module per command group; to add one, add a variant to [`Command`] and an
+//! arm to [`run`].
+
+pub mod instances;
+pub mod key;
+pub mod migrate;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::context::Context;
+use crate::error::CliError;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mdsync",
+    version,
+    about = "MetaData Sync: copy DHIS2 metadata, data and events between instances"
+)]
+pub struct Cli {
+    /// The config file (TOML: `encryption_key` and a `[local]` instance). Default: ./mdsync.toml
+    #[arg(long, short = 'c', env = "MDSYNC_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, add, test and remove the DHIS2 instances MetaData Sync syncs between.
+    #[command(subcommand)]
+    Instances(instances::InstancesCommand),
+    /// Encryption keys for the app and this CLI.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
+    /// Upgrade MetaData Sync's stored data to this version's layout.
+    Migrate,
+}
+
+/// Runs a parsed command line, writing its output to `out`.
+pub async fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
+    match cli.command {
+        Command::Key(command) => key::run(command, out),
+        command => {
+            let config = Config::load(cli.config.as_deref())?;
+            let context = Context::open(&config).await?;
+            run_with(command, &context, out).await
+        }
+    }
+}
+
+/// Runs a command that needs the local instance, through an already opened context.
+pub async fn run_with<T: mdsync_core::dhis2::Transport>(
+    command: Command,
+    context: &Context<T>,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    match command {
+        Command::Instances(command) => instances::run(command, context, out).await,
+        Command::Migrate => migrate::run(context, out).await,
+        Command::Key(command) => key::run(command, out),
+    }
+}

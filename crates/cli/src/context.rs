@@ -1,0 +1,51 @@
+//! What every command that talks to DHIS2 needs: the local instance's storage, the user, and
+//! the instance manager, built from the config.
+
+use std::time::Duration;
+
+use mdsync_core::dhis2::{Dhis2Client, Transport};
+use mdsync_core::instances::InstanceManager;
+use mdsync_core::storage::Storage;
+
+use crate::config::Config;
+use crate::error::CliError;
+use crate::transport::{ReqwestTransport, DEFAULT_TIMEOUT};
+
+pub struct Context<T> {
+    pub storage: Storage<T>,
+    pub instances: InstanceManager,
+}
+
+impl Context<ReqwestTransport> {
+    /// Connects to the local instance named in the config over HTTP.
+    pub async fn open(config: &Config) -> Result<Self, CliError> {
+        let timeout = config
+            .local
+            .timeout_seconds
+            .map(Duration::from_secs)
+            .unwrap_or(DEFAULT_TIMEOUT);
+        Context::open_with(config, ReqwestTransport::new(timeout)?).await
+    }
+}
+
+impl<T: Transport> Context<T> {
+    /// Connects through any transport (tests use the in-process simulator). Brings the stored
+    /// data up to date when the user may, else refuses to work on an old layout.
+    pub async fn open_with(config: &Config, transport: T) -> Result<Self, CliError> {
+        let auth = config
+            .local_auth()
+            .map_err(|reason| CliError::Usage(format!("In the config file: {reason}")))?;
+        let key = config.encryption_key()?;
+        let client = Dhis2Client::new(transport, &config.local.url, auth.clone());
+        let me = client.me().await?;
+        let storage = Storage::connect(client).await?;
+        let instances =
+            InstanceManager::new(me, key, storage.client().base_url()).with_local_auth(auth);
+        if instances.role().can_configure() {
+            storage.migrate().await?;
+        } else {
+            storage.require_current_schema().await?;
+        }
+        Ok(Context { storage, instances })
+    }
+}

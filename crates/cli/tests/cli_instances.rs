@@ -1,0 +1,315 @@
+//! `mdsync` end to end: the built binary against simulated DHIS2 instances served over HTTP on
+//! loopback ports.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use dhis2_sim::{InstanceConfig, Sim, SimVersion};
+
+/// A simulated instance served on 127.0.0.1 (port 0) from its own thread; stopped on drop.
+struct SimServer {
+    url: String,
+    sim: Arc<Sim>,
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SimServer {
+    fn start(name: &str, version: &str) -> SimServer {
+        let version: SimVersion = version.parse().expect("version");
+        let config = InstanceConfig::new(name, version);
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (stop_tx, stop_rx) = mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let running = dhis2_sim::server::start_instance(config, 0)
+                    .await
+                    .expect("bind 127.0.0.1:0");
+                ready_tx
+                    .send((running.url(), Arc::clone(&running.sim)))
+                    .expect("ready");
+                // Serve until the test drops the server.
+                while stop_rx.try_recv().is_err() {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                running.stop();
+            });
+        });
+        let (url, sim) = ready_rx.recv().expect("server started");
+        SimServer {
+            url,
+            sim,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for SimServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "mdsync-cli-{label}-{}-{}",
+            std::process::id(),
+            mdsync_core::model::Uid::generate()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn config_text(local_url: &str, key: &str) -> String {
+    format!(
+        "encryption_key = \"{key}\"\n\n[local]\nurl = \"{local_url}\"\nusername = \"admin\"\npassword = \"district\"\ntimeout_seconds = 30\n"
+    )
+}
+
+fn mdsync(config: Option<&Path>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mdsync"));
+    command.env_remove("MDSYNC_CONFIG").args(args);
+    if let Some(config) = config {
+        command.env("MDSYNC_CONFIG", config);
+    }
+    command.output().expect("mdsync runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn instances_are_added_listed_tested_and_removed() {
+    let local = SimServer::start("local", "2.41");
+    let remote = SimServer::start("remote", "2.39");
+    let dir = TempDir::new("instances");
+    let key = mdsync_core::crypto::generate_key_string().expect("key");
+    let config = dir.write("mdsync.toml", &config_text(&local.url, &key));
+
+    let add = mdsync(
+        Some(&config),
+        &[
+            "instances",
+            "add",
+            "--name",
+            "Remote",
+            "--url",
+            &format!("{}/api/", remote.url),
+            "--username",
+            "admin",
+            "--password",
+            "district",
+        ],
+    );
+    assert!(add.status.success(), "{}{}", stdout(&add), stderr(&add));
+    assert!(
+        stdout(&add).contains("Added instance \"Remote\""),
+        "{}",
+        stdout(&add)
+    );
+    assert!(stdout(&add).contains("Warning:"), "plain http is flagged");
+
+    let table = mdsync(Some(&config), &["instances", "list"]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let text = stdout(&table);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].starts_with("ID") && lines[1].contains("This instance"),
+        "{text}"
+    );
+    assert!(
+        lines[2].contains("Remote")
+            && lines[2].contains(&remote.url)
+            && lines[2].contains("stored")
+    );
+
+    let test = mdsync(Some(&config), &["instances", "test", "remote"]);
+    assert!(test.status.success(), "{}{}", stdout(&test), stderr(&test));
+    assert!(stdout(&test).contains("Connected"), "{}", stdout(&test));
+
+    let json = mdsync(Some(&config), &["instances", "list", "--json"]);
+    let views: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json list");
+    assert_eq!(views[0]["id"], "LOCAL");
+    assert_eq!(views[1]["name"], "Remote");
+    assert_eq!(views[1]["hasSecret"], true);
+    assert_eq!(
+        views[1]["version"],
+        remote.sim.version().to_string(),
+        "test remembered it"
+    );
+    assert!(
+        !stdout(&json).contains("district"),
+        "no secret in the listing"
+    );
+    let secret_key = format!("instance-secret-{}", views[1]["id"].as_str().expect("id"));
+    let stored = local
+        .sim
+        .datastore_value("metadata-sync", &secret_key)
+        .expect("secret stored");
+    assert!(!stored.to_string().contains("district"));
+
+    let remove = mdsync(Some(&config), &["instances", "remove", "Remote"]);
+    assert!(remove.status.success(), "{}", stderr(&remove));
+    let json = mdsync(Some(&config), &["instances", "list", "--json"]);
+    let views: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json list");
+    assert_eq!(views.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        local.sim.datastore_value("metadata-sync", &secret_key),
+        None
+    );
+}
+
+#[test]
+fn a_failed_connection_test_explains_and_exits_non_zero() {
+    let local = SimServer::start("local", "2.38.5");
+    let dir = TempDir::new("failing");
+    let key = mdsync_core::crypto::generate_key_string().expect("key");
+    let config = dir.write("mdsync.toml", &config_text(&local.url, &key));
+    let add = mdsync(
+        Some(&config),
+        &[
+            "instances",
+            "add",
+            "--name",
+            "Wrong",
+            "--url",
+            &local.url,
+            "--username",
+            "admin",
+            "--password",
+            "not-the-password",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let test = mdsync(Some(&config), &["instances", "test", "Wrong"]);
+    assert!(!test.status.success());
+    assert!(
+        stdout(&test).contains("username or password is wrong"),
+        "{}",
+        stdout(&test)
+    );
+
+    let invalid = mdsync(
+        Some(&config),
+        &[
+            "instances",
+            "add",
+            "--name",
+            "wrong",
+            "--url",
+            "nowhere",
+            "--token",
+            "d2pat_x",
+        ],
+    );
+    assert!(!invalid.status.success());
+    let message = stderr(&invalid);
+    assert!(
+        message.contains("--name") && message.contains("already exists"),
+        "{message}"
+    );
+    assert!(
+        message.contains("--url") && message.contains("https://nowhere"),
+        "{message}"
+    );
+
+    let unknown = mdsync(Some(&config), &["instances", "remove", "Nope"]);
+    assert!(stderr(&unknown).contains("No instance named or with id \"Nope\""));
+}
+
+#[test]
+fn config_problems_are_explained() {
+    let dir = TempDir::new("config");
+    let missing = dir.0.join("absent.toml");
+    let output = mdsync(Some(&missing), &["instances", "list"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("does not exist"),
+        "{}",
+        stderr(&output)
+    );
+
+    let not_toml = dir.write("bad.toml", "encryption_key = \n[local");
+    let output = mdsync(Some(&not_toml), &["instances", "list"]);
+    assert!(
+        stderr(&output).contains("is not valid"),
+        "{}",
+        stderr(&output)
+    );
+
+    let bad_key = dir.write(
+        "key.toml",
+        "encryption_key = \"short\"\n[local]\nurl = \"http://127.0.0.1:1\"\nusername = \"a\"\npassword = \"b\"\n",
+    );
+    let output = mdsync(Some(&bad_key), &["instances", "list"]);
+    assert!(
+        stderr(&output).contains("encryption key is not valid"),
+        "{}",
+        stderr(&output)
+    );
+
+    let key = mdsync_core::crypto::generate_key_string().expect("key");
+    let no_password = dir.write(
+        "nopass.toml",
+        &format!(
+            "encryption_key = \"{key}\"\n[local]\nurl = \"http://127.0.0.1:1\"\nusername = \"a\"\n"
+        ),
+    );
+    let output = mdsync(Some(&no_password), &["instances", "list"]);
+    assert!(
+        stderr(&output).contains("no `password`"),
+        "{}",
+        stderr(&output)
+    );
+
+    // A server that is not there: the config is fine, the connection is not.
+    let unreachable = dir.write("down.toml", &config_text("http://127.0.0.1:9", &key));
+    let output = mdsync(Some(&unreachable), &["instances", "list"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("Could not reach"),
+        "{}",
+        stderr(&output)
+    );
+
+    let generated = mdsync(None, &["key", "generate"]);
+    let text = stdout(&generated);
+    assert!(
+        mdsync_core::crypto::EncryptionKey::parse(text.trim()).is_ok(),
+        "{text}"
+    );
+}

@@ -1,0 +1,192 @@
+//! `GET /api/tracker/{events,trackedEntities,enrollments,relationships}` (2.36+), with the
+//! 2.36–2.40 `instances` envelope and 2.41's `pager` envelope and renamed parameters.
+
+use super::filter::{org_unit_scope, Criteria};
+use super::paging::Paging;
+use super::TrackerStore;
+use crate::data_values::summary::web_message;
+use crate::metadata::MetadataStore;
+use crate::{RequestContext, SimResponse};
+use serde_json::Value;
+
+fn wants(ctx: &RequestContext, nested: &str) -> bool {
+    ctx.query.get("fields").is_some_and(|fields| {
+        fields.split(',').any(|f| {
+            let f = f.trim();
+            f == "*" || f.starts_with(nested)
+        })
+    })
+}
+
+/// Events of an enrollment, for nesting.
+fn events_of<'s>(
+    store: &'s TrackerStore,
+    enrollment: &'s str,
+) -> impl Iterator<Item = &'s Value> + 's {
+    store
+        .events
+        .values()
+        .filter(move |e| e.get("enrollment").and_then(Value::as_str) == Some(enrollment))
+}
+
+/// An enrollment with its events nested when asked for.
+pub fn enrollment_view(store: &TrackerStore, enrollment: &Value, with_events: bool) -> Value {
+    let mut view = enrollment.clone();
+    if with_events {
+        let uid = enrollment
+            .get("enrollment")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        view["events"] = Value::Array(events_of(store, uid).cloned().collect());
+    }
+    view
+}
+
+/// A tracked entity with its enrollments (and their events) nested when asked for.
+pub fn tracked_entity_view(store: &TrackerStore, entity: &Value, with_enrollments: bool) -> Value {
+    let mut view = entity.clone();
+    if with_enrollments {
+        let uid = entity
+            .get("trackedEntity")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        view["enrollments"] = Value::Array(
+            store
+                .enrollments
+                .values()
+                .filter(|e| e.get("trackedEntity").and_then(Value::as_str) == Some(uid))
+                .map(|e| enrollment_view(store, e, true))
+                .collect(),
+        );
+    }
+    view
+}
+
+/// Answers the new tracker export endpoints.
+pub fn list(
+    store: &TrackerStore,
+    ctx: &RequestContext,
+    metadata: &MetadataStore,
+) -> Option<SimResponse> {
+    let resource = ctx.segments.get(1)?.as_str();
+    let resource = resource.strip_suffix(".json").unwrap_or(resource);
+    let modern = ctx.version.minor >= 41;
+    let scope = org_unit_scope(ctx, metadata, &["orgUnit", "orgUnits"]);
+    let mut criteria = Criteria::new(scope);
+    criteria.equal(ctx, "program", &["program"]);
+    criteria.window(ctx, "updatedAt", &["updatedAfter"], &["updatedBefore"]);
+    let items: Vec<Value> = match resource {
+        "events" => {
+            criteria.equal(ctx, "programStage", &["programStage"]);
+            criteria.equal(ctx, "status", &["status"]);
+            criteria.equal(
+                ctx,
+                "trackedEntity",
+                &["trackedEntity", "trackedEntityInstance"],
+            );
+            criteria.equal(ctx, "enrollment", &["enrollment", "enrollments"]);
+            criteria.equal(
+                ctx,
+                "event",
+                if modern {
+                    &["events", "event"]
+                } else {
+                    &["event"]
+                },
+            );
+            criteria.window(
+                ctx,
+                "occurredAt",
+                &["occurredAfter", "startDate"],
+                &["occurredBefore", "endDate"],
+            );
+            criteria.window(
+                ctx,
+                "scheduledAt",
+                &["scheduledAfter"],
+                &["scheduledBefore"],
+            );
+            store
+                .events
+                .values()
+                .filter(|e| criteria.matches(e))
+                .cloned()
+                .collect()
+        }
+        "enrollments" => {
+            criteria.equal(
+                ctx,
+                "trackedEntity",
+                &["trackedEntity", "trackedEntityInstance"],
+            );
+            criteria.equal(ctx, "status", &["programStatus", "status"]);
+            criteria.equal(ctx, "enrollment", &["enrollment", "enrollments"]);
+            let nested = wants(ctx, "events");
+            store
+                .enrollments
+                .values()
+                .filter(|e| criteria.matches(e))
+                .map(|e| enrollment_view(store, e, nested))
+                .collect()
+        }
+        "trackedEntities" => {
+            let has_program = ctx.query.get("program").is_some();
+            let has_type = ctx.query.get("trackedEntityType").is_some();
+            let listed = !super::filter::ids(
+                ctx,
+                &["trackedEntity", "trackedEntities", "trackedEntityInstance"],
+            )
+            .is_empty();
+            if !has_program && !has_type && !listed {
+                let message = if modern {
+                    "Either `program`, `trackedEntityType` or `trackedEntities` should be specified"
+                } else {
+                    "Either Program or Tracked entity type should be specified"
+                };
+                return Some(web_message(ctx.version, 400, message, None));
+            }
+            criteria.equal(ctx, "trackedEntityType", &["trackedEntityType"]);
+            criteria.equal(
+                ctx,
+                "trackedEntity",
+                &["trackedEntity", "trackedEntities", "trackedEntityInstance"],
+            );
+            criteria.equal.retain(|(field, _)| *field != "program");
+            let program = ctx.query.get("program");
+            let nested = wants(ctx, "enrollments");
+            store
+                .tracked_entities
+                .values()
+                .filter(|te| criteria.matches(te))
+                .filter(|te| {
+                    program.is_none_or(|program| {
+                        let uid = te.get("trackedEntity").and_then(Value::as_str);
+                        store.enrollments.values().any(|e| {
+                            e.get("trackedEntity").and_then(Value::as_str) == uid
+                                && e.get("program").and_then(Value::as_str) == Some(program)
+                        })
+                    })
+                })
+                .map(|te| tracked_entity_view(store, te, nested))
+                .collect()
+        }
+        "relationships" => {
+            let about = super::filter::ids(ctx, &["trackedEntity", "enrollment", "event"]);
+            store
+                .relationships
+                .values()
+                .filter(|r| {
+                    about.is_empty() || about.iter().any(|id| r.to_string().contains(id.as_str()))
+                })
+                .cloned()
+                .collect()
+        }
+        _ => return None,
+    };
+    let paging = Paging::read(ctx);
+    let (page, total) = paging.slice(items);
+    Some(SimResponse::json(
+        200,
+        &paging.new_envelope(ctx, resource, page, total),
+    ))
+}

@@ -1,0 +1,192 @@
+//! `POST /api/tracker` (2.36+): sync import reports and async jobs with `/api/tracker/jobs/{id}`
+//! and `/api/tracker/jobs/{id}/report`.
+
+use super::bundle::{apply, Action, Bundle, ObjectResult, Strategy, TYPES};
+use super::TrackerStore;
+use crate::data_values::dates::{format_no_zone, now_millis};
+use crate::data_values::summary::web_message;
+use crate::metadata::MetadataStore;
+use crate::{RequestContext, SimResponse, SimVersion};
+use serde_json::{json, Map, Value};
+
+fn stats(results: &[&ObjectResult]) -> Value {
+    let count = |action| results.iter().filter(|r| r.action == action).count();
+    json!({
+        "created": count(Action::Created),
+        "updated": count(Action::Updated),
+        "deleted": count(Action::Deleted),
+        "ignored": count(Action::Ignored),
+        "total": results.len(),
+    })
+}
+
+/// The tracker import report of a finished import.
+pub fn report(version: SimVersion, results: &[ObjectResult], full: bool) -> Value {
+    let errors: Vec<Value> = results
+        .iter()
+        .flat_map(|r| r.errors.iter())
+        .map(|e| json!({ "message": e.message, "errorCode": e.code, "trackerType": e.tracker_type, "uid": e.uid }))
+        .collect();
+    let status = if errors.is_empty() { "OK" } else { "ERROR" };
+    let all: Vec<&ObjectResult> = results.iter().collect();
+    let mut body = Map::new();
+    body.insert("status".into(), json!(status));
+    body.insert(
+        "validationReport".into(),
+        json!({ "errorReports": errors, "warningReports": [] }),
+    );
+    body.insert("stats".into(), stats(&all));
+    let committed = results.iter().any(|r| r.action != Action::Ignored);
+    if errors.is_empty() || committed {
+        let mut types = Map::new();
+        for (type_index, (name, _, _)) in TYPES.iter().enumerate() {
+            let of_type: Vec<&ObjectResult> = results
+                .iter()
+                .filter(|r| r.type_index == type_index)
+                .collect();
+            let object_reports: Vec<Value> = of_type
+                .iter()
+                .filter(|r| r.action != Action::Ignored)
+                .map(|r| {
+                    let mut report =
+                        json!({ "trackerType": name, "uid": r.uid, "errorReports": [] });
+                    // TrackerObjectReport carried the payload index up to 2.39.
+                    if version.minor <= 39 {
+                        report["index"] = json!(r.index);
+                    }
+                    report
+                })
+                .collect();
+            types.insert(
+                name.to_string(),
+                json!({ "trackerType": name, "stats": stats(&of_type), "objectReports": object_reports }),
+            );
+        }
+        let mut bundle_report = Map::new();
+        // 2.36's TrackerBundleReport also carried status and stats (kept to 2.39 here).
+        if version.minor <= 39 {
+            bundle_report.insert("status".into(), json!(status));
+            bundle_report.insert("stats".into(), stats(&all));
+        }
+        bundle_report.insert("typeReportMap".into(), Value::Object(types));
+        body.insert("bundleReport".into(), Value::Object(bundle_report));
+    }
+    if full && version.minor <= 40 {
+        body.insert(
+            "timingsStats".into(),
+            json!({ "timers": { "preheat": "0.001 sec.", "validation": "0.001 sec.", "commit": "0.001 sec.", "totalImport": "0.003 sec." } }),
+        );
+    }
+    Value::Object(body)
+}
+
+/// Answers `POST /api/tracker`.
+pub fn post(
+    store: &mut TrackerStore,
+    ctx: &RequestContext,
+    metadata: &MetadataStore,
+) -> SimResponse {
+    let payload: Value = match serde_json::from_slice(ctx.body) {
+        Ok(payload) => payload,
+        Err(error) => {
+            return web_message(
+                ctx.version,
+                400,
+                &format!("JSON parse error: {error}"),
+                None,
+            );
+        }
+    };
+    let strategy = Strategy::parse(ctx.query.get("importStrategy"));
+    let atomic_all = !ctx
+        .query
+        .get("atomicMode")
+        .is_some_and(|m| m.eq_ignore_ascii_case("OBJECT"));
+    let commit = !ctx
+        .query
+        .get("importMode")
+        .is_some_and(|m| m.eq_ignore_ascii_case("VALIDATE"));
+    let full = ctx
+        .query
+        .get("reportMode")
+        .is_some_and(|m| m.eq_ignore_ascii_case("FULL"));
+    let bundle = Bundle::flatten(&payload, store);
+    let results = apply(store, metadata, bundle, strategy, atomic_all, commit);
+    let body = report(ctx.version, &results, full);
+    let asynchronous = !ctx
+        .query
+        .get("async")
+        .is_some_and(|a| a.eq_ignore_ascii_case("false"));
+    if !asynchronous {
+        let status = if body["status"] == "ERROR" { 409 } else { 200 };
+        return SimResponse::json(status, &body);
+    }
+    let id = store.generate_uid();
+    store.jobs.insert(id.clone(), body);
+    let location = format!("{}/api/tracker/jobs/{id}", ctx.base_url);
+    let mut response = json!({ "id": id, "location": location });
+    if ctx.version.minor <= 40 {
+        response["responseType"] = json!("TrackerJob");
+    }
+    let message = json!({ "httpStatus": "OK", "httpStatusCode": 200, "status": "OK",
+        "message": "Tracker job added", "response": response });
+    let answer = SimResponse::json(200, &message);
+    if ctx.version.minor >= 41 {
+        answer.with_header("Location", &location)
+    } else {
+        answer
+    }
+}
+
+/// Answers `GET /api/tracker/jobs/{id}` and `GET /api/tracker/jobs/{id}/report`.
+pub fn job(store: &TrackerStore, ctx: &RequestContext) -> Option<SimResponse> {
+    let id = ctx.segments.get(2)?;
+    let report = store.jobs.get(id);
+    match ctx.segments.get(3).map(String::as_str) {
+        Some("report") => Some(match report {
+            Some(report) => SimResponse::json(200, report),
+            None => web_message(
+                ctx.version,
+                404,
+                &format!("Tracker job report with id `{id}` not found"),
+                Some("E1005"),
+            ),
+        }),
+        None => {
+            let Some(report) = report else {
+                return Some(SimResponse::json(200, &json!([])));
+            };
+            let stats = &report["stats"];
+            let time = format_no_zone(now_millis());
+            let message =
+                format!(
+                "Import complete with status {}, {} created, {} updated, {} deleted, {} ignored",
+                report["status"].as_str().unwrap_or("OK"),
+                stats["created"], stats["updated"], stats["deleted"], stats["ignored"]
+            );
+            let note = |uid: &str, text: &str, completed: bool| {
+                json!({ "uid": uid, "level": "INFO", "category": "TRACKER_IMPORT_JOB", "time": time,
+                        "message": text, "completed": completed, "id": uid })
+            };
+            let notes = json!([
+                note(
+                    &crate::seed::rng::uid(&format!("{id}:done")),
+                    &message,
+                    true
+                ),
+                note(
+                    &crate::seed::rng::uid(&format!("{id}:commit")),
+                    "Commit Transaction",
+                    false
+                ),
+                note(
+                    &crate::seed::rng::uid(&format!("{id}:start")),
+                    "(admin) Import:Start",
+                    false
+                ),
+            ]);
+            Some(SimResponse::json(200, &notes))
+        }
+        Some(_) => None,
+    }
+}

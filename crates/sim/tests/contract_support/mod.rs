@@ -1,0 +1,75 @@
+//! Shape comparison of JSON documents for the contract tests.
+
+use serde_json::Value;
+
+/// The simulated element to compare a recorded one with: same `key`/`id` when elements carry
+/// one, else the same index when both arrays have the same length, else the first.
+fn counterpart<'a>(
+    item: &Value,
+    index: usize,
+    recorded_len: usize,
+    simulated: &'a [Value],
+) -> Option<&'a Value> {
+    for field in ["key", "id"] {
+        if let Some(wanted) = item.get(field).filter(|v| v.is_string()) {
+            if let Some(found) = simulated.iter().find(|s| s.get(field) == Some(wanted)) {
+                return Some(found);
+            }
+        }
+    }
+    if simulated.len() == recorded_len {
+        return simulated.get(index);
+    }
+    simulated.first()
+}
+
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Differences (missing keys, type mismatches) and extras (keys only the simulator has).
+pub fn compare(
+    path: &str,
+    recorded: &Value,
+    simulated: &Value,
+    differences: &mut Vec<String>,
+    extras: &mut Vec<String>,
+) {
+    match (recorded, simulated) {
+        (Value::Null, _) => {}
+        (Value::Object(r), Value::Object(s)) => {
+            for (key, value) in r {
+                let child = format!("{path}.{key}");
+                match s.get(key) {
+                    Some(sim_value) => compare(&child, value, sim_value, differences, extras),
+                    None => differences.push(format!("{child}: missing")),
+                }
+            }
+            extras.extend(
+                s.keys()
+                    .filter(|k| !r.contains_key(*k))
+                    .map(|k| format!("{path}.{k}")),
+            );
+        }
+        (Value::Array(r), Value::Array(s)) => {
+            for (index, item) in r.iter().enumerate() {
+                if let Some(counterpart) = counterpart(item, index, r.len(), s) {
+                    compare(&format!("{path}[]"), item, counterpart, differences, extras);
+                }
+            }
+        }
+        (r, s) if type_name(r) != type_name(s) => differences.push(format!(
+            "{path}: recorded {} but simulated {}",
+            type_name(r),
+            type_name(s)
+        )),
+        _ => {}
+    }
+}

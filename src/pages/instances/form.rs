@@ -1,0 +1,234 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mdsync_core::instances::{
+    normalise_url, ConnectionDiagnosis, FormErrors, FormField, InstanceError, InstanceForm,
+    SavedInstance,
+};
+use mdsync_core::model::AuthKind;
+
+use super::diagnosis::ConnectionResult;
+use super::InstancesContext;
+use crate::components::notice::{Notice, NoticeKind};
+
+/// The instance being edited, as far as the form needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Editing {
+    pub id: String,
+    /// A secret is stored, for this auth kind.
+    pub has_secret: bool,
+    pub stored_auth_kind: AuthKind,
+}
+
+fn field_key(field: FormField) -> &'static str {
+    match field {
+        FormField::Name => "name",
+        FormField::Url => "url",
+        FormField::AuthKind => "auth",
+        FormField::Username => "username",
+        FormField::Secret => "secret",
+        FormField::Sharing => "sharing",
+    }
+}
+
+/// The message under a field, if the last save found one.
+#[component]
+fn FieldError(errors: RwSignal<FormErrors>, field: FormField) -> impl IntoView {
+    move || {
+        errors.with(|errors| {
+            errors.for_field(field).map(|message| {
+                view! {
+                    <div class="field-error" data-test=format!("field-error-{}", field_key(field))>
+                        {message.to_string()}
+                    </div>
+                }
+            })
+        })
+    }
+}
+
+/// Create or edit an instance. `on_done` gets the saved instance, or `None` on cancel.
+#[component]
+pub fn InstanceFormView(
+    ctx: InstancesContext,
+    initial: InstanceForm,
+    editing: Option<Editing>,
+    on_done: Callback<Option<SavedInstance>>,
+) -> impl IntoView {
+    let form = RwSignal::new(initial);
+    let errors = RwSignal::new(FormErrors::default());
+    let failure = RwSignal::new(None::<String>);
+    let diagnosis = RwSignal::new(None::<ConnectionDiagnosis>);
+    let busy = RwSignal::new(false);
+    let editing_id = editing.as_ref().map(|e| e.id.clone());
+    let title = if editing.is_some() { "Edit instance" } else { "New instance" };
+
+    let insecure = move || {
+        form.with(|f| normalise_url(&f.url).map(|u| u.insecure).unwrap_or(false))
+    };
+    let auth_kind = move || form.with(|f| f.auth_kind);
+    let secret_label = move || match auth_kind() {
+        AuthKind::Basic => "Password",
+        AuthKind::Token => "Personal access token",
+    };
+    // A stored secret is kept when the field stays empty, unless the auth kind changes.
+    let editing_for_secret = editing.clone();
+    let secret_saved = move || {
+        editing_for_secret
+            .as_ref()
+            .is_some_and(|e| e.has_secret && e.stored_auth_kind == auth_kind())
+    };
+    let secret_saved_for_placeholder = secret_saved.clone();
+
+    let save = {
+        let ctx = ctx.clone();
+        let editing_id = editing_id.clone();
+        move |_| {
+            if busy.get_untracked() {
+                return;
+            }
+            busy.set(true);
+            failure.set(None);
+            let (ctx, editing_id, submitted) = (ctx.clone(), editing_id.clone(), form.get_untracked());
+            spawn_local(async move {
+                let storage = ctx.storage();
+                let result = match &editing_id {
+                    Some(id) => ctx.manager.update(&storage, id, &submitted).await,
+                    None => ctx.manager.create(&storage, &submitted).await,
+                };
+                busy.set(false);
+                match result {
+                    Ok(saved) => {
+                        errors.set(FormErrors::default());
+                        on_done.run(Some(saved));
+                    }
+                    Err(InstanceError::Invalid(found)) => {
+                        failure.set(Some(format!("Check the form: {found}")));
+                        errors.set(found);
+                    }
+                    Err(other) => {
+                        errors.set(FormErrors::default());
+                        failure.set(Some(other.to_string()));
+                    }
+                }
+            });
+        }
+    };
+
+    let test = {
+        let ctx = ctx.clone();
+        let editing_id = editing_id.clone();
+        move |_| {
+            if busy.get_untracked() {
+                return;
+            }
+            busy.set(true);
+            diagnosis.set(None);
+            failure.set(None);
+            let (ctx, editing_id, submitted) = (ctx.clone(), editing_id.clone(), form.get_untracked());
+            spawn_local(async move {
+                let storage = ctx.storage();
+                let origin = ctx.origin();
+                let result = ctx
+                    .manager
+                    .test_form(&storage, &submitted, editing_id.as_deref(), origin.as_deref())
+                    .await;
+                busy.set(false);
+                match result {
+                    Ok(found) => diagnosis.set(Some(found)),
+                    Err(error) => failure.set(Some(error.to_string())),
+                }
+            });
+        }
+    };
+
+    view! {
+        <div class="form-panel" data-test="instance-form">
+            <h2 class="page-title">{title}</h2>
+            <div class="field">
+                <label for="instance-name">"Name"</label>
+                <input id="instance-name" class="input" data-test="instance-name" autocomplete="off"
+                    prop:value=move || form.with(|f| f.name.clone())
+                    on:input=move |ev| form.update(|f| f.name = event_target_value(&ev))/>
+                <FieldError errors field=FormField::Name/>
+            </div>
+            <div class="field">
+                <label for="instance-url">"URL"</label>
+                <input id="instance-url" class="input" data-test="instance-url" type="url"
+                    placeholder="https://dhis2.example.org" autocomplete="off"
+                    prop:value=move || form.with(|f| f.url.clone())
+                    on:input=move |ev| form.update(|f| f.url = event_target_value(&ev))/>
+                <Show when=insecure>
+                    <div class="field-warning" data-test="instance-http-warning">
+                        "This address uses http://: the password or token would travel unencrypted. \
+                         Use https:// unless the server is on a trusted network."
+                    </div>
+                </Show>
+                <FieldError errors field=FormField::Url/>
+            </div>
+            <div class="field">
+                <label for="instance-description">"Description"</label>
+                <textarea id="instance-description" class="input" data-test="instance-description"
+                    prop:value=move || form.with(|f| f.description.clone())
+                    on:input=move |ev| form.update(|f| f.description = event_target_value(&ev))></textarea>
+            </div>
+            <div class="field">
+                <label for="instance-auth">"Authentication"</label>
+                <select id="instance-auth" class="input" data-test="instance-auth"
+                    prop:value=move || auth_kind().as_str()
+                    on:change=move |ev| {
+                        let kind = if event_target_value(&ev) == AuthKind::Token.as_str() {
+                            AuthKind::Token
+                        } else {
+                            AuthKind::Basic
+                        };
+                        form.update(|f| f.auth_kind = kind)
+                    }>
+                    <option value="basic">"Username and password"</option>
+                    <option value="token">"Personal access token (DHIS2 2.37 and later)"</option>
+                </select>
+                <FieldError errors field=FormField::AuthKind/>
+            </div>
+            <Show when=move || auth_kind() == AuthKind::Basic>
+                <div class="field">
+                    <label for="instance-username">"Username"</label>
+                    <input id="instance-username" class="input" data-test="instance-username" autocomplete="off"
+                        prop:value=move || form.with(|f| f.username.clone())
+                        on:input=move |ev| form.update(|f| f.username = event_target_value(&ev))/>
+                    <FieldError errors field=FormField::Username/>
+                </div>
+            </Show>
+            <div class="field">
+                <label for="instance-secret">{secret_label}</label>
+                <input id="instance-secret" class="input" data-test="instance-secret" type="password"
+                    autocomplete="new-password"
+                    placeholder=move || {
+                        if secret_saved_for_placeholder() { "A secret is saved — type to replace it" } else { "" }
+                    }
+                    prop:value=move || form.with(|f| f.secret.clone())
+                    on:input=move |ev| form.update(|f| f.secret = event_target_value(&ev))/>
+                <Show when=secret_saved.clone()>
+                    <div class="field-help" data-test="instance-secret-saved">
+                        "A secret is saved — type to replace it, or leave empty to keep it."
+                    </div>
+                </Show>
+                <FieldError errors field=FormField::Secret/>
+            </div>
+            <FieldError errors field=FormField::Sharing/>
+            {move || failure.get().map(|message| view! {
+                <Notice kind=NoticeKind::Error data_test="instance-form-error"><p>{message}</p></Notice>
+            })}
+            {move || diagnosis.get().map(|diagnosis| view! { <ConnectionResult diagnosis/> })}
+            <div class="toolbar">
+                <button class="button button-primary" data-test="instance-save"
+                    disabled=move || busy.get() on:click=save>"Save"</button>
+                <button class="button" data-test="instance-form-test"
+                    disabled=move || busy.get() on:click=test>"Test connection"</button>
+                <button class="button" data-test="instance-cancel"
+                    on:click=move |_| on_done.run(None)>"Cancel"</button>
+                <Show when=move || busy.get()>
+                    <span class="field-help" data-test="instance-busy">"Working…"</span>
+                </Show>
+            </div>
+        </div>
+    }
+}

@@ -192,3 +192,78 @@ async fn an_unknown_hash_says_there_is_no_such_page() {
     assert!(page.contains("No such page"), "{page}");
     set_hash("#/");
 }
+
+#[wasm_bindgen_test]
+async fn data_table_searches_sorts_and_pages() {
+    use leptos::prelude::*;
+    use metadata_sync::components::data_table::{Column, DataTable};
+    use metadata_sync::table_model::TableRow;
+    use wasm_bindgen::JsCast;
+
+    let rows: Vec<TableRow> = (0..23)
+        .map(|i| TableRow {
+            id: format!("id{i:02}"),
+            cells: vec![format!("Instance {i:02}"), format!("https://h{i:02}.org")],
+            pinned: i == 7,
+        })
+        .collect();
+    let document = document();
+    let container: web_sys::HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    document.body().expect("body").append_child(&container).expect("appended");
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        view! {
+            <DataTable
+                columns=vec![Column::new("name", "Name"), Column::new("url", "URL")]
+                rows=Signal::derive(move || rows.clone())
+                page_size=10
+            />
+        }
+    });
+    let mounted_rows = || {
+        let list = container
+            .query_selector_all("[data-test=\"data-table-row\"]")
+            .expect("rows");
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+            .filter_map(|e| e.get_attribute("data-id"))
+            .collect::<Vec<_>>()
+    };
+    let find = |test: &str| -> web_sys::HtmlElement {
+        container
+            .query_selector(&format!("[data-test=\"{test}\"]"))
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("{test}"))
+            .unchecked_into()
+    };
+    leptos::task::tick().await;
+    assert_eq!(mounted_rows().len(), 10);
+    assert_eq!(mounted_rows()[0], "id07", "the pinned row leads");
+    assert_eq!(find("data-table-page-info").text_content().as_deref(), Some("1–10 of 23"));
+
+    find("data-table-sort-name").click();
+    find("data-table-sort-name").click();
+    leptos::task::tick().await;
+    assert_eq!(&mounted_rows()[..3], ["id07", "id22", "id21"], "descending, pinned first");
+
+    find("data-table-page-next").click();
+    find("data-table-page-next").click();
+    leptos::task::tick().await;
+    assert_eq!(find("data-table-page-info").text_content().as_deref(), Some("21–23 of 23"));
+
+    let search: web_sys::HtmlInputElement = find("data-table-search").unchecked_into();
+    search.set_value("h13");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    search
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).expect("event"))
+        .expect("dispatched");
+    leptos::task::tick().await;
+    assert_eq!(mounted_rows(), ["id13"], "search goes back to page one");
+    drop(handle);
+    container.remove();
+}

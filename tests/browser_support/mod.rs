@@ -35,6 +35,30 @@ pub struct FakeDhis2 {
 
 const DATASTORE: &str = "/api/dataStore/";
 
+/// `%2D` → `-` (what a server does to a path before reading it).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn not_found() -> HttpResponse {
     json(
         404,
@@ -138,7 +162,8 @@ impl FakeDhis2 {
     fn datastore_answer(&self, request: &HttpRequest) -> Option<HttpResponse> {
         let base = format!("{BASE_URL}{DATASTORE}");
         let path = request.url.strip_prefix(&base)?;
-        let path = path.split('?').next().unwrap_or_default();
+        let path = percent_decode(path.split('?').next().unwrap_or_default());
+        let path = path.as_str();
         let mut store = self.datastore.borrow_mut();
         let Some((namespace, key)) = path.split_once('/') else {
             let prefix = format!("{path}/");

@@ -103,6 +103,22 @@ fn mdsync(config: Option<&Path>, args: &[&str]) -> Output {
     command.output().expect("mdsync runs")
 }
 
+fn mdsync_with_stdin(config: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mdsync"))
+        .env("MDSYNC_CONFIG", config)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("mdsync starts");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("stdin");
+    }
+    child.wait_with_output().expect("mdsync runs")
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -182,6 +198,34 @@ fn instances_are_added_listed_tested_and_removed() {
         .expect("secret stored");
     assert!(!stored.to_string().contains("district"));
 
+    // A run-only user sees names only, of the instances shared with them, and adds nothing.
+    let executor = dir.write(
+        "executor.toml",
+        &config_text(&local.url, &key).replace("\"admin\"", "\"executor\""),
+    );
+    let names = mdsync(Some(&executor), &["instances", "list"]);
+    assert!(names.status.success(), "{}", stderr(&names));
+    assert_eq!(stdout(&names).trim(), "LOCAL  This instance");
+    let refused = mdsync(
+        Some(&executor),
+        &[
+            "instances",
+            "add",
+            "--name",
+            "Mine",
+            "--url",
+            &remote.url,
+            "--token",
+            "d2pat_x",
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("METADATA_SYNC_CONFIGURATOR"),
+        "{}",
+        stderr(&refused)
+    );
+
     let remove = mdsync(Some(&config), &["instances", "remove", "Remote"]);
     assert!(remove.status.success(), "{}", stderr(&remove));
     let json = mdsync(Some(&config), &["instances", "list", "--json"]);
@@ -246,6 +290,27 @@ fn a_failed_connection_test_explains_and_exits_non_zero() {
         message.contains("--url") && message.contains("https://nowhere"),
         "{message}"
     );
+
+    // The password from standard input, kept off the command line.
+    let piped = mdsync_with_stdin(
+        &config,
+        &[
+            "instances",
+            "add",
+            "--name",
+            "Piped",
+            "--url",
+            &local.url,
+            "--username",
+            "admin",
+            "--password",
+            "-",
+        ],
+        "district\n",
+    );
+    assert!(piped.status.success(), "{}", stderr(&piped));
+    let test = mdsync(Some(&config), &["instances", "test", "piped"]);
+    assert!(test.status.success(), "{}", stdout(&test));
 
     let unknown = mdsync(Some(&config), &["instances", "remove", "Nope"]);
     assert!(stderr(&unknown).contains("No instance named or with id \"Nope\""));

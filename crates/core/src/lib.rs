@@ -11,3 +11,4 @@ pub mod instances;
 pub mod model;
 pub mod storage;
 pub mod sync;
+pub mod browse;

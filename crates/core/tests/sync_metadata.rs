@@ -2,144 +2,146 @@
 //! synced with their dependencies to empty targets across version pairs.
 
 mod support;
+mod sync_common;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
-use dhis2_sim::Sim;
-use mdsync_core::dhis2::metadata::{import_metadata, ImportOptions};
-use mdsync_core::dhis2::{Dhis2Client, ImportStatus};
-use mdsync_core::sync::metadata::{
-    run_metadata_sync, MetadataSelection, MetadataSyncOptions, SyncInstance,
-};
-use mdsync_core::sync::{CancellationToken, NoProgress, SyncReport, TargetStatus};
+use mdsync_core::sync::metadata::{build_target_payloads, MetadataSelection, MetadataSyncOptions};
 use serde_json::Value;
-use support::{block_on, client_for, reference_file, sim_named, SimTransport};
+use support::{block_on, client_for, sim_named};
+use sync_common::*;
 
-const AGGREGATE: &str = "payloads/aggregate/metadata.json";
-const TRACKER: &str = "payloads/setup/tracker_metadata.json";
-
-fn payload(relative: &str) -> Value {
-    serde_json::from_slice(&reference_file(relative))
-        .unwrap_or_else(|error| panic!("{relative} is not JSON: {error}"))
-}
-
-/// A source instance holding the given reference payloads.
-fn source(version: &str, payloads: &[&str]) -> Arc<Sim> {
-    let sim = sim_named("source", version);
-    let client = client_for(&sim, "admin");
-    for relative in payloads {
-        let result = block_on(import_metadata(&client, &payload(relative), &ImportOptions::default()))
-            .unwrap_or_else(|error| panic!("importing {relative} into the source: {error}"));
-        assert_ne!(result.status, ImportStatus::Error, "source import of {relative}: {:?}", result.errors);
-    }
-    sim.clear_request_log();
-    sim
-}
-
-fn instance(sim: &Arc<Sim>, name: &str) -> SyncInstance<SimTransport> {
-    SyncInstance::new(name, client_for(sim, "admin"))
-}
-
-fn ids_of(payload: &Value, plural: &str) -> Vec<String> {
-    payload[plural]
+/// What the payload file itself says a data set needs: its data elements, their non-default
+/// category combos, those combos' categories and options, and the data set's indicators.
+fn expected_closure(file: &Value, data_set: &Value) -> BTreeSet<String> {
+    let by_id = |plural: &str, id: &str| -> Option<Value> {
+        file[plural]
+            .as_array()?
+            .iter()
+            .find(|o| o["id"] == id)
+            .cloned()
+    };
+    let is_default = |o: &Value| o["name"] == "default";
+    let mut needed = BTreeSet::new();
+    let elements = data_set["dataSetElements"]
         .as_array()
-        .map(|objects| objects.iter().filter_map(|o| o["id"].as_str().map(str::to_string)).collect())
-        .unwrap_or_default()
-}
-
-fn sync(source: &Arc<Sim>, target: &Arc<Sim>, ids: &[String], options: &MetadataSyncOptions) -> SyncReport {
-    let origin = instance(source, "source");
-    let targets = [instance(target, "target")];
-    let selection = MetadataSelection::ids(ids.iter().cloned());
-    block_on(run_metadata_sync(&origin, &targets, &selection, options, &NoProgress, &CancellationToken::new()))
-}
-
-/// Every object of `plural` the target holds, by id, as `/api/{plural}/{id}` with owner fields.
-fn exported(client: &Dhis2Client<SimTransport>, plural: &str, id: &str) -> Option<Value> {
-    block_on(client.get_json::<Value>(&format!("api/{plural}/{id}?fields=:owner"))).ok()
-}
-
-/// The ids referenced by an object (any depth), to compare source and target references.
-fn referenced_ids(value: &Value, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, field) in map {
-                if key == "id" {
-                    continue;
-                }
-                if let Some(id) = field.get("id").and_then(Value::as_str) {
-                    out.insert(format!("{key}:{id}"));
-                }
-                referenced_ids(field, out);
+        .cloned()
+        .unwrap_or_default();
+    for element in elements {
+        let Some(id) = element["dataElement"]["id"].as_str() else {
+            continue;
+        };
+        needed.insert(id.to_string());
+        let Some(data_element) = by_id("dataElements", id) else {
+            continue;
+        };
+        let Some(combo_id) = data_element["categoryCombo"]["id"].as_str() else {
+            continue;
+        };
+        let Some(combo) = by_id("categoryCombos", combo_id).filter(|c| !is_default(c)) else {
+            continue;
+        };
+        needed.insert(combo_id.to_string());
+        for category in combo["categories"].as_array().cloned().unwrap_or_default() {
+            let Some(category_id) = category["id"].as_str() else {
+                continue;
+            };
+            needed.insert(category_id.to_string());
+            let options = by_id("categories", category_id).map(|c| c["categoryOptions"].clone());
+            for option in options
+                .and_then(|o| o.as_array().cloned())
+                .unwrap_or_default()
+            {
+                needed.extend(option["id"].as_str().map(str::to_string));
             }
         }
-        Value::Array(items) => items.iter().for_each(|item| referenced_ids(item, out)),
-        _ => {}
     }
-}
-
-fn assert_synced(report: &SyncReport) {
-    assert!(report.errors.is_empty(), "origin errors: {:?}", report.errors);
-    for target in &report.targets {
-        assert!(
-            matches!(target.status, TargetStatus::Success | TargetStatus::Warning),
-            "{} ended {:?}: {:?} {:?}",
-            target.target,
-            target.status,
-            target.errors,
-            target.notes
-        );
-        assert!(target.errors.is_empty(), "{:?}", target.errors);
+    for indicator in data_set["indicators"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
+        needed.extend(indicator["id"].as_str().map(str::to_string));
     }
+    needed
 }
 
 /// Syncs every data set of the aggregate payload and checks that the target holds each
-/// synced object with the same references.
+/// synced object, with the same references, and everything the data sets need.
 fn aggregate_round_trip(source_version: &str, target_version: &str) {
-    let source = source(source_version, &[AGGREGATE]);
+    let source = source(source_version, &[SETUP, AGGREGATE]);
     let target = sim_named("target", target_version);
-    let data_sets = ids_of(&payload(AGGREGATE), "dataSets");
-    let report = sync(&source, &target, &data_sets, &MetadataSyncOptions::default());
+    let file = payload(AGGREGATE);
+    let data_sets = ids_of(&file, "dataSets");
+    let planned = block_on(build_target_payloads(
+        &instance(&source, "source"),
+        &[instance(&target, "target")],
+        &MetadataSelection::ids(data_sets.iter().cloned()),
+        &MetadataSyncOptions::default(),
+    ))
+    .unwrap_or_else(|error| panic!("building the payload: {error}"));
+    let report = sync(
+        &source,
+        &target,
+        &data_sets,
+        &MetadataSyncOptions::default(),
+    );
     assert_synced(&report);
-    let created = report.targets[0].stats.created;
-    assert!(created > 0, "nothing created: {:?}", report.targets[0]);
+    assert!(
+        report.targets[0].stats.created > 0,
+        "nothing created: {:?}",
+        report.targets[0]
+    );
     assert_no_origin_writes(&source);
 
+    let synced: Vec<(String, String)> = planned[0]
+        .payload
+        .as_object()
+        .map(|types| {
+            types
+                .iter()
+                .flat_map(|(plural, _)| {
+                    ids_of(&planned[0].payload, plural)
+                        .into_iter()
+                        .map(move |id| (plural.clone(), id))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let synced_ids: BTreeSet<String> = synced.iter().map(|(_, id)| id.clone()).collect();
+    for data_set in file["dataSets"].as_array().cloned().unwrap_or_default() {
+        let missing: Vec<String> = expected_closure(&file, &data_set)
+            .difference(&synced_ids)
+            .cloned()
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{} needs {missing:?}, which were not synced",
+            data_set["id"]
+        );
+    }
     let source_client = client_for(&source, "admin");
     let target_client = client_for(&target, "admin");
-    let mut compared = 0;
-    for (plural, count) in &report.objects_by_type {
-        let Some(source_list) = block_on(source_client.get_json::<Value>(&format!("api/{plural}?fields=id&paging=false"))).ok() else {
-            continue;
-        };
-        let _ = count;
-        for id in ids_of(&source_list, plural) {
-            let Some(on_target) = exported(&target_client, plural, &id) else {
-                continue;
-            };
-            let on_source = exported(&source_client, plural, &id).unwrap_or(Value::Null);
-            let (mut expected, mut actual) = (BTreeSet::new(), BTreeSet::new());
-            referenced_ids(&on_source, &mut expected);
-            referenced_ids(&on_target, &mut actual);
-            // Sharing, users and org units are switched off by default: compare the rest.
-            let relevant = |r: &String| {
-                !["user:", "owner:", "lastUpdatedBy:", "createdBy:", "organisationUnits:", "userGroups:", "userGroupAccesses:", "sharing:"]
-                    .iter()
-                    .any(|prefix| r.starts_with(prefix))
-            };
-            let expected: BTreeSet<&String> = expected.iter().filter(|r| relevant(r)).collect();
-            let actual: BTreeSet<&String> = actual.iter().filter(|r| relevant(r)).collect();
-            assert_eq!(expected, actual, "{plural} {id}: references differ after {source_version} → {target_version}");
-            compared += 1;
-        }
+    for (plural, id) in &synced {
+        let on_target = exported(&target_client, plural, id).unwrap_or_else(|| {
+            panic!("{plural} {id} was synced but is not on the {target_version} target")
+        });
+        let on_source = exported(&source_client, plural, id).unwrap_or(Value::Null);
+        let (mut expected, mut actual) = (BTreeSet::new(), BTreeSet::new());
+        referenced_ids(&on_source, &mut expected);
+        referenced_ids(&on_target, &mut actual);
+        assert_eq!(
+            expected, actual,
+            "{plural} {id}: references differ after {source_version} → {target_version}"
+        );
+        assert_eq!(on_source["name"], on_target["name"], "{plural} {id}");
     }
-    assert!(compared as u64 >= created, "compared {compared} objects, created {created}");
-}
-
-fn assert_no_origin_writes(source: &Arc<Sim>) {
-    let writes: Vec<_> = source.request_log().into_iter().filter(|r| r.method != "GET").collect();
-    assert!(writes.is_empty(), "the origin was written to: {writes:?}");
+    let written = report.targets[0].stats.created + report.targets[0].stats.updated;
+    assert_eq!(
+        written as usize,
+        synced.len(),
+        "every synced object was written once"
+    );
 }
 
 #[test]

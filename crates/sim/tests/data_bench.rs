@@ -5,6 +5,7 @@ use dhis2_sim::data_values::bench::run_with;
 #[test]
 fn benchmark_builds_reads_and_imports() {
     let report = run_with(20_000);
+    println!("{report}");
     assert!(report.seed_values > 100_000, "{report:?}");
     assert_eq!(
         report.total_values,

@@ -58,9 +58,51 @@ fn demo_source_serves_values_events_and_analytics() {
     assert_eq!(body["events"].as_array().map(Vec::len), Some(5));
     assert_eq!(body["pager"]["pageSize"], 5);
 
-    let (status, body) = get(&sim, &format!("/api/events.json?program={program}&orgUnit={province}&ouMode=DESCENDANTS&pageSize=5"));
+    let (status, body) = get(
+        &sim,
+        &format!(
+            "/api/events.json?program={program}&orgUnit={province}&ouMode=DESCENDANTS&pageSize=5"
+        ),
+    );
     assert_eq!(status, 200, "{body}");
     assert!(body["events"][0].get("eventDate").is_some());
+}
+
+#[test]
+fn tracked_entities_through_old_and_new_endpoints() {
+    let sim = demo("2.40", DemoSide::Source);
+    let (program, country) = sim.with_stores(|metadata, _, _| {
+        let id = |plural: &str, key: &str, value: Value| {
+            metadata
+                .list(plural)
+                .into_iter()
+                .find(|o| o[key] == value)
+                .and_then(|o| o["id"].as_str().map(str::to_string))
+                .unwrap_or_default()
+        };
+        (
+            id("programs", "programType", "WITH_REGISTRATION".into()),
+            id("organisationUnits", "level", 1.into()),
+        )
+    });
+    let (status, body) = get(&sim, &format!("/api/trackedEntityInstances.json?ou={country}&ouMode=DESCENDANTS&program={program}&pageSize=10&totalPages=true"));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["trackedEntityInstances"].as_array().map(Vec::len),
+        Some(10)
+    );
+    assert_eq!(body["pager"]["total"], 500);
+    let (status, body) = get(
+        &sim,
+        &format!(
+            "/api/enrollments.json?ou={country}&ouMode=DESCENDANTS&program={program}&pageSize=3"
+        ),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["enrollments"].as_array().map(Vec::len), Some(3));
+    let (status, body) = get(&sim, &format!("/api/tracker/trackedEntities?orgUnit={country}&ouMode=DESCENDANTS&program={program}&pageSize=7"));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["instances"].as_array().map(Vec::len), Some(7));
 }
 
 #[test]

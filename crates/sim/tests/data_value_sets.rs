@@ -281,14 +281,26 @@ fn dry_run_delete_and_include_deleted() {
 
 #[test]
 fn async_import_registers_a_data_value_import_job() {
-    for (at, message_start) in [("2.38", "Initiated dataValueImport"), ("2.41", "Initiated DATAVALUE_IMPORT")] {
+    for (at, message_start) in [
+        ("2.38", "Initiated dataValueImport"),
+        ("2.41", "Initiated DATAVALUE_IMPORT"),
+    ] {
         let mut instance = Instance::new(at);
         let response = instance.send("POST", "/api/dataValueSets?async=true", &bulk());
         assert_eq!(response.status, 200);
         let body = json_of(&response);
-        assert_eq!(body["response"]["jobType"], "DATAVALUE_IMPORT", "{at}: {body}");
-        assert!(body["message"].as_str().unwrap().starts_with(message_start), "{at}: {body}");
-        assert_eq!(instance.values.len(), bulk()["dataValues"].as_array().unwrap().len());
+        assert_eq!(
+            body["response"]["jobType"], "DATAVALUE_IMPORT",
+            "{at}: {body}"
+        );
+        assert!(
+            body["message"].as_str().unwrap().starts_with(message_start),
+            "{at}: {body}"
+        );
+        assert_eq!(
+            instance.values.len(),
+            bulk()["dataValues"].as_array().unwrap().len()
+        );
         let id = body["response"]["id"].as_str().unwrap().to_string();
         let url = format!("/api/system/taskSummaries/DATAVALUE_IMPORT/{id}");
         let metadata = &mut instance.metadata;
@@ -296,5 +308,61 @@ fn async_import_registers_a_data_value_import_job() {
         let summary = json_of(&summary);
         assert_eq!(summary["responseType"], "ImportSummary", "{summary}");
         assert_eq!(summary["importOptions"]["async"], true);
+    }
+}
+
+#[test]
+fn option_set_values_must_be_option_codes() {
+    let mut instance = Instance::new("2.39");
+    let metadata = &mut instance.metadata;
+    metadata
+        .insert(
+            "options",
+            json!({"id": "optAdequat1", "name": "Adequate", "code": "ADEQUATE"}),
+        )
+        .unwrap();
+    metadata.insert("optionSets", json!({"id": "osStock0001", "name": "Stock", "valueType": "TEXT", "options": [{"id": "optAdequat1"}]})).unwrap();
+    metadata.insert("dataElements", json!({"id": "deStock0001", "name": "Stock status", "valueType": "TEXT",
+        "domainType": "AGGREGATE", "categoryCombo": {"id": "bjDvmb4bfuf"}, "optionSet": {"id": "osStock0001"}})).unwrap();
+    let payload = json!({"dataValues": [
+        {"dataElement": "deStock0001", "period": "201912", "orgUnit": "O6uvpzGd5pu", "value": "ADEQUATE"},
+        {"dataElement": "deStock0001", "period": "201911", "orgUnit": "O6uvpzGd5pu", "value": "Adequate"},
+    ]});
+    let body = json_of(&instance.send("POST", "/api/dataValueSets", &payload));
+    assert_eq!(body["response"]["importCount"]["imported"], 1);
+    let conflict = &body["response"]["conflicts"][0];
+    assert_eq!(conflict["errorCode"], "E7621");
+    assert_eq!(conflict["indexes"], json!([1]));
+}
+
+#[test]
+fn insignificant_zeros_are_a_conflict_in_2_30_and_skipped_later() {
+    // nwzSeTAxCGV: INTEGER_ZERO_OR_POSITIVE, SUM, zeroIsSignificant=false.
+    let zero_dropping = "nwzSeTAxCGV";
+    for (at, conflicts) in [("2.30", 1), ("2.38", 0)] {
+        let mut instance = Instance::new(at);
+        let significant = instance
+            .metadata
+            .get("dataElements", zero_dropping)
+            .unwrap()["zeroIsSignificant"]
+            .clone();
+        assert_ne!(
+            significant,
+            json!(true),
+            "the reference element must drop zeros"
+        );
+        let response = instance.send(
+            "POST",
+            "/api/37/dataValueSets",
+            &one_value(zero_dropping, "0"),
+        );
+        let body = json_of(&response);
+        assert_eq!(body["importCount"]["ignored"], 1, "{at}: {body}");
+        assert_eq!(
+            body["conflicts"].as_array().map_or(0, Vec::len),
+            conflicts,
+            "{at}"
+        );
+        assert_eq!(instance.values.len(), 0);
     }
 }

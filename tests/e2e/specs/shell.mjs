@@ -4,7 +4,7 @@
 const ALL_PANELS = ['instances', 'mapping', 'sync', 'rules', 'history'];
 const RUN_ONLY_PANELS = ['rules', 'history'];
 
-async function expectHeaderBar(ctx, page, { username, title }) {
+async function expectHeaderBar(ctx, page, { username, title, screenshot }) {
   const { expect } = ctx;
   const { json: me } = await ctx.sim('source').api('/api/me?fields=name,username', { user: username });
   expect.ok(me?.name, `the simulator knows no name for ${username}`);
@@ -14,6 +14,7 @@ async function expectHeaderBar(ctx, page, { username, title }) {
   await page.locator('[data-test="headerbar-profile-icon"]').click();
   await expect.text(page.locator('[data-test="headerbar-profile-name"]'), me.name);
   await expect.text(page.locator('[data-test="headerbar-profile-username"]'), username);
+  if (screenshot) await ctx.screenshot(screenshot, page);
   await page.locator('[data-test="headerbar-profile-icon"]').click();
   await expect.hidden(page.locator('[data-test="headerbar-profile-menu"]'));
 }
@@ -39,7 +40,7 @@ export default async function shell(ctx) {
 
   // admin (authority ALL): all five panels.
   const admin = await ctx.login('admin');
-  await expectHeaderBar(ctx, admin, { username: 'admin', title });
+  await expectHeaderBar(ctx, admin, { username: 'admin', title, screenshot: 'admin-profile-menu' });
   await expect.attributes(
     panelCards(admin),
     'data-test',

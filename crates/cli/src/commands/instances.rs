@@ -36,9 +36,12 @@ pub struct AddArgs {
     /// Account for Basic auth (with --password).
     #[arg(long, requires = "password")]
     pub username: Option<String>,
+    /// The password; `-` reads it from the first line of standard input (keeps it out of the
+    /// process list and shell history).
     #[arg(long, conflicts_with = "token", requires = "username")]
     pub password: Option<String>,
-    /// A DHIS2 personal access token (DHIS2 2.37+), instead of username and password.
+    /// A DHIS2 personal access token (DHIS2 2.37+), instead of username and password; `-` reads
+    /// it from standard input.
     #[arg(long, conflicts_with_all = ["username", "password"])]
     pub token: Option<String>,
     /// Access of all users to the instance, as a DHIS2 access string (r------- = may use it).
@@ -64,6 +67,20 @@ async fn list<T: Transport>(
     json: bool,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
+    if !context.instances.role().can_configure() {
+        // Run-only users see the names of the instances shared with them, nothing more.
+        let names = context.instances.list_names(&context.storage).await?;
+        if json {
+            let text = serde_json::to_string_pretty(&names)
+                .map_err(|error| CliError::Failed(error.to_string()))?;
+            writeln!(out, "{text}")?;
+        } else {
+            for name in names {
+                writeln!(out, "{}  {}", name.id, name.name)?;
+            }
+        }
+        return Ok(());
+    }
     let views = context.instances.list(&context.storage).await?;
     if json {
         let text = serde_json::to_string_pretty(&views)
@@ -123,7 +140,10 @@ async fn add<T: Transport>(
     args: AddArgs,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    let (auth_kind, username, secret) = match (args.token, args.password) {
+    let (auth_kind, username, secret) = match (
+        args.token.map(read_if_dash).transpose()?,
+        args.password.map(read_if_dash).transpose()?,
+    ) {
         (Some(token), _) => (AuthKind::Token, String::new(), token),
         (None, Some(password)) => (AuthKind::Basic, args.username.unwrap_or_default(), password),
         (None, None) => {
@@ -168,6 +188,16 @@ async fn add<T: Transport>(
         writeln!(out, "Warning: {warning}")?;
     }
     Ok(())
+}
+
+/// `-` means: read the secret from the first line of standard input.
+fn read_if_dash(value: String) -> Result<String, CliError> {
+    if value != "-" {
+        return Ok(value);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 fn flag_of(field: mdsync_core::instances::FormField) -> &'static str {

@@ -220,7 +220,9 @@ fn find_report(value: &Value) -> Option<&Value> {
     let is_report = |v: &Value| {
         v.get("responseType").and_then(Value::as_str) == Some("ImportReport")
             || v.get("typeReports").is_some()
-            || (v.get("stats").is_some() && v.get("status").is_some() && v.get("httpStatusCode").is_none())
+            || (v.get("stats").is_some()
+                && v.get("status").is_some()
+                && v.get("httpStatusCode").is_none())
     };
     if is_report(value) {
         return Some(value);
@@ -282,7 +284,9 @@ mod tests {
             "response": plain_237.clone() });
         let results: Vec<ImportResult> = [(200, raw_230), (200, plain_237), (409, wrapped_238)]
             .into_iter()
-            .map(|(status, body)| ImportResult::from_response("u", &response(status, body)).unwrap())
+            .map(|(status, body)| {
+                ImportResult::from_response("u", &response(status, body)).unwrap()
+            })
             .collect();
         for result in &results {
             assert_eq!(result.status, ImportStatus::Error);
@@ -314,7 +318,11 @@ mod tests {
         let error = ImportResult::from_response("u", &response(500, failure)).unwrap_err();
         assert_eq!(error.status(), Some(500));
 
-        let html = HttpResponse { status: 502, headers: vec![], body: b"<html>bad gateway</html>".to_vec() };
+        let html = HttpResponse {
+            status: 502,
+            headers: vec![],
+            body: b"<html>bad gateway</html>".to_vec(),
+        };
         assert!(ImportResult::from_response("u", &html).is_err());
     }
 }

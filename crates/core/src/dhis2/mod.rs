@@ -26,3 +26,4 @@ pub mod metadata;
 pub mod schemas;
 pub use import_report::{ImportError, ImportResult, ImportStats, ImportStatus, TypeImportStats};
 pub use schemas::{Schema, SchemaProperty, SchemaRegistry};
+pub mod metadata_list;

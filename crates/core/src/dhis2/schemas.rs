@@ -346,6 +346,9 @@ mod tests {
             registry.plural_of_klass("org.hisp.dhis.category.CategoryCombo"),
             Some("categoryCombos")
         );
-        assert_eq!(registry.plural_of_klass("CategoryCombo"), Some("categoryCombos"));
+        assert_eq!(
+            registry.plural_of_klass("CategoryCombo"),
+            Some("categoryCombos")
+        );
     }
 }

@@ -252,3 +252,77 @@ pub(crate) fn token_needs_237(version: &Version) -> String {
          Use a username and password for it."
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Uid;
+
+    fn stored(auth_kind: AuthKind, version: Option<&str>) -> Instance {
+        Instance {
+            id: Uid::generate(),
+            name: "Remote".into(),
+            url: "https://remote.example.org".into(),
+            description: String::new(),
+            auth_kind,
+            username: Some("admin".into()),
+            version: version.map(|v| v.parse().expect("version")),
+            sharing: Sharing::default(),
+        }
+    }
+
+    #[test]
+    fn editing_keeps_the_stored_secret_only_when_there_is_one() {
+        let instance = stored(AuthKind::Basic, None);
+        let form = InstanceForm::editing(&instance);
+        let valid = validate_form(
+            &form,
+            std::slice::from_ref(&instance),
+            Some((&instance, true)),
+        )
+        .expect("valid");
+        assert_eq!(valid.secret, None);
+        assert_eq!(valid.name, "Remote");
+        let errors = validate_form(&form, &[], Some((&instance, false))).expect_err("no secret");
+        assert!(errors.for_field(FormField::Secret).is_some());
+    }
+
+    #[test]
+    fn tokens_on_servers_before_2_37_are_warned_about() {
+        let instance = stored(AuthKind::Token, Some("2.36.11"));
+        let mut form = InstanceForm::editing(&instance);
+        form.secret = "d2pat_x".into();
+        let valid = validate_form(&form, &[], Some((&instance, true))).expect("valid");
+        assert_eq!(valid.username, None);
+        assert_eq!(valid.secret, Some(InstanceSecret::Token("d2pat_x".into())));
+        assert!(
+            valid.warnings.iter().any(|w| w.contains("2.37")),
+            "{:?}",
+            valid.warnings
+        );
+    }
+
+    #[test]
+    fn names_are_trimmed_and_compared_without_case() {
+        let other = stored(AuthKind::Basic, None);
+        let form = InstanceForm {
+            name: " REMOTE ".into(),
+            url: "https://x.example.org/".into(),
+            username: "u".into(),
+            secret: "p".into(),
+            ..InstanceForm::default()
+        };
+        let errors = validate_form(&form, std::slice::from_ref(&other), None).expect_err("taken");
+        assert!(errors.for_field(FormField::Name).is_some());
+        let renamed = InstanceForm {
+            name: " Another ".into(),
+            ..form
+        };
+        let valid = validate_form(&renamed, &[other], None).expect("valid");
+        assert_eq!(
+            (valid.name.as_str(), valid.url.as_str()),
+            ("Another", "https://x.example.org")
+        );
+        assert!(valid.warnings.is_empty());
+    }
+}

@@ -1,11 +1,10 @@
 use serde::Serialize;
 
-use super::connection::{test_connection, ConnectionDiagnosis, ConnectionRequest};
 use super::error::InstanceError;
 use super::form::{validate_form, InstanceForm};
 use crate::access::AppRole;
 use crate::crypto::EncryptionKey;
-use crate::dhis2::{Auth, Me, Transport, Version};
+use crate::dhis2::{Auth, Me, Transport};
 use crate::model::{
     AuthKind, Instance, InstanceName, InstanceView, Sharing, Uid, LOCAL_INSTANCE_ID,
     LOCAL_INSTANCE_NAME,
@@ -20,26 +19,15 @@ pub struct SavedInstance {
     pub warnings: Vec<String>,
 }
 
-/// Where and how to reach an instance: for the sync engine and the connection test. It holds
-/// the secret, so it is never shown or stored; its `Debug` hides it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConnectionTarget {
-    pub id: String,
-    pub name: String,
-    pub url: String,
-    pub auth: Auth,
-    pub version: Option<Version>,
-}
-
 /// Instance operations for one logged-in user. Plain data: cheap to clone, and every method
 /// takes the [`Storage`] to work on.
 #[derive(Debug, Clone)]
 pub struct InstanceManager {
-    me: Me,
-    role: AppRole,
-    key: EncryptionKey,
-    local_url: String,
-    local_auth: Auth,
+    pub(super) me: Me,
+    pub(super) role: AppRole,
+    pub(super) key: EncryptionKey,
+    pub(super) local_url: String,
+    pub(super) local_auth: Auth,
 }
 
 impl InstanceManager {
@@ -87,7 +75,7 @@ impl InstanceManager {
         }
     }
 
-    fn require_configure(&self, action: &'static str) -> Result<(), InstanceError> {
+    pub(super) fn require_configure(&self, action: &'static str) -> Result<(), InstanceError> {
         if self.role.can_configure() {
             Ok(())
         } else {
@@ -115,7 +103,7 @@ impl InstanceManager {
     }
 
     /// A stored instance the user may change.
-    async fn writable<T: Transport>(
+    pub(super) async fn writable<T: Transport>(
         &self,
         storage: &Storage<T>,
         id: &str,
@@ -330,137 +318,6 @@ impl InstanceManager {
         storage.secrets(&self.key).delete(id).await?;
         storage.remove(&crate::storage::keys::mappings(id)).await?;
         Ok(())
-    }
-
-    /// Remembers the version a connection test or a sync saw.
-    pub async fn record_version<T: Transport>(
-        &self,
-        storage: &Storage<T>,
-        id: &str,
-        version: &Version,
-    ) -> Result<(), InstanceError> {
-        if id == LOCAL_INSTANCE_ID {
-            return Ok(());
-        }
-        let Some(mut instance) = storage.instances().get(id).await? else {
-            return Err(InstanceError::NotFound { id: id.into() });
-        };
-        if instance.version.as_ref() != Some(version) {
-            instance.version = Some(version.clone());
-            storage.instances().save(&instance).await?;
-        }
-        Ok(())
-    }
-
-    /// URL and credentials of an instance the user may use (any role with access to the app).
-    pub async fn connection_target<T: Transport>(
-        &self,
-        storage: &Storage<T>,
-        id: &str,
-    ) -> Result<ConnectionTarget, InstanceError> {
-        if !self.role.can_run_rules() {
-            return Err(InstanceError::NotAllowed {
-                action: "use instances",
-            });
-        }
-        if id == LOCAL_INSTANCE_ID {
-            return Ok(ConnectionTarget {
-                id: id.into(),
-                name: LOCAL_INSTANCE_NAME.into(),
-                url: self.local_url.clone(),
-                auth: self.local_auth.clone(),
-                version: Some(storage.server_version().clone()),
-            });
-        }
-        let instance = storage
-            .instances()
-            .get(id)
-            .await?
-            .ok_or_else(|| InstanceError::NotFound { id: id.into() })?;
-        if !instance.sharing.can_read(&self.me) {
-            return Err(InstanceError::NotShared {
-                name: instance.name,
-            });
-        }
-        let secret =
-            storage
-                .secrets(&self.key)
-                .load(id)
-                .await?
-                .ok_or_else(|| InstanceError::NoSecret {
-                    name: instance.name.clone(),
-                })?;
-        Ok(ConnectionTarget {
-            id: id.into(),
-            url: instance.url.clone(),
-            auth: secret.to_auth(instance.username.as_deref()),
-            version: instance.version.clone(),
-            name: instance.name,
-        })
-    }
-
-    /// Tests a saved instance and, for configurators, remembers the version it reports.
-    pub async fn test_saved<T: Transport>(
-        &self,
-        storage: &Storage<T>,
-        id: &str,
-        app_origin: Option<&str>,
-    ) -> Result<ConnectionDiagnosis, InstanceError> {
-        let target = self.connection_target(storage, id).await?;
-        let request = ConnectionRequest {
-            url: target.url,
-            auth: target.auth,
-            app_origin: app_origin.map(str::to_string),
-            known_version: target.version,
-        };
-        let diagnosis = test_connection(storage.client().transport(), &request).await;
-        if let ConnectionDiagnosis::Connected { version, .. } = &diagnosis {
-            if self.role.can_configure() {
-                self.record_version(storage, id, version).await?;
-            }
-        }
-        Ok(diagnosis)
-    }
-
-    /// Tests what the form holds before saving. Editing with an empty secret field uses the
-    /// stored secret of `editing_id`.
-    pub async fn test_form<T: Transport>(
-        &self,
-        storage: &Storage<T>,
-        form: &InstanceForm,
-        editing_id: Option<&str>,
-        app_origin: Option<&str>,
-    ) -> Result<ConnectionDiagnosis, InstanceError> {
-        self.require_configure("test instances")?;
-        let stored = match editing_id {
-            Some(id) => Some(self.writable(storage, id, "edit instances").await?.1),
-            None => None,
-        };
-        let secret = if form.secret.trim().is_empty() {
-            match (&stored, editing_id) {
-                (Some(instance), Some(id)) if instance.auth_kind == form.auth_kind => {
-                    storage.secrets(&self.key).load(id).await?
-                }
-                _ => None,
-            }
-        } else {
-            Some(match form.auth_kind {
-                AuthKind::Basic => InstanceSecret::Password(form.secret.clone()),
-                AuthKind::Token => InstanceSecret::Token(form.secret.trim().to_string()),
-            })
-        };
-        let Some(secret) = secret else {
-            return Err(InstanceError::NoSecret {
-                name: form.name.trim().to_string(),
-            });
-        };
-        let request = ConnectionRequest {
-            url: form.url.clone(),
-            auth: secret.to_auth(Some(form.username.trim())),
-            app_origin: app_origin.map(str::to_string),
-            known_version: stored.and_then(|instance| instance.version),
-        };
-        Ok(test_connection(storage.client().transport(), &request).await)
     }
 
     async fn store_secret<T: Transport>(

@@ -7,10 +7,12 @@ mod connection;
 mod error;
 mod form;
 mod manager;
+mod targets;
 mod url;
 
 pub use connection::{test_connection, ConnectionDiagnosis, ConnectionRequest};
 pub use error::InstanceError;
 pub use form::{validate_form, FieldError, FormErrors, FormField, InstanceForm, ValidForm};
-pub use manager::{ConnectionTarget, InstanceManager, SavedInstance};
+pub use manager::{InstanceManager, SavedInstance};
+pub use targets::ConnectionTarget;
 pub use url::{normalise_url, origin_of, NormalisedUrl, UrlError};

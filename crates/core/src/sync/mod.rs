@@ -3,11 +3,13 @@
 //! submodule (`metadata/`).
 
 pub mod cancel;
+pub mod history;
 pub mod metadata;
 pub mod progress;
 pub mod report;
 pub mod transport;
 
 pub use cancel::CancellationToken;
+pub use history::{load_from_history, save_to_history, HistorySummary, RunContext};
 pub use progress::{NoProgress, ProgressSink, SyncProgress, SyncStep};
 pub use report::{SyncError, SyncReport, TargetReport, TargetStatus, TypeStats};

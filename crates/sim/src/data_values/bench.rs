@@ -196,12 +196,14 @@ pub fn run_with(extra: usize) -> BenchReport {
         .map(super::meta::data_set_elements)
         .unwrap_or_default();
     let payload: Vec<Value> = (0..10_000)
+        .filter(|_| !elements.is_empty() && !facilities.is_empty())
         .map(|i| {
-            json!({ "dataElement": elements[i % elements.len().max(1)], "period": format!("2025{:02}", 1 + (i / 1000) % 12),
-                    "orgUnit": facilities[(i / elements.len().max(1)) % facilities.len().max(1)],
+            json!({ "dataElement": elements[i % elements.len()], "period": format!("2025{:02}", 1 + (i / 1000) % 12),
+                    "orgUnit": facilities[(i / elements.len()) % facilities.len()],
                     "categoryOptionCombo": "HllvX50cXC0", "attributeOptionCombo": "HllvX50cXC0", "value": (i % 97 + 1).to_string() })
         })
         .collect();
+    let import_values = payload.len();
     let body = serde_json::to_vec(&json!({ "dataValues": payload })).unwrap_or_default();
     let import_started = Instant::now();
     let response = values.handle(
@@ -220,7 +222,7 @@ pub fn run_with(extra: usize) -> BenchReport {
         build_seconds,
         read_values,
         read_seconds,
-        import_values: 10_000,
+        import_values,
         imported,
         import_seconds,
         resident_mib: resident_mib(),

@@ -164,7 +164,7 @@ fn month_range(year: i64, first: u32, months: u32) -> (i64, i64) {
 /// `202401B`, `2024S1`, `2024April`); anything else is not a valid period.
 pub fn parse_period(iso: &str) -> Option<Period> {
     let iso = iso.trim();
-    if iso.len() < 4 || !iso.is_char_boundary(4) {
+    if iso.len() < 4 || !iso.is_ascii() {
         return None;
     }
     let (year_text, rest) = iso.split_at(4);
@@ -278,5 +278,6 @@ mod tests {
             "2023April"
         );
         assert!(parse_period("202413").is_none() && parse_period("20x4").is_none());
+        assert!(parse_period("2024a€").is_none());
     }
 }

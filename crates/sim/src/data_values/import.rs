@@ -96,10 +96,15 @@ fn element_info(metadata: &MetadataStore, element: &Value) -> Option<ElementInfo
     Some(ElementInfo {
         uid: text("id")?.to_string(),
         value_type: text("valueType").unwrap_or("TEXT").to_string(),
+        // Averaged data elements keep their zeros whatever `zeroIsSignificant` says.
         zero_is_significant: element
             .get("zeroIsSignificant")
             .and_then(Value::as_bool)
-            .unwrap_or(false),
+            .unwrap_or(false)
+            || matches!(
+                text("aggregationType"),
+                Some("AVERAGE" | "AVERAGE_SUM_ORG_UNIT")
+            ),
         option_codes,
     })
 }
@@ -320,11 +325,9 @@ pub fn import_values(
                 continue;
             }
             if is_insignificant_zero(text, &info.value_type, info.zero_is_significant) {
-                // Before 2.37 a conflict; later versions skip the value silently.
-                if version.minor < 37 {
+                // 2.30 reports a conflict; later versions skip the value silently ("ignored").
+                if version.minor < 31 {
                     reject(ConflictKind::InsignificantZero, &info.uid, text);
-                } else {
-                    rejected.push(index);
                 }
                 continue;
             }

@@ -141,6 +141,19 @@ impl ValueTable {
         }
     }
 
+    /// Adds many values at once (seeds): an empty table is bulk-built, which is much faster
+    /// than one insertion at a time.
+    pub fn extend(&mut self, values: Vec<(ValueKey, StoredValue)>) {
+        if self.values.is_empty() {
+            self.values = values.into_iter().collect();
+            self.live = self.values.values().filter(|v| !v.deleted).count();
+        } else {
+            for (key, stored) in values {
+                self.put(key, stored);
+            }
+        }
+    }
+
     /// Marks a value deleted (DHIS2 soft-deletes data values).
     pub fn soft_delete(&mut self, key: &ValueKey, when: Millis) -> bool {
         match self.values.get_mut(key) {

@@ -30,7 +30,8 @@ pub fn add_default_categories(store: &mut MetadataStore) {
     };
     let mut option = base(DEFAULT_CATEGORY_OPTION);
     option["shortName"] = json!("default");
-    option["sharing"] = json!({ "public": "rwrw----", "external": false, "users": {}, "userGroups": {} });
+    option["sharing"] =
+        json!({ "public": "rwrw----", "external": false, "users": {}, "userGroups": {} });
     let mut category = base(DEFAULT_CATEGORY);
     category["shortName"] = json!("default");
     category["dataDimensionType"] = json!("DISAGGREGATION");
@@ -48,11 +49,18 @@ pub fn add_default_categories(store: &mut MetadataStore) {
         ("categoryOptions", DEFAULT_CATEGORY_OPTION, option),
         ("categories", DEFAULT_CATEGORY, category),
         ("categoryCombos", DEFAULT_CATEGORY_COMBO, combo),
-        ("categoryOptionCombos", DEFAULT_CATEGORY_OPTION_COMBO, option_combo),
+        (
+            "categoryOptionCombos",
+            DEFAULT_CATEGORY_OPTION_COMBO,
+            option_combo,
+        ),
     ] {
         // The catalog always has these types; a failure here would be a catalog bug.
         let _ = store.insert(plural, object);
-        let stored = store.objects.get_mut(plural).and_then(|objects| objects.get_mut(id));
+        let stored = store
+            .objects
+            .get_mut(plural)
+            .and_then(|objects| objects.get_mut(id));
         if let Some(Value::Object(stored)) = stored {
             stored.insert("lastUpdated".into(), json!(created));
         }
@@ -87,7 +95,11 @@ pub fn add_accounts(store: &mut MetadataStore, accounts: &[Account]) {
                         "sharing": { "public": "rw------", "external": false } }),
             );
         }
-        let roles: Vec<Value> = account.user_roles.iter().map(|(id, _)| json!({ "id": id })).collect();
+        let roles: Vec<Value> = account
+            .user_roles
+            .iter()
+            .map(|(id, _)| json!({ "id": id }))
+            .collect();
         let units: Vec<Value> = account
             .organisation_units
             .iter()

@@ -22,16 +22,33 @@ pub fn list_response(store: &MetadataStore, ctx: &RequestContext) -> SimResponse
         })
         .collect();
     let fields_text = ctx.query.all("fields").join(",");
-    let fields_text = if fields_text.is_empty() { "uid,code,klass,deletedAt,deletedBy" } else { &fields_text };
+    let fields_text = if fields_text.is_empty() {
+        "uid,code,klass,deletedAt,deletedBy"
+    } else {
+        &fields_text
+    };
     let resolve = |_: &super::schema::Schema, _: &str| None;
     let filter = FieldFilter {
         catalog: &store.catalog,
         resolve: &resolve,
     };
     let parsed = fields::parse(fields_text);
-    let paging = !ctx.query.get("paging").is_some_and(|p| p.eq_ignore_ascii_case("false"));
-    let page_size = ctx.query.get("pageSize").and_then(|v| v.parse().ok()).filter(|v| *v > 0).unwrap_or(50usize);
-    let page = ctx.query.get("page").and_then(|v| v.parse().ok()).filter(|v| *v > 0).unwrap_or(1usize);
+    let paging = !ctx
+        .query
+        .get("paging")
+        .is_some_and(|p| p.eq_ignore_ascii_case("false"));
+    let page_size = ctx
+        .query
+        .get("pageSize")
+        .and_then(|v| v.parse().ok())
+        .filter(|v| *v > 0)
+        .unwrap_or(50usize);
+    let page = ctx
+        .query
+        .get("page")
+        .and_then(|v| v.parse().ok())
+        .filter(|v| *v > 0)
+        .unwrap_or(1usize);
     let total = matching.len();
     let shown: Vec<Value> = matching
         .into_iter()

@@ -10,7 +10,14 @@ use crate::{clock, RequestContext, SimResponse};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashSet};
 
-const SHARING_KEYS: &[&str] = &["user", "publicAccess", "userGroupAccesses", "userAccesses", "externalAccess", "sharing"];
+const SHARING_KEYS: &[&str] = &[
+    "user",
+    "publicAccess",
+    "userGroupAccesses",
+    "userAccesses",
+    "externalAccess",
+    "sharing",
+];
 
 fn system_block(store: &MetadataStore) -> Value {
     json!({ "id": store.system_id, "rev": "0000000", "version": store.version.system_info_string(),
@@ -30,7 +37,11 @@ fn strip_sharing(objects: &mut [Value]) {
 pub fn export_response(store: &MetadataStore, ctx: &RequestContext) -> SimResponse {
     let version = store.version;
     let query = &ctx.query;
-    let include_defaults = match query.get("defaults").map(str::to_ascii_uppercase).as_deref() {
+    let include_defaults = match query
+        .get("defaults")
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
         None | Some("INCLUDE") => true,
         Some("EXCLUDE") => false,
         Some(other) => {
@@ -52,12 +63,16 @@ pub fn export_response(store: &MetadataStore, ctx: &RequestContext) -> SimRespon
         .filter(|schema| {
             query.flag(&schema.plural)
                 || query.0.iter().any(|(key, _)| {
-                    key.split_once(':').is_some_and(|(plural, _)| plural == schema.plural)
+                    key.split_once(':')
+                        .is_some_and(|(plural, _)| plural == schema.plural)
                 })
         })
         .collect();
     let types: Vec<&Schema> = if selected.is_empty() {
-        exportable.into_iter().filter(|schema| !schema.embedded).collect()
+        exportable
+            .into_iter()
+            .filter(|schema| !schema.embedded)
+            .collect()
     } else {
         selected
     };
@@ -65,7 +80,9 @@ pub fn export_response(store: &MetadataStore, ctx: &RequestContext) -> SimRespon
         user: ctx.user,
         base_url: ctx.base_url,
     };
-    let any = query.get("rootJunction").is_some_and(|j| j.eq_ignore_ascii_case("OR"));
+    let any = query
+        .get("rootJunction")
+        .is_some_and(|j| j.eq_ignore_ascii_case("OR"));
     let mut out = Map::new();
     out.insert("system".into(), system_block(store));
     let mut sections = BTreeMap::new();
@@ -74,7 +91,11 @@ pub fn export_response(store: &MetadataStore, ctx: &RequestContext) -> SimRespon
         let per_type = |suffix: &str| query.all(&format!("{plural}:{suffix}"));
         let filter_texts = {
             let own = per_type("filter");
-            if own.is_empty() { query.all("filter") } else { own }
+            if own.is_empty() {
+                query.all("filter")
+            } else {
+                own
+            }
         };
         let filters: Vec<Filter> = filter_texts.into_iter().filter_map(Filter::parse).collect();
         let orders = per_type("order")
@@ -108,7 +129,13 @@ pub fn export_response(store: &MetadataStore, ctx: &RequestContext) -> SimRespon
 
 /// Types with a `/{uid}/metadata` endpoint in this version.
 fn has_dependency_export(store: &MetadataStore, plural: &str) -> bool {
-    let mut types = vec!["dataSets", "programs", "categoryCombos", "dashboards", "dataElementGroups"];
+    let mut types = vec![
+        "dataSets",
+        "programs",
+        "categoryCombos",
+        "dashboards",
+        "dataElementGroups",
+    ];
     if store.version.at_least(32, 0) {
         types.push("optionSets");
     }
@@ -117,17 +144,39 @@ fn has_dependency_export(store: &MetadataStore, plural: &str) -> bool {
 
 /// References the dependency export does not follow (owners, org units, users, sharing).
 const NOT_FOLLOWED: &[&str] = &[
-    "user", "createdBy", "lastUpdatedBy", "organisationUnits", "dataViewOrganisationUnits",
-    "teiSearchOrganisationUnits", "parent", "users", "userGroups", "notificationRecipients",
+    "user",
+    "createdBy",
+    "lastUpdatedBy",
+    "organisationUnits",
+    "dataViewOrganisationUnits",
+    "teiSearchOrganisationUnits",
+    "parent",
+    "users",
+    "userGroups",
+    "notificationRecipients",
 ];
 
-pub fn dependency_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema, id: &str) -> SimResponse {
+pub fn dependency_response(
+    store: &MetadataStore,
+    ctx: &RequestContext,
+    schema: &Schema,
+    id: &str,
+) -> SimResponse {
     let version = store.version;
     if !has_dependency_export(store, &schema.plural) {
-        return message::not_found(version, &format!("Property metadata does not exist on {}", schema.short_klass()));
+        return message::not_found(
+            version,
+            &format!(
+                "Property metadata does not exist on {}",
+                schema.short_klass()
+            ),
+        );
     }
     let Some(root) = store.get(&schema.plural, id) else {
-        return message::not_found(version, &format!("{} not found for uid: {id}", schema.short_klass()));
+        return message::not_found(
+            version,
+            &format!("{} not found for uid: {id}", schema.short_klass()),
+        );
     };
     let mut collected: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let mut seen: HashSet<(String, String)> = HashSet::new();
@@ -139,7 +188,9 @@ pub fn dependency_response(store: &MetadataStore, ctx: &RequestContext, schema: 
     let mut out = Map::new();
     out.insert("system".into(), system_block(store));
     for (plural, objects) in collected {
-        let Some(type_schema) = store.catalog.by_plural(&plural) else { continue };
+        let Some(type_schema) = store.catalog.by_plural(&plural) else {
+            continue;
+        };
         let rendered: Vec<Value> = objects
             .iter()
             .filter(|object| store.can_read(type_schema, object, ctx.user))
@@ -161,11 +212,18 @@ fn collect(
     collected: &mut BTreeMap<String, Vec<Value>>,
     seen: &mut HashSet<(String, String)>,
 ) {
-    let id = object.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    let id = object
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     if !seen.insert((schema.plural.clone(), id.clone())) {
         return;
     }
-    collected.entry(schema.plural.clone()).or_default().push(object.clone());
+    collected
+        .entry(schema.plural.clone())
+        .or_default()
+        .push(object.clone());
     follow_references(store, schema, object, collected, seen);
     // Objects that point at this one and travel with it.
     let inverse: &[(&str, &str)] = match schema.singular.as_str() {
@@ -179,11 +237,17 @@ fn collect(
         _ => &[],
     };
     for (plural, back_reference) in inverse {
-        let Some(related_schema) = store.catalog.by_plural(plural) else { continue };
+        let Some(related_schema) = store.catalog.by_plural(plural) else {
+            continue;
+        };
         let related: Vec<Value> = store
             .list(plural)
             .into_iter()
-            .filter(|r| r.pointer(&format!("/{back_reference}/id")).and_then(Value::as_str) == Some(&id))
+            .filter(|r| {
+                r.pointer(&format!("/{back_reference}/id"))
+                    .and_then(Value::as_str)
+                    == Some(&id)
+            })
             .cloned()
             .collect();
         for item in related {
@@ -203,8 +267,13 @@ fn follow_references(
         if NOT_FOLLOWED.contains(&property.name.as_str()) {
             continue;
         }
-        let Some(value) = object.get(&property.name) else { continue };
-        let Some(target) = property.reference_klass().and_then(|k| store.catalog.by_klass(k)) else {
+        let Some(value) = object.get(&property.name) else {
+            continue;
+        };
+        let Some(target) = property
+            .reference_klass()
+            .and_then(|k| store.catalog.by_klass(k))
+        else {
             continue;
         };
         let items: Vec<&Value> = match value {

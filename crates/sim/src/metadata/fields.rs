@@ -82,7 +82,11 @@ impl FieldFilter<'_> {
         };
         let mut selected: Vec<(String, Option<&Field>)> = Vec::new();
         let mut excluded: Vec<&str> = Vec::new();
-        fn select<'f>(selected: &mut Vec<(String, Option<&'f Field>)>, name: String, field: Option<&'f Field>) {
+        fn select<'f>(
+            selected: &mut Vec<(String, Option<&'f Field>)>,
+            name: String,
+            field: Option<&'f Field>,
+        ) {
             if let Some(existing) = selected.iter_mut().find(|(n, _)| *n == name) {
                 if field.is_some() {
                     existing.1 = field;
@@ -128,7 +132,13 @@ impl FieldFilter<'_> {
         Value::Object(out)
     }
 
-    fn nested(&self, children: &[Field], value: &Value, owner: Option<&Schema>, name: &str) -> Value {
+    fn nested(
+        &self,
+        children: &[Field],
+        value: &Value,
+        owner: Option<&Schema>,
+        name: &str,
+    ) -> Value {
         let property = owner.and_then(|schema| schema.property(name));
         let target = property
             .and_then(|p| p.reference_klass())
@@ -166,7 +176,11 @@ fn preset(name: &str, map: &Map<String, Value>, schema: Option<&Schema>) -> Opti
         "*" | ":all" => {
             let mut names = keys();
             if let Some(schema) = schema {
-                for property in schema.properties.iter().filter(|p| p.is_collection() && p.owner) {
+                for property in schema
+                    .properties
+                    .iter()
+                    .filter(|p| p.is_collection() && p.owner)
+                {
                     if !names.contains(&property.name) {
                         names.push(property.name.clone());
                     }

@@ -42,7 +42,9 @@ impl Matcher<'_> {
         if filters.is_empty() {
             return true;
         }
-        let mut results = filters.iter().map(|filter| self.one(filter, object, schema));
+        let mut results = filters
+            .iter()
+            .map(|filter| self.one(filter, object, schema));
         if any {
             results.any(|ok| ok)
         } else {
@@ -135,7 +137,7 @@ fn compare(operator: &str, value: &Value, wanted: &str) -> bool {
         "$ilike" => lower.starts_with(&wanted_lower),
         "like$" => text.ends_with(wanted),
         "ilike$" => lower.ends_with(&wanted_lower),
-        "in" => list_items(wanted).iter().any(|item| *item == text),
+        "in" => list_items(wanted).contains(&text),
         "gt" | "ge" | "lt" | "le" => {
             let ordering = order_values(value, &Value::String(wanted.to_string()));
             match operator {
@@ -217,7 +219,11 @@ impl Order {
                 (false, true) => Ordering::Less,
                 _ => order_values(&a, &b),
             };
-            let ordering = if order.descending { ordering.reverse() } else { ordering };
+            let ordering = if order.descending {
+                ordering.reverse()
+            } else {
+                ordering
+            };
             if ordering != Ordering::Equal {
                 return ordering;
             }
@@ -236,7 +242,11 @@ mod tests {
         assert!(compare("ilike", &json!("ANC Visit"), "anc"));
         assert!(compare("$like", &json!("ANC Visit"), "ANC"));
         assert!(compare("in", &json!("b"), "[a,b]"));
-        assert!(compare("gt", &json!("2024-02-01T00:00:00.000"), "2024-01-31"));
+        assert!(compare(
+            "gt",
+            &json!("2024-02-01T00:00:00.000"),
+            "2024-01-31"
+        ));
         assert!(compare("le", &json!(3), "3"));
         assert!(!compare("eq", &json!("a"), "A"));
     }

@@ -8,7 +8,12 @@ use serde_json::Value;
 
 pub fn handle(store: &MetadataStore, ctx: &RequestContext, method: &str, id: &str) -> SimResponse {
     if method != "GET" {
-        return message::respond(405, &format!("Request method '{method}' not supported"), None, store.version);
+        return message::respond(
+            405,
+            &format!("Request method '{method}' not supported"),
+            None,
+            store.version,
+        );
     }
     let found = store.catalog.all().iter().find_map(|schema| {
         let object = store.collection(&schema.plural)?.get(id)?;
@@ -28,7 +33,11 @@ pub fn handle(store: &MetadataStore, ctx: &RequestContext, method: &str, id: &st
     };
     let rendered = store.render(schema, object, viewer);
     let fields_text = ctx.query.all("fields").join(",");
-    let fields_text = if fields_text.is_empty() { "*" } else { &fields_text };
+    let fields_text = if fields_text.is_empty() {
+        "*"
+    } else {
+        &fields_text
+    };
     let selected = select_fields(store, viewer, schema, &[rendered], fields_text);
     SimResponse::json(200, selected.first().unwrap_or(&Value::Null))
 }

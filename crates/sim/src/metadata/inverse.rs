@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 
 fn mentions(value: Option<&Value>, id: &str) -> bool {
     match value {
-        Some(Value::Array(items)) => items.iter().any(|item| item.get("id").and_then(Value::as_str) == Some(id)),
+        Some(Value::Array(items)) => items
+            .iter()
+            .any(|item| item.get("id").and_then(Value::as_str) == Some(id)),
         Some(item @ Value::Object(_)) => item.get("id").and_then(Value::as_str) == Some(id),
         _ => false,
     }
@@ -17,7 +19,10 @@ fn mentions(value: Option<&Value>, id: &str) -> bool {
 impl MetadataStore {
     /// The items of the inverse collection `property` of object `id` of type `schema`.
     pub(crate) fn inverse_value(&self, schema: &Schema, id: &str, property: &Property) -> Value {
-        let Some(item_schema) = property.reference_klass().and_then(|k| self.catalog.by_klass(k)) else {
+        let Some(item_schema) = property
+            .reference_klass()
+            .and_then(|k| self.catalog.by_klass(k))
+        else {
             return json!([]);
         };
         let ids = |plural: &str, matches: &dyn Fn(&Value) -> bool| -> Vec<Value> {
@@ -45,7 +50,8 @@ impl MetadataStore {
                 })
                 .collect(),
             ("userRole", "users") => ids("users", &|user| {
-                mentions(user.get("userRoles"), id) || mentions(user.pointer("/userCredentials/userRoles"), id)
+                mentions(user.get("userRoles"), id)
+                    || mentions(user.pointer("/userCredentials/userRoles"), id)
             }),
             _ => {
                 let owning = item_schema.properties.iter().find(|candidate| {
@@ -54,7 +60,9 @@ impl MetadataStore {
                         && candidate.reference_klass() == Some(schema.klass.as_str())
                 });
                 match owning {
-                    Some(owning) => ids(&item_schema.plural, &|item| mentions(item.get(&owning.name), id)),
+                    Some(owning) => ids(&item_schema.plural, &|item| {
+                        mentions(item.get(&owning.name), id)
+                    }),
                     None => Vec::new(),
                 }
             }

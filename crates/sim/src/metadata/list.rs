@@ -22,7 +22,12 @@ pub fn handle(
         ("GET", [id]) => Some(one_response(store, ctx, &schema, id)),
         ("GET", [id, "metadata"]) => Some(export::dependency_response(store, ctx, &schema, id)),
         ("POST", []) => Some(import::single_object_response(store, ctx, &schema, None)),
-        ("PUT", [id]) => Some(import::single_object_response(store, ctx, &schema, Some(id))),
+        ("PUT", [id]) => Some(import::single_object_response(
+            store,
+            ctx,
+            &schema,
+            Some(id),
+        )),
         ("DELETE", [id]) => Some(import::delete_object_response(store, ctx, &schema, id)),
         _ => None,
     }
@@ -109,7 +114,12 @@ fn list_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema) -
         user: ctx.user,
         base_url: ctx.base_url,
     };
-    let filters: Vec<Filter> = ctx.query.all("filter").into_iter().filter_map(Filter::parse).collect();
+    let filters: Vec<Filter> = ctx
+        .query
+        .all("filter")
+        .into_iter()
+        .filter_map(Filter::parse)
+        .collect();
     let any = ctx
         .query
         .get("rootJunction")
@@ -122,17 +132,27 @@ fn list_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema) -
     if schema.plural == "organisationUnits" {
         org_unit_parameters(ctx, &mut objects);
     }
-    let paging = !(ctx.query.get("paging").is_some_and(|p| p.eq_ignore_ascii_case("false"))
+    let paging = !(ctx
+        .query
+        .get("paging")
+        .is_some_and(|p| p.eq_ignore_ascii_case("false"))
         || ctx.query.flag("skipPaging"));
     let fields_text = ctx.query.all("fields").join(",");
-    let fields_text = if fields_text.is_empty() { "id,displayName" } else { &fields_text };
+    let fields_text = if fields_text.is_empty() {
+        "id,displayName"
+    } else {
+        &fields_text
+    };
     let mut out = Map::new();
     let page_objects = if paging {
         let page_size = number_param(ctx, "pageSize", 50);
         let page = number_param(ctx, "page", 1);
         let total = objects.len();
         let page_count = total.div_ceil(page_size).max(1);
-        out.insert("pager".into(), pager(ctx, schema, page, page_count, total, page_size));
+        out.insert(
+            "pager".into(),
+            pager(ctx, schema, page, page_count, total, page_size),
+        );
         objects
             .into_iter()
             .skip((page - 1) * page_size)
@@ -206,7 +226,12 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-fn one_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema, id: &str) -> SimResponse {
+fn one_response(
+    store: &MetadataStore,
+    ctx: &RequestContext,
+    schema: &Schema,
+    id: &str,
+) -> SimResponse {
     let Some(object) = store.get(&schema.plural, id) else {
         return message::object_not_found(store.version, schema.short_klass(), id);
     };
@@ -224,7 +249,11 @@ fn one_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema, id
     };
     let rendered = store.render(schema, object, viewer);
     let fields_text = ctx.query.all("fields").join(",");
-    let fields_text = if fields_text.is_empty() { "*" } else { &fields_text };
+    let fields_text = if fields_text.is_empty() {
+        "*"
+    } else {
+        &fields_text
+    };
     let selected = select_fields(store, viewer, schema, &[rendered], fields_text);
     SimResponse::json(200, selected.first().unwrap_or(&Value::Null))
 }
@@ -241,8 +270,17 @@ fn org_unit_parameters(ctx: &RequestContext, objects: &mut Vec<Value>) {
         objects.retain(|unit| level_of(unit) <= max);
     }
     if ctx.query.flag("userOnly") || ctx.query.flag("userDataViewOnly") {
-        let own: Vec<&str> = ctx.user.organisation_units.iter().map(|(id, _)| id.as_str()).collect();
-        objects.retain(|unit| unit.get("id").and_then(Value::as_str).is_some_and(|id| own.contains(&id)));
+        let own: Vec<&str> = ctx
+            .user
+            .organisation_units
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        objects.retain(|unit| {
+            unit.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| own.contains(&id))
+        });
     }
     if let Some(text) = ctx.query.get("query").map(str::to_lowercase) {
         objects.retain(|unit| {

@@ -17,11 +17,19 @@ pub fn reason(status: u16) -> &'static str {
 }
 
 /// A WebMessage with `status` OK below 400 and ERROR from 400.
-pub fn web_message(status: u16, message: &str, error_code: Option<&str>, version: SimVersion) -> Value {
+pub fn web_message(
+    status: u16,
+    message: &str,
+    error_code: Option<&str>,
+    version: SimVersion,
+) -> Value {
     let mut out = Map::new();
     out.insert("httpStatus".into(), json!(reason(status)));
     out.insert("httpStatusCode".into(), json!(status));
-    out.insert("status".into(), json!(if status < 400 { "OK" } else { "ERROR" }));
+    out.insert(
+        "status".into(),
+        json!(if status < 400 { "OK" } else { "ERROR" }),
+    );
     if let Some(code) = error_code.filter(|_| version.at_least(40, 0)) {
         out.insert("errorCode".into(), json!(code));
     }
@@ -29,7 +37,12 @@ pub fn web_message(status: u16, message: &str, error_code: Option<&str>, version
     Value::Object(out)
 }
 
-pub fn respond(status: u16, message: &str, error_code: Option<&str>, version: SimVersion) -> SimResponse {
+pub fn respond(
+    status: u16,
+    message: &str,
+    error_code: Option<&str>,
+    version: SimVersion,
+) -> SimResponse {
     SimResponse::json(status, &web_message(status, message, error_code, version))
 }
 

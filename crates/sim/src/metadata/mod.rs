@@ -1,6 +1,7 @@
 //! Metadata API of the simulator: schemas, the object store, list/one endpoints, metadata
 //! export and import, sharing, deleted objects and async job tasks.
 
+mod computed;
 mod defaults;
 mod deleted;
 mod export;
@@ -79,8 +80,12 @@ impl MetadataStore {
             (_, ["sharing"]) => sharing::handle(self, ctx, &method),
             (_, ["identifiableObjects", id]) => Some(identifiable::handle(self, ctx, &method, id)),
             ("GET", ["system", "tasks", job_type]) => Some(self.tasks.all_response(job_type)),
-            ("GET", ["system", "tasks", job_type, id]) => Some(self.tasks.notifications_response(job_type, id)),
-            ("GET", ["system", "taskSummaries", job_type, id]) => Some(self.tasks.summary_response(job_type, id)),
+            ("GET", ["system", "tasks", job_type, id]) => {
+                Some(self.tasks.notifications_response(job_type, id))
+            }
+            ("GET", ["system", "taskSummaries", job_type, id]) => {
+                Some(self.tasks.summary_response(job_type, id))
+            }
             (_, [plural, rest @ ..]) if self.serves_endpoint(plural) => {
                 list::handle(self, ctx, &method, plural, rest)
             }
@@ -134,10 +139,7 @@ impl MetadataStore {
                     .unwrap_or(Value::Null);
                 SimResponse::json(200, &rendered)
             }
-            None => message::not_found(
-                self.version,
-                &format!("Type {name} does not exist."),
-            ),
+            None => message::not_found(self.version, &format!("Type {name} does not exist.")),
         }
     }
 
@@ -173,7 +175,12 @@ impl MetadataStore {
 
     /// Imports a metadata payload as `POST /api/metadata` does and returns the raw import
     /// report (the DHIS2 `ImportReport` object, before version-specific wrapping).
-    pub fn import_metadata(&mut self, user: &Account, payload: &Value, options: &ImportOptions) -> ImportOutcome {
+    pub fn import_metadata(
+        &mut self,
+        user: &Account,
+        payload: &Value,
+        options: &ImportOptions,
+    ) -> ImportOutcome {
         import::run(self, user, payload, options)
     }
 

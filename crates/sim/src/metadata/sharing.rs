@@ -6,18 +6,33 @@ use super::{message, MetadataStore};
 use crate::{clock, RequestContext, SimResponse};
 use serde_json::{json, Map, Value};
 
-pub fn handle(store: &mut MetadataStore, ctx: &RequestContext, method: &str) -> Option<SimResponse> {
+pub fn handle(
+    store: &mut MetadataStore,
+    ctx: &RequestContext,
+    method: &str,
+) -> Option<SimResponse> {
     let type_name = ctx.query.get("type").unwrap_or_default().to_string();
     if type_name.eq_ignore_ascii_case("dataStore") {
         return None;
     }
     let version = store.version;
     let id = ctx.query.get("id").unwrap_or_default().to_string();
-    let Some(schema) = store.catalog.by_singular(&type_name).filter(|s| s.shareable).cloned() else {
-        return Some(message::conflict(version, &format!("Type {type_name} is not supported.")));
+    let Some(schema) = store
+        .catalog
+        .by_singular(&type_name)
+        .filter(|s| s.shareable)
+        .cloned()
+    else {
+        return Some(message::conflict(
+            version,
+            &format!("Type {type_name} is not supported."),
+        ));
     };
     let not_found = || {
-        message::not_found(version, &format!("Object of type {type_name} with ID {id} was not found."))
+        message::not_found(
+            version,
+            &format!("Object of type {type_name} with ID {id} was not found."),
+        )
     };
     let Some(object) = store.get(&schema.plural, &id).cloned() else {
         return Some(not_found());
@@ -32,7 +47,12 @@ pub fn handle(store: &mut MetadataStore, ctx: &RequestContext, method: &str) -> 
         }
         "POST" | "PUT" => {
             if access.as_bytes().get(1) != Some(&b'w') {
-                return Some(message::respond(403, "You do not have manage access to this object.", None, version));
+                return Some(message::respond(
+                    403,
+                    "You do not have manage access to this object.",
+                    None,
+                    version,
+                ));
             }
             Some(update(store, ctx, &schema.plural, object))
         }
@@ -51,10 +71,18 @@ fn sharing_document(store: &MetadataStore, object: &Value) -> Value {
         let name = match (plural, found) {
             ("users", Some(user)) => format!(
                 "{} {}",
-                user.get("firstName").and_then(Value::as_str).unwrap_or_default(),
-                user.get("surname").and_then(Value::as_str).unwrap_or_default()
+                user.get("firstName")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                user.get("surname")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
             ),
-            (_, Some(found)) => found.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+            (_, Some(found)) => found
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
             _ => String::new(),
         };
         json!(name.trim())
@@ -87,39 +115,75 @@ fn sharing_document(store: &MetadataStore, object: &Value) -> Value {
     let mut meta = Map::new();
     meta.insert("allowPublicAccess".into(), json!(true));
     let mut inner = Map::new();
-    inner.insert("id".into(), object.get("id").cloned().unwrap_or(Value::Null));
+    inner.insert(
+        "id".into(),
+        object.get("id").cloned().unwrap_or(Value::Null),
+    );
     if let Some(name) = object.get("name") {
         inner.insert("name".into(), name.clone());
         inner.insert("displayName".into(), name.clone());
     }
-    inner.insert("publicAccess".into(), sharing.get("public").cloned().unwrap_or(json!("--------")));
+    inner.insert(
+        "publicAccess".into(),
+        sharing.get("public").cloned().unwrap_or(json!("--------")),
+    );
     if has_external(store) {
         meta.insert("allowExternalAccess".into(), json!(false));
-        inner.insert("externalAccess".into(), sharing.get("external").cloned().unwrap_or(json!(false)));
+        inner.insert(
+            "externalAccess".into(),
+            sharing.get("external").cloned().unwrap_or(json!(false)),
+        );
     }
     if let Some(owner) = sharing.get("owner").and_then(Value::as_str) {
-        inner.insert("user".into(), json!({ "id": owner, "name": name_of("users", owner) }));
+        inner.insert(
+            "user".into(),
+            json!({ "id": owner, "name": name_of("users", owner) }),
+        );
     }
-    inner.insert("userGroupAccesses".into(), Value::Array(entries("userGroups", "userGroups")));
-    inner.insert("userAccesses".into(), Value::Array(entries("users", "users")));
+    inner.insert(
+        "userGroupAccesses".into(),
+        Value::Array(entries("userGroups", "userGroups")),
+    );
+    inner.insert(
+        "userAccesses".into(),
+        Value::Array(entries("users", "users")),
+    );
     json!({ "meta": meta, "object": inner })
 }
 
-fn update(store: &mut MetadataStore, ctx: &RequestContext, plural: &str, object: Value) -> SimResponse {
+fn update(
+    store: &mut MetadataStore,
+    ctx: &RequestContext,
+    plural: &str,
+    object: Value,
+) -> SimResponse {
     let version = store.version;
     let body: Value = serde_json::from_slice(ctx.body).unwrap_or(Value::Null);
     let Some(given) = body.get("object") else {
         return message::bad_request(version, "Request body must be {\"object\": {…}}.");
     };
-    let public = given.get("publicAccess").and_then(Value::as_str).unwrap_or("--------");
+    let public = given
+        .get("publicAccess")
+        .and_then(Value::as_str)
+        .unwrap_or("--------");
     if !is_valid_access(public) {
         return message::conflict(version, &format!("Invalid public access string: {public}"));
     }
     let collect = |key: &str| -> Result<Map<String, Value>, String> {
         let mut out = Map::new();
-        for entry in given.get(key).and_then(Value::as_array).into_iter().flatten() {
-            let Some(id) = entry.get("id").and_then(Value::as_str) else { continue };
-            let access = entry.get("access").and_then(Value::as_str).unwrap_or("r-------");
+        for entry in given
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(id) = entry.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            let access = entry
+                .get("access")
+                .and_then(Value::as_str)
+                .unwrap_or("r-------");
             if !is_valid_access(access) {
                 return Err(access.to_string());
             }
@@ -129,13 +193,20 @@ fn update(store: &mut MetadataStore, ctx: &RequestContext, plural: &str, object:
     };
     let (groups, users) = match (collect("userGroupAccesses"), collect("userAccesses")) {
         (Ok(groups), Ok(users)) => (groups, users),
-        (Err(bad), _) => return message::conflict(version, &format!("Invalid user group access string: {bad}")),
-        (_, Err(bad)) => return message::conflict(version, &format!("Invalid user access string: {bad}")),
+        (Err(bad), _) => {
+            return message::conflict(version, &format!("Invalid user group access string: {bad}"))
+        }
+        (_, Err(bad)) => {
+            return message::conflict(version, &format!("Invalid user access string: {bad}"))
+        }
     };
     let mut updated = object;
     let mut sharing = updated.get("sharing").cloned().unwrap_or(json!({}));
     sharing["public"] = json!(public);
-    sharing["external"] = json!(given.get("externalAccess").and_then(Value::as_bool).unwrap_or(false));
+    sharing["external"] = json!(given
+        .get("externalAccess")
+        .and_then(Value::as_bool)
+        .unwrap_or(false));
     sharing["userGroups"] = Value::Object(groups);
     sharing["users"] = Value::Object(users);
     if let Some(owner) = given.pointer("/user/id").and_then(Value::as_str) {
@@ -143,7 +214,11 @@ fn update(store: &mut MetadataStore, ctx: &RequestContext, plural: &str, object:
     }
     updated["sharing"] = sharing;
     updated["lastUpdated"] = json!(clock::now_iso());
-    if let Some(id) = updated.get("id").and_then(Value::as_str).map(str::to_string) {
+    if let Some(id) = updated
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    {
         if let Some(all) = store.objects.get_mut(plural) {
             all.insert(id, updated);
         }

@@ -4,7 +4,6 @@
 use crate::{Account, SimVersion};
 use serde_json::{json, Map, Value};
 
-
 pub const DEFAULT_PUBLIC_ACCESS: &str = "rw------";
 
 /// Moves whichever sharing form `object` carries into a canonical `sharing` object.
@@ -95,7 +94,10 @@ pub fn render(object: &mut Map<String, Value>, version: SimVersion) {
     };
     object.insert(
         "publicAccess".into(),
-        sharing.get("public").cloned().unwrap_or(json!(DEFAULT_PUBLIC_ACCESS)),
+        sharing
+            .get("public")
+            .cloned()
+            .unwrap_or(json!(DEFAULT_PUBLIC_ACCESS)),
     );
     object.insert(
         "externalAccess".into(),
@@ -104,7 +106,10 @@ pub fn render(object: &mut Map<String, Value>, version: SimVersion) {
     if let Some(owner) = sharing.get("owner").and_then(Value::as_str) {
         object.insert("user".into(), json!({ "id": owner }));
     }
-    object.insert("userGroupAccesses".into(), Value::Array(entries("userGroups")));
+    object.insert(
+        "userGroupAccesses".into(),
+        Value::Array(entries("userGroups")),
+    );
     object.insert("userAccesses".into(), Value::Array(entries("users")));
     if !version.at_least(36, 0) {
         object.remove("sharing");

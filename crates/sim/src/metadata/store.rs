@@ -25,7 +25,12 @@ impl MetadataStore {
         let schema = self
             .catalog
             .by_plural(plural)
-            .ok_or_else(|| format!("`{plural}` is not a metadata type of DHIS2 {}", self.version))?
+            .ok_or_else(|| {
+                format!(
+                    "`{plural}` is not a metadata type of DHIS2 {}",
+                    self.version
+                )
+            })?
             .clone();
         let Value::Object(map) = object else {
             return Err(format!("a {} must be a JSON object", schema.singular));
@@ -74,7 +79,11 @@ impl MetadataStore {
 
     /// Keeps the properties the schema knows (all for open schemas), drops computed ones,
     /// reduces references to `{id}` and canonicalizes embedded objects.
-    pub(crate) fn canonical(&self, schema: &Schema, mut map: Map<String, Value>) -> Map<String, Value> {
+    pub(crate) fn canonical(
+        &self,
+        schema: &Schema,
+        mut map: Map<String, Value>,
+    ) -> Map<String, Value> {
         self.fold_user_credentials(schema, &mut map);
         let mut out = Map::new();
         for (key, value) in map {
@@ -157,7 +166,12 @@ impl MetadataStore {
             .get(id)
             .and_then(|unit| unit.pointer("/parent/id"))
             .and_then(Value::as_str)
-            .map(|parent| units.get(parent).and_then(|p| p.get("path")).and_then(Value::as_str));
+            .map(|parent| {
+                units
+                    .get(parent)
+                    .and_then(|p| p.get("path"))
+                    .and_then(Value::as_str)
+            });
         let path = match parent_path {
             None => Some(format!("/{id}")),
             Some(Some(parent_path)) => Some(format!("{parent_path}/{id}")),
@@ -166,7 +180,11 @@ impl MetadataStore {
         match path {
             Some(path) if !has_children => {
                 let level = path.matches('/').count();
-                if let Some(Value::Object(unit)) = self.objects.get_mut("organisationUnits").and_then(|u| u.get_mut(id)) {
+                if let Some(Value::Object(unit)) = self
+                    .objects
+                    .get_mut("organisationUnits")
+                    .and_then(|u| u.get_mut(id))
+                {
                     unit.insert("path".into(), json!(path));
                     unit.insert("level".into(), json!(level));
                 }
@@ -183,7 +201,10 @@ impl MetadataStore {
         let parents: std::collections::HashMap<String, Option<String>> = units
             .iter()
             .map(|(id, unit)| {
-                let parent = unit.pointer("/parent/id").and_then(Value::as_str).map(str::to_string);
+                let parent = unit
+                    .pointer("/parent/id")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
                 (id.clone(), parent)
             })
             .collect();
@@ -225,10 +246,28 @@ impl MetadataStore {
         if schema.singular == "user" {
             let name = format!(
                 "{} {}",
-                stored.get("firstName").and_then(Value::as_str).unwrap_or_default(),
-                stored.get("surname").and_then(Value::as_str).unwrap_or_default()
+                stored
+                    .get("firstName")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                stored
+                    .get("surname")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
             );
             out.insert("name".into(), json!(name.trim()));
+        }
+        if schema.singular == "user" && self.version.at_least(38, 0) && !self.version.at_least(41, 0) {
+            // 2.38–2.40 still write the credentials a second time, in the old nested form.
+            let mut credentials = Map::new();
+            for key in ["username", "userRoles", "disabled", "externalAuth", "openId", "ldapId",
+                        "twoFA", "passwordLastUpdated", "lastLogin", "accountExpiry",
+                        "catDimensionConstraints", "cogsDimensionConstraints"] {
+                if let Some(value) = stored.get(key) {
+                    credentials.insert(key.into(), value.clone());
+                }
+            }
+            out.insert("userCredentials".into(), Value::Object(credentials));
         }
         if schema.singular == "categoryCombo" {
             let is_default = stored.get("name").and_then(Value::as_str) == Some("default");
@@ -238,12 +277,12 @@ impl MetadataStore {
             ("name", "displayName"),
             ("shortName", "displayShortName"),
             ("description", "displayDescription"),
-            ("formName", "displayFormName"),
         ] {
             if let Some(value) = out.get(source).cloned() {
                 out.insert(display.into(), value);
             }
         }
+        super::computed::add_computed(schema, &mut out);
         if schema.identifiable && !schema.embedded {
             out.insert(
                 "href".into(),

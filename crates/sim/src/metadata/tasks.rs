@@ -45,7 +45,10 @@ impl Tasks {
     pub fn add(&mut self, version: SimVersion, job_type: &str, summary: Value) -> Value {
         let id = uid::generate_uid();
         let created = clock::now_iso();
-        let status = summary.get("status").and_then(Value::as_str).unwrap_or("OK");
+        let status = summary
+            .get("status")
+            .and_then(Value::as_str)
+            .unwrap_or("OK");
         let notification = |message: String, completed: bool| {
             json!({ "uid": uid::generate_uid(), "level": "INFO", "category": job_type,
                     "time": created, "message": message, "completed": completed, "id": id })
@@ -79,7 +82,9 @@ impl Tasks {
     }
 
     fn find(&self, job_type: &str, id: &str) -> Option<&Job> {
-        self.jobs.iter().find(|job| job.job_type == job_type && job.id == id)
+        self.jobs
+            .iter()
+            .find(|job| job.job_type == job_type && job.id == id)
     }
 
     pub fn all_response(&self, job_type: &str) -> SimResponse {
@@ -99,7 +104,10 @@ impl Tasks {
     }
 
     pub fn summary_response(&self, job_type: &str, id: &str) -> SimResponse {
-        let summary = self.find(job_type, id).map(|job| job.summary.clone()).unwrap_or(json!({}));
+        let summary = self
+            .find(job_type, id)
+            .map(|job| job.summary.clone())
+            .unwrap_or(json!({}));
         SimResponse::json(200, &summary)
     }
 }

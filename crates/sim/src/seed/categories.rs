@@ -18,7 +18,11 @@ pub struct Combo {
 }
 
 /// (name, code, options as (name, code)).
-type CategorySpec = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+type CategorySpec = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
 
 pub struct Categories {
     pub default: Combo,

@@ -52,7 +52,7 @@ pub fn generate(
 ) -> usize {
     let facilities: Vec<&Unit> = units.iter().filter(|u| u.level == 4).collect();
     let stored_by = table.users.intern(user);
-    let mut written = 0;
+    let mut generated = Vec::new();
     let (data_sets, months, provinces): (&[_], u32, Option<usize>) = match side {
         DemoSide::Source => (&aggregate.data_sets[..], 12, None),
         // The destination started reporting recently, in one province, on one data set.
@@ -120,7 +120,7 @@ pub fn generate(
                             category_option_combo: *combo,
                             attribute_option_combo: default_combo,
                         };
-                        table.put(
+                        generated.push((
                             key,
                             StoredValue {
                                 value: Some(value.into_boxed_str()),
@@ -131,12 +131,13 @@ pub fn generate(
                                 follow_up: false,
                                 deleted: false,
                             },
-                        );
-                        written += 1;
+                        ));
                     }
                 }
             }
         }
     }
+    let written = generated.len();
+    table.extend(generated);
     written
 }

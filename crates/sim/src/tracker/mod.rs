@@ -23,8 +23,9 @@ pub struct TrackerStore {
     enrollments: BTreeMap<String, Value>,
     events: BTreeMap<String, Value>,
     relationships: BTreeMap<String, Value>,
-    /// Finished `/api/tracker` jobs: id → import report.
-    jobs: BTreeMap<String, Value>,
+    /// Finished `/api/tracker` jobs: id → what the import did (the report is built per request,
+    /// in the `reportMode` asked for).
+    jobs: BTreeMap<String, Vec<bundle::ObjectResult>>,
     generated: u64,
 }
 
@@ -52,6 +53,7 @@ impl TrackerStore {
                     new_import::job(self, ctx)
                 }
                 ("GET", 2) => new_export::list(self, ctx, metadata),
+                ("GET", 3) => new_export::one(self, ctx),
                 _ => None,
             },
             _ => None,

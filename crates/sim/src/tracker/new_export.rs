@@ -190,3 +190,35 @@ pub fn list(
         &paging.new_envelope(ctx, resource, page, total),
     ))
 }
+
+/// Answers `GET /api/tracker/{events,trackedEntities,enrollments}/{uid}`.
+pub fn one(store: &TrackerStore, ctx: &RequestContext) -> Option<SimResponse> {
+    let uid = ctx.segments.get(2)?;
+    let (name, found) = match ctx.segments.get(1)?.as_str() {
+        "events" => ("Event", store.events.get(uid).cloned()),
+        "enrollments" => (
+            "Enrollment",
+            store
+                .enrollments
+                .get(uid)
+                .map(|e| enrollment_view(store, e, wants(ctx, "events"))),
+        ),
+        "trackedEntities" => (
+            "TrackedEntity",
+            store
+                .tracked_entities
+                .get(uid)
+                .map(|te| tracked_entity_view(store, te, wants(ctx, "enrollments"))),
+        ),
+        _ => return None,
+    };
+    Some(match found {
+        Some(object) => SimResponse::json(200, &object),
+        None => web_message(
+            ctx.version,
+            404,
+            &format!("{name} with id {uid} could not be found."),
+            Some("E1005"),
+        ),
+    })
+}

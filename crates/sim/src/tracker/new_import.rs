@@ -20,8 +20,27 @@ fn stats(results: &[&ObjectResult]) -> Value {
     })
 }
 
-/// The tracker import report of a finished import.
-pub fn report(version: SimVersion, results: &[ObjectResult], full: bool) -> Value {
+/// How much the import report tells (`reportMode`, default `ERRORS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportMode {
+    Errors,
+    Warnings,
+    Full,
+}
+
+impl ReportMode {
+    pub fn parse(text: Option<&str>) -> ReportMode {
+        match text.map(str::to_ascii_uppercase).as_deref() {
+            Some("FULL") => ReportMode::Full,
+            Some("WARNINGS") => ReportMode::Warnings,
+            _ => ReportMode::Errors,
+        }
+    }
+}
+
+/// The tracker import report of a finished import. `ERRORS` drops the warning list and
+/// `FULL` adds the timings (2.36–2.40), as DHIS2's `buildImportReport` does.
+pub fn report(version: SimVersion, results: &[ObjectResult], mode: ReportMode) -> Value {
     let errors: Vec<Value> = results
         .iter()
         .flat_map(|r| r.errors.iter())
@@ -33,7 +52,11 @@ pub fn report(version: SimVersion, results: &[ObjectResult], full: bool) -> Valu
     body.insert("status".into(), json!(status));
     body.insert(
         "validationReport".into(),
-        json!({ "errorReports": errors, "warningReports": [] }),
+        if mode == ReportMode::Errors {
+            json!({ "errorReports": errors })
+        } else {
+            json!({ "errorReports": errors, "warningReports": [] })
+        },
     );
     body.insert("stats".into(), stats(&all));
     let committed = results.iter().any(|r| r.action != Action::Ignored);
@@ -71,7 +94,7 @@ pub fn report(version: SimVersion, results: &[ObjectResult], full: bool) -> Valu
         bundle_report.insert("typeReportMap".into(), Value::Object(types));
         body.insert("bundleReport".into(), Value::Object(bundle_report));
     }
-    if full && version.minor <= 40 {
+    if mode == ReportMode::Full && version.minor <= 40 {
         body.insert(
             "timingsStats".into(),
             json!({ "timers": { "preheat": "0.001 sec.", "validation": "0.001 sec.", "commit": "0.001 sec.", "totalImport": "0.003 sec." } }),
@@ -106,13 +129,10 @@ pub fn post(
         .query
         .get("importMode")
         .is_some_and(|m| m.eq_ignore_ascii_case("VALIDATE"));
-    let full = ctx
-        .query
-        .get("reportMode")
-        .is_some_and(|m| m.eq_ignore_ascii_case("FULL"));
+    let mode = ReportMode::parse(ctx.query.get("reportMode"));
     let bundle = Bundle::flatten(&payload, store);
     let results = apply(store, metadata, bundle, strategy, atomic_all, commit);
-    let body = report(ctx.version, &results, full);
+    let body = report(ctx.version, &results, mode);
     let asynchronous = !ctx
         .query
         .get("async")
@@ -122,7 +142,7 @@ pub fn post(
         return SimResponse::json(status, &body);
     }
     let id = store.generate_uid();
-    store.jobs.insert(id.clone(), body);
+    store.jobs.insert(id.clone(), results);
     let location = format!("{}/api/tracker/jobs/{id}", ctx.base_url);
     let mut response = json!({ "id": id, "location": location });
     if ctx.version.minor <= 40 {
@@ -141,10 +161,14 @@ pub fn post(
 /// Answers `GET /api/tracker/jobs/{id}` and `GET /api/tracker/jobs/{id}/report`.
 pub fn job(store: &TrackerStore, ctx: &RequestContext) -> Option<SimResponse> {
     let id = ctx.segments.get(2)?;
-    let report = store.jobs.get(id);
+    let mode = ReportMode::parse(ctx.query.get("reportMode"));
+    let report = store
+        .jobs
+        .get(id)
+        .map(|results| report(ctx.version, results, mode));
     match ctx.segments.get(3).map(String::as_str) {
         Some("report") => Some(match report {
-            Some(report) => SimResponse::json(200, report),
+            Some(report) => SimResponse::json(200, &report),
             None => web_message(
                 ctx.version,
                 404,

@@ -2,6 +2,8 @@
 //! request contexts built without the platform layer.
 #![allow(dead_code)]
 
+pub mod tracker;
+
 use dhis2_sim::metadata::MetadataStore;
 use dhis2_sim::{Account, Query, RequestContext, SimResponse, SimVersion};
 use serde_json::Value;

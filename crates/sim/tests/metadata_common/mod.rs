@@ -28,7 +28,8 @@ pub fn read_payload(dir: &std::path::Path, file: &str) -> Value {
     let path = dir.join("payloads").join(file);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|error| panic!("{} is not JSON: {error}", path.display()))
+    serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("{} is not JSON: {error}", path.display()))
 }
 
 pub fn admin() -> Account {
@@ -64,7 +65,13 @@ impl Instance {
     }
 
     /// Sends `method path?query` (path after `/api`, optionally `/37/…`) as `user`.
-    pub fn request_as(&mut self, user: &Account, method: &str, url: &str, body: &[u8]) -> Option<SimResponse> {
+    pub fn request_as(
+        &mut self,
+        user: &Account,
+        method: &str,
+        url: &str,
+        body: &[u8],
+    ) -> Option<SimResponse> {
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         let mut segments: Vec<String> = path
             .trim_start_matches("/api/")
@@ -97,7 +104,12 @@ impl Instance {
 
     pub fn get_json(&mut self, url: &str) -> Value {
         let response = self.request("GET", url, b"");
-        assert_eq!(response.status, 200, "GET {url}: {}", String::from_utf8_lossy(&response.body));
+        assert_eq!(
+            response.status,
+            200,
+            "GET {url}: {}",
+            String::from_utf8_lossy(&response.body)
+        );
         response.body_json().expect("JSON body")
     }
 
@@ -111,7 +123,9 @@ impl Instance {
 
 /// The ImportReport inside any version's response shape.
 pub fn report_of(body: &Value) -> &Value {
-    body.get("response").filter(|r| r.get("typeReports").is_some() || r.get("stats").is_some()).unwrap_or(body)
+    body.get("response")
+        .filter(|r| r.get("typeReports").is_some() || r.get("stats").is_some())
+        .unwrap_or(body)
 }
 
 pub fn report_stats(body: &Value, _minor: u32) -> Value {
@@ -120,12 +134,30 @@ pub fn report_stats(body: &Value, _minor: u32) -> Value {
 
 pub fn error_messages(body: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    for type_report in report_of(body).get("typeReports").and_then(Value::as_array).into_iter().flatten() {
-        for object in type_report.get("objectReports").and_then(Value::as_array).into_iter().flatten() {
-            for error in object.get("errorReports").and_then(Value::as_array).into_iter().flatten() {
+    for type_report in report_of(body)
+        .get("typeReports")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for object in type_report
+            .get("objectReports")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for error in object
+                .get("errorReports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 out.push(format!(
                     "{} {}",
-                    error.get("errorCode").and_then(Value::as_str).unwrap_or("?"),
+                    error
+                        .get("errorCode")
+                        .and_then(Value::as_str)
+                        .unwrap_or("?"),
                     error.get("message").and_then(Value::as_str).unwrap_or("?")
                 ));
             }
@@ -136,9 +168,24 @@ pub fn error_messages(body: &Value) -> Vec<String> {
 
 /// Fields the server sets or computes: not expected to come back as sent.
 const SERVER_SET: &[&str] = &[
-    "created", "lastUpdated", "href", "access", "displayName", "displayShortName",
-    "displayDescription", "displayFormName", "lastUpdatedBy", "createdBy", "user", "favorite",
-    "favorites", "password", "path", "level", "translations", "owner",
+    "created",
+    "lastUpdated",
+    "href",
+    "access",
+    "displayName",
+    "displayShortName",
+    "displayDescription",
+    "displayFormName",
+    "lastUpdatedBy",
+    "createdBy",
+    "user",
+    "favorite",
+    "favorites",
+    "password",
+    "path",
+    "level",
+    "translations",
+    "owner",
 ];
 
 /// What the client learns from `/api/schemas`: owner properties and their item classes.
@@ -155,13 +202,19 @@ impl SchemaView {
         let mut plural_to_klass = HashMap::new();
         for schema in schemas["schemas"].as_array().into_iter().flatten() {
             let klass = schema["klass"].as_str().unwrap_or_default().to_string();
-            plural_to_klass.insert(schema["plural"].as_str().unwrap_or_default().to_string(), klass.clone());
+            plural_to_klass.insert(
+                schema["plural"].as_str().unwrap_or_default().to_string(),
+                klass.clone(),
+            );
             let props = schema["properties"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .map(|p| {
-                    let target = p.get("itemKlass").or_else(|| p.get("klass")).and_then(Value::as_str);
+                    let target = p
+                        .get("itemKlass")
+                        .or_else(|| p.get("klass"))
+                        .and_then(Value::as_str);
                     (
                         p["name"].as_str().unwrap_or_default().to_string(),
                         (
@@ -174,16 +227,19 @@ impl SchemaView {
                 .collect();
             properties.insert(klass, props);
         }
-        SchemaView { properties, plural_to_klass }
+        SchemaView {
+            properties,
+            plural_to_klass,
+        }
     }
 }
 
 /// Differences between what `payload` imported and what `/api/metadata` exports now.
-pub fn export_differences(sim: &mut Instance, payload: &Value) -> Vec<String> {
-    let view = SchemaView::load(sim);
+pub fn export_differences(sim: &mut Instance, view: &SchemaView, payload: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for (plural, items) in payload.as_object().into_iter().flatten() {
-        let (Some(items), Some(klass)) = (items.as_array(), view.plural_to_klass.get(plural)) else {
+        let (Some(items), Some(klass)) = (items.as_array(), view.plural_to_klass.get(plural))
+        else {
             continue;
         };
         let export = sim.get_json(&format!("/api/metadata?{plural}=true&paging=false"));
@@ -198,14 +254,23 @@ pub fn export_differences(sim: &mut Instance, payload: &Value) -> Vec<String> {
             let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
             match exported.get(id) {
                 None => out.push(format!("{plural}/{id} missing from export")),
-                Some(back) => compare_object(&view, klass, item, back, &format!("{plural}/{id}"), &mut out),
+                Some(back) => {
+                    compare_object(view, klass, item, back, &format!("{plural}/{id}"), &mut out)
+                }
             }
         }
     }
     out
 }
 
-fn compare_object(view: &SchemaView, klass: &str, sent: &Value, back: &Value, at: &str, out: &mut Vec<String>) {
+fn compare_object(
+    view: &SchemaView,
+    klass: &str,
+    sent: &Value,
+    back: &Value,
+    at: &str,
+    out: &mut Vec<String>,
+) {
     let (Some(sent), Some(back)) = (sent.as_object(), back.as_object()) else {
         return;
     };
@@ -231,11 +296,23 @@ fn compare_object(view: &SchemaView, klass: &str, sent: &Value, back: &Value, at
     }
 }
 
-fn compare_value(view: &SchemaView, klass: &str, reference: bool, sent: &Value, back: &Value, at: &str, out: &mut Vec<String>) {
+fn compare_value(
+    view: &SchemaView,
+    klass: &str,
+    reference: bool,
+    sent: &Value,
+    back: &Value,
+    at: &str,
+    out: &mut Vec<String>,
+) {
     match (sent, back) {
         (Value::Array(a), Value::Array(b)) => {
             if a.len() != b.len() {
-                out.push(format!("{at}: {} items sent, {} exported", a.len(), b.len()));
+                out.push(format!(
+                    "{at}: {} items sent, {} exported",
+                    a.len(),
+                    b.len()
+                ));
                 return;
             }
             let by_id: HashMap<&str, &Value> = b
@@ -249,12 +326,23 @@ fn compare_value(view: &SchemaView, klass: &str, reference: bool, sent: &Value, 
                     .and_then(|id| by_id.get(id).copied())
                     .or_else(|| b.iter().find(|candidate| *candidate == item))
                     .unwrap_or(&b[index]);
-                compare_value(view, klass, reference, item, matched, &format!("{at}[{index}]"), out);
+                compare_value(
+                    view,
+                    klass,
+                    reference,
+                    item,
+                    matched,
+                    &format!("{at}[{index}]"),
+                    out,
+                );
             }
         }
         (Value::Object(a), Value::Object(_)) if reference && a.contains_key("id") => {
             if a.get("id") != back.get("id") {
-                out.push(format!("{at}: reference {} exported as {}", a["id"], back["id"]));
+                out.push(format!(
+                    "{at}: reference {} exported as {}",
+                    a["id"], back["id"]
+                ));
             }
         }
         (Value::Object(_), Value::Object(_)) => compare_object(view, klass, sent, back, at, out),
@@ -268,15 +356,28 @@ fn compare_sharing(sent: &Value, back: &Value, at: &str, out: &mut Vec<String>) 
     for key in ["public", "external"] {
         if let Some(value) = sent.get(key) {
             if back.get(key) != Some(value) {
-                out.push(format!("{at}.{key}: sent {value}, exported {:?}", back.get(key)));
+                out.push(format!(
+                    "{at}.{key}: sent {value}, exported {:?}",
+                    back.get(key)
+                ));
             }
         }
     }
     for key in ["users", "userGroups"] {
-        for (id, entry) in sent.get(key).and_then(Value::as_object).into_iter().flatten() {
-            let exported = back.get(key).and_then(|m| m.get(id)).and_then(|e| e.get("access"));
+        for (id, entry) in sent
+            .get(key)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let exported = back
+                .get(key)
+                .and_then(|m| m.get(id))
+                .and_then(|e| e.get("access"));
             if exported != entry.get("access") {
-                out.push(format!("{at}.{key}.{id}: sent {entry}, exported {exported:?}"));
+                out.push(format!(
+                    "{at}.{key}.{id}: sent {entry}, exported {exported:?}"
+                ));
             }
         }
     }
@@ -293,5 +394,10 @@ fn is_empty(value: &Value) -> bool {
 
 /// A JSON object from pairs, for building small payloads.
 pub fn object(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Map<_, _>>())
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect::<Map<_, _>>(),
+    )
 }

@@ -44,11 +44,31 @@ impl fmt::Display for BenchReport {
         writeln!(f, "  objects            {}", self.objects)?;
         writeln!(f, "  origin requests    {}", self.requests)?;
         writeln!(f, "  chunks             {}", self.chunks)?;
-        writeln!(f, "  payload            {:.1} MiB", self.payload_bytes as f64 / 1048576.0)?;
-        writeln!(f, "  engine wall time   {:.1} ms", self.engine.as_secs_f64() * 1e3)?;
-        writeln!(f, "  (server share)     {:.1} ms", self.server.as_secs_f64() * 1e3)?;
-        writeln!(f, "  serde baseline     {:.1} ms", self.baseline.as_secs_f64() * 1e3)?;
-        writeln!(f, "  ratio              {:.2}x (target <= 2x)", self.ratio())?;
+        writeln!(
+            f,
+            "  payload            {:.1} MiB",
+            self.payload_bytes as f64 / 1048576.0
+        )?;
+        writeln!(
+            f,
+            "  engine wall time   {:.1} ms",
+            self.engine.as_secs_f64() * 1e3
+        )?;
+        writeln!(
+            f,
+            "  (server share)     {:.1} ms",
+            self.server.as_secs_f64() * 1e3
+        )?;
+        writeln!(
+            f,
+            "  serde baseline     {:.1} ms",
+            self.baseline.as_secs_f64() * 1e3
+        )?;
+        writeln!(
+            f,
+            "  ratio              {:.2}x (target <= 2x)",
+            self.ratio()
+        )?;
         match self.peak_memory_kib {
             Some(kib) => writeln!(f, "  peak memory VmHWM  {:.1} MiB", kib as f64 / 1024.0),
             None => writeln!(f, "  peak memory VmHWM  n/a"),
@@ -70,17 +90,30 @@ fn sharing() -> Value {
 }
 
 /// Fills `server` with a package of data sets and their dependencies; returns the data set ids.
-pub fn generate_package(server: &MemoryServer, data_sets: usize, elements_per_set: usize) -> Vec<String> {
-    let named = |id: &str, name: String| json!({"id": id, "name": name, "code": id, "shortName": name,
+pub fn generate_package(
+    server: &MemoryServer,
+    data_sets: usize,
+    elements_per_set: usize,
+) -> Vec<String> {
+    let named = |id: &str, name: String| {
+        json!({"id": id, "name": name, "code": id, "shortName": name,
         "created": "2024-01-01T00:00:00.000", "href": "http://x", "displayName": name,
-        "access": {"read": true}, "sharing": sharing()});
-    for (plural, id) in [("categoryOptions", "xYerKDKCefk"), ("categories", "GLevLNI9wkl"),
-        ("categoryCombos", "bjDvmb4bfuf"), ("categoryOptionCombos", "HllvX50cXC0")] {
+        "access": {"read": true}, "sharing": sharing()})
+    };
+    for (plural, id) in [
+        ("categoryOptions", "xYerKDKCefk"),
+        ("categories", "GLevLNI9wkl"),
+        ("categoryCombos", "bjDvmb4bfuf"),
+        ("categoryOptionCombos", "HllvX50cXC0"),
+    ] {
         server.insert(plural, named(id, "default".into()));
     }
     let options = 400;
     for i in 0..options {
-        server.insert("categoryOptions", named(&uid("co", i), format!("Option {i}")));
+        server.insert(
+            "categoryOptions",
+            named(&uid("co", i), format!("Option {i}")),
+        );
     }
     for i in 0..100 {
         let mut category = named(&uid("ca", i), format!("Category {i}"));
@@ -124,12 +157,20 @@ pub fn generate_package(server: &MemoryServer, data_sets: usize, elements_per_se
     for i in 0..indicators {
         let mut indicator = named(&uid("in", i), format!("Indicator {i}"));
         indicator["indicatorType"] = json!({"id": "it000000001"});
-        indicator["numerator"] = json!(format!("#{{{}}}+#{{{}.{}}}", uid("de", i), uid("de", i + 1), uid("oc", i % 800)));
+        indicator["numerator"] = json!(format!(
+            "#{{{}}}+#{{{}.{}}}",
+            uid("de", i),
+            uid("de", i + 1),
+            uid("oc", i % 800)
+        ));
         indicator["denominator"] = json!("1");
         server.insert("indicators", indicator);
     }
     for i in 0..100 {
-        server.insert("organisationUnits", named(&uid("ou", i), format!("Org unit {i}")));
+        server.insert(
+            "organisationUnits",
+            named(&uid("ou", i), format!("Org unit {i}")),
+        );
     }
     (0..data_sets)
         .map(|i| {
@@ -138,11 +179,15 @@ pub fn generate_package(server: &MemoryServer, data_sets: usize, elements_per_se
             set["categoryCombo"] = json!({"id": "bjDvmb4bfuf"});
             set["dataSetElements"] = Value::Array(
                 (0..elements_per_set)
-                    .map(|k| json!({"dataElement": {"id": uid("de", i * elements_per_set + k)},
-                        "dataSet": {"id": id}}))
+                    .map(|k| {
+                        json!({"dataElement": {"id": uid("de", i * elements_per_set + k)},
+                        "dataSet": {"id": id}})
+                    })
                     .collect(),
             );
-            set["indicators"] = refs((0..indicators / data_sets).map(|k| uid("in", i * (indicators / data_sets) + k)));
+            set["indicators"] = refs(
+                (0..indicators / data_sets).map(|k| uid("in", i * (indicators / data_sets) + k)),
+            );
             set["organisationUnits"] = refs((0..100).map(|k| uid("ou", k)));
             server.insert("dataSets", set);
             id
@@ -170,7 +215,13 @@ pub fn run_with(data_sets: usize, elements_per_set: usize) -> BenchReport {
     let options = MetadataSyncOptions::default();
     let selection = MetadataSelection::ids(selected).with_types(["dataSets"]);
     let started = Instant::now();
-    let package: OriginPackage = match run_ready(read_origin(&client, &selection, &options, &NoProgress, &CancellationToken::new())) {
+    let package: OriginPackage = match run_ready(read_origin(
+        &client,
+        &selection,
+        &options,
+        &NoProgress,
+        &CancellationToken::new(),
+    )) {
         Ok(package) => package,
         Err(error) => panic!("the benchmark origin failed: {error}"),
     };
@@ -183,7 +234,10 @@ pub fn run_with(data_sets: usize, elements_per_set: usize) -> BenchReport {
     let payload_bytes: usize = chunks.iter().map(|c| c.bytes()).sum();
     let chunk_count = chunks.len();
     let boundaries: Vec<usize> = chunks.iter().map(|c| c.bytes()).collect();
-    let whole: Vec<u8> = chunks.iter().flat_map(|c| c.body.iter().copied()).collect::<Vec<u8>>();
+    let whole: Vec<u8> = chunks
+        .iter()
+        .flat_map(|c| c.body.iter().copied())
+        .collect::<Vec<u8>>();
     drop(chunks);
     drop(package);
     // The baseline reads the same bytes as one document per chunk.

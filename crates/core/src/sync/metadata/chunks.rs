@@ -23,7 +23,12 @@ const COHESIVE_GROUPS: &[&[&str]] = &[
         "programTrackedEntityAttributes",
         "programNotificationTemplates",
     ],
-    &["dataSets", "sections", "dataEntryForms", "dataSetNotificationTemplates"],
+    &[
+        "dataSets",
+        "sections",
+        "dataEntryForms",
+        "dataSetNotificationTemplates",
+    ],
     &["optionSets", "options"],
     &["trackedEntityTypes", "trackedEntityAttributes"],
 ];
@@ -57,7 +62,9 @@ fn ordered_units(payload: &Payload, order: &dyn Fn(&str) -> i64) -> Vec<Vec<Stri
         if placed.contains(plural.as_str()) {
             continue;
         }
-        let group = COHESIVE_GROUPS.iter().find(|g| g.contains(&plural.as_str()));
+        let group = COHESIVE_GROUPS
+            .iter()
+            .find(|g| g.contains(&plural.as_str()));
         let mut unit: Vec<String> = match group {
             Some(group) => group
                 .iter()
@@ -76,7 +83,11 @@ fn ordered_units(payload: &Payload, order: &dyn Fn(&str) -> i64) -> Vec<Vec<Stri
 /// Plans the chunks, consuming the payload: each object is serialized exactly once, straight
 /// into its chunk. A cohesive unit that does not fit in the current chunk starts a new one; a
 /// unit larger than the limits on its own is split by objects.
-pub fn plan_chunks(mut payload: Payload, order: &dyn Fn(&str) -> i64, limits: ChunkLimits) -> Vec<Chunk> {
+pub fn plan_chunks(
+    mut payload: Payload,
+    order: &dyn Fn(&str) -> i64,
+    limits: ChunkLimits,
+) -> Vec<Chunk> {
     let max_objects = limits.max_objects.max(1);
     let mut builder = ChunkBuilder::default();
     for unit in ordered_units(&payload, order) {
@@ -92,7 +103,10 @@ pub fn plan_chunks(mut payload: Payload, order: &dyn Fn(&str) -> i64, limits: Ch
             })
             .collect();
         let unit_objects: usize = serialized.iter().map(|(_, objects)| objects.len()).sum();
-        let unit_bytes: usize = serialized.iter().flat_map(|(_, o)| o.iter().map(Vec::len)).sum();
+        let unit_bytes: usize = serialized
+            .iter()
+            .flat_map(|(_, o)| o.iter().map(Vec::len))
+            .sum();
         if unit.len() > 1
             && (builder.objects + unit_objects > max_objects
                 || builder.body.len() + unit_bytes > limits.max_bytes)
@@ -126,8 +140,10 @@ struct ChunkBuilder {
 impl ChunkBuilder {
     fn add(&mut self, plural: &str, object: &[u8]) {
         if self.types.last().map(String::as_str) != Some(plural) {
-            self.body.extend_from_slice(if self.types.is_empty() { b"{" } else { b"]," });
-            self.body.extend_from_slice(&serde_json::to_vec(plural).unwrap_or_default());
+            self.body
+                .extend_from_slice(if self.types.is_empty() { b"{" } else { b"]," });
+            self.body
+                .extend_from_slice(&serde_json::to_vec(plural).unwrap_or_default());
             self.body.extend_from_slice(b":[");
             self.types.push(plural.to_string());
         } else {
@@ -157,7 +173,11 @@ mod tests {
     use serde_json::json;
 
     fn payload() -> Payload {
-        let objects = |prefix: &str, n: usize| (0..n).map(|i| json!({"id": format!("{prefix}{i}")})).collect();
+        let objects = |prefix: &str, n: usize| {
+            (0..n)
+                .map(|i| json!({"id": format!("{prefix}{i}")}))
+                .collect()
+        };
         [
             ("dataElements".to_string(), objects("de", 5)),
             ("categoryCombos".to_string(), objects("cc", 2)),
@@ -180,7 +200,10 @@ mod tests {
 
     #[test]
     fn chunks_follow_schema_order_and_limits() {
-        let limits = ChunkLimits { max_objects: 4, max_bytes: 1 << 20 };
+        let limits = ChunkLimits {
+            max_objects: 4,
+            max_bytes: 1 << 20,
+        };
         let chunks = plan_chunks(payload(), &order, limits);
         let types: Vec<Vec<String>> = chunks.iter().map(|c| c.types.clone()).collect();
         assert_eq!(types[0], vec!["categoryCombos", "dataElements"]);

@@ -31,7 +31,11 @@ const LEGACY_SHARING: &[&str] = &[
 pub type Payload = std::collections::BTreeMap<String, Vec<Value>>;
 
 /// Applies the cleanup options to every object of the payload.
-pub fn clean_payload(payload: &mut Payload, registry: &SchemaRegistry, options: &MetadataSyncOptions) {
+pub fn clean_payload(
+    payload: &mut Payload,
+    registry: &SchemaRegistry,
+    options: &MetadataSyncOptions,
+) {
     for (plural, objects) in payload.iter_mut() {
         let removed_keys = removed_reference_keys(registry, plural, options);
         for object in objects.iter_mut() {
@@ -120,7 +124,8 @@ fn apply_sharing_mode(map: &mut Map<String, Value>, sharing: InclusionMode, user
 pub fn sharing_user_groups(payload: &Payload) -> Vec<String> {
     let mut ids = std::collections::BTreeSet::new();
     for object in payload.values().flatten() {
-        if let Some(Value::Object(groups)) = object.get("sharing").and_then(|s| s.get("userGroups")) {
+        if let Some(Value::Object(groups)) = object.get("sharing").and_then(|s| s.get("userGroups"))
+        {
             ids.extend(groups.keys().cloned());
         }
         if let Some(Value::Array(accesses)) = object.get("userGroupAccesses") {
@@ -147,7 +152,10 @@ mod tests {
             "access": {"read": true}, "legends": [{"id": "b", "displayName": "y", "favorite": false}],
             "created": "2020", "lastUpdatedBy": {"id": "u"}});
         strip_server_owned(&mut object, true);
-        assert_eq!(object, json!({"id": "a", "displayInList": true, "legends": [{"id": "b"}]}));
+        assert_eq!(
+            object,
+            json!({"id": "a", "displayInList": true, "legends": [{"id": "b"}]})
+        );
     }
 
     #[test]
@@ -156,10 +164,18 @@ mod tests {
             "sharing": {"owner": "u", "public": "rw------", "users": {"u": {"id": "u", "access": "rw------"}},
                 "userGroups": {"g": {"id": "g", "access": "r-------"}}}});
         let mut removed = base.clone();
-        apply_sharing_mode(removed.as_object_mut().unwrap(), InclusionMode::Remove, InclusionMode::Remove);
+        apply_sharing_mode(
+            removed.as_object_mut().unwrap(),
+            InclusionMode::Remove,
+            InclusionMode::Remove,
+        );
         assert_eq!(removed, json!({"id": "a"}));
         let mut no_users = base.clone();
-        apply_sharing_mode(no_users.as_object_mut().unwrap(), InclusionMode::ReferencesOnly, InclusionMode::Remove);
+        apply_sharing_mode(
+            no_users.as_object_mut().unwrap(),
+            InclusionMode::ReferencesOnly,
+            InclusionMode::Remove,
+        );
         assert!(no_users.get("user").is_none());
         assert_eq!(no_users["sharing"]["users"], json!({}));
         assert!(no_users["sharing"].get("owner").is_none());

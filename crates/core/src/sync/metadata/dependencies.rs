@@ -96,14 +96,23 @@ impl<'a> Resolver<'a> {
         progress: &dyn ProgressSink,
         cancel: &CancellationToken,
     ) -> Result<ResolvedMetadata, Dhis2Error> {
-        let ids: Vec<String> = selection.ids.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect();
+        let ids: Vec<String> = selection
+            .ids
+            .iter()
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         self.seen.extend(ids.iter().cloned());
         let mut fetched: Vec<(String, Vec<Value>)> = Vec::new();
         if selection.types.is_empty() {
             fetched = fetch_any_type_by_ids(origin, &ids, ":owner").await?;
         } else {
             for plural in &selection.types {
-                fetched.push((plural.clone(), fetch_by_ids(origin, plural, "id", &ids, ":owner").await?));
+                fetched.push((
+                    plural.clone(),
+                    fetch_by_ids(origin, plural, "id", &ids, ":owner").await?,
+                ));
             }
         }
         let found: HashSet<String> = fetched
@@ -124,7 +133,10 @@ impl<'a> Resolver<'a> {
             let mut fetched: Vec<(String, Vec<Value>)> = Vec::new();
             for (plural, ids) in &frontier.by_id {
                 let ids: Vec<String> = ids.iter().cloned().collect();
-                fetched.push((plural.clone(), fetch_by_ids(origin, plural, "id", &ids, ":owner").await?));
+                fetched.push((
+                    plural.clone(),
+                    fetch_by_ids(origin, plural, "id", &ids, ":owner").await?,
+                ));
             }
             for ((child, via), parents) in &frontier.children {
                 let parents: Vec<String> = parents.iter().cloned().collect();
@@ -151,7 +163,11 @@ impl<'a> Resolver<'a> {
         for (plural, objects) in fetched {
             let Some(schema) = registry.by_plural(&plural) else {
                 // Not a type this server describes: keep it, without following references.
-                self.result.objects.entry(plural).or_default().extend(objects);
+                self.result
+                    .objects
+                    .entry(plural)
+                    .or_default()
+                    .extend(objects);
                 continue;
             };
             let mut kept = Vec::with_capacity(objects.len());
@@ -179,7 +195,13 @@ impl<'a> Resolver<'a> {
         next
     }
 
-    fn plan_references(&mut self, plural: &str, schema: &Schema, object: &Value, next: &mut Frontier) {
+    fn plan_references(
+        &mut self,
+        plural: &str,
+        schema: &Schema,
+        object: &Value,
+        next: &mut Frontier,
+    ) {
         let mut found: Vec<(String, String, bool)> = Vec::new();
         self.collect_references(schema, object, 0, &mut found);
         for (target, id) in expression_references(plural, object) {
@@ -198,7 +220,11 @@ impl<'a> Resolver<'a> {
                 self.seen.insert(id.clone());
                 next.by_id.entry(target).or_default().insert(id);
             } else {
-                self.result.references_only.entry(target).or_default().insert(id);
+                self.result
+                    .references_only
+                    .entry(target)
+                    .or_default()
+                    .insert(id);
             }
         }
     }
@@ -218,7 +244,8 @@ impl<'a> Resolver<'a> {
             Some(references) => Rc::clone(references),
             None => {
                 let references: Rc<[ReferenceProperty]> = registry.references_of(schema).into();
-                self.references.insert(schema.klass.clone(), Rc::clone(&references));
+                self.references
+                    .insert(schema.klass.clone(), Rc::clone(&references));
                 references
             }
         };

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::cleanup::{clean_payload, sharing_user_groups, Payload};
+use super::defaults::{default_id_map, fetch_default_ids, remap_references};
 use super::dependencies::{ResolvedMetadata, Resolver};
 use super::selection::{InclusionMode, MetadataSelection, MetadataSyncOptions};
 use super::version_transform::adapt_payload;
@@ -49,6 +50,8 @@ impl<T: Transport> SyncInstance<T> {
 /// What was read from the origin, cleaned and ready for per-target transforms.
 pub struct OriginPackage {
     pub version: Version,
+    /// The origin's `default` category objects, (plural, id), when the payload refers to them.
+    pub default_objects: Vec<(String, String)>,
     pub schemas: SchemaRegistry,
     pub resolved: ResolvedMetadata,
     pub payload: Payload,
@@ -74,26 +77,46 @@ pub async fn read_origin<T: Transport>(
     progress.on_progress(step(SyncStep::Prepare, None, "Connecting to the origin"));
     let version = origin.system_info().await?.version;
     let schemas = fetch_schemas(origin).await?;
-    progress.on_progress(step(SyncStep::Read, None, "Reading the selection and its dependencies"));
+    progress.on_progress(step(
+        SyncStep::Read,
+        None,
+        "Reading the selection and its dependencies",
+    ));
     let rules = options.effective_rules();
     let resolver = Resolver::new(&schemas, &rules, options.remove_default_category_objects);
-    let mut resolved = resolver.resolve(origin, selection, progress, cancel).await?;
+    let mut resolved = resolver
+        .resolve(origin, selection, progress, cancel)
+        .await?;
     // The objects move into the payload; `resolved` keeps the rest of what was learnt.
     let mut payload: Payload = std::mem::take(&mut resolved.objects);
     if options.sharing == InclusionMode::ObjectsAndReferences && options.include_dependencies {
         let groups: Vec<String> = sharing_user_groups(&payload)
             .into_iter()
-            .filter(|id| !payload.values().flatten().any(|o| o.get("id").and_then(Value::as_str) == Some(id)))
+            .filter(|id| {
+                !payload
+                    .values()
+                    .flatten()
+                    .any(|o| o.get("id").and_then(Value::as_str) == Some(id))
+            })
             .collect();
         if !groups.is_empty() {
             let fetched = fetch_by_ids(origin, "userGroups", "id", &groups, ":owner").await?;
-            payload.entry("userGroups".into()).or_default().extend(fetched);
+            payload
+                .entry("userGroups".into())
+                .or_default()
+                .extend(fetched);
         }
     }
     progress.on_progress(step(SyncStep::Transform, None, "Cleaning up the payload"));
     clean_payload(&mut payload, &schemas, options);
+    let default_objects = if options.remove_default_category_objects && !resolved.default_ids.is_empty() {
+        fetch_default_ids(origin).await?
+    } else {
+        Vec::new()
+    };
     Ok(OriginPackage {
         version,
+        default_objects,
         schemas,
         resolved,
         payload,
@@ -128,13 +151,21 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
         .iter()
         .map(|(plural, objects)| (plural.clone(), objects.len()))
         .collect();
-    report.references_only = package.resolved.references_only.values().map(|ids| ids.len()).sum();
+    report.references_only = package
+        .resolved
+        .references_only
+        .values()
+        .map(|ids| ids.len())
+        .sum();
     for missing in &package.resolved.missing {
         report.errors.push(SyncError {
             object_id: Some(missing.clone()),
             object_type: None,
             property: None,
-            message: format!("{missing} was selected but does not exist on {}.", origin.name),
+            message: format!(
+                "{missing} was selected but does not exist on {}.",
+                origin.name
+            ),
             code: None,
         });
     }
@@ -146,14 +177,20 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
     for (index, target) in targets.iter().enumerate() {
         let mut target_report = TargetReport::new(&target.name, target.client.base_url());
         let client = target.counted();
-        progress.on_progress(step(SyncStep::Prepare, Some(&target.name), "Connecting to the target"));
+        progress.on_progress(step(
+            SyncStep::Prepare,
+            Some(&target.name),
+            "Connecting to the target",
+        ));
         // The last target takes the payload itself; the others get a copy.
         let last = index + 1 == targets.len();
         match prepare_target(&client, &mut package, last).await {
             Ok((version, schemas, payload, notes)) => {
                 target_report.version = Some(version.to_string());
                 target_report.notes.extend(notes);
-                target_report.notes.extend(options.import.notes_for(&version));
+                target_report
+                    .notes
+                    .extend(options.import.notes_for(&version));
                 progress.on_progress(step(SyncStep::Write, Some(&target.name), "Writing"));
                 let type_schemas = schemas.as_ref().unwrap_or(&package.schemas);
                 write_payload(
@@ -200,6 +237,10 @@ async fn prepare_target<T: Transport>(
     } else {
         package.payload.clone()
     };
+    if !package.default_objects.is_empty() {
+        let target_defaults = fetch_default_ids(client).await?;
+        remap_references(&mut payload, &default_id_map(&package.default_objects, &target_defaults));
+    }
     let notes = adapt_payload(&mut payload, &version, schemas.as_ref());
     Ok((version, schemas, payload, notes))
 }
@@ -213,11 +254,22 @@ pub async fn build_target_payloads<O: Transport, T: Transport>(
 ) -> Result<Vec<TargetPayload>, Dhis2Error> {
     let origin_client = origin.counted_read_only();
     let cancel = CancellationToken::new();
-    let mut package = read_origin(&origin_client, selection, options, &super::super::NoProgress, &cancel).await?;
+    let mut package = read_origin(
+        &origin_client,
+        selection,
+        options,
+        &super::super::NoProgress,
+        &cancel,
+    )
+    .await?;
     let mut payloads = Vec::new();
     for target in targets {
-        let (version, _, payload, notes) = prepare_target(&target.counted(), &mut package, false).await?;
-        let body: Map<String, Value> = payload.into_iter().map(|(k, v)| (k, Value::Array(v))).collect();
+        let (version, _, payload, notes) =
+            prepare_target(&target.counted(), &mut package, false).await?;
+        let body: Map<String, Value> = payload
+            .into_iter()
+            .map(|(k, v)| (k, Value::Array(v)))
+            .collect();
         payloads.push(TargetPayload {
             target: target.name.clone(),
             version: version.to_string(),

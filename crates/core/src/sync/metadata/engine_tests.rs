@@ -9,21 +9,51 @@ use crate::dhis2::{Auth, Dhis2Client};
 use crate::sync::{CancellationToken, NoProgress, TargetStatus};
 
 fn package(server: &MemoryServer) {
-    server.insert("categoryCombos", json!({"id": "bjDvmb4bfuf", "name": "default", "categories": [{"id": "GLevLNI9wkl"}]}));
-    server.insert("categories", json!({"id": "GLevLNI9wkl", "name": "default"}));
-    server.insert("categoryOptions", json!({"id": "coAAAAAAAA1", "name": "Male"}));
-    server.insert("categories", json!({"id": "caAAAAAAAA1", "name": "Sex", "categoryOptions": [{"id": "coAAAAAAAA1"}]}));
-    server.insert("categoryCombos", json!({"id": "ccAAAAAAAA1", "name": "Sex", "categories": [{"id": "caAAAAAAAA1"}]}));
-    server.insert("categoryOptionCombos", json!({"id": "ocAAAAAAAA1", "name": "Male",
-        "categoryCombo": {"id": "ccAAAAAAAA1"}, "categoryOptions": [{"id": "coAAAAAAAA1"}]}));
+    server.insert(
+        "categoryCombos",
+        json!({"id": "bjDvmb4bfuf", "name": "default", "categories": [{"id": "GLevLNI9wkl"}]}),
+    );
+    server.insert(
+        "categories",
+        json!({"id": "GLevLNI9wkl", "name": "default"}),
+    );
+    server.insert(
+        "categoryOptions",
+        json!({"id": "coAAAAAAAA1", "name": "Male"}),
+    );
+    server.insert(
+        "categories",
+        json!({"id": "caAAAAAAAA1", "name": "Sex", "categoryOptions": [{"id": "coAAAAAAAA1"}]}),
+    );
+    server.insert(
+        "categoryCombos",
+        json!({"id": "ccAAAAAAAA1", "name": "Sex", "categories": [{"id": "caAAAAAAAA1"}]}),
+    );
+    server.insert(
+        "categoryOptionCombos",
+        json!({"id": "ocAAAAAAAA1", "name": "Male",
+        "categoryCombo": {"id": "ccAAAAAAAA1"}, "categoryOptions": [{"id": "coAAAAAAAA1"}]}),
+    );
     server.insert("dataElements", json!({"id": "deAAAAAAAA1", "name": "A", "categoryCombo": {"id": "ccAAAAAAAA1"},
         "href": "http://h", "displayName": "A", "sharing": {"owner": "usAAAAAAAA1", "public": "rw------", "users": {}, "userGroups": {}}}));
-    server.insert("dataElements", json!({"id": "deAAAAAAAA2", "name": "B", "categoryCombo": {"id": "bjDvmb4bfuf"}}));
+    server.insert(
+        "dataElements",
+        json!({"id": "deAAAAAAAA2", "name": "B", "categoryCombo": {"id": "bjDvmb4bfuf"}}),
+    );
     server.insert("dataElements", json!({"id": "deAAAAAAAA3", "name": "C (only in an indicator)", "categoryCombo": {"id": "bjDvmb4bfuf"}}));
-    server.insert("indicatorTypes", json!({"id": "itAAAAAAAA1", "name": "Number"}));
-    server.insert("indicators", json!({"id": "inAAAAAAAA1", "name": "I", "indicatorType": {"id": "itAAAAAAAA1"},
-        "numerator": "#{deAAAAAAAA3.ocAAAAAAAA1}", "denominator": "1"}));
-    server.insert("organisationUnits", json!({"id": "ouAAAAAAAA1", "name": "Root"}));
+    server.insert(
+        "indicatorTypes",
+        json!({"id": "itAAAAAAAA1", "name": "Number"}),
+    );
+    server.insert(
+        "indicators",
+        json!({"id": "inAAAAAAAA1", "name": "I", "indicatorType": {"id": "itAAAAAAAA1"},
+        "numerator": "#{deAAAAAAAA3.ocAAAAAAAA1}", "denominator": "1"}),
+    );
+    server.insert(
+        "organisationUnits",
+        json!({"id": "ouAAAAAAAA1", "name": "Root"}),
+    );
     server.insert("dataSets", json!({"id": "dsAAAAAAAA1", "name": "DS", "categoryCombo": {"id": "bjDvmb4bfuf"},
         "dataSetElements": [{"dataElement": {"id": "deAAAAAAAA1"}}, {"dataElement": {"id": "deAAAAAAAA2"}}],
         "indicators": [{"id": "inAAAAAAAA1"}], "organisationUnits": [{"id": "ouAAAAAAAA1"}]}));
@@ -32,7 +62,12 @@ fn package(server: &MemoryServer) {
 fn ids(payload: &Payload, plural: &str) -> Vec<String> {
     let mut ids: Vec<String> = payload
         .get(plural)
-        .map(|objects| objects.iter().filter_map(|o| o["id"].as_str().map(str::to_string)).collect())
+        .map(|objects| {
+            objects
+                .iter()
+                .filter_map(|o| o["id"].as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     ids.sort();
     ids
@@ -45,12 +80,25 @@ fn resolves_a_data_set_with_its_dependencies_in_few_requests() {
     let client = Dhis2Client::new(&server, "http://origin", Auth::Session);
     let selection = MetadataSelection::ids(["dsAAAAAAAA1"]);
     let options = MetadataSyncOptions::default();
-    let result = run_ready(read_origin(&client, &selection, &options, &NoProgress, &CancellationToken::new()));
+    let result = run_ready(read_origin(
+        &client,
+        &selection,
+        &options,
+        &NoProgress,
+        &CancellationToken::new(),
+    ));
     let package = result.unwrap_or_else(|e| panic!("{e}"));
     let payload = &package.payload;
     assert_eq!(ids(payload, "dataSets"), ["dsAAAAAAAA1"]);
-    assert_eq!(ids(payload, "dataElements"), ["deAAAAAAAA1", "deAAAAAAAA2", "deAAAAAAAA3"]);
-    assert_eq!(ids(payload, "categoryCombos"), ["ccAAAAAAAA1"], "default combo left out");
+    assert_eq!(
+        ids(payload, "dataElements"),
+        ["deAAAAAAAA1", "deAAAAAAAA2", "deAAAAAAAA3"]
+    );
+    assert_eq!(
+        ids(payload, "categoryCombos"),
+        ["ccAAAAAAAA1"],
+        "default combo left out"
+    );
     assert_eq!(ids(payload, "categories"), ["caAAAAAAAA1"]);
     assert_eq!(ids(payload, "categoryOptions"), ["coAAAAAAAA1"]);
     assert_eq!(ids(payload, "categoryOptionCombos"), ["ocAAAAAAAA1"]);
@@ -58,10 +106,20 @@ fn resolves_a_data_set_with_its_dependencies_in_few_requests() {
     assert_eq!(ids(payload, "indicatorTypes"), ["itAAAAAAAA1"]);
     assert!(payload.get("organisationUnits").is_none());
     let data_set = &payload["dataSets"][0];
-    assert!(data_set.get("organisationUnits").is_none(), "org unit references removed");
-    let element = payload["dataElements"].iter().find(|o| o["id"] == "deAAAAAAAA1").cloned().unwrap_or(Value::Null);
+    assert!(
+        data_set.get("organisationUnits").is_none(),
+        "org unit references removed"
+    );
+    let element = payload["dataElements"]
+        .iter()
+        .find(|o| o["id"] == "deAAAAAAAA1")
+        .cloned()
+        .unwrap_or(Value::Null);
     assert!(element.get("href").is_none() && element.get("displayName").is_none());
-    assert!(element["sharing"].get("owner").is_none(), "users removed by default");
+    assert!(
+        element["sharing"].get("owner").is_none(),
+        "users removed by default"
+    );
     assert!(package.resolved.default_ids.contains("bjDvmb4bfuf"));
 }
 
@@ -72,15 +130,30 @@ fn request_count_does_not_grow_with_the_number_of_objects() {
         let selected = super::bench::generate_package(&server, data_sets, elements);
         let client = Dhis2Client::new(&server, "http://origin", Auth::Session);
         let selection = MetadataSelection::ids(selected).with_types(["dataSets"]);
-        let package = run_ready(read_origin(&client, &selection, &MetadataSyncOptions::default(), &NoProgress, &CancellationToken::new()))
-            .unwrap_or_else(|e| panic!("{e}"));
-        (server.requests.get(), package.payload.values().map(Vec::len).sum::<usize>())
+        let package = run_ready(read_origin(
+            &client,
+            &selection,
+            &MetadataSyncOptions::default(),
+            &NoProgress,
+            &CancellationToken::new(),
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        (
+            server.requests.get(),
+            package.payload.values().map(Vec::len).sum::<usize>(),
+        )
     };
     let (small_requests, small_objects) = requests(2, 10);
     let (large_requests, large_objects) = requests(10, 100);
-    assert!(large_objects > 3 * small_objects, "{small_objects} vs {large_objects}");
+    assert!(
+        large_objects > 3 * small_objects,
+        "{small_objects} vs {large_objects}"
+    );
     // One request per type per level: the count depends on the shape, not the size.
-    assert!(large_requests <= small_requests + 2, "{small_requests} vs {large_requests}");
+    assert!(
+        large_requests <= small_requests + 2,
+        "{small_requests} vs {large_requests}"
+    );
     assert!(large_requests < 25);
 }
 
@@ -89,11 +162,24 @@ fn syncs_to_a_target_and_never_writes_to_the_origin() {
     let origin_server = MemoryServer::new("2.40.1");
     package(&origin_server);
     let target_server = MemoryServer::new("2.30");
-    let origin = SyncInstance::new("origin", Dhis2Client::new(&origin_server, "http://origin", Auth::Session));
-    let targets = [SyncInstance::new("target", Dhis2Client::new(&target_server, "http://target", Auth::Session))];
+    let origin = SyncInstance::new(
+        "origin",
+        Dhis2Client::new(&origin_server, "http://origin", Auth::Session),
+    );
+    let targets = [SyncInstance::new(
+        "target",
+        Dhis2Client::new(&target_server, "http://target", Auth::Session),
+    )];
     let selection = MetadataSelection::ids(["dsAAAAAAAA1"]);
     let options = MetadataSyncOptions::default();
-    let report = run_ready(run_metadata_sync(&origin, &targets, &selection, &options, &NoProgress, &CancellationToken::new()));
+    let report = run_ready(run_metadata_sync(
+        &origin,
+        &targets,
+        &selection,
+        &options,
+        &NoProgress,
+        &CancellationToken::new(),
+    ));
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let target = &report.targets[0];
     assert_eq!(target.status, TargetStatus::Success, "{target:?}");
@@ -102,8 +188,15 @@ fn syncs_to_a_target_and_never_writes_to_the_origin() {
     assert!(origin_server.imports.borrow().is_empty());
     let imports = target_server.imports.borrow();
     assert_eq!(imports.len(), 1);
-    let element = imports[0]["dataElements"].as_array().and_then(|a| a.iter().find(|o| o["id"] == "deAAAAAAAA1")).cloned().unwrap_or(Value::Null);
-    assert_eq!(element["publicAccess"], "rw------", "legacy sharing for 2.30");
+    let element = imports[0]["dataElements"]
+        .as_array()
+        .and_then(|a| a.iter().find(|o| o["id"] == "deAAAAAAAA1"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert_eq!(
+        element["publicAccess"], "rw------",
+        "legacy sharing for 2.30"
+    );
     assert!(element.get("sharing").is_none());
     assert_eq!(report.origin_request_count, origin_server.requests.get());
     assert_eq!(target.request_count, target_server.requests.get());
@@ -114,16 +207,32 @@ fn a_cancelled_sync_writes_nothing_and_says_so() {
     let origin_server = MemoryServer::new("2.40.1");
     package(&origin_server);
     let target_server = MemoryServer::new("2.40.1");
-    let origin = SyncInstance::new("origin", Dhis2Client::new(&origin_server, "http://origin", Auth::Session));
-    let targets = [SyncInstance::new("target", Dhis2Client::new(&target_server, "http://target", Auth::Session))];
+    let origin = SyncInstance::new(
+        "origin",
+        Dhis2Client::new(&origin_server, "http://origin", Auth::Session),
+    );
+    let targets = [SyncInstance::new(
+        "target",
+        Dhis2Client::new(&target_server, "http://target", Auth::Session),
+    )];
     let cancel = CancellationToken::new();
     let cancel_on_write = |event: crate::sync::SyncProgress| {
-        if let crate::sync::SyncProgress::Step { step: crate::sync::SyncStep::Write, .. } = event {
+        if let crate::sync::SyncProgress::Step {
+            step: crate::sync::SyncStep::Write,
+            ..
+        } = event
+        {
             cancel.cancel();
         }
     };
-    let report = run_ready(run_metadata_sync(&origin, &targets, &MetadataSelection::ids(["dsAAAAAAAA1"]),
-        &MetadataSyncOptions::default(), &cancel_on_write, &cancel));
+    let report = run_ready(run_metadata_sync(
+        &origin,
+        &targets,
+        &MetadataSelection::ids(["dsAAAAAAAA1"]),
+        &MetadataSyncOptions::default(),
+        &cancel_on_write,
+        &cancel,
+    ));
     assert_eq!(report.targets[0].status, TargetStatus::Cancelled);
     assert!(target_server.imports.borrow().is_empty());
     assert!(!report.succeeded());
@@ -134,11 +243,40 @@ fn download_payload_builds_without_sending() {
     let origin_server = MemoryServer::new("2.40.1");
     package(&origin_server);
     let target_server = MemoryServer::new("2.41.0");
-    let origin = SyncInstance::new("origin", Dhis2Client::new(&origin_server, "http://origin", Auth::Session));
-    let targets = [SyncInstance::new("target", Dhis2Client::new(&target_server, "http://target", Auth::Session))];
-    let payloads = run_ready(build_target_payloads(&origin, &targets, &MetadataSelection::ids(["dsAAAAAAAA1"]),
-        &MetadataSyncOptions::default())).unwrap_or_else(|e| panic!("{e}"));
+    let origin = SyncInstance::new(
+        "origin",
+        Dhis2Client::new(&origin_server, "http://origin", Auth::Session),
+    );
+    let targets = [SyncInstance::new(
+        "target",
+        Dhis2Client::new(&target_server, "http://target", Auth::Session),
+    )];
+    let payloads = run_ready(build_target_payloads(
+        &origin,
+        &targets,
+        &MetadataSelection::ids(["dsAAAAAAAA1"]),
+        &MetadataSyncOptions::default(),
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(payloads.len(), 1);
     assert_eq!(payloads[0].payload["dataSets"][0]["id"], "dsAAAAAAAA1");
     assert!(target_server.imports.borrow().is_empty());
+}
+
+#[test]
+fn references_to_defaults_point_at_the_target_defaults() {
+    let origin_server = MemoryServer::new("2.40.1");
+    package(&origin_server);
+    let target_server = MemoryServer::new("2.40.1");
+    target_server.insert("categoryCombos", json!({"id": "ccDefault01", "name": "default"}));
+    let origin = SyncInstance::new("origin", Dhis2Client::new(&origin_server, "http://origin", Auth::Session));
+    let targets = [SyncInstance::new("target", Dhis2Client::new(&target_server, "http://target", Auth::Session))];
+    let report = run_ready(run_metadata_sync(&origin, &targets, &MetadataSelection::ids(["dsAAAAAAAA1"]),
+        &MetadataSyncOptions::default(), &NoProgress, &CancellationToken::new()));
+    assert!(report.succeeded(), "{report:?}");
+    let imports = target_server.imports.borrow();
+    assert_eq!(imports[0]["dataSets"][0]["categoryCombo"]["id"], "ccDefault01");
+    let element = imports[0]["dataElements"].as_array().and_then(|a| a.iter().find(|o| o["id"] == "deAAAAAAAA2")).cloned().unwrap_or(Value::Null);
+    assert_eq!(element["categoryCombo"]["id"], "ccDefault01");
+    assert!(imports[0].get("categoryCombos").is_some_and(|c| c.as_array().is_some_and(|c| c.iter().all(|o| o["name"] != "default"))));
 }

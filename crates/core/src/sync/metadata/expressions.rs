@@ -15,10 +15,26 @@ enum Grammar {
 
 /// JSON paths of the expressions of each type.
 const EXPRESSION_FIELDS: &[(&str, Grammar, &[&str])] = &[
-    ("indicators", Grammar::Aggregate, &["numerator", "denominator"]),
-    ("validationRules", Grammar::Aggregate, &["leftSide.expression", "rightSide.expression"]),
-    ("predictors", Grammar::Aggregate, &["generator.expression", "sampleSkipTest.expression"]),
-    ("programIndicators", Grammar::Program, &["expression", "filter"]),
+    (
+        "indicators",
+        Grammar::Aggregate,
+        &["numerator", "denominator"],
+    ),
+    (
+        "validationRules",
+        Grammar::Aggregate,
+        &["leftSide.expression", "rightSide.expression"],
+    ),
+    (
+        "predictors",
+        Grammar::Aggregate,
+        &["generator.expression", "sampleSkipTest.expression"],
+    ),
+    (
+        "programIndicators",
+        Grammar::Program,
+        &["expression", "filter"],
+    ),
 ];
 
 /// The (plural, uid) pairs an object's expressions name.
@@ -121,7 +137,10 @@ mod tests {
         assert_eq!(found.len(), 5);
         assert_eq!(found[0], ("programStages", "xfxTWRvnCOK".to_string()));
         assert_eq!(found[1], ("dataElements", "BuZ5LGNfGET".to_string()));
-        assert_eq!(found[2], ("trackedEntityAttributes", "ypGAwVRNtVY".to_string()));
+        assert_eq!(
+            found[2],
+            ("trackedEntityAttributes", "ypGAwVRNtVY".to_string())
+        );
         let rule = json!({"leftSide": {"expression": "#{FyouhDzv0bP}"}});
         assert_eq!(expression_references("validationRules", &rule).len(), 1);
         assert!(expression_references("dataElements", &indicator).is_empty());

@@ -13,34 +13,73 @@ use crate::dhis2::{HttpRequest, HttpResponse, Method, Transport, TransportError}
 
 /// One type of the server's schemas: (short class, plural, order, references).
 /// A reference is (json key, target short class, collection, embedded).
-pub type TypeSpec = (&'static str, &'static str, i64, &'static [(&'static str, &'static str, bool, bool)]);
+pub type TypeSpec = (
+    &'static str,
+    &'static str,
+    i64,
+    &'static [(&'static str, &'static str, bool, bool)],
+);
 
 /// The types the benchmark and tests use, with DHIS2's import orders.
 pub const TYPES: &[TypeSpec] = &[
     ("CategoryOption", "categoryOptions", 1140, &[]),
-    ("Category", "categories", 1170, &[("categoryOptions", "CategoryOption", true, false)]),
-    ("CategoryCombo", "categoryCombos", 1180, &[("categories", "Category", true, false)]),
+    (
+        "Category",
+        "categories",
+        1170,
+        &[("categoryOptions", "CategoryOption", true, false)],
+    ),
+    (
+        "CategoryCombo",
+        "categoryCombos",
+        1180,
+        &[("categories", "Category", true, false)],
+    ),
     (
         "CategoryOptionCombo",
         "categoryOptionCombos",
         1190,
-        &[("categoryCombo", "CategoryCombo", false, false), ("categoryOptions", "CategoryOption", true, false)],
+        &[
+            ("categoryCombo", "CategoryCombo", false, false),
+            ("categoryOptions", "CategoryOption", true, false),
+        ],
     ),
-    ("Option", "options", 1040, &[("optionSet", "OptionSet", false, false)]),
-    ("OptionSet", "optionSets", 1050, &[("options", "Option", true, false)]),
+    (
+        "Option",
+        "options",
+        1040,
+        &[("optionSet", "OptionSet", false, false)],
+    ),
+    (
+        "OptionSet",
+        "optionSets",
+        1050,
+        &[("options", "Option", true, false)],
+    ),
     (
         "DataElement",
         "dataElements",
         1200,
-        &[("categoryCombo", "CategoryCombo", false, false), ("optionSet", "OptionSet", false, false)],
+        &[
+            ("categoryCombo", "CategoryCombo", false, false),
+            ("optionSet", "OptionSet", false, false),
+        ],
     ),
     ("IndicatorType", "indicatorTypes", 1240, &[]),
-    ("Indicator", "indicators", 1250, &[("indicatorType", "IndicatorType", false, false)]),
+    (
+        "Indicator",
+        "indicators",
+        1250,
+        &[("indicatorType", "IndicatorType", false, false)],
+    ),
     (
         "DataSetElement",
         "dataSetElements",
         0,
-        &[("dataElement", "DataElement", false, false), ("categoryCombo", "CategoryCombo", false, false)],
+        &[
+            ("dataElement", "DataElement", false, false),
+            ("categoryCombo", "CategoryCombo", false, false),
+        ],
     ),
     (
         "DataSet",
@@ -53,15 +92,32 @@ pub const TYPES: &[TypeSpec] = &[
             ("organisationUnits", "OrganisationUnit", true, false),
         ],
     ),
-    ("OrganisationUnit", "organisationUnits", 1100, &[("parent", "OrganisationUnit", false, false)]),
+    (
+        "OrganisationUnit",
+        "organisationUnits",
+        1100,
+        &[("parent", "OrganisationUnit", false, false)],
+    ),
 ];
 
 const PACKAGE: &str = "org.hisp.dhis.sim";
 
 /// Plain properties every type of the in-memory server has.
 const COMMON_PROPERTIES: &[&str] = &[
-    "id", "name", "code", "shortName", "created", "lastUpdated", "valueType", "numerator",
-    "denominator", "publicAccess", "externalAccess", "userGroupAccesses", "userAccesses", "user",
+    "id",
+    "name",
+    "code",
+    "shortName",
+    "created",
+    "lastUpdated",
+    "valueType",
+    "numerator",
+    "denominator",
+    "publicAccess",
+    "externalAccess",
+    "userGroupAccesses",
+    "userAccesses",
+    "user",
 ];
 
 /// The `/api/schemas` document of [`TYPES`].
@@ -126,21 +182,35 @@ impl MemoryServer {
 
     fn answer(&self, request: &HttpRequest) -> Value {
         let path_and_query = request.url.split_once("/api/").map_or("", |(_, rest)| rest);
-        let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
         let decoded = query.replace("%5B", "[").replace("%5D", "]");
         let filter = decoded
             .split('&')
             .find_map(|pair| pair.strip_prefix("filter="))
             .and_then(|f| f.split_once(":in:["))
-            .map(|(property, ids)| (property.to_string(), ids.trim_end_matches(']').split(',').map(str::to_string).collect::<Vec<_>>()));
+            .map(|(property, ids)| {
+                (
+                    property.to_string(),
+                    ids.trim_end_matches(']')
+                        .split(',')
+                        .map(str::to_string)
+                        .collect::<Vec<_>>(),
+                )
+            });
         match (request.method, path) {
             (Method::Get, "system/info") => json!({"version": self.version}),
             (Method::Get, "schemas") => schemas_json(),
             (Method::Post, "metadata") => self.import(request),
             (Method::Get, "metadata") => {
+                let by_name = decoded.split('&').find_map(|pair| pair.strip_prefix("filter=name:eq:"));
                 let mut body = Map::new();
                 for (plural, objects) in self.objects.borrow().iter() {
-                    let found = select(objects, filter.as_ref());
+                    let found = match by_name {
+                        Some(name) => objects.values().filter(|o| o["name"] == name).cloned().collect(),
+                        None => select(objects, filter.as_ref()),
+                    };
                     if !found.is_empty() {
                         body.insert(plural.clone(), Value::Array(found));
                     }
@@ -182,7 +252,10 @@ fn select(objects: &HashMap<String, Value>, filter: Option<&(String, Vec<String>
         return objects.values().cloned().collect();
     };
     if property == "id" {
-        return ids.iter().filter_map(|id| objects.get(id).cloned()).collect();
+        return ids
+            .iter()
+            .filter_map(|id| objects.get(id).cloned())
+            .collect();
     }
     let parent = property.trim_end_matches(".id");
     objects

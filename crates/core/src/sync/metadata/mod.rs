@@ -3,6 +3,7 @@
 
 pub mod chunks;
 pub mod cleanup;
+pub mod defaults;
 pub mod deleted;
 pub mod dependencies;
 mod engine;

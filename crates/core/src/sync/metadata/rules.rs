@@ -54,10 +54,22 @@ pub const ORG_UNIT_TYPES: &[&str] = &[
 const DEFAULT_INCLUDES: &[(&str, &[&str])] = &[
     (
         "dataSets",
-        &["dataElements", "categoryCombos", "dataEntryForms", "indicators", "legendSets"],
+        &[
+            "dataElements",
+            "categoryCombos",
+            "dataEntryForms",
+            "indicators",
+            "legendSets",
+        ],
     ),
-    ("sections", &["dataElements", "indicators", "categoryCombos"]),
-    ("dataElements", &["categoryCombos", "optionSets", "legendSets"]),
+    (
+        "sections",
+        &["dataElements", "indicators", "categoryCombos"],
+    ),
+    (
+        "dataElements",
+        &["categoryCombos", "optionSets", "legendSets"],
+    ),
     ("dataElementGroups", &["dataElements"]),
     ("dataElementGroupSets", &["dataElementGroups"]),
     ("categoryCombos", &["categories"]),
@@ -87,20 +99,34 @@ const DEFAULT_INCLUDES: &[(&str, &[&str])] = &[
         ],
     ),
     ("programStages", &["dataElements", "programStageSections"]),
-    ("programStageSections", &["dataElements", "programIndicators"]),
+    (
+        "programStageSections",
+        &["dataElements", "programIndicators"],
+    ),
     ("programSections", &["trackedEntityAttributes"]),
     ("trackedEntityTypes", &["trackedEntityAttributes"]),
     ("trackedEntityAttributes", &["optionSets", "legendSets"]),
     ("programRules", &["programRuleActions"]),
     (
         "programRuleActions",
-        &["dataElements", "trackedEntityAttributes", "programStages", "programStageSections"],
+        &[
+            "dataElements",
+            "trackedEntityAttributes",
+            "programStages",
+            "programStageSections",
+        ],
     ),
-    ("programRuleVariables", &["dataElements", "trackedEntityAttributes", "programStages"]),
+    (
+        "programRuleVariables",
+        &["dataElements", "trackedEntityAttributes", "programStages"],
+    ),
     ("programIndicators", &["legendSets"]),
     ("programIndicatorGroups", &["programIndicators"]),
     ("relationshipTypes", &["trackedEntityTypes"]),
-    ("dashboards", &["visualizations", "maps", "eventVisualizations", "reports"]),
+    (
+        "dashboards",
+        &["visualizations", "maps", "eventVisualizations", "reports"],
+    ),
 ];
 
 const DEFAULT_CHILDREN: &[(&str, &str, &str)] = &[
@@ -167,7 +193,10 @@ impl IncludeExcludeRules {
             return false;
         }
         self.always_include.contains(to)
-            || self.types.get(from).is_some_and(|rule| rule.include.contains(to))
+            || self
+                .types
+                .get(from)
+                .is_some_and(|rule| rule.include.contains(to))
     }
 
     pub fn children_of(&self, plural: &str) -> &[ChildRule] {

@@ -29,7 +29,14 @@ const CREDENTIAL_FIELDS: &[&str] = &[
 ];
 
 /// Keys never dropped by the schema filter.
-const ALWAYS_KEPT: &[&str] = &["id", "code", "name", "sharing", "translations", "attributeValues"];
+const ALWAYS_KEPT: &[&str] = &[
+    "id",
+    "code",
+    "name",
+    "sharing",
+    "translations",
+    "attributeValues",
+];
 
 /// Adapts every object to the target version; returns notes about what was dropped.
 pub fn adapt_payload(
@@ -87,7 +94,8 @@ pub fn adapt_sharing(map: &mut Map<String, Value>, target: &Version) {
     if let Some(owner) = sharing.get("owner").and_then(Value::as_str) {
         map.entry("user").or_insert(json!({"id": owner}));
     }
-    map.entry("userGroupAccesses").or_insert(accesses("userGroups"));
+    map.entry("userGroupAccesses")
+        .or_insert(accesses("userGroups"));
     map.entry("userAccesses").or_insert(accesses("users"));
 }
 
@@ -113,13 +121,18 @@ fn legacy_to_sharing(map: &Map<String, Value>) -> Value {
     }
     sharing.insert(
         "external".into(),
-        map.get("externalAccess").cloned().unwrap_or(Value::Bool(false)),
+        map.get("externalAccess")
+            .cloned()
+            .unwrap_or(Value::Bool(false)),
     );
     if let Some(owner) = map.get("user").and_then(|u| u.get("id")) {
         sharing.insert("owner".into(), owner.clone());
     }
     sharing.insert("users".into(), Value::Object(entries("userAccesses")));
-    sharing.insert("userGroups".into(), Value::Object(entries("userGroupAccesses")));
+    sharing.insert(
+        "userGroups".into(),
+        Value::Object(entries("userGroupAccesses")),
+    );
     Value::Object(sharing)
 }
 
@@ -150,7 +163,11 @@ pub fn adapt_user(map: &mut Map<String, Value>, target: &Version) {
 }
 
 /// Drops types and top-level properties the target's schemas do not describe.
-fn filter_to_schemas(payload: &mut Payload, registry: &SchemaRegistry, version: &Version) -> Vec<String> {
+fn filter_to_schemas(
+    payload: &mut Payload,
+    registry: &SchemaRegistry,
+    version: &Version,
+) -> Vec<String> {
     let mut notes = Vec::new();
     let unknown: Vec<String> = payload
         .keys()
@@ -159,10 +176,14 @@ fn filter_to_schemas(payload: &mut Payload, registry: &SchemaRegistry, version: 
         .collect();
     for plural in unknown {
         let count = payload.remove(&plural).map_or(0, |objects| objects.len());
-        notes.push(format!("DHIS2 {version} has no {plural}: {count} object(s) left out."));
+        notes.push(format!(
+            "DHIS2 {version} has no {plural}: {count} object(s) left out."
+        ));
     }
     for (plural, objects) in payload.iter_mut() {
-        let Some(schema) = registry.by_plural(plural) else { continue };
+        let Some(schema) = registry.by_plural(plural) else {
+            continue;
+        };
         // A schema listing few properties is a partial description: do not trust it to filter.
         if schema.properties.len() < 5 {
             continue;
@@ -203,7 +224,10 @@ mod tests {
         assert!(old.get("sharing").is_none());
         assert_eq!(old["publicAccess"], "rw------");
         assert_eq!(old["user"], json!({"id": "u1"}));
-        assert_eq!(old["userGroupAccesses"], json!([{"id": "g1", "access": "rwrw----"}]));
+        assert_eq!(
+            old["userGroupAccesses"],
+            json!([{"id": "g1", "access": "rwrw----"}])
+        );
         let mut new = old.clone();
         adapt_sharing(new.as_object_mut().unwrap(), &Version::new(2, 41));
         assert_eq!(new["sharing"], original["sharing"]);
@@ -211,10 +235,14 @@ mod tests {
 
     #[test]
     fn users_fold_and_unfold_at_2_38() {
-        let flat = json!({"id": "u", "firstName": "A", "username": "a", "userRoles": [{"id": "r"}]});
+        let flat =
+            json!({"id": "u", "firstName": "A", "username": "a", "userRoles": [{"id": "r"}]});
         let mut old = flat.clone();
         adapt_user(old.as_object_mut().unwrap(), &Version::new(2, 37));
-        assert_eq!(old["userCredentials"], json!({"username": "a", "userRoles": [{"id": "r"}]}));
+        assert_eq!(
+            old["userCredentials"],
+            json!({"username": "a", "userRoles": [{"id": "r"}]})
+        );
         assert!(old.get("username").is_none());
         let mut new = old.clone();
         adapt_user(new.as_object_mut().unwrap(), &Version::new(2, 38));

@@ -26,6 +26,12 @@ pub async fn write_payload<T: Transport>(
     let chunks = plan_chunks(payload, order, limits);
     report.chunks_planned = chunks.len();
     let target = Some(report.target.clone());
+    progress.on_progress(SyncProgress::Advance {
+        step: SyncStep::Write,
+        target: target.clone(),
+        done: 0,
+        total: report.chunks_planned,
+    });
     for (index, chunk) in chunks.into_iter().enumerate() {
         if cancel.is_cancelled() {
             report.raise(TargetStatus::Cancelled);
@@ -35,12 +41,6 @@ pub async fn write_payload<T: Transport>(
             ));
             return;
         }
-        progress.on_progress(SyncProgress::Advance {
-            step: SyncStep::Write,
-            target: target.clone(),
-            done: index,
-            total: report.chunks_planned,
-        });
         let mut chunk_report = ChunkReport {
             index,
             types: chunk.types.clone(),
@@ -60,6 +60,12 @@ pub async fn write_payload<T: Transport>(
                     stop_note(report, index);
                     return;
                 }
+                progress.on_progress(SyncProgress::Advance {
+                    step: SyncStep::Write,
+                    target: target.clone(),
+                    done: index + 1,
+                    total: report.chunks_planned,
+                });
             }
             Err(error) => {
                 report.chunks.push(chunk_report);
@@ -69,12 +75,6 @@ pub async fn write_payload<T: Transport>(
             }
         }
     }
-    progress.on_progress(SyncProgress::Advance {
-        step: SyncStep::Write,
-        target,
-        done: report.chunks_planned,
-        total: report.chunks_planned,
-    });
 }
 
 fn stop_note(report: &mut TargetReport, index: usize) {

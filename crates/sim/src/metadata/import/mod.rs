@@ -76,22 +76,35 @@ impl ImportOutcome {
 }
 
 /// Imports `payload` into `store` as `user`.
-pub fn run(store: &mut MetadataStore, user: &Account, payload: &Value, options: &ImportOptions) -> ImportOutcome {
+pub fn run(
+    store: &mut MetadataStore,
+    user: &Account,
+    payload: &Value,
+    options: &ImportOptions,
+) -> ImportOutcome {
     let catalog = store.catalog.clone();
     let strategy = options.strategy().to_string();
     let by_code = options.identifier == "CODE" || options.identifier == "AUTO";
     let mut types: Vec<&Schema> = catalog
         .all()
         .iter()
-        .filter(|s| s.identifiable && s.metadata && payload.get(&s.plural).is_some_and(Value::is_array))
+        .filter(|s| {
+            s.identifiable && s.metadata && payload.get(&s.plural).is_some_and(Value::is_array)
+        })
         .collect();
     types.sort_by_key(|schema| schema.order);
 
     let mut candidates: Vec<Candidate> = Vec::new();
     for schema in &types {
-        let items = payload.get(&schema.plural).and_then(Value::as_array).into_iter().flatten();
+        let items = payload
+            .get(&schema.plural)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
         for (index, item) in items.enumerate() {
-            let Value::Object(object) = item else { continue };
+            let Value::Object(object) = item else {
+                continue;
+            };
             let mut object = object.clone();
             store.fold_user_credentials(schema, &mut object);
             let existing_by_code = object
@@ -101,7 +114,10 @@ pub fn run(store: &mut MetadataStore, user: &Account, payload: &Value, options: 
                 .and_then(|code| store.find_by_code(&schema.plural, code))
                 .and_then(|found| found.get("id").and_then(Value::as_str))
                 .map(str::to_string);
-            let has_id = object.get("id").and_then(Value::as_str).is_some_and(|id| !id.is_empty());
+            let has_id = object
+                .get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| !id.is_empty());
             let id_known = has_id
                 && object
                     .get("id")
@@ -132,10 +148,19 @@ pub fn run(store: &mut MetadataStore, user: &Account, payload: &Value, options: 
     let mut payload_unique = HashMap::new();
     let mut store_unique = HashMap::new();
     for candidate in &candidates {
-        let Some(schema) = catalog.by_plural(&candidate.plural) else { continue };
-        index.ids.entry(schema.klass.clone()).or_default().insert(candidate.id().to_string());
+        let Some(schema) = catalog.by_plural(&candidate.plural) else {
+            continue;
+        };
+        index
+            .ids
+            .entry(schema.klass.clone())
+            .or_default()
+            .insert(candidate.id().to_string());
         if let Some(code) = candidate.object.get("code").and_then(Value::as_str) {
-            index.codes.insert((schema.klass.clone(), code.to_string()), candidate.id().to_string());
+            index.codes.insert(
+                (schema.klass.clone(), code.to_string()),
+                candidate.id().to_string(),
+            );
         }
         for property in validate::unique_properties(schema) {
             if let Some(value) = validate::unique_value(&candidate.object, &property.name) {
@@ -147,9 +172,18 @@ pub fn run(store: &mut MetadataStore, user: &Account, payload: &Value, options: 
     }
     for schema in &types {
         for stored in store.list(&schema.plural) {
-            let Some(stored) = stored.as_object() else { continue };
-            let id = stored.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-            let name = stored.get("name").and_then(Value::as_str).map(str::to_string);
+            let Some(stored) = stored.as_object() else {
+                continue;
+            };
+            let id = stored
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let name = stored
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             for property in validate::unique_properties(schema) {
                 if let Some(value) = validate::unique_value(stored, &property.name) {
                     store_unique
@@ -169,7 +203,9 @@ pub fn run(store: &mut MetadataStore, user: &Account, payload: &Value, options: 
         store_unique,
     };
     for candidate in &mut candidates {
-        let Some(schema) = catalog.by_plural(&candidate.plural) else { continue };
+        let Some(schema) = catalog.by_plural(&candidate.plural) else {
+            continue;
+        };
         check_strategy(&checker, schema, candidate, &strategy);
         if strategy == "DELETE" || !candidate.errors.is_empty() {
             continue;
@@ -183,14 +219,19 @@ pub fn run(store: &mut MetadataStore, user: &Account, payload: &Value, options: 
     }
 
     let has_errors = candidates.iter().any(|c| !c.errors.is_empty());
-    let commit = !options.validate_only() && !(has_errors && options.atomic_all());
+    let commit = !(options.validate_only() || (has_errors && options.atomic_all()));
     let mut per_type: Vec<(String, Stats, Vec<Value>)> = types
         .iter()
         .map(|schema| (schema.klass.clone(), Stats::default(), Vec::new()))
         .collect();
     for candidate in candidates {
-        let Some(schema) = catalog.by_plural(&candidate.plural) else { continue };
-        let Some(slot) = per_type.iter_mut().find(|(klass, _, _)| *klass == schema.klass) else {
+        let Some(schema) = catalog.by_plural(&candidate.plural) else {
+            continue;
+        };
+        let Some(slot) = per_type
+            .iter_mut()
+            .find(|(klass, _, _)| *klass == schema.klass)
+        else {
             continue;
         };
         let valid = candidate.errors.is_empty();
@@ -209,7 +250,9 @@ pub fn run(store: &mut MetadataStore, user: &Account, payload: &Value, options: 
         }
     }
     let mut stats = Stats::default();
-    per_type.iter().for_each(|(_, type_stats, _)| stats.add(type_stats));
+    per_type
+        .iter()
+        .for_each(|(_, type_stats, _)| stats.add(type_stats));
     let status = match (has_errors, commit) {
         (false, _) => "OK",
         (true, false) => "ERROR",
@@ -225,23 +268,34 @@ pub fn run(store: &mut MetadataStore, user: &Account, payload: &Value, options: 
 fn check_strategy(checker: &Checker, schema: &Schema, candidate: &mut Candidate, strategy: &str) {
     let old_wording = !checker.version.at_least(40, 0);
     let (code, message) = match (strategy, candidate.exists) {
-        ("CREATE", true) if old_wording => ("E5000", "Found matching object for given reference, but import mode is CREATE."),
-        ("CREATE", true) => ("E5000", "Found matching object for reference, but import mode is CREATE."),
-        ("UPDATE" | "DELETE", false) if old_wording => ("E5001", "No matching object for given reference."),
+        ("CREATE", true) if old_wording => (
+            "E5000",
+            "Found matching object for given reference, but import mode is CREATE.",
+        ),
+        ("CREATE", true) => (
+            "E5000",
+            "Found matching object for reference, but import mode is CREATE.",
+        ),
+        ("UPDATE" | "DELETE", false) if old_wording => {
+            ("E5001", "No matching object for given reference.")
+        }
         ("UPDATE" | "DELETE", false) => ("E5001", "No matching object for reference."),
         _ => return,
     };
     let id = candidate.id().to_string();
     let shown = validate::display(candidate.name(), &id, schema.short_klass());
-    let report = validate::error_report(checker.version, validate::ErrorSpec {
-        code,
-        message: format!("{message} Identifier was {id}, and object was {shown}."),
-        main_klass: &schema.klass,
-        main_id: &id,
-        error_klass: &schema.klass,
-        error_property: Some("id"),
-        args: vec![id.clone(), shown.clone()],
-    });
+    let report = validate::error_report(
+        checker.version,
+        validate::ErrorSpec {
+            code,
+            message: format!("{message} Identifier was {id}, and object was {shown}."),
+            main_klass: &schema.klass,
+            main_id: &id,
+            error_klass: &schema.klass,
+            error_property: Some("id"),
+            args: vec![id.clone(), shown.clone()],
+        },
+    );
     candidate.errors.push(report);
 }
 
@@ -270,7 +324,13 @@ fn commit_one(
             object = merged;
         }
         if options.skip_sharing {
-            for key in ["sharing", "publicAccess", "userGroupAccesses", "userAccesses", "externalAccess"] {
+            for key in [
+                "sharing",
+                "publicAccess",
+                "userGroupAccesses",
+                "userAccesses",
+                "externalAccess",
+            ] {
                 object.remove(key);
             }
             if let Some(sharing) = existing.get("sharing") {
@@ -292,14 +352,21 @@ fn object_report(schema: &Schema, candidate: &Candidate, options: &ImportOptions
             out.insert("displayName".into(), json!(name));
         }
     }
-    out.insert("errorReports".into(), Value::Array(candidate.errors.clone()));
+    out.insert(
+        "errorReports".into(),
+        Value::Array(candidate.errors.clone()),
+    );
     Value::Object(out)
 }
 
 impl MetadataStore {
     /// Removes an object and records it in `deletedObjects`.
     pub(crate) fn delete_object(&mut self, schema: &Schema, id: &str, user: &Account) {
-        let Some(removed) = self.objects.get_mut(&schema.plural).and_then(|all| all.remove(id)) else {
+        let Some(removed) = self
+            .objects
+            .get_mut(&schema.plural)
+            .and_then(|all| all.remove(id))
+        else {
             return;
         };
         let mut record = json!({

@@ -52,12 +52,30 @@ fn pick(query: &Query, key: &str, allowed: &[&str], default: &str) -> String {
 impl ImportOptions {
     pub fn from_query(query: &Query, version: SimVersion) -> ImportOptions {
         let old = !version.at_least(36, 0);
-        let identifiers: &[&str] = if old { &["UID", "CODE", "AUTO"] } else { &["UID", "CODE"] };
-        let atomic: &[&str] = if old { &["ALL", "NONE", "OBJECT"] } else { &["ALL", "NONE"] };
+        let identifiers: &[&str] = if old {
+            &["UID", "CODE", "AUTO"]
+        } else {
+            &["UID", "CODE"]
+        };
+        let atomic: &[&str] = if old {
+            &["ALL", "NONE", "OBJECT"]
+        } else {
+            &["ALL", "NONE"]
+        };
         let strategy = pick(
             query,
             "importStrategy",
-            &["CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE", "SYNC", "NEW_AND_UPDATES", "NEW", "UPDATES", "DELETES"],
+            &[
+                "CREATE_AND_UPDATE",
+                "CREATE",
+                "UPDATE",
+                "DELETE",
+                "SYNC",
+                "NEW_AND_UPDATES",
+                "NEW",
+                "UPDATES",
+                "DELETES",
+            ],
             "CREATE_AND_UPDATE",
         );
         let mut report_modes = vec!["ERRORS", "FULL", "DEBUG"];
@@ -75,9 +93,19 @@ impl ImportOptions {
                 pick(query, "mergeMode", &["REPLACE", "MERGE"], "REPLACE")
             },
             import_report_mode: pick(query, "importReportMode", &report_modes, "ERRORS"),
-            preheat_mode: pick(query, "preheatMode", &["REFERENCE", "ALL", "NONE"], "REFERENCE"),
+            preheat_mode: pick(
+                query,
+                "preheatMode",
+                &["REFERENCE", "ALL", "NONE"],
+                "REFERENCE",
+            ),
             flush_mode: pick(query, "flushMode", &["AUTO", "OBJECT"], "AUTO"),
-            user_override_mode: pick(query, "userOverrideMode", &["NONE", "CURRENT", "SELECTED"], "NONE"),
+            user_override_mode: pick(
+                query,
+                "userOverrideMode",
+                &["NONE", "CURRENT", "SELECTED"],
+                "NONE",
+            ),
             skip_sharing: query.flag("skipSharing"),
             skip_validation: query.flag("skipValidation"),
             skip_translation: query.flag("skipTranslation"),

@@ -22,9 +22,17 @@ pub fn report_json(outcome: &ImportOutcome) -> Map<String, Value> {
 }
 
 /// The raw `ImportReport` of 2.30–2.36 (also what `taskSummaries` serves).
-pub fn raw_report(version: SimVersion, outcome: &ImportOutcome, options: &ImportOptions, username: &str) -> Value {
+pub fn raw_report(
+    version: SimVersion,
+    outcome: &ImportOutcome,
+    options: &ImportOptions,
+    username: &str,
+) -> Value {
     let mut out = Map::new();
-    out.insert("importParams".into(), options.params_json(version, username));
+    out.insert(
+        "importParams".into(),
+        options.params_json(version, username),
+    );
     out.extend(report_json(outcome));
     let mut value = Value::Object(out);
     if !version.at_least(35, 0) {
@@ -88,7 +96,10 @@ pub fn import_response(store: &mut MetadataStore, ctx: &RequestContext) -> SimRe
         let body = store.add_task("METADATA_IMPORT", summary);
         let mut response = SimResponse::json(200, &body);
         if version.at_least(41, 0) {
-            if let Some(endpoint) = body.pointer("/response/relativeNotifierEndpoint").and_then(Value::as_str) {
+            if let Some(endpoint) = body
+                .pointer("/response/relativeNotifierEndpoint")
+                .and_then(Value::as_str)
+            {
                 response = response.with_header("Location", &format!("{}{endpoint}", ctx.base_url));
             }
         }

@@ -38,8 +38,15 @@ pub fn single_object_response(
         .next()
         .cloned()
         .unwrap_or(Value::Null);
-    let uid = object_report.get("uid").and_then(Value::as_str).unwrap_or_default().to_string();
-    let errors = object_report.get("errorReports").cloned().unwrap_or(json!([]));
+    let uid = object_report
+        .get("uid")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let errors = object_report
+        .get("errorReports")
+        .cloned()
+        .unwrap_or(json!([]));
     let ok = outcome.is_ok();
     let status = match (ok, id.is_some()) {
         (false, _) => 409,
@@ -80,7 +87,10 @@ fn report_message(status: u16, schema: &Schema, uid: &str, errors: Value) -> Val
     let mut out = Map::new();
     out.insert("httpStatus".into(), json!(message::reason(status)));
     out.insert("httpStatusCode".into(), json!(status));
-    out.insert("status".into(), json!(if status < 400 { "OK" } else { "ERROR" }));
+    out.insert(
+        "status".into(),
+        json!(if status < 400 { "OK" } else { "ERROR" }),
+    );
     if status >= 400 {
         out.insert(
             "message".into(),

@@ -20,11 +20,17 @@ pub struct Candidate {
 
 impl Candidate {
     pub fn id(&self) -> &str {
-        self.object.get("id").and_then(Value::as_str).unwrap_or_default()
+        self.object
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     }
 
     pub fn name(&self) -> Option<&str> {
-        self.object.get("name").and_then(Value::as_str).filter(|n| !n.is_empty())
+        self.object
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
     }
 }
 
@@ -57,7 +63,8 @@ pub fn error_report(version: SimVersion, spec: ErrorSpec) -> Value {
     if let Some(property) = spec.error_property {
         out.insert("errorProperty".into(), json!(property));
     }
-    if version.at_least(36, 0) {
+    // DHIS2's published JSON Schema of 2.35 already lists `errorProperties` (§1.4 says 2.36).
+    if version.at_least(35, 0) {
         out.insert("errorProperties".into(), json!(spec.args));
     }
     out.insert("errorCode".into(), json!(spec.code));
@@ -89,7 +96,11 @@ pub fn apply_defaults(schema: &Schema, object: &mut Map<String, Value>) {
     }
     default("domainType", json!("AGGREGATE"));
     default("dataDimensionType", json!("DISAGGREGATION"));
-    let aggregation = if schema.singular == "dataElement" { "SUM" } else { "NONE" };
+    let aggregation = if schema.singular == "dataElement" {
+        "SUM"
+    } else {
+        "NONE"
+    };
     default("aggregationType", json!(aggregation));
 }
 
@@ -108,6 +119,19 @@ const UNCHECKED_REFERENCES: &[&str] = &["user", "createdBy", "lastUpdatedBy", "u
 
 impl Checker<'_> {
     pub fn required(&self, schema: &Schema, candidate: &mut Candidate) {
+        if !crate::uid::is_valid_uid(candidate.id()) {
+            let id = candidate.id().to_string();
+            let report = error_report(self.version, ErrorSpec {
+                code: "E4014",
+                message: format!("Invalid UID `{id}` for property `{}`", schema.singular),
+                main_klass: &schema.klass,
+                main_id: &id,
+                error_klass: &schema.klass,
+                error_property: Some("id"),
+                args: vec![id.clone(), schema.singular.clone()],
+            });
+            candidate.errors.push(report);
+        }
         for property in schema.properties.iter().filter(|p| p.required && p.owner) {
             let missing = match candidate.object.get(&property.name) {
                 None | Some(Value::Null) => true,
@@ -115,15 +139,18 @@ impl Checker<'_> {
                 _ => false,
             };
             if missing {
-                let report = error_report(self.version, ErrorSpec {
-                    code: "E4000",
-                    message: format!("Missing required property `{}`.", property.name),
-                    main_klass: &schema.klass,
-                    main_id: candidate.id(),
-                    error_klass: &property.klass,
-                    error_property: Some(&property.name),
-                    args: vec![property.name.clone()],
-                });
+                let report = error_report(
+                    self.version,
+                    ErrorSpec {
+                        code: "E4000",
+                        message: format!("Missing required property `{}`.", property.name),
+                        main_klass: &schema.klass,
+                        main_id: candidate.id(),
+                        error_klass: &property.klass,
+                        error_property: Some(&property.name),
+                        args: vec![property.name.clone()],
+                    },
+                );
                 candidate.errors.push(report);
             }
         }
@@ -154,18 +181,21 @@ impl Checker<'_> {
                     display(candidate.name(), candidate.id(), short),
                     display(other_name.as_deref(), &other_id, short),
                 ];
-                let report = error_report(self.version, ErrorSpec {
-                    code: "E5003",
-                    message: format!(
+                let report = error_report(
+                    self.version,
+                    ErrorSpec {
+                        code: "E5003",
+                        message: format!(
                         "Property `{}` with value `{}` on object {} already exists on object {}.",
                         args[0], args[1], args[2], args[3]
                     ),
-                    main_klass: &schema.klass,
-                    main_id: candidate.id(),
-                    error_klass: &schema.klass,
-                    error_property: Some(&property.name),
-                    args,
-                });
+                        main_klass: &schema.klass,
+                        main_id: candidate.id(),
+                        error_klass: &schema.klass,
+                        error_property: Some(&property.name),
+                        args,
+                    },
+                );
                 candidate.errors.push(report);
             }
         }
@@ -178,26 +208,34 @@ impl Checker<'_> {
         let main_id = candidate.id().to_string();
         let mut errors = Vec::new();
         let mut object = std::mem::take(&mut candidate.object);
-        self.walk(schema, &mut object, by_code, &mut |property, target, missing| {
-            let target_short = target.rsplit('.').next().unwrap_or(target);
-            let args = vec![
-                format!("[{missing}] ({target_short})"),
-                main_display.clone(),
-                property.name.clone(),
-            ];
-            errors.push(error_report(self.version, ErrorSpec {
-                code: "E5002",
-                message: format!(
-                    "Invalid reference {} on object {} for association `{}`.",
-                    args[0], args[1], args[2]
-                ),
-                main_klass: &schema.klass,
-                main_id: &main_id,
-                error_klass: target,
-                error_property: Some(&property.name),
-                args,
-            }));
-        });
+        self.walk(
+            schema,
+            &mut object,
+            by_code,
+            &mut |property, target, missing| {
+                let target_short = target.rsplit('.').next().unwrap_or(target);
+                let args = vec![
+                    format!("[{missing}] ({target_short})"),
+                    main_display.clone(),
+                    property.name.clone(),
+                ];
+                errors.push(error_report(
+                    self.version,
+                    ErrorSpec {
+                        code: "E5002",
+                        message: format!(
+                            "Invalid reference {} on object {} for association `{}`.",
+                            args[0], args[1], args[2]
+                        ),
+                        main_klass: &schema.klass,
+                        main_id: &main_id,
+                        error_klass: target,
+                        error_property: Some(&property.name),
+                        args,
+                    },
+                ));
+            },
+        );
         candidate.object = object;
         candidate.errors.extend(errors);
     }
@@ -213,7 +251,9 @@ impl Checker<'_> {
             let Some(value) = object.get_mut(&property.name) else {
                 continue;
             };
-            let target = property.reference_klass().and_then(|k| self.catalog.by_klass(k));
+            let target = property
+                .reference_klass()
+                .and_then(|k| self.catalog.by_klass(k));
             if property.embedded_object {
                 let Some(item_schema) = target else { continue };
                 let items: Vec<&mut Value> = match value {
@@ -227,10 +267,14 @@ impl Checker<'_> {
                 }
                 continue;
             }
-            if !property.identifiable_reference || UNCHECKED_REFERENCES.contains(&property.name.as_str()) {
+            if !property.identifiable_reference
+                || UNCHECKED_REFERENCES.contains(&property.name.as_str())
+            {
                 continue;
             }
-            let Some(target) = target.filter(|t| t.metadata) else { continue };
+            let Some(target) = target.filter(|t| t.metadata) else {
+                continue;
+            };
             let items: Vec<&mut Value> = match value {
                 Value::Array(items) => items.iter_mut().collect(),
                 Value::Null => Vec::new(),
@@ -245,11 +289,20 @@ impl Checker<'_> {
     }
 
     /// `None` when the reference points at an object of the payload or the store.
-    fn resolve_reference(&self, target: &Schema, item: &mut Value, by_code: bool) -> Option<String> {
+    fn resolve_reference(
+        &self,
+        target: &Schema,
+        item: &mut Value,
+        by_code: bool,
+    ) -> Option<String> {
         let id = item.get("id").and_then(Value::as_str).map(str::to_string);
         let code = item.get("code").and_then(Value::as_str).map(str::to_string);
         if let Some(id) = &id {
-            let known = self.index.ids.get(&target.klass).is_some_and(|ids| ids.contains(id))
+            let known = self
+                .index
+                .ids
+                .get(&target.klass)
+                .is_some_and(|ids| ids.contains(id))
                 || self.store.get(&target.plural, id).is_some();
             if known {
                 return None;
@@ -290,7 +343,10 @@ pub fn unique_properties(schema: &Schema) -> impl Iterator<Item = &Property> {
 }
 
 pub fn unique_value(object: &Map<String, Value>, name: &str) -> Option<String> {
-    object.get(name).and_then(text).filter(|value| !value.is_empty())
+    object
+        .get(name)
+        .and_then(text)
+        .filter(|value| !value.is_empty())
 }
 
 fn text(value: &Value) -> Option<String> {

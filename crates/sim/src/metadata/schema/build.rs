@@ -21,15 +21,22 @@ pub struct Def {
 pub fn build(def: &Def, version: SimVersion) -> Option<Schema> {
     let traits: Vec<&str> = def.traits.split_whitespace().collect();
     let value = |key: &str| {
-        traits
-            .iter()
-            .find_map(|word| word.strip_prefix(key).and_then(|rest| rest.strip_prefix('=')))
+        traits.iter().find_map(|word| {
+            word.strip_prefix(key)
+                .and_then(|rest| rest.strip_prefix('='))
+        })
     };
     let has = |word: &str| traits.contains(&word);
-    if value("since").and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| version.minor < m) {
+    if value("since")
+        .and_then(|m| m.parse::<u32>().ok())
+        .is_some_and(|m| version.minor < m)
+    {
         return None;
     }
-    if value("until").and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| version.minor >= m) {
+    if value("until")
+        .and_then(|m| m.parse::<u32>().ok())
+        .is_some_and(|m| version.minor >= m)
+    {
         return None;
     }
     let identifiable = !has("noid");
@@ -81,7 +88,11 @@ pub fn build(def: &Def, version: SimVersion) -> Option<Schema> {
         );
     }
     let mut properties: Vec<Property> = Vec::new();
-    for spec in specs.iter().map(String::as_str).chain(def.props.iter().copied()) {
+    for spec in specs
+        .iter()
+        .map(String::as_str)
+        .chain(def.props.iter().copied())
+    {
         if let Some(property) = Property::parse(spec, version) {
             // A definition may refine a base property (e.g. make `code` required).
             properties.retain(|existing| existing.name != property.name);

@@ -13,6 +13,8 @@ pub fn schemas(version: SimVersion) -> Vec<Schema> {
     DEFS.iter().filter_map(|def| build(def, version)).collect()
 }
 
+// A table: one definition per line pair reads better than rustfmt's struct layout.
+#[rustfmt::skip]
 static DEFS: &[Def] = &[
     Def { singular: "attribute", plural: "attributes", klass: "org.hisp.dhis.attribute.Attribute", order: 100, traits: "share short=opt", props: &[
         VALUE_TYPE, "mandatory bool", "unique bool", "optionSet ref OptionSet", "sortOrder int",
@@ -26,7 +28,7 @@ static DEFS: &[Def] = &[
         "optionSetAttribute bool", "optionAttribute bool", "sectionAttribute bool",
         "legendSetAttribute bool", "validationRuleAttribute bool", "documentAttribute bool",
         "sqlViewAttribute bool", "constantAttribute bool", "categoryAttribute bool",
-        "visualizationAttribute bool since=34", "mapAttribute bool", "relationshipTypeAttribute bool",
+        "visualizationAttribute bool since=38", "mapAttribute bool since=38", "relationshipTypeAttribute bool since=39",
         "programIndicatorAttribute bool", "dataElementGroupSetAttribute bool",
     ] },
     Def { singular: "sqlView", plural: "sqlViews", klass: "org.hisp.dhis.sqlview.SqlView", order: 1010, traits: "share", props: &[
@@ -40,7 +42,7 @@ static DEFS: &[Def] = &[
         "code id req", "sortOrder int", "optionSet ref OptionSet", "description text", "formName text", STYLE,
     ] },
     Def { singular: "optionSet", plural: "optionSets", klass: "org.hisp.dhis.option.OptionSet", order: 1050, traits: "share", props: &[
-        VALUE_TYPE, "version int", "options coll Option list", "description text since=39",
+        VALUE_TYPE, "version int", "options coll Option list", "description text since=40",
     ] },
     Def { singular: "optionGroup", plural: "optionGroups", klass: "org.hisp.dhis.option.OptionGroup", order: 1051, traits: "share short=uniq", props: &[
         "optionSet ref OptionSet", "options coll Option",
@@ -59,7 +61,7 @@ static DEFS: &[Def] = &[
         "comment text", "url url", "contactPerson text", "address text", "email email", "phoneNumber text",
         "geometry complex org.locationtech.jts.geom.Geometry since=32",
         "featureType const org.hisp.dhis.organisationunit.FeatureType until=32", "coordinates text until=32",
-        "uuid text until=33", "image ref FileResource since=33",
+        "uuid text until=33", "image ref FileResource since=37",
         "children coll OrganisationUnit inv", "organisationUnitGroups coll OrganisationUnitGroup inv",
         "dataSets coll DataSet inv", "programs coll Program inv", "users coll User inv",
         "ancestors coll OrganisationUnit np list", "leaf bool np",
@@ -83,7 +85,8 @@ static DEFS: &[Def] = &[
     Def { singular: "categoryOption", plural: "categoryOptions", klass: "org.hisp.dhis.category.CategoryOption", order: 1140, traits: "data short=uniq", props: &[
         "startDate date", "endDate date", "formName text since=34", STYLE,
         "organisationUnits coll OrganisationUnit", "categories coll Category inv",
-        "categoryOptionCombos coll CategoryOptionCombo inv", "categoryOptionGroups coll CategoryOptionGroup inv",
+        "categoryOptionCombos coll CategoryOptionCombo inv", "groups coll CategoryOptionGroup inv until=40",
+        "categoryOptionGroups coll CategoryOptionGroup inv since=40",
     ] },
     Def { singular: "categoryOptionGroup", plural: "categoryOptionGroups", klass: "org.hisp.dhis.category.CategoryOptionGroup", order: 1150, traits: "data short=uniq", props: &[
         DIMENSION_TYPE, "categoryOptions coll CategoryOption", "groupSets coll CategoryOptionGroupSet inv",
@@ -126,7 +129,8 @@ static DEFS: &[Def] = &[
         "indicatorGroups coll IndicatorGroup inv", "dataSets coll DataSet inv",
     ] },
     Def { singular: "indicatorGroup", plural: "indicatorGroups", klass: "org.hisp.dhis.indicator.IndicatorGroup", order: 1260, traits: "share", props: &[
-        "description text", "indicators coll Indicator", "groupSets coll IndicatorGroupSet inv",
+        "description text", "indicators coll Indicator", "groupSets coll IndicatorGroupSet inv since=40",
+        "indicatorGroupSet ref IndicatorGroupSet inv until=40",
     ] },
     Def { singular: "indicatorGroupSet", plural: "indicatorGroupSets", klass: "org.hisp.dhis.indicator.IndicatorGroupSet", order: 1270, traits: "share", props: &[
         "description text", "compulsory bool", "indicatorGroups coll IndicatorGroup list",
@@ -144,13 +148,13 @@ static DEFS: &[Def] = &[
         "mobile bool", "validCompleteOnly bool", "noValueRequiresComment bool", "skipOffline bool",
         "dataElementDecoration bool", "renderAsTabs bool", "renderHorizontally bool",
         "compulsoryFieldsCompleteOnly bool", "fieldCombinationRequired bool", "notifyCompletingUser bool",
-        "formName text", STYLE,
+        "formName text", STYLE, "displayOptions text since=41",
     ] },
     Def { singular: "dataSetElement", plural: "dataSetElements", klass: "org.hisp.dhis.dataset.DataSetElement", order: 0, traits: "emb noid", props: &[
-        "id id", "dataSet ref DataSet", "dataElement ref DataElement req", "categoryCombo ref CategoryCombo",
+        "dataSet ref DataSet", "dataElement ref DataElement req", "categoryCombo ref CategoryCombo",
     ] },
     Def { singular: "dataInputPeriod", plural: "dataInputPeriods", klass: "org.hisp.dhis.dataset.DataInputPeriod", order: 0, traits: "emb noid", props: &[
-        "id id", "period complex org.hisp.dhis.period.Period", "openingDate date", "closingDate date",
+        "period complex org.hisp.dhis.period.Period", "openingDate date", "closingDate date",
     ] },
     Def { singular: "dataElementOperand", plural: "dataElementOperands", klass: "org.hisp.dhis.dataelement.DataElementOperand", order: 0, traits: "emb noid nometa", props: &[
         "id text", "dataElement ref DataElement req", "categoryOptionCombo ref CategoryOptionCombo",
@@ -158,7 +162,7 @@ static DEFS: &[Def] = &[
     Def { singular: "section", plural: "sections", klass: "org.hisp.dhis.dataset.Section", order: 1320, traits: "name=req", props: &[
         "dataSet ref DataSet req", "sortOrder int", "description text", "showRowTotals bool",
         "showColumnTotals bool", "dataElements coll DataElement list", "indicators coll Indicator list",
-        "greyedFields coll DataElementOperand emb", "disableDataElementAutoGroup bool since=34",
+        "greyedFields coll DataElementOperand emb", "disableDataElementAutoGroup bool since=34", "displayOptions text since=41",
     ] },
     Def { singular: "dataApprovalLevel", plural: "dataApprovalLevels", klass: "org.hisp.dhis.dataapproval.DataApprovalLevel", order: 1370, traits: "share", props: &[
         "level int", "orgUnitLevel int req", "categoryOptionGroupSet ref CategoryOptionGroupSet",
@@ -194,7 +198,7 @@ static DEFS: &[Def] = &[
     ] },
     Def { singular: "visualization", plural: "visualizations", klass: "org.hisp.dhis.visualization.Visualization", order: 2000, traits: "share open name=req since=34", props: &[
         "type const org.hisp.dhis.visualization.VisualizationType req", "description text",
-        "organisationUnits coll OrganisationUnit list", "legendSet ref LegendSet",
+        "organisationUnits coll OrganisationUnit list",
         "dataDimensionItems coll org.hisp.dhis.common.DataDimensionItem emb list",
     ] },
     Def { singular: "chart", plural: "charts", klass: "org.hisp.dhis.chart.Chart", order: 2000, traits: "share open name=req until=34", props: &[
@@ -215,7 +219,7 @@ static DEFS: &[Def] = &[
     ] },
     Def { singular: "dashboard", plural: "dashboards", klass: "org.hisp.dhis.dashboard.Dashboard", order: 3501, traits: "share name=req", props: &[
         "description text", "dashboardItems coll DashboardItem emb list", "itemCount int np",
-        "restrictFilters bool since=34", "allowedFilters tcoll list since=34",
+        "restrictFilters bool since=36", "allowedFilters tcoll list since=36",
         "layout complex org.hisp.dhis.dashboard.design.Layout since=39",
     ] },
 ];

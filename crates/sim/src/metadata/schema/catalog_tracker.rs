@@ -11,10 +11,11 @@ pub fn schemas(version: SimVersion) -> Vec<Schema> {
     DEFS.iter().filter_map(|def| build(def, version)).collect()
 }
 
+// A table: one definition per line pair reads better than rustfmt's struct layout.
+#[rustfmt::skip]
 static DEFS: &[Def] = &[
     Def { singular: "userRole", plural: "userRoles", klass: "org.hisp.dhis.user.UserAuthorityGroup", order: 100, traits: "share until=39", props: &[
-        "description text", "authorities tcoll", "dataSets coll DataSet", "programs coll Program",
-        "users coll User inv",
+        "description text", "authorities tcoll", "users coll User inv",
     ] },
     Def { singular: "userRole", plural: "userRoles", klass: "org.hisp.dhis.user.UserRole", order: 100, traits: "share since=39", props: &[
         "description text", "authorities tcoll", "users coll User inv",
@@ -33,8 +34,8 @@ static DEFS: &[Def] = &[
         "username text req uniq", "password password", "userRoles coll UserRole",
         "catDimensionConstraints coll Category", "cogsDimensionConstraints coll CategoryOptionGroupSet",
         "disabled bool", "externalAuth bool", "openId text", "ldapId text", "twoFA bool",
-        "passwordLastUpdated date", "lastLogin date", "accountExpiry date", "selfRegistered bool",
-        "invitation bool", "userInfo ref User",
+        "passwordLastUpdated date", "lastLogin date", "accountExpiry date since=36",
+        "selfRegistered bool", "invitation bool", "userInfo ref User",
     ] },
     Def { singular: "user", plural: "users", klass: "org.hisp.dhis.user.User", order: 101, traits: "name=none since=38", props: &[
         "name text np", "firstName text req", "surname text req", "email email", "phoneNumber text",
@@ -76,7 +77,7 @@ static DEFS: &[Def] = &[
         "notificationRecipient const org.hisp.dhis.program.notification.ProgramNotificationRecipient",
         "recipientUserGroup ref UserGroup", "relativeScheduledDays int",
         "recipientProgramAttribute ref TrackedEntityAttribute", "recipientDataElement ref DataElement",
-        "deliveryChannels tcoll", "sendRepeatable bool",
+        "deliveryChannels tcoll", "sendRepeatable bool since=37",
     ] },
     Def { singular: "programStageSection", plural: "programStageSections", klass: "org.hisp.dhis.program.ProgramStageSection", order: 1508, traits: "name=req", props: &[
         "description text", "formName text", "programStage ref ProgramStage", "sortOrder int",
@@ -95,6 +96,8 @@ static DEFS: &[Def] = &[
         "generatedByEnrollmentDate bool", "allowGenerateNextVisit bool", "openAfterEnrollment bool",
         "reportDateToUse text", "sortOrder int", "periodType text", "hideDueDate bool",
         "enableUserAssignment bool since=34", "referral bool since=40", "nextScheduleDate ref DataElement",
+        "validCompleteOnly bool since=41", "programStageLabel text since=41", "eventLabel text since=41",
+        "formType text np",
         STYLE,
     ] },
     Def { singular: "programStageDataElement", plural: "programStageDataElements", klass: "org.hisp.dhis.program.ProgramStageDataElement", order: 1510, traits: "emb name=none", props: &[
@@ -116,9 +119,13 @@ static DEFS: &[Def] = &[
         "programIndicators coll ProgramIndicator inv", "programRuleVariables coll ProgramRuleVariable inv",
         "dataEntryForm ref DataEntryForm", "relatedProgram ref Program", "skipOffline bool",
         "expiryDays int", "expiryPeriodType text", "completeEventsExpiryDays int",
-        "openDaysAfterCoEndDate int", "minAttributesRequiredToSearch int", "maxTeiCountToReturn int",
+        "openDaysAfterCoEndDate int since=38", "minAttributesRequiredToSearch int", "maxTeiCountToReturn int",
         "accessLevel const org.hisp.dhis.common.AccessLevel",
         "featureType const org.hisp.dhis.organisationunit.FeatureType", STYLE,
+        "enrollmentLabel text since=41", "followUpLabel text since=41", "orgUnitLabel text since=41",
+        "relationshipLabel text since=41", "noteLabel text since=41",
+        "trackedEntityAttributeLabel text since=41", "programStageLabel text since=41",
+        "eventLabel text since=41",
     ] },
     Def { singular: "programTrackedEntityAttribute", plural: "programTrackedEntityAttributes", klass: "org.hisp.dhis.program.ProgramTrackedEntityAttribute", order: 1521, traits: "emb name=none", props: &[
         "program ref Program", "trackedEntityAttribute ref TrackedEntityAttribute req",
@@ -135,8 +142,8 @@ static DEFS: &[Def] = &[
         "analyticsType const org.hisp.dhis.program.AnalyticsType", "decimals int", "displayInForm bool",
         "legendSets coll LegendSet list", "analyticsPeriodBoundaries coll AnalyticsPeriodBoundary emb",
         "aggregateExportCategoryOptionCombo text", "aggregateExportAttributeOptionCombo text",
-        "orgUnitField text since=35", "categoryCombo ref CategoryCombo since=40",
-        "attributeCombo ref CategoryCombo since=40", STYLE,
+        "orgUnitField text since=40", "categoryCombo ref CategoryCombo since=41",
+        "attributeCombo ref CategoryCombo since=41", STYLE,
     ] },
     Def { singular: "analyticsPeriodBoundary", plural: "analyticsPeriodBoundaries", klass: "org.hisp.dhis.program.AnalyticsPeriodBoundary", order: 0, traits: "emb name=none", props: &[
         "boundaryTarget text", "analyticsPeriodBoundaryType const org.hisp.dhis.program.AnalyticsPeriodBoundaryType",
@@ -165,8 +172,9 @@ static DEFS: &[Def] = &[
         "dataElement ref DataElement", "trackedEntityAttribute ref TrackedEntityAttribute",
         "programIndicator ref ProgramIndicator", "programStageSection ref ProgramStageSection",
         "programStage ref ProgramStage", "option ref Option", "optionGroup ref OptionGroup",
-        "templateUid text", "evaluationTime const org.hisp.dhis.programrule.ProgramRuleActionEvaluationTime",
-        "evaluationEnvironments tcoll",
+        "templateUid text",
+        "evaluationTime const org.hisp.dhis.programrule.ProgramRuleActionEvaluationTime since=41",
+        "evaluationEnvironments tcoll since=41",
     ] },
     Def { singular: "programRule", plural: "programRules", klass: "org.hisp.dhis.programrule.ProgramRule", order: 1620, traits: "name=req", props: &[
         "description text", "program ref Program req", "programStage ref ProgramStage",

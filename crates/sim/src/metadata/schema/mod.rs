@@ -38,7 +38,9 @@ impl Catalog {
                 .next()
                 .map(|first| first.to_uppercase().chain(chars).collect())
                 .unwrap_or_default();
-            short_to_fqn.entry(capitalized).or_insert_with(|| schema.klass.clone());
+            short_to_fqn
+                .entry(capitalized)
+                .or_insert_with(|| schema.klass.clone());
             short_to_fqn.insert(schema.short_klass().to_string(), schema.klass.clone());
         }
         for schema in &mut schemas {
@@ -67,11 +69,15 @@ impl Catalog {
     }
 
     pub fn by_plural(&self, plural: &str) -> Option<&Schema> {
-        self.by_plural.get(plural).map(|&index| &self.schemas[index])
+        self.by_plural
+            .get(plural)
+            .map(|&index| &self.schemas[index])
     }
 
     pub fn by_singular(&self, singular: &str) -> Option<&Schema> {
-        self.by_singular.get(singular).map(|&index| &self.schemas[index])
+        self.by_singular
+            .get(singular)
+            .map(|&index| &self.schemas[index])
     }
 
     pub fn by_klass(&self, klass: &str) -> Option<&Schema> {

@@ -11,7 +11,10 @@ pub fn schema_json(schema: &Schema, base_url: &str) -> Value {
     out.insert("metadata".into(), json!(schema.metadata));
     if let Some(endpoint) = &endpoint {
         out.insert("relativeApiEndpoint".into(), json!(endpoint));
-        out.insert("apiEndpoint".into(), json!(format!("{base_url}/api{endpoint}")));
+        out.insert(
+            "apiEndpoint".into(),
+            json!(format!("{base_url}/api{endpoint}")),
+        );
     }
     out.insert("plural".into(), json!(schema.plural));
     out.insert("displayName".into(), json!(words(schema.short_klass())));
@@ -56,7 +59,10 @@ fn property_json(property: &Property, base_url: &str) -> Value {
     let mut out = Map::new();
     let referenced = property.reference_klass().map(str::to_string);
     out.insert("klass".into(), json!(property.klass));
-    out.insert("propertyType".into(), json!(property.property_type.as_str()));
+    out.insert(
+        "propertyType".into(),
+        json!(property.property_type.as_str()),
+    );
     if let Some(item) = &property.item_klass {
         out.insert("itemKlass".into(), json!(item));
     }
@@ -65,7 +71,11 @@ fn property_json(property: &Property, base_url: &str) -> Value {
     }
     out.insert("name".into(), json!(property.name));
     if property.persisted {
-        let field_name = if property.name == "id" { "uid" } else { &property.name };
+        let field_name = if property.name == "id" {
+            "uid"
+        } else {
+            &property.name
+        };
         out.insert("fieldName".into(), json!(field_name));
     }
     if property.is_collection() {

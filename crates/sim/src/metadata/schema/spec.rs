@@ -120,7 +120,11 @@ impl Property {
             "const" => (PropertyType::Constant, class, None, None),
             "complex" => (PropertyType::Complex, class, None, None),
             "coll" | "tcoll" => {
-                let container = if flag("list") { "java.util.List" } else { "java.util.Set" };
+                let container = if flag("list") {
+                    "java.util.List"
+                } else {
+                    "java.util.Set"
+                };
                 let (item, item_type) = if kind == "tcoll" {
                     ("java.lang.String", PropertyType::Text)
                 } else if flag("emb") {
@@ -179,7 +183,9 @@ impl Schema {
     }
 
     pub fn property(&self, name: &str) -> Option<&Property> {
-        self.properties.iter().find(|property| property.name == name)
+        self.properties
+            .iter()
+            .find(|property| property.name == name)
     }
 
     pub fn owner_properties(&self) -> impl Iterator<Item = &Property> {

@@ -1,0 +1,257 @@
+use leptos::prelude::*;
+use mdsync_core::browse::{SortField, TypeCatalog};
+use mdsync_core::dhis2::metadata_list::ListedObject;
+
+use super::page::{load_catalog, load_listing, open_type};
+use super::state::{Loadable, SyncState};
+use crate::components::data_table::Pager;
+use crate::components::loading::Loading;
+use crate::components::notice::{Notice, NoticeKind};
+use crate::components::type_list::TypeList;
+
+/// The origin's types on the left, the objects of the chosen type on the right.
+#[component]
+pub fn MetadataBrowser(state: SyncState) -> impl IntoView {
+    let catalog = Signal::derive(move || match state.catalog.get() {
+        Loadable::Ready(catalog) => catalog,
+        _ => TypeCatalog::default(),
+    });
+    let counts = Signal::derive(move || {
+        state.selection.with(|selection| {
+            selection
+                .lines()
+                .into_iter()
+                .map(|line| {
+                    let label = line.count_label();
+                    (line.plural, label)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let types = move || match state.catalog.get() {
+        Loadable::Idle | Loadable::Loading => {
+            view! { <Loading label="Reading the origin's metadata types…"/> }.into_any()
+        }
+        Loadable::Failed(message) => view! {
+            <Notice kind=NoticeKind::Error title="The origin's metadata types could not be read" data_test="sync-catalog-error">
+                <p>{message}</p>
+                <button class="button button-small" on:click=move |_| load_catalog(state)>"Try again"</button>
+            </Notice>
+        }
+        .into_any(),
+        Loadable::Ready(_) => view! {
+            <TypeList
+                catalog
+                current=state.current_type
+                counts
+                on_pick=Callback::new(move |plural| open_type(state, plural))
+            />
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="sync-browser">
+            <nav class="sync-types" data-test="sync-types" aria-label="Metadata types">{types}</nav>
+            <div class="sync-objects">
+                {move || match state.current_type.get() {
+                    None => view! {
+                        <p class="field-help" data-test="sync-pick-type">"Choose a metadata type to list its objects."</p>
+                    }
+                    .into_any(),
+                    Some(plural) => view! { <ObjectTable state plural/> }.into_any(),
+                }}
+            </div>
+        </div>
+    }
+}
+
+fn sort_arrow(state: SyncState, field: SortField) -> &'static str {
+    state.request.with(|r| match (r.sort == field, r.descending) {
+        (true, false) => " ▲",
+        (true, true) => " ▼",
+        (false, _) => "",
+    })
+}
+
+/// The objects of one type: search, "last updated since", sort, pages, a checkbox per row.
+#[component]
+fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
+    let label = move || {
+        let plural = state.current_type.get().unwrap_or_default();
+        match state.catalog.get() {
+            Loadable::Ready(catalog) => catalog.label(&plural),
+            _ => plural,
+        }
+    };
+    let rows = Memo::new(move |_| match state.listing.get() {
+        Loadable::Ready(page) => page.objects,
+        _ => Vec::new(),
+    });
+    let all_of_type = {
+        let plural = plural.clone();
+        move || state.selection.with(|s| s.is_all(&plural))
+    };
+    let page_selected = {
+        let plural = plural.clone();
+        move || rows.with(|rows| state.selection.with(|s| s.page_selected(&plural, rows)))
+    };
+    let toggle_all = {
+        let plural = plural.clone();
+        move |ev| {
+            let checked = event_target_checked(&ev);
+            state.selection.update(|s| s.set_all(&plural, checked));
+        }
+    };
+    let toggle_page = {
+        let plural = plural.clone();
+        move |_| rows.with_untracked(|rows| state.selection.update(|s| s.toggle_page(&plural, rows)))
+    };
+    let sort = move |field: SortField| {
+        state.request.update(|r| r.toggle_sort(field));
+        load_listing(state);
+    };
+    let pager = move || match state.listing.get() {
+        Loadable::Ready(page) => Some(page.pager),
+        _ => None,
+    };
+    let body = {
+        let plural = plural.clone();
+        move || match state.listing.get() {
+            Loadable::Idle | Loadable::Loading => view! {
+                <tr><td colspan="4"><Loading label="Loading…"/></td></tr>
+            }
+            .into_any(),
+            Loadable::Failed(message) => view! {
+                <tr><td colspan="4" class="data-table-empty" data-test="sync-objects-error">{message}</td></tr>
+            }
+            .into_any(),
+            Loadable::Ready(page) if page.objects.is_empty() => view! {
+                <tr><td colspan="4" class="data-table-empty" data-test="data-table-empty">"Nothing matches."</td></tr>
+            }
+            .into_any(),
+            Loadable::Ready(page) => page
+                .objects
+                .into_iter()
+                .map(|object| view! { <ObjectRow state plural=plural.clone() object/> })
+                .collect_view()
+                .into_any(),
+        }
+    };
+    view! {
+        <div class="data-table-wrap" data-test="sync-objects">
+            <div class="data-table-toolbar sync-objects-toolbar">
+                <strong data-test="sync-objects-type">{label}</strong>
+                <input
+                    class="input"
+                    type="search"
+                    placeholder="Name or code contains"
+                    data-test="sync-search"
+                    prop:value=move || state.request.with(|r| r.search.clone())
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        state.request.update(|r| {
+                            r.search = text;
+                            r.page = 1;
+                        });
+                        load_listing(state);
+                    }
+                />
+                <label class="sync-inline">
+                    "Last updated since "
+                    <input
+                        class="input"
+                        type="date"
+                        data-test="sync-since"
+                        prop:value=move || state.request.with(|r| r.updated_since.clone())
+                        on:change=move |ev| {
+                            let date = event_target_value(&ev);
+                            state.request.update(|r| {
+                                r.updated_since = date;
+                                r.page = 1;
+                            });
+                            load_listing(state);
+                        }
+                    />
+                </label>
+                <label class="sync-check">
+                    <input type="checkbox" data-test="sync-all-of-type" prop:checked=all_of_type.clone() on:change=toggle_all/>
+                    "All of this type"
+                </label>
+            </div>
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th class="sync-check-cell">
+                            <input
+                                type="checkbox"
+                                aria-label="Select all on this page"
+                                title="Select all on this page"
+                                data-test="sync-select-page"
+                                disabled=all_of_type.clone()
+                                prop:checked=page_selected
+                                on:change=toggle_page
+                            />
+                        </th>
+                        <th><button data-test="sync-sort-name" on:click=move |_| sort(SortField::Name)>"Name"{move || sort_arrow(state, SortField::Name)}</button></th>
+                        <th><button data-test="sync-sort-code" on:click=move |_| sort(SortField::Code)>"Code"{move || sort_arrow(state, SortField::Code)}</button></th>
+                        <th><button data-test="sync-sort-lastUpdated" on:click=move |_| sort(SortField::LastUpdated)>"Last updated"{move || sort_arrow(state, SortField::LastUpdated)}</button></th>
+                    </tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+            <Pager
+                summary=Signal::derive(move || match pager() {
+                    Some(p) if p.total == 0 => "No objects".to_string(),
+                    Some(p) => format!("Page {} of {} ({} objects)", p.page, p.page_count.max(1), p.total),
+                    None => String::new(),
+                })
+                has_previous=Signal::derive(move || pager().is_some_and(|p| p.page > 1))
+                has_next=Signal::derive(move || pager().is_some_and(|p| p.page < p.page_count))
+                on_previous=Callback::new(move |_| {
+                    state.request.update(|r| r.page = r.page.saturating_sub(1).max(1));
+                    load_listing(state);
+                })
+                on_next=Callback::new(move |_| {
+                    state.request.update(|r| r.page += 1);
+                    load_listing(state);
+                })
+            />
+        </div>
+    }
+}
+
+#[component]
+fn ObjectRow(state: SyncState, plural: String, object: ListedObject) -> impl IntoView {
+    let checked = {
+        let plural = plural.clone();
+        let id = object.id.clone();
+        move || state.selection.with(|s| s.is_selected(&plural, &id))
+    };
+    let disabled = {
+        let plural = plural.clone();
+        move || state.selection.with(|s| s.is_all(&plural))
+    };
+    let toggled = object.clone();
+    let updated = object
+        .last_updated
+        .as_deref()
+        .map(|date| date.chars().take(10).collect::<String>())
+        .unwrap_or_default();
+    view! {
+        <tr data-test="data-table-row" data-id=object.id.clone()>
+            <td class="sync-check-cell">
+                <input
+                    type="checkbox"
+                    data-test="sync-row-check"
+                    aria-label=format!("Select {}", object.display_name)
+                    prop:checked=checked
+                    disabled=disabled
+                    on:change=move |_| state.selection.update(|s| s.toggle(&plural, &toggled))
+                />
+            </td>
+            <td>{object.display_name.clone()}</td>
+            <td>{object.code.clone().unwrap_or_default()}</td>
+            <td>{updated}</td>
+        </tr>
+    }
+}

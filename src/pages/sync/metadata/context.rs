@@ -1,0 +1,52 @@
+use mdsync_core::dhis2::{Dhis2Client, Version};
+use mdsync_core::instances::InstanceManager;
+use mdsync_core::storage::Storage;
+use mdsync_core::sync::metadata::SyncInstance;
+
+use crate::services::Services;
+use crate::session::Session;
+use crate::transport::SharedTransport;
+
+/// What the page needs to reach instances: the user's instance manager (decrypts secrets),
+/// the services, and the hosting instance's version.
+#[derive(Clone)]
+pub struct SyncContext {
+    pub manager: InstanceManager,
+    pub services: Services,
+    pub version: Version,
+    pub username: String,
+}
+
+impl SyncContext {
+    /// Reads the encryption key and brings the stored data to the current layout.
+    pub async fn open(services: Services, session: &Session) -> Result<SyncContext, String> {
+        let key = services.encryption_key().await?;
+        let ctx = SyncContext {
+            manager: InstanceManager::new(session.me.clone(), key, services.base_url()),
+            services,
+            version: session.info.version.clone(),
+            username: session.me.username.clone(),
+        };
+        ctx.storage().migrate().await.map_err(|e| e.to_string())?;
+        Ok(ctx)
+    }
+
+    pub fn storage(&self) -> Storage<SharedTransport> {
+        Storage::new(self.services.local_client(), self.version.clone())
+    }
+
+    /// A client for an instance (the local one with the session, a remote one with its
+    /// decrypted credentials), with its name and last known version.
+    pub async fn instance(
+        &self,
+        id: &str,
+    ) -> Result<(SyncInstance<SharedTransport>, Option<Version>), String> {
+        let target = self
+            .manager
+            .connection_target(&self.storage(), id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let client = Dhis2Client::new(self.services.transport(), &target.url, target.auth);
+        Ok((SyncInstance::new(target.name, client), target.version))
+    }
+}

@@ -1,0 +1,81 @@
+use leptos::prelude::*;
+
+use super::state::{Loadable, SyncState};
+
+/// The running list of what is selected: per type, a count and removable chips.
+#[component]
+pub fn PickedList(state: SyncState) -> impl IntoView {
+    let label_of = move |plural: &str| match state.catalog.get_untracked() {
+        Loadable::Ready(catalog) => catalog.label(plural),
+        _ => plural.to_string(),
+    };
+    let lines = move || {
+        let lines = state.selection.with(|s| s.lines());
+        if lines.is_empty() {
+            return view! {
+                <p class="field-help" data-test="sync-picked-empty">"Nothing selected yet."</p>
+            }
+            .into_any();
+        }
+        lines
+            .into_iter()
+            .map(|line| {
+                let plural = line.plural.clone();
+                let remove_type = plural.clone();
+                let chips = if line.all {
+                    view! { <span class="chip" data-test="sync-picked-all">"All objects of this type"</span> }
+                        .into_any()
+                } else {
+                    line.objects
+                        .into_iter()
+                        .map(|(id, name)| {
+                            let plural = plural.clone();
+                            let remove_id = id.clone();
+                            view! {
+                                <span class="chip" data-test="sync-picked-item" data-id=id>
+                                    {name.clone()}
+                                    <button
+                                        class="chip-remove"
+                                        aria-label=format!("Remove {name}")
+                                        data-test="sync-picked-remove"
+                                        on:click=move |_| state.selection.update(|s| s.remove(&plural, &remove_id))
+                                    >
+                                        "×"
+                                    </button>
+                                </span>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                };
+                view! {
+                    <li class="sync-picked-line" data-test="sync-picked-line" data-type=line.plural.clone()>
+                        <span class="sync-picked-type">{label_of(&line.plural)}</span>
+                        " "
+                        <span class="tag" data-test="sync-picked-count">{line.count_label()}</span>
+                        <span class="sync-picked-chips">{chips}</span>
+                        <button
+                            class="button button-small"
+                            data-test="sync-picked-clear-type"
+                            on:click=move |_| state.selection.update(|s| s.clear_type(&remove_type))
+                        >
+                            "Remove"
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <div class="sync-picked" data-test="sync-picked">
+            <h3>"Selected"</h3>
+            <ul class="sync-picked-lines">{lines}</ul>
+            <Show when=move || !state.selection.with(|s| s.is_empty())>
+                <button class="button button-small" data-test="sync-picked-clear" on:click=move |_| state.selection.update(|s| s.clear())>
+                    "Clear the selection"
+                </button>
+            </Show>
+        </div>
+    }
+}

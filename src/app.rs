@@ -52,9 +52,7 @@ pub fn Shell(services: Services, #[prop(default = true)] show_header_bar: bool) 
     let base_url = services.base_url().to_string();
     let body = move || match session.get() {
         Load::Loading => view! { <Loading label="Loading your DHIS2 session…"/> }.into_any(),
-        Load::Failed(error) => {
-            view! { <SessionError error base_url=base_url.clone()/> }.into_any()
-        }
+        Load::Failed(error) => view! { <SessionError error base_url=base_url.clone()/> }.into_any(),
         Load::Ready(session) if session.role == AppRole::NoAccess => {
             view! { <NoAccess/> }.into_any()
         }

@@ -95,7 +95,9 @@ pub async fn apps_menu<T: Transport>(
         .into_iter()
         .map(|module| MenuModule {
             default_action: links::resolve_menu_link(base, &module.default_action),
-            icon: module.icon.map(|icon| links::resolve_menu_link(base, &icon)),
+            icon: module
+                .icon
+                .map(|icon| links::resolve_menu_link(base, &icon)),
             ..module
         })
         .collect())
@@ -116,7 +118,10 @@ mod tests {
             Some("Demo DHIS2")
         );
         assert_eq!(decode_application_title(b"<html>login</html>"), None);
-        assert_eq!(decode_application_title(br#"{"applicationTitle":""}"#), None);
+        assert_eq!(
+            decode_application_title(br#"{"applicationTitle":""}"#),
+            None
+        );
     }
 
     #[test]

@@ -110,7 +110,10 @@ mod tests {
             "dhis-web-commons-security/logout.action"
         );
         assert_eq!(logout_path(&v("2.41")), "api/auth/logout");
-        assert_eq!(logout_path(&v("2.30")), "dhis-web-commons-security/logout.action");
+        assert_eq!(
+            logout_path(&v("2.30")),
+            "dhis-web-commons-security/logout.action"
+        );
     }
 
     #[test]

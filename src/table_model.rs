@@ -220,13 +220,20 @@ mod tests {
         let mut query = TableQuery::new(10);
         query.toggle_sort(0);
         let first = query_rows(&rows, &query);
-        assert_eq!((first.page_count, first.summary()), (3, "1–10 of 23".to_string()));
+        assert_eq!(
+            (first.page_count, first.summary()),
+            (3, "1–10 of 23".to_string())
+        );
         assert!(first.has_next() && !first.has_previous());
         query.page = 2;
         let last = query_rows(&rows, &query);
         assert_eq!(ids(&last), ["r20", "r21", "r22"]);
         assert_eq!(last.summary(), "21–23 of 23");
         query.page = 9;
-        assert_eq!(query_rows(&rows, &query).page, 2, "a page past the end shows the last");
+        assert_eq!(
+            query_rows(&rows, &query).page,
+            2,
+            "a page past the end shows the last"
+        );
     }
 }

@@ -64,7 +64,9 @@ impl Transport for FetchTransport {
             });
         }
         let headers = read_headers(&response.headers());
-        let buffer = response.array_buffer().map_err(|e| unreachable(describe(&e)))?;
+        let buffer = response
+            .array_buffer()
+            .map_err(|e| unreachable(describe(&e)))?;
         let body = JsFuture::from(buffer)
             .await
             .map_err(|_| TransportError::ConnectionDropped { url: url.clone() })?;

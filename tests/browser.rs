@@ -38,12 +38,18 @@ async fn header_bar_shows_the_server_title_and_the_user() {
         .find("headerbar-logout")
         .and_then(|a| a.get_attribute("href"))
         .unwrap_or_default();
-    assert_eq!(logout, format!("{BASE_URL}/api/auth/logout"), "2.41 logs out through the auth API");
+    assert_eq!(
+        logout,
+        format!("{BASE_URL}/api/auth/logout"),
+        "2.41 logs out through the auth API"
+    );
     // The session was read with the session cookie: no Authorization header.
     let me = local.requests_to("/api/me");
     assert!(!me.is_empty());
     assert!(me.iter().all(|r| r.header("Authorization").is_none()));
-    assert!(me.iter().all(|r| r.header("X-Requested-With") == Some("XMLHttpRequest")));
+    assert!(me
+        .iter()
+        .all(|r| r.header("X-Requested-With") == Some("XMLHttpRequest")));
 }
 
 #[wasm_bindgen_test]
@@ -81,7 +87,10 @@ async fn apps_menu_uses_the_version_endpoint_and_filters() {
 #[wasm_bindgen_test]
 async fn admin_and_configurator_see_all_five_panels() {
     set_hash("#/");
-    for (authorities, roles) in [(&["ALL"][..], &[][..]), (&["M_metadatasync"][..], &[CONFIGURATOR][..])] {
+    for (authorities, roles) in [
+        (&["ALL"][..], &[][..]),
+        (&["M_metadatasync"][..], &[CONFIGURATOR][..]),
+    ] {
         let local = FakeDhis2::server(authorities, roles);
         let mounted = mount_shell(services(&local));
         mounted.wait_for("home").await;
@@ -105,10 +114,15 @@ async fn run_only_users_see_rules_and_history_and_are_stopped_elsewhere() {
     let local = FakeDhis2::server(&["M_metadatasync"], &[EXECUTOR]);
     let mounted = mount_shell(services(&local));
     mounted.wait_for("home").await;
-    assert_eq!(home_cards(&mounted), ["home-card-rules", "home-card-history"]);
+    assert_eq!(
+        home_cards(&mounted),
+        ["home-card-rules", "home-card-history"]
+    );
 
     set_hash("#/instances");
-    let message = mounted.wait_for_text("not-allowed-message", "Instances").await;
+    let message = mounted
+        .wait_for_text("not-allowed-message", "Instances")
+        .await;
     assert!(message.contains("not allowed"), "{message}");
     assert!(message.contains("Rules, History"), "{message}");
 
@@ -123,7 +137,9 @@ async fn users_without_a_role_are_told_which_role_to_ask_for() {
     set_hash("#/");
     let local = FakeDhis2::server(&["M_dhis-web-dashboard"], &["Data entry clerk"]);
     let mounted = mount_shell(services(&local));
-    let message = mounted.wait_for_text("no-access-message", CONFIGURATOR).await;
+    let message = mounted
+        .wait_for_text("no-access-message", CONFIGURATOR)
+        .await;
     assert!(message.contains(EXECUTOR), "{message}");
     assert!(mounted.find("home").is_none());
 }
@@ -141,10 +157,15 @@ async fn a_login_page_instead_of_data_says_to_log_in_again() {
         ),
     );
     let mounted = mount_shell(services(&local));
-    let message = mounted.wait_for_text("app-error-message", "login page").await;
+    let message = mounted
+        .wait_for_text("app-error-message", "login page")
+        .await;
     assert!(message.contains("log in to DHIS2 again"), "{message}");
     let link = mounted.wait_for("app-login-link").await;
-    assert_eq!(link.get_attribute("href").as_deref(), Some("http://dhis2.test/dhis/"));
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("http://dhis2.test/dhis/")
+    );
     assert!(mounted.find("home").is_none());
 }
 
@@ -178,7 +199,9 @@ async fn an_unreachable_server_is_named_without_a_login_link() {
         },
     );
     let mounted = mount_shell(services(&local));
-    let message = mounted.wait_for_text("app-error-message", "Could not reach").await;
+    let message = mounted
+        .wait_for_text("app-error-message", "Could not reach")
+        .await;
     assert!(message.contains(BASE_URL), "{message}");
     assert!(mounted.find("app-login-link").is_none());
 }
@@ -212,7 +235,11 @@ async fn data_table_searches_sorts_and_pages() {
         .create_element("div")
         .expect("div")
         .unchecked_into();
-    document.body().expect("body").append_child(&container).expect("appended");
+    document
+        .body()
+        .expect("body")
+        .append_child(&container)
+        .expect("appended");
     let handle = leptos::mount::mount_to(container.clone(), move || {
         view! {
             <DataTable
@@ -243,17 +270,27 @@ async fn data_table_searches_sorts_and_pages() {
     leptos::task::tick().await;
     assert_eq!(mounted_rows().len(), 10);
     assert_eq!(mounted_rows()[0], "id07", "the pinned row leads");
-    assert_eq!(find("data-table-page-info").text_content().as_deref(), Some("1–10 of 23"));
+    assert_eq!(
+        find("data-table-page-info").text_content().as_deref(),
+        Some("1–10 of 23")
+    );
 
     find("data-table-sort-name").click();
     find("data-table-sort-name").click();
     leptos::task::tick().await;
-    assert_eq!(&mounted_rows()[..3], ["id07", "id22", "id21"], "descending, pinned first");
+    assert_eq!(
+        &mounted_rows()[..3],
+        ["id07", "id22", "id21"],
+        "descending, pinned first"
+    );
 
     find("data-table-page-next").click();
     find("data-table-page-next").click();
     leptos::task::tick().await;
-    assert_eq!(find("data-table-page-info").text_content().as_deref(), Some("21–23 of 23"));
+    assert_eq!(
+        find("data-table-page-info").text_content().as_deref(),
+        Some("21–23 of 23")
+    );
 
     let search: web_sys::HtmlInputElement = find("data-table-search").unchecked_into();
     search.set_value("h13");

@@ -51,10 +51,17 @@ async fn this_instance_comes_first_and_cannot_be_changed() {
     let text = rows[0].text_content().unwrap_or_default();
     assert!(text.contains("This instance"), "{text}");
     assert!(text.contains(BASE_URL), "{text}");
-    assert!(text.contains("2.41.1"), "the local version is the session's: {text}");
+    assert!(
+        text.contains("2.41.1"),
+        "the local version is the session's: {text}"
+    );
     for action in ["instance-edit", "instance-copy", "instance-delete"] {
         assert!(
-            rows[0].query_selector(&format!("[data-test=\"{action}\"]")).ok().flatten().is_none(),
+            rows[0]
+                .query_selector(&format!("[data-test=\"{action}\"]"))
+                .ok()
+                .flatten()
+                .is_none(),
             "{action} must not exist for This instance"
         );
     }
@@ -77,13 +84,22 @@ async fn the_form_shows_every_field_error_and_the_http_warning() {
     mounted.wait_for("instance-http-warning").await;
     mounted.type_into("instance-url", "https://secure.example.org");
     mounted
-        .wait_until("the warning goes", |m| m.find("instance-http-warning").is_none())
+        .wait_until("the warning goes", |m| {
+            m.find("instance-http-warning").is_none()
+        })
         .await;
     for (key, value) in fake.datastore_values(NAMESPACE) {
-        assert!(!key.starts_with("instance-secret-"), "an invalid form stores no secret");
+        assert!(
+            !key.starts_with("instance-secret-"),
+            "an invalid form stores no secret"
+        );
         if key == "instances" {
             let list: serde_json::Value = serde_json::from_str(&value).unwrap_or_default();
-            assert_eq!(list, serde_json::json!([]), "an invalid form stores no instance");
+            assert_eq!(
+                list,
+                serde_json::json!([]),
+                "an invalid form stores no instance"
+            );
         }
     }
     set_hash("#/");
@@ -92,25 +108,38 @@ async fn the_form_shows_every_field_error_and_the_http_warning() {
 #[wasm_bindgen_test]
 async fn create_test_edit_replicate_delete_and_no_plaintext_secret() {
     let fake = FakeDhis2::server(&["ALL"], &[]);
-    remote_answers(&fake, 200, r#"{"version":"2.39.1","systemName":"Remote DHIS2"}"#);
+    remote_answers(
+        &fake,
+        200,
+        r#"{"version":"2.39.1","systemName":"Remote DHIS2"}"#,
+    );
     let mounted = open_instances(&fake).await;
     create_remote(&mounted, "Remote", "district-secret").await;
     mounted
-        .wait_until("two rows", |m| m.find_all("[data-test=\"data-table-row\"]").len() == 2)
+        .wait_until("two rows", |m| {
+            m.find_all("[data-test=\"data-table-row\"]").len() == 2
+        })
         .await;
-    let row = mounted.row_with("Remote").map(|r| r.text_content().unwrap_or_default());
+    let row = mounted
+        .row_with("Remote")
+        .map(|r| r.text_content().unwrap_or_default());
     let row = row.unwrap_or_default();
     assert!(row.contains(REMOTE), "the pasted /api/ is cut off: {row}");
     assert!(row.contains("Username and password (admin)"), "{row}");
 
     let stored = fake.datastore_values(NAMESPACE);
     assert!(
-        stored.iter().any(|(key, _)| key.starts_with("instance-secret-")),
+        stored
+            .iter()
+            .any(|(key, _)| key.starts_with("instance-secret-")),
         "stored keys: {:?}",
         stored.iter().map(|(k, _)| k).collect::<Vec<_>>()
     );
     for (key, value) in &stored {
-        assert!(!value.contains("district-secret"), "plaintext secret in {key}: {value}");
+        assert!(
+            !value.contains("district-secret"),
+            "plaintext secret in {key}: {value}"
+        );
     }
 
     mounted.click_in_row("Remote", "instance-test");
@@ -119,44 +148,75 @@ async fn create_test_edit_replicate_delete_and_no_plaintext_secret() {
         .await;
     assert_eq!(message, "Connected to \"Remote DHIS2\", DHIS2 2.39.1.");
     let sent = fake.requests_to("remote.test/dhis/api/system/info");
-    let authorization = sent.last().and_then(|r| r.header("Authorization").map(str::to_string));
+    let authorization = sent
+        .last()
+        .and_then(|r| r.header("Authorization").map(str::to_string));
     // base64("admin:district-secret")
-    assert_eq!(authorization.as_deref(), Some("Basic YWRtaW46ZGlzdHJpY3Qtc2VjcmV0"));
+    assert_eq!(
+        authorization.as_deref(),
+        Some("Basic YWRtaW46ZGlzdHJpY3Qtc2VjcmV0")
+    );
     mounted
         .wait_until("the tested version is listed", |m| {
-            m.row_with("Remote").and_then(|r| r.text_content()).unwrap_or_default().contains("2.39.1")
+            m.row_with("Remote")
+                .and_then(|r| r.text_content())
+                .unwrap_or_default()
+                .contains("2.39.1")
         })
         .await;
 
     mounted.click_in_row("Remote", "instance-edit");
     let saved_hint = mounted.wait_for("instance-secret-saved").await;
-    assert!(saved_hint.text_content().unwrap_or_default().contains("type to replace it"));
+    assert!(saved_hint
+        .text_content()
+        .unwrap_or_default()
+        .contains("type to replace it"));
     let secret_field = mounted.find("instance-secret").map(|e| {
         use wasm_bindgen::JsCast;
         e.unchecked_into::<web_sys::HtmlInputElement>().value()
     });
-    assert_eq!(secret_field.as_deref(), Some(""), "a stored secret is never shown");
-    remote_answers(&fake, 401, r#"{"httpStatus":"Unauthorized","httpStatusCode":401,"status":"ERROR","message":"Unauthorized"}"#);
+    assert_eq!(
+        secret_field.as_deref(),
+        Some(""),
+        "a stored secret is never shown"
+    );
+    remote_answers(
+        &fake,
+        401,
+        r#"{"httpStatus":"Unauthorized","httpStatusCode":401,"status":"ERROR","message":"Unauthorized"}"#,
+    );
     mounted.type_into("instance-secret", "wrong");
     mounted.click("instance-form-test");
     let message = mounted.wait_for_text("connection-message", "401").await;
-    assert!(message.contains("username or password is wrong"), "{message}");
+    assert!(
+        message.contains("username or password is wrong"),
+        "{message}"
+    );
     mounted.click("instance-cancel");
     mounted.wait_for("instances-table").await;
 
     mounted.click_in_row("Remote", "instance-copy");
-    mounted.wait_for_text("instances-notice", "Copy of Remote").await;
     mounted
-        .wait_until("the copy is listed", |m| m.row_with("Copy of Remote").is_some())
+        .wait_for_text("instances-notice", "Copy of Remote")
+        .await;
+    mounted
+        .wait_until("the copy is listed", |m| {
+            m.row_with("Copy of Remote").is_some()
+        })
         .await;
 
     mounted.click_in_row("Copy of Remote", "instance-delete");
     let dialog = mounted.wait_for("confirm-dialog").await;
-    assert!(dialog.text_content().unwrap_or_default().contains("Copy of Remote"));
+    assert!(dialog
+        .text_content()
+        .unwrap_or_default()
+        .contains("Copy of Remote"));
     mounted.click("confirm-ok");
     mounted.wait_for_text("instances-notice", "Deleted").await;
     mounted
-        .wait_until("the copy is gone", |m| m.row_with("Copy of Remote").is_none())
+        .wait_until("the copy is gone", |m| {
+            m.row_with("Copy of Remote").is_none()
+        })
         .await;
     assert!(mounted.row_with("Remote").is_some());
     set_hash("#/");
@@ -181,7 +241,10 @@ async fn an_unreachable_remote_names_the_origin_to_allow() {
     mounted.type_into("instance-secret", "district");
     mounted.click("instance-form-test");
     let message = mounted.wait_for_text("connection-message", "CORS").await;
-    assert!(message.contains(&format!("add {ORIGIN} to its CORS allowlist")), "{message}");
+    assert!(
+        message.contains(&format!("add {ORIGIN} to its CORS allowlist")),
+        "{message}"
+    );
     set_hash("#/");
 }
 
@@ -198,7 +261,9 @@ async fn a_missing_encryption_key_is_explained() {
         },
     );
     let mounted = mount_shell(services);
-    let message = mounted.wait_for_text("instances-error", "app-config.json").await;
+    let message = mounted
+        .wait_for_text("instances-error", "app-config.json")
+        .await;
     assert!(message.contains("cargo xtask dist"), "{message}");
     set_hash("#/");
 }

@@ -6,3 +6,5 @@ pub mod header_bar;
 pub mod icons;
 pub mod loading;
 pub mod notice;
+pub mod progress_bar;
+pub mod type_list;

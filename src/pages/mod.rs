@@ -50,8 +50,8 @@ pub fn panel_coming(panel: Panel) -> &'static str {
         Panel::Rules => {
             "Sync rules are coming: save a sync, share it with run-only users, and schedule it."
         }
-        Panel::History => {
-            "The sync history is coming: every run with its per-instance results."
-        }
+        Panel::History => "The sync history is coming: every run with its per-instance results.",
     }
 }
+
+pub mod sync;

@@ -6,6 +6,7 @@ use super::coming_soon::ComingSoon;
 use super::home::Home;
 use super::instances::InstancesPage;
 use super::not_allowed::NotAllowed;
+use super::sync::SyncPanel;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::routes::Route;
 use crate::session::Session;
@@ -29,7 +30,10 @@ pub fn PanelRouter(session: Session) -> impl IntoView {
         Route::Panel(panel) if !role.can_open(panel) => {
             view! { <NotAllowed panel role/> }.into_any()
         }
-        Route::Panel(Panel::Instances) => view! { <InstancesPage session=session.clone()/> }.into_any(),
+        Route::Panel(Panel::Instances) => {
+            view! { <InstancesPage session=session.clone()/> }.into_any()
+        }
+        Route::Panel(Panel::Sync) => view! { <SyncPanel session=session.clone()/> }.into_any(),
         Route::Panel(panel) => view! { <ComingSoon panel/> }.into_any(),
         Route::Unknown(name) => view! {
             <div class="page" data-test="not-found">

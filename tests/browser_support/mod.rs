@@ -167,7 +167,10 @@ impl FakeDhis2 {
         let mut store = self.datastore.borrow_mut();
         let Some((namespace, key)) = path.split_once('/') else {
             let prefix = format!("{path}/");
-            let keys: Vec<&str> = store.keys().filter_map(|k| k.strip_prefix(&prefix)).collect();
+            let keys: Vec<&str> = store
+                .keys()
+                .filter_map(|k| k.strip_prefix(&prefix))
+                .collect();
             return Some(if keys.is_empty() {
                 not_found()
             } else {
@@ -178,16 +181,22 @@ impl FakeDhis2 {
             return Some(not_found());
         }
         let entry = format!("{namespace}/{key}");
-        let body = || String::from_utf8_lossy(request.body.as_deref().unwrap_or_default()).into_owned();
+        let body =
+            || String::from_utf8_lossy(request.body.as_deref().unwrap_or_default()).into_owned();
         Some(match request.method {
             Method::Get => match store.get(&entry) {
                 Some(value) => json(200, value),
                 None => not_found(),
             },
-            Method::Post if store.contains_key(&entry) => json(409, r#"{"httpStatusCode":409,"message":"Key exists"}"#),
+            Method::Post if store.contains_key(&entry) => {
+                json(409, r#"{"httpStatusCode":409,"message":"Key exists"}"#)
+            }
             Method::Post | Method::Put => {
                 let existed = store.insert(entry, body()).is_some();
-                json(if existed { 200 } else { 201 }, r#"{"httpStatusCode":200,"status":"OK"}"#)
+                json(
+                    if existed { 200 } else { 201 },
+                    r#"{"httpStatusCode":200,"status":"OK"}"#,
+                )
             }
             Method::Delete => match store.remove(&entry) {
                 Some(_) => json(200, r#"{"httpStatusCode":200,"status":"OK"}"#),
@@ -382,9 +391,13 @@ impl Mounted {
             area.set_value(value);
         } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
             select.set_value(value);
-            element.dispatch_event(&bubbling("change")).expect("dispatched");
+            element
+                .dispatch_event(&bubbling("change"))
+                .expect("dispatched");
         }
-        element.dispatch_event(&bubbling("input")).expect("dispatched");
+        element
+            .dispatch_event(&bubbling("input"))
+            .expect("dispatched");
     }
 }
 

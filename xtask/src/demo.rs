@@ -29,6 +29,9 @@ pub struct DemoArgs {
     /// Skip `cargo xtask setup` (when the toolchain is known to be installed).
     #[arg(long)]
     pub skip_setup: bool,
+    /// Install the zip the last `cargo xtask dist` wrote instead of building a new one.
+    #[arg(long)]
+    pub skip_dist: bool,
 }
 
 const DEMO_USERS: [(&str, &str); 4] = [
@@ -48,7 +51,15 @@ pub fn demo(workspace: &Workspace, args: DemoArgs) -> Result<()> {
     if !args.skip_setup {
         setup::setup(workspace)?;
     }
-    let built = dist::dist(workspace, args.encryption_key.clone())?;
+    let zip = if args.skip_dist {
+        let zip = workspace.zip_path();
+        if !zip.is_file() {
+            return Err(XtaskError::MissingBuild(zip));
+        }
+        zip
+    } else {
+        dist::dist(workspace, args.encryption_key.clone())?.zip
+    };
     let binary = sim::build_binary(workspace, "tool")?;
 
     let source = format!("http://127.0.0.1:{}", args.source_port);
@@ -72,7 +83,7 @@ pub fn demo(workspace: &Workspace, args: DemoArgs) -> Result<()> {
         .url_of("dest")
         .map(str::to_owned)
         .unwrap_or_else(|| format!("http://127.0.0.1:{}", args.dest_port));
-    sim::install_app(&source_url, &built.zip)?;
+    sim::install_app(&source_url, &zip)?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);

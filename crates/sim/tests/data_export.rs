@@ -220,6 +220,10 @@ fn analytics_sums_months_into_quarters_over_the_subtree() {
     );
     assert!(rows.contains(&("2019Q1".into(), "DiszpKrYNg8".into(), "5".into())));
     assert!(rows.contains(&("2019".into(), "ImspTQPwCqd".into(), "112".into())));
+    let (status, missing) = instance
+        .get("/api/analytics/dataValueSet.json?dimension=dx:tpz77FcntKx&dimension=ou:ImspTQPwCqd");
+    assert_eq!(status, 409);
+    assert_eq!(missing["errorCode"], "E7118");
     let (_, coded) = instance.get("/api/analytics/dataValueSet.json?dimension=dx:tpz77FcntKx&dimension=pe:2019&dimension=ou:ImspTQPwCqd&outputIdScheme=CODE");
     assert_eq!(coded["dataValues"][0]["dataElement"], "TA_GEN_EXT_FUND");
 }

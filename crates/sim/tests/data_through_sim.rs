@@ -114,3 +114,23 @@ fn old_tracker_endpoints_are_gone_in_2_42() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["events"], Value::Array(Vec::new()));
 }
+
+#[test]
+fn running_analytics_answers_a_pollable_job() {
+    let sim = demo("2.39", DemoSide::Destination);
+    let token = base64::engine::general_purpose::STANDARD.encode("admin:district");
+    let request = SimRequest::new("POST", "/api/resourceTables/analytics?lastYears=2")
+        .with_header("Authorization", &format!("Basic {token}"))
+        .with_header("X-Requested-With", "XMLHttpRequest");
+    let response = sim.handle(request).expect("no fault was injected");
+    let body = response.body_json().unwrap_or(Value::Null);
+    assert_eq!(response.status, 200, "{body}");
+    assert_eq!(body["response"]["jobType"], "ANALYTICS_TABLE");
+    let endpoint = body["response"]["relativeNotifierEndpoint"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (status, notes) = get(&sim, &endpoint);
+    assert_eq!(status, 200, "{notes}");
+    assert_eq!(notes[0]["completed"], true);
+}

@@ -261,6 +261,16 @@ fn dry_run_delete_and_include_deleted() {
         "FRbgzTZ74Hh has no 201912 default value"
     );
     let mut yearly = one_value("FRbgzTZ74Hh", "1");
+    // MetaData Sync deletes with the old alias DELETES, which DHIS2 echoes as sent.
+    let aliased = json_of(&instance.send(
+        "POST",
+        "/api/dataValueSets?importStrategy=DELETES&dryRun=true",
+        &one_value("FRbgzTZ74Hh", "1"),
+    ));
+    assert_eq!(
+        aliased["response"]["importOptions"]["importStrategy"],
+        "DELETES"
+    );
     yearly["dataValues"][0]["period"] = json!("2018");
     let delete =
         json_of(&instance.send("POST", "/api/dataValueSets?importStrategy=DELETE", &yearly));

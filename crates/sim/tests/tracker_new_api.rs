@@ -177,6 +177,26 @@ fn new_tracker_export_envelope_switches_at_2_41() {
         } else {
             assert_eq!(entities["pager"]["total"], 2);
         }
+        let (_, enrolled) = instance.send(
+            "GET",
+            "/api/tracker/trackedEntities?program=f1AyMswryyQ&orgUnit=O6uvpzGd5pu&enrollmentEnrolledAfter=2019-08-19&enrollmentEnrolledBefore=2019-08-19T23:59:59",
+            &Value::Null,
+        );
+        assert_eq!(
+            enrolled[list_key].as_array().map(Vec::len),
+            Some(2),
+            "{at}: {enrolled}"
+        );
+        let (_, later) = instance.send(
+            "GET",
+            "/api/tracker/trackedEntities?program=f1AyMswryyQ&orgUnit=O6uvpzGd5pu&enrollmentEnrolledAfter=2019-08-20",
+            &Value::Null,
+        );
+        assert_eq!(
+            later[list_key].as_array().map(Vec::len),
+            Some(0),
+            "{at}: {later}"
+        );
         let (status, _) = instance.send(
             "GET",
             "/api/tracker/trackedEntities?orgUnit=O6uvpzGd5pu",

@@ -92,7 +92,11 @@ pub fn DataTable(
                     .map(|cell| view! { <td>{cell.clone()}</td> })
                     .collect_view();
                 let action_cell = actions.map(|actions| {
-                    view! { <td class="row-actions">{actions.run(row.id.clone())}</td> }
+                    view! {
+                        <td>
+                            <div class="row-actions">{actions.run(row.id.clone())}</div>
+                        </td>
+                    }
                 });
                 view! {
                     <tr data-test="data-table-row" data-id=row.id.clone()>

@@ -42,8 +42,7 @@ pub fn AppsMenu(session: Session) -> impl IntoView {
             let needle = filter.get();
             let shown: Vec<MenuModule> = all.into_iter().filter(|m| m.matches(&needle)).collect();
             if shown.is_empty() {
-                return view! { <p class="menu-note">"No app matches this search."</p> }
-                    .into_any();
+                return view! { <p class="menu-note">"No app matches this search."</p> }.into_any();
             }
             shown
                 .into_iter()
@@ -96,7 +95,9 @@ pub(super) fn close_on_outside_click(container: NodeRef<html::Div>, open: RwSign
         if !open.get_untracked() {
             return;
         }
-        let target = event.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        let target = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
         let inside = container
             .get_untracked()
             .zip(target)

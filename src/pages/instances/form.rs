@@ -60,11 +60,14 @@ pub fn InstanceFormView(
     let diagnosis = RwSignal::new(None::<ConnectionDiagnosis>);
     let busy = RwSignal::new(false);
     let editing_id = editing.as_ref().map(|e| e.id.clone());
-    let title = if editing.is_some() { "Edit instance" } else { "New instance" };
-
-    let insecure = move || {
-        form.with(|f| normalise_url(&f.url).map(|u| u.insecure).unwrap_or(false))
+    let title = if editing.is_some() {
+        "Edit instance"
+    } else {
+        "New instance"
     };
+
+    let insecure =
+        move || form.with(|f| normalise_url(&f.url).map(|u| u.insecure).unwrap_or(false));
     let auth_kind = move || form.with(|f| f.auth_kind);
     let secret_label = move || match auth_kind() {
         AuthKind::Basic => "Password",
@@ -88,7 +91,8 @@ pub fn InstanceFormView(
             }
             busy.set(true);
             failure.set(None);
-            let (ctx, editing_id, submitted) = (ctx.clone(), editing_id.clone(), form.get_untracked());
+            let (ctx, editing_id, submitted) =
+                (ctx.clone(), editing_id.clone(), form.get_untracked());
             spawn_local(async move {
                 let storage = ctx.storage();
                 let result = match &editing_id {
@@ -124,13 +128,19 @@ pub fn InstanceFormView(
             busy.set(true);
             diagnosis.set(None);
             failure.set(None);
-            let (ctx, editing_id, submitted) = (ctx.clone(), editing_id.clone(), form.get_untracked());
+            let (ctx, editing_id, submitted) =
+                (ctx.clone(), editing_id.clone(), form.get_untracked());
             spawn_local(async move {
                 let storage = ctx.storage();
                 let origin = ctx.origin();
                 let result = ctx
                     .manager
-                    .test_form(&storage, &submitted, editing_id.as_deref(), origin.as_deref())
+                    .test_form(
+                        &storage,
+                        &submitted,
+                        editing_id.as_deref(),
+                        origin.as_deref(),
+                    )
                     .await;
                 busy.set(false);
                 match result {

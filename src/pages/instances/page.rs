@@ -100,7 +100,11 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
                 spawn_local(async move {
                     let storage = ctx.storage();
                     let origin = ctx.origin();
-                    match ctx.manager.test_saved(&storage, &id, origin.as_deref()).await {
+                    match ctx
+                        .manager
+                        .test_saved(&storage, &id, origin.as_deref())
+                        .await
+                    {
                         Ok(diagnosis) => {
                             let connected = diagnosis.is_success();
                             tested.set(Some((name, diagnosis)));
@@ -148,7 +152,9 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
     });
 
     let confirm_delete = Callback::new(move |_| {
-        let Some(view) = deleting.get_untracked() else { return };
+        let Some(view) = deleting.get_untracked() else {
+            return;
+        };
         deleting.set(None);
         with_ctx(&|ctx| {
             let view = view.clone();
@@ -156,7 +162,10 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
                 let storage = ctx.storage();
                 match ctx.manager.delete(&storage, &view.id).await {
                     Ok(()) => {
-                        flash.set(Some((NoticeKind::Success, format!("Deleted \"{}\".", view.name))));
+                        flash.set(Some((
+                            NoticeKind::Success,
+                            format!("Deleted \"{}\".", view.name),
+                        )));
                         reload(ctx.clone(), listing);
                     }
                     Err(error) => flash.set(Some((NoticeKind::Error, error.to_string()))),

@@ -4,6 +4,7 @@
 pub mod instances;
 pub mod key;
 pub mod migrate;
+pub mod sync;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -39,6 +40,9 @@ pub enum Command {
     Key(key::KeyCommand),
     /// Upgrade MetaData Sync's stored data to this version's layout.
     Migrate,
+    /// Run a sync now (metadata), from this instance or another one to one or more targets.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
 }
 
 /// Runs a parsed command line, writing its output to `out`.
@@ -62,6 +66,7 @@ pub async fn run_with<T: mdsync_core::dhis2::Transport>(
     match command {
         Command::Instances(command) => instances::run(command, context, out).await,
         Command::Migrate => migrate::run(context, out).await,
+        Command::Sync(command) => sync::run(command, context, out).await,
         Command::Key(command) => key::run(command, out),
     }
 }

@@ -55,6 +55,11 @@ impl Version {
         self.at_least(2, minor, 0)
     }
 
+    /// Personal access tokens (`Authorization: ApiToken …`) exist from 2.37 on.
+    pub fn supports_api_tokens(&self) -> bool {
+        self.minor_at_least(37)
+    }
+
     pub fn is_supported(&self) -> bool {
         *self >= Self::OLDEST_SUPPORTED
     }

@@ -97,7 +97,7 @@ impl ConnectionDiagnosis {
                     .into()
             }
             ConnectionDiagnosis::TokenRefused { version } => match version {
-                Some(version) if !version.minor_at_least(37) => token_needs_237(version),
+                Some(version) if !version.supports_api_tokens() => token_needs_237(version),
                 _ => "The personal access token was refused (401). Check that it was copied \
                       whole, has not expired, and allows this app's address and the GET method. \
                       Tokens exist only from DHIS2 2.37 on; for older servers use a username and \
@@ -159,7 +159,7 @@ pub async fn test_connection<T: Transport>(
     if let Some(version) = request
         .known_version
         .as_ref()
-        .filter(|version| is_token && !version.minor_at_least(37))
+        .filter(|version| is_token && !version.supports_api_tokens())
     {
         return ConnectionDiagnosis::TokensNeed237 {
             version: version.clone(),
@@ -167,7 +167,7 @@ pub async fn test_connection<T: Transport>(
     }
     let client = Dhis2Client::new(transport, &normal.url, request.auth.clone());
     match client.system_info().await {
-        Ok(info) if is_token && !info.version.minor_at_least(37) => {
+        Ok(info) if is_token && !info.version.supports_api_tokens() => {
             ConnectionDiagnosis::TokensNeed237 {
                 version: info.version,
             }

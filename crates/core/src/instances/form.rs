@@ -200,7 +200,7 @@ pub fn validate_form(
 
     if form.auth_kind == AuthKind::Token {
         let known = editing.and_then(|(instance, _)| instance.version.as_ref());
-        if let Some(version) = known.filter(|version| !version.minor_at_least(37)) {
+        if let Some(version) = known.filter(|version| !version.supports_api_tokens()) {
             warnings.push(token_needs_237(version));
         }
     }

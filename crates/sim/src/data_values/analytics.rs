@@ -84,13 +84,14 @@ pub fn analytics_data_value_set(
         }
     }
     let units = dimension_items(ctx, "ou");
-    if data.is_empty() || periods.is_empty() || units.is_empty() {
-        return web_message(
-            ctx.version,
-            409,
-            "Dimensions dx, pe and ou must be specified for a data value set",
-            Some("E7101"),
-        );
+    // DHIS2's analytics validation (ErrorCode E7117–E7119) for DATA_VALUE_SET output.
+    let missing = [
+        (data.is_empty(), "E7117", "A data dimension 'dx' must be specified when output format is DATA_VALUE_SET"),
+        (periods.is_empty(), "E7118", "A period dimension 'pe' must be specified when output format is DATA_VALUE_SET"),
+        (units.is_empty(), "E7119", "An organisation unit dimension 'ou' must be specified when output format is DATA_VALUE_SET"),
+    ];
+    if let Some((_, code, message)) = missing.iter().find(|(absent, _, _)| *absent) {
+        return web_message(ctx.version, 409, message, Some(code));
     }
     let output_scheme = ctx
         .query
@@ -116,6 +117,13 @@ pub fn analytics_data_value_set(
         })
         .collect();
 
+    // `dimension=ao:…` (the app's attribute option filter) splits the sums per attribute combo.
+    let attribute_items = dimension_items(ctx, "ao");
+    let by_attribute = !attribute_items.is_empty();
+    let wanted_attributes: Vec<u32> = attribute_items
+        .iter()
+        .filter_map(|uid| table.uids.lookup(uid))
+        .collect();
     let mut values = Vec::new();
     for item in &data {
         let (element, combo) = match item.split_once('.') {
@@ -129,29 +137,34 @@ pub fn analytics_data_value_set(
             let Some(target) = parse_period(iso) else {
                 continue;
             };
-            let mut sums: HashMap<usize, f64> = HashMap::new();
+            let mut sums: HashMap<(usize, u32), f64> = HashMap::new();
             for (handle, range) in table.period_ranges.iter().enumerate() {
                 if range.start < target.start || range.end > target.end {
                     continue;
                 }
                 for (key, stored) in table.scan(element_handle, handle as u32) {
-                    if stored.deleted || combo.is_some_and(|c| c != key.category_option_combo) {
+                    let attribute = key.attribute_option_combo;
+                    if stored.deleted
+                        || combo.is_some_and(|c| c != key.category_option_combo)
+                        || (by_attribute && !wanted_attributes.contains(&attribute))
+                    {
                         continue;
                     }
+                    let group = if by_attribute { attribute } else { u32::MAX };
                     let Some(number) = stored.value.as_deref().and_then(|v| v.parse::<f64>().ok())
                     else {
                         continue;
                     };
                     for (index, (_, subtree)) in subtrees.iter().enumerate() {
                         if subtree.contains(&key.org_unit) {
-                            *sums.entry(index).or_default() += number;
+                            *sums.entry((index, group)).or_default() += number;
                         }
                     }
                 }
             }
             let mut found: Vec<_> = sums.into_iter().collect();
-            found.sort_by_key(|(index, _)| *index);
-            for (index, sum) in found {
+            found.sort_by_key(|(key, _)| *key);
+            for ((index, group), sum) in found {
                 let mut value = json!({
                     "dataElement": rename("dataElements", element),
                     "period": iso,
@@ -164,6 +177,13 @@ pub fn analytics_data_value_set(
                     object.insert(
                         "categoryOptionCombo".into(),
                         json!(rename("categoryOptionCombos", combo_uid)),
+                    );
+                }
+                if let (true, Some(object)) = (by_attribute, value.as_object_mut()) {
+                    let uid = table.uids.name(group);
+                    object.insert(
+                        "attributeOptionCombo".into(),
+                        json!(rename("categoryOptionCombos", uid)),
                     );
                 }
                 values.push(value);

@@ -3,63 +3,15 @@
 
 use super::conflicts::{header_conflict, value_conflict, ConflictKind};
 use super::dates::{now_millis, parse_timestamp};
-use super::meta::{uid_of, IdSchemes, Lookup};
+use super::meta::{uid_of, Lookup};
+pub use super::settings::ImportSettings;
 use super::store::{StoredValue, ValueKey, ValueTable};
-use super::summary::{Conflicts, EchoedOptions, ImportOutcome, ImportStatus};
+use super::summary::{Conflicts, ImportOutcome, ImportStatus};
 use super::validate::{check_value, is_insignificant_zero, normalize_boolean};
 use crate::metadata::MetadataStore;
 use crate::SimVersion;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-
-/// Options of one import, from the URL and the payload.
-#[derive(Debug, Clone)]
-pub struct ImportSettings {
-    /// `CREATE`, `UPDATE`, `CREATE_AND_UPDATE` or `DELETE`.
-    pub strategy: String,
-    pub dry_run: bool,
-    pub skip_audit: bool,
-    pub asynchronous: bool,
-    pub schemes: IdSchemes,
-    /// `storedBy` for values that do not name one.
-    pub username: String,
-}
-
-impl ImportSettings {
-    pub fn new(username: &str) -> Self {
-        ImportSettings {
-            strategy: "CREATE_AND_UPDATE".into(),
-            dry_run: false,
-            skip_audit: false,
-            asynchronous: false,
-            schemes: IdSchemes::default(),
-            username: username.to_string(),
-        }
-    }
-
-    pub fn echo(&self) -> EchoedOptions {
-        EchoedOptions {
-            import_strategy: self.strategy.clone(),
-            dry_run: self.dry_run,
-            asynchronous: self.asynchronous,
-            skip_audit: self.skip_audit,
-            skip_existing_check: false,
-            force: false,
-            id_schemes: self.schemes.to_json(),
-        }
-    }
-}
-
-/// DHIS2's import strategy names, old aliases folded in; unknown → default.
-pub fn normalize_strategy(text: &str) -> String {
-    match text.trim().to_ascii_uppercase().as_str() {
-        "CREATE" | "NEW" => "CREATE",
-        "UPDATE" | "UPDATES" => "UPDATE",
-        "DELETE" | "DELETES" => "DELETE",
-        _ => "CREATE_AND_UPDATE",
-    }
-    .to_string()
-}
 
 struct ElementInfo {
     uid: String,

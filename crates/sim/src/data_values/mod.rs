@@ -1,5 +1,5 @@
-//! Aggregated data values: `/api/dataValueSets` (GET, POST) and
-//! `/api/analytics/dataValueSet(.json)`.
+//! Aggregated data values: `/api/dataValueSets` (GET, POST),
+//! `/api/analytics/dataValueSet(.json)` and `POST /api/resourceTables/analytics`.
 
 mod analytics;
 pub mod bench;
@@ -8,19 +8,21 @@ pub mod dates;
 mod export;
 pub mod import;
 pub mod meta;
+pub mod settings;
 pub mod store;
 pub mod summary;
 pub mod validate;
 
 use crate::metadata::MetadataStore;
 use crate::{RequestContext, SimResponse};
-use import::{import_values, normalize_strategy, ImportSettings};
+use import::import_values;
 use meta::IdSchemes;
 use serde_json::{json, Value};
+use settings::{strategy_and_label, ImportSettings};
 use store::ValueTable;
 use summary::{import_response, ImportOutcome, ImportStatus};
 
-pub use import::ImportSettings as DataValueImportSettings;
+pub use settings::ImportSettings as DataValueImportSettings;
 pub use summary::ImportOutcome as DataValueImportOutcome;
 
 /// Every data value of one simulated instance.
@@ -55,6 +57,12 @@ impl DataValueStore {
             ("GET", ["analytics", second]) if strip_json(second) == "dataValueSet" => Some(
                 analytics::analytics_data_value_set(&self.table, ctx, metadata),
             ),
+            // Analytics are computed from the live values, so running the analytics tables only
+            // registers a finished ANALYTICS_TABLE job for the client to poll.
+            ("POST", ["resourceTables", "analytics"]) => {
+                let job = metadata.add_task("ANALYTICS_TABLE", json!({ "status": "OK" }));
+                Some(SimResponse::json(200, &job))
+            }
             _ => None,
         }
     }
@@ -64,11 +72,12 @@ impl DataValueStore {
         let url_schemes = IdSchemes::read(|key| ctx.query.get(key).map(str::to_string));
         settings.asynchronous = ctx.query.flag("async");
         settings.skip_audit = ctx.query.flag("skipAudit");
+        settings.skip_existing_check = ctx.query.flag("skipExistingCheck");
         let outcome = match serde_json::from_slice::<Value>(ctx.body) {
             Ok(payload) => {
                 let text = |key: &str| payload.get(key).and_then(Value::as_str).map(str::to_string);
                 settings.schemes = IdSchemes::read(text).or(&url_schemes);
-                settings.strategy = normalize_strategy(
+                (settings.strategy, settings.strategy_label) = strategy_and_label(
                     &text("strategy")
                         .or_else(|| ctx.query.get("importStrategy").map(str::to_string))
                         .unwrap_or_default(),
@@ -81,8 +90,8 @@ impl DataValueStore {
             }
             Err(error) => {
                 settings.schemes = url_schemes;
-                settings.strategy =
-                    normalize_strategy(ctx.query.get("importStrategy").unwrap_or(""));
+                (settings.strategy, settings.strategy_label) =
+                    strategy_and_label(ctx.query.get("importStrategy").unwrap_or(""));
                 failed_import(&error.to_string())
             }
         };

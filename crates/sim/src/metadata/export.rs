@@ -164,13 +164,7 @@ pub fn dependency_response(
 ) -> SimResponse {
     let version = store.version;
     if !has_dependency_export(store, &schema.plural) {
-        return message::not_found(
-            version,
-            &format!(
-                "Property metadata does not exist on {}",
-                schema.short_klass()
-            ),
-        );
+        return super::list::property_missing(store, schema, "metadata");
     }
     let Some(root) = store.get(&schema.plural, id) else {
         return message::not_found(

@@ -21,6 +21,7 @@ pub fn handle(
         ("GET", []) => Some(list_response(store, ctx, &schema)),
         ("GET", [id]) => Some(one_response(store, ctx, &schema, id)),
         ("GET", [id, "metadata"]) => Some(export::dependency_response(store, ctx, &schema, id)),
+        ("GET", [id, property]) => Some(property_response(store, ctx, &schema, id, property)),
         ("POST", []) => Some(import::single_object_response(store, ctx, &schema, None)),
         ("PUT", [id]) => Some(import::single_object_response(
             store,
@@ -100,6 +101,47 @@ pub fn query_objects(
     objects
 }
 
+/// Without filters only the requested page needs rendering: sorts the stored objects (by
+/// `name` for `displayName`) and renders the window.
+fn page_of_stored(
+    store: &MetadataStore,
+    viewer: Viewer,
+    schema: &Schema,
+    orders: &[Order],
+    window: Option<(usize, usize)>,
+) -> (usize, Vec<Value>) {
+    let stored_orders: Vec<Order> = orders
+        .iter()
+        .map(|order| {
+            let property = match order.property.as_str() {
+                "displayName" => "name",
+                "displayShortName" => "shortName",
+                "displayDescription" => "description",
+                other => other,
+            };
+            Order {
+                property: property.to_string(),
+                ..order.clone()
+            }
+        })
+        .collect();
+    let mut readable: Vec<&Value> = store
+        .list(&schema.plural)
+        .into_iter()
+        .filter(|object| store.can_read(schema, object, viewer.user))
+        .collect();
+    readable.sort_by(|a, b| Order::compare(&stored_orders, a, b));
+    let total = readable.len();
+    let (skip, take) = window.unwrap_or((0, usize::MAX));
+    let page = readable
+        .into_iter()
+        .skip(skip)
+        .take(take)
+        .map(|object| store.render(schema, object, viewer))
+        .collect();
+    (total, page)
+}
+
 pub fn default_order(schema: &Schema) -> Vec<Order> {
     let first = if schema.property("name").is_some_and(|p| p.persisted) {
         "name"
@@ -128,10 +170,6 @@ fn list_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema) -
         Some(order) => Order::parse_list(order),
         None => default_order(schema),
     };
-    let mut objects = query_objects(store, viewer, schema, &filters, any, &orders);
-    if schema.plural == "organisationUnits" {
-        org_unit_parameters(ctx, &mut objects);
-    }
     let paging = !(ctx
         .query
         .get("paging")
@@ -143,24 +181,30 @@ fn list_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema) -
     } else {
         &fields_text
     };
-    let mut out = Map::new();
-    let page_objects = if paging {
-        let page_size = number_param(ctx, "pageSize", 50);
-        let page = number_param(ctx, "page", 1);
+    let page_size = number_param(ctx, "pageSize", 50);
+    let page = number_param(ctx, "page", 1);
+    let window = paging.then_some(((page - 1) * page_size, page_size));
+    let (total, page_objects) = if filters.is_empty() && schema.singular != "user"
+        && schema.plural != "organisationUnits"
+    {
+        page_of_stored(store, viewer, schema, &orders, window)
+    } else {
+        let mut objects = query_objects(store, viewer, schema, &filters, any, &orders);
+        if schema.plural == "organisationUnits" {
+            org_unit_parameters(ctx, &mut objects);
+        }
         let total = objects.len();
+        let (skip, take) = window.unwrap_or((0, usize::MAX));
+        (total, objects.into_iter().skip(skip).take(take).collect())
+    };
+    let mut out = Map::new();
+    if paging {
         let page_count = total.div_ceil(page_size).max(1);
         out.insert(
             "pager".into(),
             pager(ctx, schema, page, page_count, total, page_size),
         );
-        objects
-            .into_iter()
-            .skip((page - 1) * page_size)
-            .take(page_size)
-            .collect()
-    } else {
-        objects
-    };
+    }
     let selected = select_fields(store, viewer, schema, &page_objects, fields_text);
     out.insert(schema.plural.clone(), Value::Array(selected));
     SimResponse::json(200, &Value::Object(out))
@@ -235,6 +279,11 @@ fn one_response(
     let Some(object) = store.get(&schema.plural, id) else {
         return message::object_not_found(store.version, schema.short_klass(), id);
     };
+    if schema.plural == "organisationUnits" {
+        if let Some(response) = org_unit_family(store, ctx, schema, object) {
+            return response;
+        }
+    }
     if !store.can_read(schema, object, ctx.user) {
         return message::respond(
             403,
@@ -291,4 +340,97 @@ fn org_unit_parameters(ctx: &RequestContext, objects: &mut Vec<Value>) {
             })
         });
     }
+}
+
+/// `GET /api/{plural}/{id}/{property}`: the object reduced to one property, whose items get
+/// the requested `fields` (default `:all`).
+fn property_response(
+    store: &MetadataStore,
+    ctx: &RequestContext,
+    schema: &Schema,
+    id: &str,
+    property: &str,
+) -> SimResponse {
+    if schema.property(property).is_none() {
+        return property_missing(store, schema, property);
+    }
+    let Some(object) = store.get(&schema.plural, id) else {
+        return message::object_not_found(store.version, schema.short_klass(), id);
+    };
+    if !store.can_read(schema, object, ctx.user) {
+        return message::object_not_found(store.version, schema.short_klass(), id);
+    }
+    let viewer = Viewer {
+        user: ctx.user,
+        base_url: ctx.base_url,
+    };
+    let rendered = store.render(schema, object, viewer);
+    let inner = ctx.query.all("fields").join(",");
+    let inner = if inner.is_empty() { ":all" } else { &inner };
+    let selected = select_fields(store, viewer, schema, &[rendered], &format!("{property}[{inner}]"));
+    SimResponse::json(200, selected.first().unwrap_or(&Value::Null))
+}
+
+/// 404 for a property (or sub-resource) the type does not have.
+pub fn property_missing(store: &MetadataStore, schema: &Schema, property: &str) -> SimResponse {
+    message::not_found(
+        store.version,
+        &format!("Property `{property}` does not exist on {}", schema.short_klass()),
+    )
+}
+
+/// `/api/organisationUnits/{id}?includeChildren|includeDescendants|includeAncestors|level=n`:
+/// a flat `{"organisationUnits":[…]}` list (§5.5); `None` without those parameters.
+fn org_unit_family(
+    store: &MetadataStore,
+    ctx: &RequestContext,
+    schema: &Schema,
+    unit: &Value,
+) -> Option<SimResponse> {
+    let query = &ctx.query;
+    let level = query.get("level").and_then(|v| v.parse::<u64>().ok());
+    let (children, descendants, ancestors) = (
+        query.flag("includeChildren"),
+        query.flag("includeDescendants"),
+        query.flag("includeAncestors"),
+    );
+    if !(children || descendants || ancestors || level.is_some()) {
+        return None;
+    }
+    let path = unit.get("path").and_then(Value::as_str).unwrap_or_default().to_string();
+    let id = unit.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    let depth = |other: &Value| other.get("level").and_then(Value::as_u64).unwrap_or(0);
+    let own_level = depth(unit);
+    let mut family: Vec<&Value> = store
+        .list("organisationUnits")
+        .into_iter()
+        .filter(|other| {
+            let other_path = other.get("path").and_then(Value::as_str).unwrap_or_default();
+            let other_id = other.get("id").and_then(Value::as_str).unwrap_or_default();
+            let below = other_path.starts_with(&format!("{path}/"));
+            let is_self = other_id == id;
+            match level {
+                Some(relative) => below && depth(other) == own_level + relative,
+                None => {
+                    is_self
+                        || (children && below && depth(other) == own_level + 1)
+                        || (descendants && below)
+                        || (ancestors && path.split('/').any(|segment| segment == other_id))
+                }
+            }
+        })
+        .collect();
+    family.sort_by_key(|other| depth(other));
+    let viewer = Viewer {
+        user: ctx.user,
+        base_url: ctx.base_url,
+    };
+    let rendered: Vec<Value> = family
+        .into_iter()
+        .map(|other| store.render(schema, other, viewer))
+        .collect();
+    let fields_text = ctx.query.all("fields").join(",");
+    let fields_text = if fields_text.is_empty() { "id,displayName" } else { &fields_text };
+    let selected = select_fields(store, viewer, schema, &rendered, fields_text);
+    Some(SimResponse::json(200, &json!({ "organisationUnits": selected })))
 }

@@ -30,8 +30,7 @@ impl MetadataStore {
                     "`{plural}` is not a metadata type of DHIS2 {}",
                     self.version
                 )
-            })?
-            .clone();
+            })?;
         let Value::Object(map) = object else {
             return Err(format!("a {} must be a JSON object", schema.singular));
         };
@@ -41,7 +40,8 @@ impl MetadataStore {
             .ok_or_else(|| format!("a {} needs an `id`", schema.singular))?
             .to_string();
         let previous = self.get(plural, &id).cloned();
-        let mut canonical = self.canonical(&schema, map);
+        let mut canonical = self.canonical(schema, map);
+        let shareable = schema.shareable;
         let now = clock::now_iso();
         let created = previous
             .as_ref()
@@ -56,7 +56,7 @@ impl MetadataStore {
                 canonical.insert("createdBy".into(), json!({ "id": user.id }));
             }
         }
-        if schema.shareable {
+        if shareable {
             let owner = previous
                 .as_ref()
                 .and_then(|p| p.pointer("/sharing/owner"))

@@ -152,20 +152,29 @@ pub fn list(
                 &["trackedEntity", "trackedEntities", "trackedEntityInstance"],
             );
             criteria.equal.retain(|(field, _)| *field != "program");
-            let program = ctx.query.get("program");
+            // Program and enrollment dates are properties of the tracked entity's enrollments.
+            let mut enrollment_criteria = Criteria::new(None);
+            enrollment_criteria.equal(ctx, "program", &["program"]);
+            enrollment_criteria.window(
+                ctx,
+                "enrolledAt",
+                &["enrollmentEnrolledAfter", "programStartDate"],
+                &["enrollmentEnrolledBefore", "programEndDate"],
+            );
+            let by_enrollment =
+                !enrollment_criteria.equal.is_empty() || !enrollment_criteria.windows.is_empty();
             let nested = wants(ctx, "enrollments");
             store
                 .tracked_entities
                 .values()
                 .filter(|te| criteria.matches(te))
                 .filter(|te| {
-                    program.is_none_or(|program| {
-                        let uid = te.get("trackedEntity").and_then(Value::as_str);
-                        store.enrollments.values().any(|e| {
+                    let uid = te.get("trackedEntity").and_then(Value::as_str);
+                    !by_enrollment
+                        || store.enrollments.values().any(|e| {
                             e.get("trackedEntity").and_then(Value::as_str) == uid
-                                && e.get("program").and_then(Value::as_str) == Some(program)
+                                && enrollment_criteria.matches(e)
                         })
-                    })
                 })
                 .map(|te| tracked_entity_view(store, te, nested))
                 .collect()

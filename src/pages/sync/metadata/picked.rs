@@ -22,6 +22,8 @@ pub fn PickedList(state: SyncState) -> impl IntoView {
             .map(|line| {
                 let plural = line.plural.clone();
                 let remove_type = plural.clone();
+                let count = line.count_label();
+                let type_label = label_of(&line.plural);
                 let chips = if line.all {
                     view! { <span class="chip" data-test="sync-picked-all">"All objects of this type"</span> }
                         .into_any()
@@ -49,10 +51,10 @@ pub fn PickedList(state: SyncState) -> impl IntoView {
                         .into_any()
                 };
                 view! {
-                    <li class="sync-picked-line" data-test="sync-picked-line" data-type=line.plural.clone()>
-                        <span class="sync-picked-type">{label_of(&line.plural)}</span>
+                    <li class="sync-picked-line" data-test="sync-picked-line" data-type=plural.clone()>
+                        <span class="sync-picked-type">{type_label}</span>
                         " "
-                        <span class="tag" data-test="sync-picked-count">{line.count_label()}</span>
+                        <span class="tag" data-test="sync-picked-count">{count}</span>
                         <span class="sync-picked-chips">{chips}</span>
                         <button
                             class="button button-small"

@@ -207,6 +207,7 @@ pub fn run(
             continue;
         };
         check_strategy(&checker, schema, candidate, &strategy);
+        check_write_access(&checker, user, schema, candidate, &strategy);
         if strategy == "DELETE" || !candidate.errors.is_empty() {
             continue;
         }
@@ -263,6 +264,35 @@ pub fn run(
         stats,
         type_reports: per_type,
     }
+}
+
+/// Non-superusers need metadata write access to change or delete an existing object
+/// (E3001/E3002).
+fn check_write_access(checker: &Checker, user: &Account, schema: &Schema, candidate: &mut Candidate, strategy: &str) {
+    if !candidate.exists || !schema.shareable || user.is_superuser() {
+        return;
+    }
+    let stored = checker.store.get(&schema.plural, candidate.id());
+    let access = super::sharing_model::effective_access(stored.and_then(|s| s.get("sharing")), user);
+    if access.as_bytes().get(1) == Some(&b'w') {
+        return;
+    }
+    let (code, verb) = if strategy == "DELETE" { ("E3002", "delete") } else { ("E3001", "update") };
+    let id = candidate.id().to_string();
+    let shown = validate::display(candidate.name(), &id, schema.short_klass());
+    let report = validate::error_report(
+        checker.version,
+        validate::ErrorSpec {
+            code,
+            message: format!("User `{}` is not allowed to {verb} object `{shown}`.", user.username),
+            main_klass: &schema.klass,
+            main_id: &id,
+            error_klass: &schema.klass,
+            error_property: None,
+            args: vec![user.username.clone(), shown.clone()],
+        },
+    );
+    candidate.errors.push(report);
 }
 
 fn check_strategy(checker: &Checker, schema: &Schema, candidate: &mut Candidate, strategy: &str) {

@@ -1,0 +1,291 @@
+//! `mdsync sync metadata`: one metadata sync from the command line. Progress goes to standard
+//! error, the report to standard output; the exit status is non-zero when any target failed.
+
+use std::io::Write;
+
+use clap::{Args, Subcommand, ValueEnum};
+use mdsync_core::dhis2::metadata::ImportStrategy;
+use mdsync_core::dhis2::Transport;
+use mdsync_core::model::LOCAL_INSTANCE_ID;
+use mdsync_core::sync::metadata::{
+    run_metadata_sync, MetadataSelection, MetadataSyncOptions, SyncInstance,
+};
+use mdsync_core::sync::{
+    save_to_history, CancellationToken, RunContext, SyncProgress, SyncReport, TargetStatus,
+};
+
+use crate::context::Context;
+use crate::error::CliError;
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Copy metadata objects (and, by default, their dependencies) to one or more instances.
+    Metadata(MetadataArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StrategyArg {
+    CreateAndUpdate,
+    Create,
+    Update,
+}
+
+#[derive(Debug, Args)]
+pub struct MetadataArgs {
+    /// Target instance (name or id); repeat for several.
+    #[arg(long = "to", required = true)]
+    pub to: Vec<String>,
+    /// Origin instance (name or id). Default: this instance (the one in the config).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Ids of the objects to sync, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub ids: Vec<String>,
+    /// Types of those objects (plural API names such as dataSets,programs); speeds up the
+    /// first read. Default: looked up.
+    #[arg(long, value_delimiter = ',')]
+    pub types: Vec<String>,
+    /// Let the targets validate the payload without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value = "create-and-update")]
+    pub strategy: StrategyArg,
+    /// Sync only the given objects, not what they reference.
+    #[arg(long)]
+    pub no_deps: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn run<T: Transport>(
+    command: SyncCommand,
+    context: &Context<T>,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    match command {
+        SyncCommand::Metadata(args) => metadata(args, context, out).await,
+    }
+}
+
+async fn metadata<T: Transport>(
+    args: MetadataArgs,
+    context: &Context<T>,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let transport = context.storage.client().transport();
+    let from_id = match &args.from {
+        Some(wanted) => resolve(context, wanted).await?,
+        None => LOCAL_INSTANCE_ID.to_string(),
+    };
+    let origin = context
+        .instances
+        .connection_target(&context.storage, &from_id)
+        .await?;
+    let origin = SyncInstance::new(origin.name.clone(), origin.client(transport));
+    let mut targets = Vec::new();
+    for wanted in &args.to {
+        let id = resolve(context, wanted).await?;
+        if id == from_id {
+            return Err(CliError::Usage(format!(
+                "\"{wanted}\" is the origin of the sync; choose another target."
+            )));
+        }
+        let target = context
+            .instances
+            .connection_target(&context.storage, &id)
+            .await?;
+        targets.push(SyncInstance::new(target.name.clone(), target.client(transport)));
+    }
+    let mut options = MetadataSyncOptions {
+        include_dependencies: !args.no_deps,
+        ..Default::default()
+    };
+    options.import.dry_run = args.dry_run;
+    options.import.strategy = match args.strategy {
+        StrategyArg::CreateAndUpdate => ImportStrategy::CreateAndUpdate,
+        StrategyArg::Create => ImportStrategy::Create,
+        StrategyArg::Update => ImportStrategy::Update,
+    };
+    let selection = MetadataSelection::ids(args.ids.iter().map(|id| id.trim().to_string()))
+        .with_types(args.types.iter().map(|t| t.trim().to_string()));
+    let started = now_iso8601();
+    let report = run_metadata_sync(
+        &origin,
+        &targets,
+        &selection,
+        &options,
+        &print_progress,
+        &CancellationToken::new(),
+    )
+    .await;
+    let history_context = RunContext {
+        date: started,
+        user: Some(context.instances.me().username.clone()),
+        rule_id: None,
+    };
+    if let Err(error) = save_to_history(&context.storage, &report, &history_context).await {
+        eprintln!("Warning: the report could not be saved to history: {error}");
+    }
+    if args.json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|error| CliError::Failed(error.to_string()))?;
+        writeln!(out, "{text}")?;
+    } else {
+        print_report(&report, out)?;
+    }
+    if report.succeeded() {
+        Ok(())
+    } else {
+        Err(CliError::Failed(format!(
+            "The sync ended with status {:?}.",
+            report.overall_status()
+        )))
+    }
+}
+
+fn print_progress(event: SyncProgress) {
+    match event {
+        SyncProgress::Step {
+            target, message, ..
+        } => match target {
+            Some(target) => eprintln!("[{target}] {message}"),
+            None => eprintln!("{message}"),
+        },
+        SyncProgress::Advance {
+            target: Some(target),
+            done,
+            total,
+            ..
+        } => eprintln!("[{target}] {done}/{total} chunk(s) written"),
+        SyncProgress::Advance { .. } => {}
+        SyncProgress::TargetDone { target, status } => eprintln!("[{target}] {status:?}"),
+    }
+}
+
+fn print_report(report: &SyncReport, out: &mut impl Write) -> Result<(), CliError> {
+    let objects: usize = report.objects_by_type.iter().map(|(_, n)| n).sum();
+    writeln!(
+        out,
+        "Metadata sync from {} ({}): {objects} object(s){}, {} request(s) to the origin.",
+        report.origin,
+        report.origin_version.as_deref().unwrap_or("?"),
+        if report.dry_run { ", dry run" } else { "" },
+        report.origin_request_count
+    )?;
+    for (plural, count) in &report.objects_by_type {
+        writeln!(out, "  {plural:<32} {count}")?;
+    }
+    for error in &report.errors {
+        writeln!(out, "Error: {}", error.message)?;
+    }
+    for target in &report.targets {
+        let stats = target.stats;
+        writeln!(
+            out,
+            "{} ({}): {}  created {}, updated {}, deleted {}, ignored {}; {} request(s), {}/{} chunk(s)",
+            target.target,
+            target.version.as_deref().unwrap_or("?"),
+            status_label(target.status),
+            stats.created,
+            stats.updated,
+            stats.deleted,
+            stats.ignored,
+            target.request_count,
+            target.chunks.len(),
+            target.chunks_planned
+        )?;
+        for note in &target.notes {
+            writeln!(out, "  note: {note}")?;
+        }
+        for error in &target.errors {
+            let object = match (&error.object_type, &error.object_id) {
+                (Some(kind), Some(id)) => format!("{kind} {id}"),
+                (None, Some(id)) => id.clone(),
+                _ => "-".to_string(),
+            };
+            writeln!(
+                out,
+                "  {} {object}{}: {}",
+                error.code.as_deref().unwrap_or("error"),
+                error
+                    .property
+                    .as_deref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default(),
+                error.message
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn status_label(status: TargetStatus) -> &'static str {
+    match status {
+        TargetStatus::Success => "SUCCESS",
+        TargetStatus::Warning => "WARNING",
+        TargetStatus::Error => "ERROR",
+        TargetStatus::NetworkError => "NETWORK ERROR",
+        TargetStatus::Cancelled => "CANCELLED",
+    }
+}
+
+/// Finds an instance by id, else by name (case-insensitive).
+async fn resolve<T: Transport>(context: &Context<T>, wanted: &str) -> Result<String, CliError> {
+    let names = context.instances.list_names(&context.storage).await?;
+    names
+        .iter()
+        .find(|instance| instance.id == wanted)
+        .or_else(|| {
+            names
+                .iter()
+                .find(|instance| instance.name.eq_ignore_ascii_case(wanted.trim()))
+        })
+        .map(|instance| instance.id.clone())
+        .ok_or_else(|| {
+            let known: Vec<&str> = names.iter().map(|i| i.name.as_str()).collect();
+            CliError::Usage(format!(
+                "No instance named or with id \"{wanted}\". Known: {}.",
+                known.join(", ")
+            ))
+        })
+}
+
+/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (history entries carry it).
+fn now_iso8601() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = ((seconds / 86_400) as i64, seconds % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_the_current_time() {
+        let now = now_iso8601();
+        assert_eq!(now.len(), 20);
+        assert!(now.starts_with("20"));
+        assert!(now.ends_with('Z'));
+        let month: u32 = now[5..7].parse().unwrap_or(0);
+        assert!((1..=12).contains(&month));
+    }
+}

@@ -1,0 +1,198 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mdsync_core::browse::{download_name, payload_document, record_run, RunProgress};
+use mdsync_core::sync::metadata::{
+    build_target_payloads, run_metadata_sync, MetadataSelection, SyncInstance,
+};
+use mdsync_core::sync::{CancellationToken, SyncProgress};
+
+use super::context::SyncContext;
+use super::state::{RunState, SyncState};
+use crate::components::dialog::ConfirmDialog;
+use crate::components::notice::NoticeKind;
+use crate::components::progress_bar::ProgressBar;
+use crate::pages::sync::download::{download_json, now_iso};
+use crate::transport::SharedTransport;
+
+type Instances = (
+    SyncInstance<SharedTransport>,
+    Vec<SyncInstance<SharedTransport>>,
+);
+
+/// What stops a run before it starts, said to the user.
+fn missing_input(state: SyncState) -> Option<&'static str> {
+    if state.selection.with_untracked(|s| s.is_empty()) {
+        Some("Select at least one object (or a whole type) first.")
+    } else if state.destinations.with_untracked(Vec::is_empty) {
+        Some("Choose at least one destination.")
+    } else {
+        None
+    }
+}
+
+/// Opens the origin and destinations and turns the picks into the engine's selection.
+async fn prepare(
+    ctx: &SyncContext,
+    state: SyncState,
+) -> Result<(Instances, MetadataSelection), String> {
+    let (origin, _) = ctx.instance(&state.origin.get_untracked()).await?;
+    let mut targets = Vec::new();
+    for id in state.destinations.get_untracked() {
+        targets.push(ctx.instance(&id).await?.0);
+    }
+    let selection = state
+        .selection
+        .get_untracked()
+        .resolve(&origin.client)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(((origin, targets), selection))
+}
+
+fn start(state: SyncState, dry_run: bool) {
+    let Some(ctx) = state.context() else { return };
+    let cancel = CancellationToken::new();
+    state.notice.set(None);
+    state.progress.set(RunProgress::default());
+    state.run.set(RunState::Running {
+        dry_run,
+        cancel: cancel.clone(),
+    });
+    spawn_local(async move {
+        let ((origin, targets), selection) = match prepare(&ctx, state).await {
+            Ok(prepared) => prepared,
+            Err(message) => {
+                state.run.set(RunState::Failed(message));
+                return;
+            }
+        };
+        let options = state.options.get_untracked().to_options(dry_run);
+        let sink = move |event: SyncProgress| state.progress.update(|p| p.apply(event));
+        let report =
+            run_metadata_sync(&origin, &targets, &selection, &options, &sink, &cancel).await;
+        let history = record_run(&ctx.storage(), &report, &ctx.username, &now_iso())
+            .await
+            .map_err(|e| e.to_string());
+        state.run.set(RunState::Finished {
+            report: Box::new(report),
+            history,
+        });
+    });
+}
+
+fn download_payload(state: SyncState) {
+    let Some(ctx) = state.context() else { return };
+    state
+        .notice
+        .set(Some((NoticeKind::Info, "Building the payload…".into())));
+    spawn_local(async move {
+        let built = async {
+            let ((origin, targets), selection) = prepare(&ctx, state).await?;
+            let options = state.options.get_untracked().to_options(false);
+            let payloads = build_target_payloads(&origin, &targets, &selection, &options)
+                .await
+                .map_err(|e| e.to_string())?;
+            let name = match payloads.as_slice() {
+                [single] => download_name("metadata-payload", &single.target),
+                _ => download_name("metadata-payload", "all-destinations"),
+            };
+            download_json(&name, &payload_document(&payloads))?;
+            Ok::<_, String>(name)
+        }
+        .await;
+        state.notice.set(Some(match built {
+            Ok(name) => (NoticeKind::Success, format!("Downloaded {name}.")),
+            Err(message) => (
+                NoticeKind::Error,
+                format!("The payload could not be built: {message}"),
+            ),
+        }));
+    });
+}
+
+/// The buttons, the confirmation before a real sync, and the progress of a running one.
+#[component]
+pub fn RunControls(state: SyncState) -> impl IntoView {
+    let running = move || state.run.with(RunState::is_running);
+    let check = move || match missing_input(state) {
+        Some(message) => {
+            state
+                .notice
+                .set(Some((NoticeKind::Warning, message.to_string())));
+            false
+        }
+        None => true,
+    };
+    let destination_names = move || {
+        state
+            .destinations
+            .get_untracked()
+            .iter()
+            .map(|id| state.instance_name(id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    view! {
+        <div class="toolbar">
+            <button class="button" data-test="sync-dry-run" disabled=running
+                on:click=move |_| if check() { start(state, true) }>
+                "Dry run"
+            </button>
+            <button class="button button-primary" data-test="sync-start" disabled=running
+                on:click=move |_| if check() { state.confirming.set(true) }>
+                "Sync"
+            </button>
+            <button class="button" data-test="sync-download-payload" disabled=running
+                on:click=move |_| if check() { download_payload(state) }>
+                "Download payload"
+            </button>
+            <Show when=running>
+                <button
+                    class="button button-destructive"
+                    data-test="sync-cancel"
+                    on:click=move |_| {
+                        if let RunState::Running { cancel, .. } = state.run.get_untracked() {
+                            cancel.cancel();
+                            state.notice.set(Some((NoticeKind::Info,
+                                "Cancelling: the sync stops after the chunk being written.".into())));
+                        }
+                    }
+                >
+                    "Cancel"
+                </button>
+            </Show>
+        </div>
+        <Show when=move || !matches!(state.run.get(), RunState::Idle)>
+            <ProgressBar progress=state.progress/>
+        </Show>
+        {move || match state.run.get() {
+            RunState::Running { dry_run, .. } => Some(view! {
+                <p class="field-help" data-test="sync-running">
+                    {if dry_run { "Dry run in progress: nothing is written." } else { "Sync in progress." }}
+                </p>
+            }
+            .into_any()),
+            RunState::Failed(message) => Some(view! {
+                <p class="field-error" data-test="sync-run-error">{message}</p>
+            }
+            .into_any()),
+            _ => None,
+        }}
+        {move || state.confirming.get().then(|| view! {
+            <ConfirmDialog
+                title="Sync metadata"
+                message=format!(
+                    "Write the selected metadata and its dependencies to {}? Objects there are \
+                     created or replaced. A dry run shows what would change without writing.",
+                    destination_names(),
+                )
+                confirm_label="Sync"
+                on_confirm=Callback::new(move |_| {
+                    state.confirming.set(false);
+                    start(state, false);
+                })
+                on_cancel=Callback::new(move |_| state.confirming.set(false))
+            />
+        })}
+    }
+}

@@ -1,5 +1,8 @@
 //! Test doubles and DOM helpers shared by the browser tests.
 
+// Each browser test binary uses its own part of these helpers.
+#![allow(dead_code)]
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;

@@ -175,14 +175,29 @@ fn lists_page_filter_order_and_select_fields() {
     let root = &tree["organisationUnits"][0];
     let root_id = root["id"].as_str().unwrap().to_string();
     assert_eq!(root["path"], format!("/{root_id}"));
-    assert!(root["children"].as_array().unwrap().iter().all(|c| c["level"] == 2));
-    let family = sim.get_json(&format!("/api/organisationUnits/{root_id}?includeDescendants=true&fields=id,level"));
+    assert!(root["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["level"] == 2));
+    let family = sim.get_json(&format!(
+        "/api/organisationUnits/{root_id}?includeDescendants=true&fields=id,level"
+    ));
     let units = family["organisationUnits"].as_array().unwrap();
     assert_eq!(units[0]["id"], root_id.as_str());
     let everything = sim.get_json("/api/organisationUnits?paging=false&fields=id");
-    assert_eq!(units.len(), everything["organisationUnits"].as_array().unwrap().len());
-    let children = sim.get_json(&format!("/api/organisationUnits/{root_id}?level=1&fields=id,level"));
-    assert!(children["organisationUnits"].as_array().unwrap().iter().all(|c| c["level"] == 2));
+    assert_eq!(
+        units.len(),
+        everything["organisationUnits"].as_array().unwrap().len()
+    );
+    let children = sim.get_json(&format!(
+        "/api/organisationUnits/{root_id}?level=1&fields=id,level"
+    ));
+    assert!(children["organisationUnits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["level"] == 2));
 }
 
 #[test]
@@ -344,6 +359,10 @@ fn sharing_is_read_written_and_enforced() {
         .is_none());
     let newer = Instance::new(42).get_json("/api/sharing?type=categoryOption&id=xYerKDKCefk");
     assert!(newer["meta"].get("allowExternalAccess").is_none());
+    assert_eq!(newer["object"]["userAccesses"], json!([]));
+    let older = Instance::new(34).get_json("/api/sharing?type=categoryOption&id=xYerKDKCefk");
+    assert!(older["object"].get("userAccesses").is_none(), "2.34 omits empty lists");
+    assert_eq!(older["object"]["publicAccess"], "rwrw----");
 }
 
 #[test]
@@ -369,10 +388,15 @@ fn identifiable_objects_and_unrelated_paths() {
         .request_as(&user, "GET", "/api/dataValueSets", b"")
         .is_none());
     assert!(sim.request_as(&user, "GET", "/api/me", b"").is_none());
-    let elements = sim.get_json("/api/dataSets/qNtxTrp56wV/dataSetElements?fields=dataElement[id,name]");
+    let elements =
+        sim.get_json("/api/dataSets/qNtxTrp56wV/dataSetElements?fields=dataElement[id,name]");
     let listed = elements["dataSetElements"].as_array().unwrap();
     assert!(!listed.is_empty() && listed.iter().all(|e| e["dataElement"]["name"].is_string()));
-    assert_eq!(sim.request("GET", "/api/dataSets/qNtxTrp56wV/nothing", b"").status, 404);
+    assert_eq!(
+        sim.request("GET", "/api/dataSets/qNtxTrp56wV/nothing", b"")
+            .status,
+        404
+    );
     let categories = sim.get_json(
         "/api/categoryOptionCombos/HllvX50cXC0?fields=id,name,categoryCombo,categoryOptions",
     );

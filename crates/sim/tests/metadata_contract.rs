@@ -16,7 +16,10 @@ const RECORDED: &[(&str, &str)] = &[
     ("category/category_combos.json", "categoryCombos"),
     ("category/category_option.json", "categoryOptions"),
     ("category/category_options.json", "categoryOptions"),
-    ("category/category_option_combo.json", "categoryOptionCombos"),
+    (
+        "category/category_option_combo.json",
+        "categoryOptionCombos",
+    ),
     ("dataelement/data_element.json", "dataElements"),
     ("dataelement/data_elements.json", "dataElements"),
     ("dataset/data_set.json", "dataSets"),
@@ -27,17 +30,32 @@ const RECORDED: &[(&str, &str)] = &[
     ("option/option_group.json", "optionGroups"),
     ("option/option_set.json", "optionSets"),
     ("option/option_sets.json", "optionSets"),
-    ("organisationunit/organisation_unit.json", "organisationUnits"),
-    ("organisationunit/organisation_units.json", "organisationUnits"),
-    ("organisationunit/organisation_unit_group.json", "organisationUnitGroups"),
-    ("organisationunit/organisation_unit_level.json", "organisationUnitLevels"),
+    (
+        "organisationunit/organisation_unit.json",
+        "organisationUnits",
+    ),
+    (
+        "organisationunit/organisation_units.json",
+        "organisationUnits",
+    ),
+    (
+        "organisationunit/organisation_unit_group.json",
+        "organisationUnitGroups",
+    ),
+    (
+        "organisationunit/organisation_unit_level.json",
+        "organisationUnitLevels",
+    ),
     ("program/program_indicators.json", "programIndicators"),
     ("program/program_rules.json", "programRules"),
     ("program/program_stage.json", "programStages"),
     ("program/program_stages.json", "programStages"),
     ("program/program_stage_section.json", "programStageSections"),
     ("program/programs.json", "programs"),
-    ("program/program_stage_data_element.json", "programStageDataElements"),
+    (
+        "program/program_stage_data_element.json",
+        "programStageDataElements",
+    ),
     ("user/user_group.json", "userGroups"),
     ("user/user_role.json", "userRoles"),
 ];
@@ -49,12 +67,36 @@ const NOT_MODELLED: &[(&str, &str, &str)] = &[
     ("programs", "relationshipFromA", "pre-2.30 program property"),
     ("programs", "relationshipText", "pre-2.30 program property"),
     ("programs", "relationshipType", "pre-2.30 program property"),
-    ("programStages", "captureCoordinates", "replaced by featureType in 2.30"),
-    ("dataElements", "numberType", "pre-2.30 data element property"),
-    ("dataElements", "legendSet", "single legend set, replaced by legendSets"),
-    ("dataElements", "dimension", "fixture artefact: data elements are items, not dimensions"),
-    ("organisationUnits", "deleted", "android SDK's own flag, not a DHIS2 property"),
-    ("organisationUnitGroups", "featureType", "geometry replaced featureType in 2.32"),
+    (
+        "programStages",
+        "captureCoordinates",
+        "replaced by featureType in 2.30",
+    ),
+    (
+        "dataElements",
+        "numberType",
+        "pre-2.30 data element property",
+    ),
+    (
+        "dataElements",
+        "legendSet",
+        "single legend set, replaced by legendSets",
+    ),
+    (
+        "dataElements",
+        "dimension",
+        "fixture artefact: data elements are items, not dimensions",
+    ),
+    (
+        "organisationUnits",
+        "deleted",
+        "android SDK's own flag, not a DHIS2 property",
+    ),
+    (
+        "organisationUnitGroups",
+        "featureType",
+        "geometry replaced featureType in 2.32",
+    ),
     ("organisationUnitGroups", "legendSets", "fixture artefact"),
 ];
 
@@ -84,13 +126,23 @@ fn recorded_metadata_properties_are_known_to_the_simulator() {
                 .flatten()
                 .filter_map(|p| p["name"].as_str().map(str::to_string))
                 .collect();
-            (schema["plural"].as_str().unwrap_or_default().to_string(), names)
+            (
+                schema["plural"].as_str().unwrap_or_default().to_string(),
+                names,
+            )
         })
         .collect();
     // Properties the simulator computes on output without a schema entry.
     let computed = [
-        "dimensionItem", "dimensionItemType", "dimension", "dimensionType", "allItems",
-        "optionSetValue", "displayFormName", "displayShortName", "displayDescription",
+        "dimensionItem",
+        "dimensionItemType",
+        "dimension",
+        "dimensionType",
+        "allItems",
+        "optionSetValue",
+        "displayFormName",
+        "displayShortName",
+        "displayDescription",
     ];
     let mut unknown = Vec::new();
     for (file, plural) in RECORDED {
@@ -98,7 +150,9 @@ fn recorded_metadata_properties_are_known_to_the_simulator() {
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
         let document: Value = serde_json::from_str(&text).expect("recorded JSON");
-        let properties = known.get(*plural).unwrap_or_else(|| panic!("no schema for {plural}"));
+        let properties = known
+            .get(*plural)
+            .unwrap_or_else(|| panic!("no schema for {plural}"));
         for object in objects(&document, plural) {
             for key in object.as_object().into_iter().flatten().map(|(k, _)| k) {
                 let excused = computed.contains(&key.as_str())
@@ -112,7 +166,11 @@ fn recorded_metadata_properties_are_known_to_the_simulator() {
     }
     unknown.sort();
     unknown.dedup();
-    assert!(unknown.is_empty(), "properties the simulator does not know:\n{}", unknown.join("\n"));
+    assert!(
+        unknown.is_empty(),
+        "properties the simulator does not know:\n{}",
+        unknown.join("\n")
+    );
 }
 
 /// JSON Schemas DHIS2 publishes per version (`json-schemas/`), by simulated minor version.
@@ -127,8 +185,16 @@ const PUBLISHED: &[(u32, &str)] = &[
 
 /// Properties the simulator's schemas list although the published JSON Schema lacks them.
 const SCHEMA_EXTRAS: &[(&str, &str, &str)] = &[
-    ("categoryCombo", "isDefault", "computed flag real servers send (android SDK fixtures)"),
-    ("categoryOptionCombo", "name", "generated name real servers send"),
+    (
+        "categoryCombo",
+        "isDefault",
+        "computed flag real servers send (android SDK fixtures)",
+    ),
+    (
+        "categoryOptionCombo",
+        "name",
+        "generated name real servers send",
+    ),
     ("user", "name", "computed display name real servers send"),
 ];
 
@@ -161,7 +227,9 @@ fn schema_properties_exist_in_the_published_json_schemas() {
             compared += 1;
             for property in schema["properties"].as_array().into_iter().flatten() {
                 let name = property["name"].as_str().unwrap_or_default();
-                let excused = SCHEMA_EXTRAS.iter().any(|(s, p, _)| *s == singular && *p == name);
+                let excused = SCHEMA_EXTRAS
+                    .iter()
+                    .any(|(s, p, _)| *s == singular && *p == name);
                 if !published.contains(name) && !excused {
                     unknown.push(format!("2.{minor} {singular}.{name}"));
                 }
@@ -169,7 +237,11 @@ fn schema_properties_exist_in_the_published_json_schemas() {
         }
     }
     assert!(compared > 150, "only {compared} schemas compared");
-    assert!(unknown.is_empty(), "not in DHIS2's published schemas:\n{}", unknown.join("\n"));
+    assert!(
+        unknown.is_empty(),
+        "not in DHIS2's published schemas:\n{}",
+        unknown.join("\n")
+    );
 }
 
 /// Keys of `value` missing from the published schema `file` of `folder`.
@@ -223,25 +295,44 @@ fn import_responses_use_only_published_properties() {
         check(envelope_file, &plain, &mut unknown);
         check("stats.json", &report["stats"], &mut unknown);
         check("typeReport.json", &report["typeReports"][0], &mut unknown);
-        check("objectReport.json", &report["typeReports"][0]["objectReports"][0], &mut unknown);
+        check(
+            "objectReport.json",
+            &report["typeReports"][0]["objectReports"][0],
+            &mut unknown,
+        );
         let error = &report["typeReports"][0]["objectReports"][0]["errorReports"][0];
         assert_eq!(error["errorCode"], "E5002", "2.{minor}");
         check("errorReport.json", error, &mut unknown);
         if *minor <= 36 {
-            check("metadataImportParams.json", &report["importParams"], &mut unknown);
+            check(
+                "metadataImportParams.json",
+                &report["importParams"],
+                &mut unknown,
+            );
         }
         let accepted = sim.request("POST", "/api/metadata?async=true", b"{}");
         let job = accepted.body_json().expect("job response");
         if *minor < 40 {
-            check("jobConfigurationWebMessageResponse.json", &job["response"], &mut unknown);
+            check(
+                "jobConfigurationWebMessageResponse.json",
+                &job["response"],
+                &mut unknown,
+            );
         }
         {
-            let endpoint = job["response"]["relativeNotifierEndpoint"].as_str().unwrap_or_default().to_string();
+            let endpoint = job["response"]["relativeNotifierEndpoint"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             let notifications = sim.get_json(&endpoint);
             check("notification.json", &notifications[0], &mut unknown);
             let list = sim.get_json("/api/dataElements?pageSize=1");
             check("pager.json", &list["pager"], &mut unknown);
         }
     }
-    assert!(unknown.is_empty(), "not in DHIS2's published schemas:\n{}", unknown.join("\n"));
+    assert!(
+        unknown.is_empty(),
+        "not in DHIS2's published schemas:\n{}",
+        unknown.join("\n")
+    );
 }

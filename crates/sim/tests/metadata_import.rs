@@ -361,11 +361,18 @@ fn users_without_write_access_cannot_update() {
     };
     protected["formName"] = json!("Changed by clerk");
     let body = serde_json::to_vec(&json!({ "dataElements": [protected] })).unwrap();
-    let response = sim.request_as(&clerk, "POST", "/api/metadata", &body).unwrap();
+    let response = sim
+        .request_as(&clerk, "POST", "/api/metadata", &body)
+        .unwrap();
     let errors = error_messages(&response.body_json().unwrap());
     assert_eq!(
         errors,
         vec!["E3001 User `clerk` is not allowed to update object `Protected [deProtect01] (DataElement)`.".to_string()]
     );
-    assert!(sim.store.get("dataElements", "deProtect01").unwrap().get("formName").is_none());
+    assert!(sim
+        .store
+        .get("dataElements", "deProtect01")
+        .unwrap()
+        .get("formName")
+        .is_none());
 }

@@ -130,6 +130,12 @@ fn export_comparison_notices_lost_or_changed_properties() {
     changed["periodType"] = json!("Weekly");
     sim.store.insert("dataSets", changed).unwrap();
     let differences = export_differences(&mut sim, &view, &payload);
-    assert!(differences.iter().any(|d| d.contains("dataSetElements")), "{differences:?}");
-    assert!(differences.iter().any(|d| d.contains("periodType")), "{differences:?}");
+    assert!(
+        differences.iter().any(|d| d.contains("dataSetElements")),
+        "{differences:?}"
+    );
+    assert!(
+        differences.iter().any(|d| d.contains("periodType")),
+        "{differences:?}"
+    );
 }

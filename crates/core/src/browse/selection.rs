@@ -129,7 +129,7 @@ impl SelectionState {
                     .iter()
                     .map(|(id, name)| (id.clone(), name.clone()))
                     .collect();
-                objects.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+                objects.sort_by_key(|a| a.1.to_lowercase());
                 PickedLine {
                     plural: plural.clone(),
                     all: picks.all,

@@ -5,7 +5,7 @@ use super::fields::{self, FieldFilter};
 use super::filter::{Filter, Matcher, Order};
 use super::schema::Schema;
 use super::store::Viewer;
-use super::{export, import, inverse, message, MetadataStore};
+use super::{export, import, inverse, message, org_units, MetadataStore};
 use crate::{RequestContext, SimResponse};
 use serde_json::{json, Map, Value};
 
@@ -184,14 +184,15 @@ fn list_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema) -
     let page_size = number_param(ctx, "pageSize", 50);
     let page = number_param(ctx, "page", 1);
     let window = paging.then_some(((page - 1) * page_size, page_size));
-    let (total, page_objects) = if filters.is_empty() && schema.singular != "user"
+    let (total, page_objects) = if filters.is_empty()
+        && schema.singular != "user"
         && schema.plural != "organisationUnits"
     {
         page_of_stored(store, viewer, schema, &orders, window)
     } else {
         let mut objects = query_objects(store, viewer, schema, &filters, any, &orders);
         if schema.plural == "organisationUnits" {
-            org_unit_parameters(ctx, &mut objects);
+            org_units::list_parameters(ctx, &mut objects);
         }
         let total = objects.len();
         let (skip, take) = window.unwrap_or((0, usize::MAX));
@@ -280,7 +281,7 @@ fn one_response(
         return message::object_not_found(store.version, schema.short_klass(), id);
     };
     if schema.plural == "organisationUnits" {
-        if let Some(response) = org_unit_family(store, ctx, schema, object) {
+        if let Some(response) = org_units::family(store, ctx, schema, object) {
             return response;
         }
     }
@@ -305,41 +306,6 @@ fn one_response(
     };
     let selected = select_fields(store, viewer, schema, &[rendered], fields_text);
     SimResponse::json(200, selected.first().unwrap_or(&Value::Null))
-}
-
-/// The org unit list's own parameters (§5.5): `level`, `maxLevel`, `userOnly`,
-/// `userDataViewOnly`, `query`.
-fn org_unit_parameters(ctx: &RequestContext, objects: &mut Vec<Value>) {
-    let number = |key: &str| ctx.query.get(key).and_then(|v| v.parse::<u64>().ok());
-    let level_of = |unit: &Value| unit.get("level").and_then(Value::as_u64).unwrap_or(0);
-    if let Some(level) = number("level") {
-        objects.retain(|unit| level_of(unit) == level);
-    }
-    if let Some(max) = number("maxLevel") {
-        objects.retain(|unit| level_of(unit) <= max);
-    }
-    if ctx.query.flag("userOnly") || ctx.query.flag("userDataViewOnly") {
-        let own: Vec<&str> = ctx
-            .user
-            .organisation_units
-            .iter()
-            .map(|(id, _)| id.as_str())
-            .collect();
-        objects.retain(|unit| {
-            unit.get("id")
-                .and_then(Value::as_str)
-                .is_some_and(|id| own.contains(&id))
-        });
-    }
-    if let Some(text) = ctx.query.get("query").map(str::to_lowercase) {
-        objects.retain(|unit| {
-            ["name", "code", "id"].iter().any(|key| {
-                unit.get(*key)
-                    .and_then(Value::as_str)
-                    .is_some_and(|value| value.to_lowercase().contains(&text))
-            })
-        });
-    }
 }
 
 /// `GET /api/{plural}/{id}/{property}`: the object reduced to one property, whose items get
@@ -367,7 +333,13 @@ fn property_response(
     let rendered = store.render(schema, object, viewer);
     let inner = ctx.query.all("fields").join(",");
     let inner = if inner.is_empty() { ":all" } else { &inner };
-    let selected = select_fields(store, viewer, schema, &[rendered], &format!("{property}[{inner}]"));
+    let selected = select_fields(
+        store,
+        viewer,
+        schema,
+        &[rendered],
+        &format!("{property}[{inner}]"),
+    );
     SimResponse::json(200, selected.first().unwrap_or(&Value::Null))
 }
 
@@ -375,62 +347,9 @@ fn property_response(
 pub fn property_missing(store: &MetadataStore, schema: &Schema, property: &str) -> SimResponse {
     message::not_found(
         store.version,
-        &format!("Property `{property}` does not exist on {}", schema.short_klass()),
+        &format!(
+            "Property `{property}` does not exist on {}",
+            schema.short_klass()
+        ),
     )
-}
-
-/// `/api/organisationUnits/{id}?includeChildren|includeDescendants|includeAncestors|level=n`:
-/// a flat `{"organisationUnits":[…]}` list (§5.5); `None` without those parameters.
-fn org_unit_family(
-    store: &MetadataStore,
-    ctx: &RequestContext,
-    schema: &Schema,
-    unit: &Value,
-) -> Option<SimResponse> {
-    let query = &ctx.query;
-    let level = query.get("level").and_then(|v| v.parse::<u64>().ok());
-    let (children, descendants, ancestors) = (
-        query.flag("includeChildren"),
-        query.flag("includeDescendants"),
-        query.flag("includeAncestors"),
-    );
-    if !(children || descendants || ancestors || level.is_some()) {
-        return None;
-    }
-    let path = unit.get("path").and_then(Value::as_str).unwrap_or_default().to_string();
-    let id = unit.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-    let depth = |other: &Value| other.get("level").and_then(Value::as_u64).unwrap_or(0);
-    let own_level = depth(unit);
-    let mut family: Vec<&Value> = store
-        .list("organisationUnits")
-        .into_iter()
-        .filter(|other| {
-            let other_path = other.get("path").and_then(Value::as_str).unwrap_or_default();
-            let other_id = other.get("id").and_then(Value::as_str).unwrap_or_default();
-            let below = other_path.starts_with(&format!("{path}/"));
-            let is_self = other_id == id;
-            match level {
-                Some(relative) => below && depth(other) == own_level + relative,
-                None => {
-                    is_self
-                        || (children && below && depth(other) == own_level + 1)
-                        || (descendants && below)
-                        || (ancestors && path.split('/').any(|segment| segment == other_id))
-                }
-            }
-        })
-        .collect();
-    family.sort_by_key(|other| depth(other));
-    let viewer = Viewer {
-        user: ctx.user,
-        base_url: ctx.base_url,
-    };
-    let rendered: Vec<Value> = family
-        .into_iter()
-        .map(|other| store.render(schema, other, viewer))
-        .collect();
-    let fields_text = ctx.query.all("fields").join(",");
-    let fields_text = if fields_text.is_empty() { "id,displayName" } else { &fields_text };
-    let selected = select_fields(store, viewer, schema, &rendered, fields_text);
-    Some(SimResponse::json(200, &json!({ "organisationUnits": selected })))
 }

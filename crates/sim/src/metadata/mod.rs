@@ -12,6 +12,7 @@ mod import;
 mod inverse;
 mod list;
 mod message;
+mod org_units;
 pub mod schema;
 mod sharing;
 mod sharing_model;

@@ -22,15 +22,12 @@ impl MetadataStore {
         object: Value,
         user: Option<&Account>,
     ) -> Result<(), String> {
-        let schema = self
-            .catalog
-            .by_plural(plural)
-            .ok_or_else(|| {
-                format!(
-                    "`{plural}` is not a metadata type of DHIS2 {}",
-                    self.version
-                )
-            })?;
+        let schema = self.catalog.by_plural(plural).ok_or_else(|| {
+            format!(
+                "`{plural}` is not a metadata type of DHIS2 {}",
+                self.version
+            )
+        })?;
         let Value::Object(map) = object else {
             return Err(format!("a {} must be a JSON object", schema.singular));
         };
@@ -257,12 +254,26 @@ impl MetadataStore {
             );
             out.insert("name".into(), json!(name.trim()));
         }
-        if schema.singular == "user" && self.version.at_least(38, 0) && !self.version.at_least(41, 0) {
+        if schema.singular == "user"
+            && self.version.at_least(38, 0)
+            && !self.version.at_least(41, 0)
+        {
             // 2.38–2.40 still write the credentials a second time, in the old nested form.
             let mut credentials = Map::new();
-            for key in ["username", "userRoles", "disabled", "externalAuth", "openId", "ldapId",
-                        "twoFA", "passwordLastUpdated", "lastLogin", "accountExpiry",
-                        "catDimensionConstraints", "cogsDimensionConstraints"] {
+            for key in [
+                "username",
+                "userRoles",
+                "disabled",
+                "externalAuth",
+                "openId",
+                "ldapId",
+                "twoFA",
+                "passwordLastUpdated",
+                "lastLogin",
+                "accountExpiry",
+                "catDimensionConstraints",
+                "cogsDimensionConstraints",
+            ] {
                 if let Some(value) = stored.get(key) {
                     credentials.insert(key.into(), value.clone());
                 }

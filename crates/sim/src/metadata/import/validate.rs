@@ -121,15 +121,18 @@ impl Checker<'_> {
     pub fn required(&self, schema: &Schema, candidate: &mut Candidate) {
         if !crate::uid::is_valid_uid(candidate.id()) {
             let id = candidate.id().to_string();
-            let report = error_report(self.version, ErrorSpec {
-                code: "E4014",
-                message: format!("Invalid UID `{id}` for property `{}`", schema.singular),
-                main_klass: &schema.klass,
-                main_id: &id,
-                error_klass: &schema.klass,
-                error_property: Some("id"),
-                args: vec![id.clone(), schema.singular.clone()],
-            });
+            let report = error_report(
+                self.version,
+                ErrorSpec {
+                    code: "E4014",
+                    message: format!("Invalid UID `{id}` for property `{}`", schema.singular),
+                    main_klass: &schema.klass,
+                    main_id: &id,
+                    error_klass: &schema.klass,
+                    error_property: Some("id"),
+                    args: vec![id.clone(), schema.singular.clone()],
+                },
+            );
             candidate.errors.push(report);
         }
         for property in schema.properties.iter().filter(|p| p.required && p.owner) {

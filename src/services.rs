@@ -166,7 +166,7 @@ async fn discover_base_url(transport: &SharedTransport, page: &str) -> String {
 /// Builds the real services for the page the app runs in.
 pub async fn discover() -> Services {
     let (page, origin) = page_location();
-    let transport = SharedTransport::new(FetchTransport);
+    let transport = SharedTransport::new(FetchTransport::default());
     let base_url = discover_base_url(&transport, &page).await;
     let config_url = resolve("app-config.json", &page).unwrap_or_else(|| "app-config.json".into());
     Services::new(

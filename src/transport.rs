@@ -18,13 +18,79 @@ use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
 use mdsync_core::dhis2::{HttpRequest, HttpResponse, Transport, TransportError};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestCredentials, RequestInit, RequestRedirect, Response};
+use web_sys::{
+    AbortController, AbortSignal, Headers, Request, RequestCredentials, RequestInit,
+    RequestRedirect, Response,
+};
+
+/// How long a request may take, answer body included, before it counts as a timeout. Long on
+/// purpose: big metadata imports take minutes on real servers; this only ends requests that
+/// would otherwise hang for ever (a server that accepts the connection and never answers).
+pub const DEFAULT_TIMEOUT_MS: i32 = 300_000;
 
 /// `fetch`-based transport.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FetchTransport;
+#[derive(Debug, Clone, Copy)]
+pub struct FetchTransport {
+    timeout_ms: i32,
+}
+
+impl Default for FetchTransport {
+    fn default() -> Self {
+        FetchTransport {
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+        }
+    }
+}
+
+impl FetchTransport {
+    pub fn with_timeout_ms(timeout_ms: i32) -> Self {
+        FetchTransport { timeout_ms }
+    }
+}
+
+/// Aborts the request when its time is up; clears the timer when dropped (request done or
+/// abandoned), so no timer outlives its request.
+struct Deadline {
+    controller: AbortController,
+    timer: Option<i32>,
+    _on_timeout: Closure<dyn FnMut()>,
+}
+
+impl Deadline {
+    fn start(window: &web_sys::Window, timeout_ms: i32) -> Result<Deadline, JsValue> {
+        let controller = AbortController::new()?;
+        let to_abort = controller.clone();
+        let on_timeout = Closure::<dyn FnMut()>::new(move || to_abort.abort());
+        let timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            on_timeout.as_ref().unchecked_ref(),
+            timeout_ms,
+        )?;
+        Ok(Deadline {
+            controller,
+            timer: Some(timer),
+            _on_timeout: on_timeout,
+        })
+    }
+
+    fn signal(&self) -> AbortSignal {
+        self.controller.signal()
+    }
+
+    fn expired(&self) -> bool {
+        self.controller.signal().aborted()
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        if let (Some(timer), Some(window)) = (self.timer.take(), web_sys::window()) {
+            window.clear_timeout_with_handle(timer);
+        }
+    }
+}
 
 /// The fetch `credentials` mode for a request: cookies only when no explicit auth is sent.
 pub fn credentials_for(request: &HttpRequest) -> RequestCredentials {
@@ -48,13 +114,22 @@ impl Transport for FetchTransport {
             url: url.clone(),
             reason,
         };
-        let js_request = build_request(&request).map_err(|e| unreachable(describe(&e)))?;
         let window = web_sys::window().ok_or_else(|| unreachable("no browser window".into()))?;
+        let deadline =
+            Deadline::start(&window, self.timeout_ms).map_err(|e| unreachable(describe(&e)))?;
+        let js_request =
+            build_request(&request, &deadline.signal()).map_err(|e| unreachable(describe(&e)))?;
         // A rejected fetch is a network failure: refused connection, DNS, or a CORS refusal,
-        // which the browser deliberately reports the same way.
+        // which the browser deliberately reports the same way — or our own deadline.
         let response: Response = JsFuture::from(window.fetch_with_request(&js_request))
             .await
-            .map_err(|e| unreachable(describe(&e)))?
+            .map_err(|e| {
+                if deadline.expired() {
+                    TransportError::Timeout { url: url.clone() }
+                } else {
+                    unreachable(describe(&e))
+                }
+            })?
             .unchecked_into();
         if response.type_() == web_sys::ResponseType::Opaqueredirect {
             return Ok(HttpResponse {
@@ -67,9 +142,13 @@ impl Transport for FetchTransport {
         let buffer = response
             .array_buffer()
             .map_err(|e| unreachable(describe(&e)))?;
-        let body = JsFuture::from(buffer)
-            .await
-            .map_err(|_| TransportError::ConnectionDropped { url: url.clone() })?;
+        let body = JsFuture::from(buffer).await.map_err(|_| {
+            if deadline.expired() {
+                TransportError::Timeout { url: url.clone() }
+            } else {
+                TransportError::ConnectionDropped { url: url.clone() }
+            }
+        })?;
         Ok(HttpResponse {
             status: response.status(),
             headers,
@@ -78,8 +157,9 @@ impl Transport for FetchTransport {
     }
 }
 
-fn build_request(request: &HttpRequest) -> Result<Request, JsValue> {
+fn build_request(request: &HttpRequest, signal: &AbortSignal) -> Result<Request, JsValue> {
     let init = RequestInit::new();
+    init.set_signal(Some(signal));
     init.set_method(request.method.as_str());
     init.set_credentials(credentials_for(request));
     init.set_redirect(RequestRedirect::Manual);

@@ -304,3 +304,33 @@ async fn data_table_searches_sorts_and_pages() {
     drop(handle);
     container.remove();
 }
+
+#[wasm_bindgen_test]
+async fn fetch_transport_returns_statuses_and_reports_refused_connections() {
+    use mdsync_core::dhis2::{HttpRequest, Transport};
+    use metadata_sync::transport::FetchTransport;
+
+    let transport = FetchTransport::default();
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let response = transport
+        .send(HttpRequest::get(format!("{origin}/no-such-file.json")))
+        .await
+        .expect("the test server answers");
+    assert_eq!(
+        response.status, 404,
+        "an HTTP error status is an answer, not a failure"
+    );
+
+    // Port 1 refuses connections: the browser rejects the fetch, as it does for CORS refusals.
+    let refused = transport
+        .send(HttpRequest::get("http://127.0.0.1:1/api/system/info"))
+        .await;
+    match refused {
+        Err(TransportError::Unreachable { url, .. }) => {
+            assert_eq!(url, "http://127.0.0.1:1/api/system/info")
+        }
+        other => panic!("expected Unreachable, got {other:?}"),
+    }
+}

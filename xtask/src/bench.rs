@@ -4,10 +4,12 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
+use crate::cmd;
 use crate::dist;
 use crate::error::{IoContext, Result, XtaskError};
 use crate::workspace::Workspace;
@@ -20,6 +22,9 @@ pub struct BenchArgs {
     /// Measure the existing release build instead of building it first.
     #[arg(long)]
     pub no_build: bool,
+    /// Only the bundle sizes, not the simulator and engine benchmarks.
+    #[arg(long)]
+    pub bundle_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +79,9 @@ pub fn bench(workspace: &Workspace, args: &BenchArgs) -> Result<()> {
         return Err(XtaskError::MissingBuild(web_dir.join("index.html")));
     }
     bundle_table(&web_dir)?;
-    external_benchmarks();
+    if !args.bundle_only {
+        external_benchmarks(workspace)?;
+    }
     Ok(())
 }
 
@@ -132,22 +139,50 @@ fn bundle_table(web_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Benchmarks that live in other crates. Each is run here when its crate provides it;
-/// the list says which are still to come.
-fn external_benchmarks() {
-    println!("\nOther benchmarks");
-    for (name, provider) in [
-        (
-            "simulator scale (data values, pagination)",
-            "dhis2-sim (crates/sim)",
-        ),
-        (
-            "metadata dependency resolution",
-            "mdsync-core (crates/core)",
-        ),
-    ] {
-        println!("  {name:<45} not provided yet by {provider}");
+/// A benchmark another crate provides, run as a `harness = false` cargo bench target built with
+/// the `tool` profile (optimised, quick to link), printing its own figures.
+struct ExternalBenchmark {
+    title: &'static str,
+    package: &'static str,
+    bench: &'static str,
+    features: Option<&'static str>,
+}
+
+const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 2] = [
+    ExternalBenchmark {
+        title: "simulator scale (dhis2-sim data values)",
+        package: "xtask",
+        bench: "simulator_scale",
+        features: None,
+    },
+    ExternalBenchmark {
+        title: "metadata dependency resolution (mdsync-core)",
+        package: "mdsync-core",
+        bench: "metadata_engine",
+        features: Some("bench"),
+    },
+];
+
+fn external_benchmarks(workspace: &Workspace) -> Result<()> {
+    for benchmark in &EXTERNAL_BENCHMARKS {
+        println!("\n{}", benchmark.title);
+        let mut command = Command::new("cargo");
+        command.current_dir(&workspace.root).args([
+            "bench",
+            "--locked",
+            "--profile",
+            "tool",
+            "-p",
+            benchmark.package,
+            "--bench",
+            benchmark.bench,
+        ]);
+        if let Some(features) = benchmark.features {
+            command.args(["--features", features]);
+        }
+        cmd::run(&mut command)?;
     }
+    Ok(())
 }
 
 fn gzip_len(contents: &[u8]) -> std::io::Result<u64> {

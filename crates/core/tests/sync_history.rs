@@ -14,22 +14,31 @@ fn a_run_is_saved_to_history_and_read_back() {
     let source = source("2.40", &[SETUP, AGGREGATE]);
     let target = sim_named("target", "2.38");
     let data_sets = ids_of(&payload(AGGREGATE), "dataSets");
-    let report = sync(&source, &target, &data_sets, &MetadataSyncOptions::default());
+    let report = sync(
+        &source,
+        &target,
+        &data_sets,
+        &MetadataSyncOptions::default(),
+    );
     assert_synced(&report);
 
     // History lives in the dataStore of the instance the app runs in (here, the source).
-    let storage = block_on(Storage::connect(client_for(&source, "admin")))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let storage =
+        block_on(Storage::connect(client_for(&source, "admin"))).unwrap_or_else(|e| panic!("{e}"));
     let context = RunContext {
         date: "2026-11-25T02:00:00Z".into(),
         user: Some("admin".into()),
         rule_id: None,
     };
-    let summary = block_on(save_to_history(&storage, &report, &context)).unwrap_or_else(|e| panic!("{e}"));
+    let summary =
+        block_on(save_to_history(&storage, &report, &context)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(summary.status, report.overall_status());
     assert_eq!(summary.targets.len(), 1);
     assert_eq!(summary.targets[0].status, report.targets[0].status);
-    assert!(matches!(summary.status, TargetStatus::Success | TargetStatus::Warning));
+    assert!(matches!(
+        summary.status,
+        TargetStatus::Success | TargetStatus::Warning
+    ));
 
     let stored = block_on(load_from_history(&storage, &summary.id))
         .unwrap_or_else(|e| panic!("{e}"))

@@ -173,3 +173,61 @@ fn aggregate_2_41_to_2_36() {
 fn aggregate_2_42_to_2_30() {
     aggregate_round_trip("2.42", "2.30");
 }
+
+/// The UIDs an expression names after `#{`, before any `.`.
+fn data_elements_in(expression: &str) -> Vec<String> {
+    expression
+        .split("#{")
+        .skip(1)
+        .filter_map(|rest| rest.split(['}', '.']).next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn indicators_and_validation_rules_bring_the_data_elements_their_expressions_name() {
+    let source = source("2.40", &[SETUP, AGGREGATE]);
+    let target = sim_named("target", "2.40");
+    let file = payload(AGGREGATE);
+    let mut selected = ids_of(&file, "indicators");
+    selected.extend(ids_of(&file, "validationRules"));
+    let report = sync(&source, &target, &selected, &MetadataSyncOptions::default());
+    assert_synced(&report);
+    let client = client_for(&target, "admin");
+    let mut named = BTreeSet::new();
+    for indicator in file["indicators"].as_array().cloned().unwrap_or_default() {
+        for side in ["numerator", "denominator"] {
+            named.extend(data_elements_in(
+                indicator[side].as_str().unwrap_or_default(),
+            ));
+        }
+        let kind = indicator["indicatorType"]["id"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            exported(&client, "indicatorTypes", kind).is_some(),
+            "indicator type {kind}"
+        );
+    }
+    for rule in file["validationRules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
+        for side in ["leftSide", "rightSide"] {
+            named.extend(data_elements_in(
+                rule[side]["expression"].as_str().unwrap_or_default(),
+            ));
+        }
+    }
+    assert!(
+        named.len() > 5,
+        "the payload's expressions name data elements"
+    );
+    for id in &named {
+        assert!(
+            exported(&client, "dataElements", id).is_some(),
+            "data element {id} named in an expression"
+        );
+    }
+}

@@ -284,4 +284,16 @@ fn deletions_are_planned_then_replayed_on_the_targets() {
     assert!(report.succeeded(), "{:?}", report.targets);
     assert_eq!(report.targets[0].stats.deleted, 1);
     assert!(exported(&client_for(&target, "admin"), "indicators", &indicator).is_none());
+
+    // Replaying the same plan finds nothing left to delete: a warning, not an error.
+    let again = block_on(execute_deletions(
+        &plan,
+        &[instance(&target, "target")],
+        false,
+        &NoProgress,
+        &CancellationToken::new(),
+    ));
+    assert_eq!(again.targets[0].status, TargetStatus::Warning, "{:?}", again.targets[0]);
+    assert!(again.targets[0].notes.iter().any(|n| n.contains("already absent")));
+    assert!(again.succeeded());
 }

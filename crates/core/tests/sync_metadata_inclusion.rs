@@ -16,15 +16,28 @@ const USERS: &str = "payloads/setup/users.json";
 fn sharing_with_objects_brings_the_user_groups_along() {
     let source = source("2.40", &[SETUP, USER_GROUPS, AGGREGATE]);
     let target = sim_named("target", "2.41");
-    let options = MetadataSyncOptions { sharing: InclusionMode::ObjectsAndReferences, ..Default::default() };
-    let report = sync(&source, &target, &ids_of(&payload(AGGREGATE), "dataSets"), &options);
+    let options = MetadataSyncOptions {
+        sharing: InclusionMode::ObjectsAndReferences,
+        ..Default::default()
+    };
+    let report = sync(
+        &source,
+        &target,
+        &ids_of(&payload(AGGREGATE), "dataSets"),
+        &options,
+    );
     assert_synced(&report);
     let client = client_for(&target, "admin");
-    assert!(exported(&client, "userGroups", "OPVIvvXzNTw").is_some(), "the user group was not synced");
+    assert!(
+        exported(&client, "userGroups", "OPVIvvXzNTw").is_some(),
+        "the user group was not synced"
+    );
     let data_set_id = ids_of(&payload(AGGREGATE), "dataSets").remove(0);
     let data_set = exported(&client, "dataSets", &data_set_id).unwrap_or(Value::Null);
     assert!(
-        data_set["sharing"]["userGroups"].get("OPVIvvXzNTw").is_some(),
+        data_set["sharing"]["userGroups"]
+            .get("OPVIvvXzNTw")
+            .is_some(),
         "sharing kept: {}",
         data_set["sharing"]
     );
@@ -34,14 +47,28 @@ fn sharing_with_objects_brings_the_user_groups_along() {
 fn sharing_removed_leaves_no_sharing_behind() {
     let source = source("2.40", &[SETUP, USER_GROUPS, AGGREGATE]);
     let target = sim_named("target", "2.40");
-    let options = MetadataSyncOptions { sharing: InclusionMode::Remove, ..Default::default() };
-    let report = sync(&source, &target, &ids_of(&payload(AGGREGATE), "dataSets"), &options);
+    let options = MetadataSyncOptions {
+        sharing: InclusionMode::Remove,
+        ..Default::default()
+    };
+    let report = sync(
+        &source,
+        &target,
+        &ids_of(&payload(AGGREGATE), "dataSets"),
+        &options,
+    );
     assert_synced(&report);
     let client = client_for(&target, "admin");
     assert!(exported(&client, "userGroups", "OPVIvvXzNTw").is_none());
     let data_set_id = ids_of(&payload(AGGREGATE), "dataSets").remove(0);
     let data_set = exported(&client, "dataSets", &data_set_id).unwrap_or(Value::Null);
-    assert!(data_set["sharing"]["userGroups"].get("OPVIvvXzNTw").is_none(), "{}", data_set["sharing"]);
+    assert!(
+        data_set["sharing"]["userGroups"]
+            .get("OPVIvvXzNTw")
+            .is_none(),
+        "{}",
+        data_set["sharing"]
+    );
 }
 
 /// Syncs the payload's users from a 2.40 source through each version of `chain` in turn
@@ -68,7 +95,10 @@ fn users_round_trip(chain: &[&str]) -> Value {
     for role in ids_of(&roles, "userRoles") {
         let referenced = payload(USERS)["users"][0].to_string().contains(&role);
         if referenced {
-            assert!(exported(&client_for(&target, "admin"), "userRoles", &role).is_some(), "role {role}");
+            assert!(
+                exported(&client_for(&target, "admin"), "userRoles", &role).is_some(),
+                "role {role}"
+            );
         }
     }
     user

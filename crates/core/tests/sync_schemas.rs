@@ -80,10 +80,21 @@ fn decodes_the_simulator_schemas_of_every_version() {
 fn default_category_objects_are_found_by_name() {
     for version in ["2.30", "2.41"] {
         let sim = sim_of(version);
-        let defaults = block_on(mdsync_core::sync::metadata::defaults::fetch_default_ids(&client_for(&sim, "admin")))
-            .unwrap_or_else(|e| panic!("{version}: {e}"));
+        let defaults = block_on(mdsync_core::sync::metadata::defaults::fetch_default_ids(
+            &client_for(&sim, "admin"),
+        ))
+        .unwrap_or_else(|e| panic!("{version}: {e}"));
         let types: Vec<&str> = defaults.iter().map(|(plural, _)| plural.as_str()).collect();
-        assert_eq!(types, ["categories", "categoryOptions", "categoryCombos", "categoryOptionCombos"], "{version}");
+        assert_eq!(
+            types,
+            [
+                "categories",
+                "categoryOptions",
+                "categoryCombos",
+                "categoryOptionCombos"
+            ],
+            "{version}"
+        );
         let requests = sim.request_log().len();
         assert_eq!(requests, 1, "one request for all four types");
     }

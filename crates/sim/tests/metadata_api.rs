@@ -361,7 +361,10 @@ fn sharing_is_read_written_and_enforced() {
     assert!(newer["meta"].get("allowExternalAccess").is_none());
     assert_eq!(newer["object"]["userAccesses"], json!([]));
     let older = Instance::new(34).get_json("/api/sharing?type=categoryOption&id=xYerKDKCefk");
-    assert!(older["object"].get("userAccesses").is_none(), "2.34 omits empty lists");
+    assert!(
+        older["object"].get("userAccesses").is_none(),
+        "2.34 omits empty lists"
+    );
     assert_eq!(older["object"]["publicAccess"], "rwrw----");
 }
 

@@ -95,7 +95,10 @@ async fn metadata<T: Transport>(
             .instances
             .connection_target(&context.storage, &id)
             .await?;
-        targets.push(SyncInstance::new(target.name.clone(), target.client(transport)));
+        targets.push(SyncInstance::new(
+            target.name.clone(),
+            target.client(transport),
+        ));
     }
     let mut options = MetadataSyncOptions {
         include_dependencies: !args.no_deps,
@@ -261,11 +264,16 @@ fn now_iso8601() -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",

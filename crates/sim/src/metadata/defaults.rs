@@ -118,7 +118,8 @@ pub fn add_accounts(store: &mut MetadataStore, accounts: &[Account]) {
             }
         } else {
             let mut credentials = credentials;
-            credentials["id"] = json!(format!("{}c", &account.id[..account.id.len().min(10)]));
+            let prefix: String = account.id.chars().take(10).collect();
+            credentials["id"] = json!(format!("{prefix}c"));
             user["userCredentials"] = credentials;
         }
         let _ = store.insert("users", user);

@@ -52,7 +52,11 @@ pub fn list_response(store: &MetadataStore, ctx: &RequestContext) -> SimResponse
     let total = matching.len();
     let shown: Vec<Value> = matching
         .into_iter()
-        .skip(if paging { (page - 1) * page_size } else { 0 })
+        .skip(if paging {
+            (page - 1).saturating_mul(page_size)
+        } else {
+            0
+        })
         .take(if paging { page_size } else { usize::MAX })
         .map(|record| filter.apply(&parsed, record, None))
         .collect();

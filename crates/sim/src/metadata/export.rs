@@ -20,8 +20,22 @@ const SHARING_KEYS: &[&str] = &[
 ];
 
 fn system_block(store: &MetadataStore) -> Value {
+    // 2.41 writes the date with its zone (`DateUtils.toIso8601`), older versions without.
+    let mut date = clock::now_iso();
+    if store.version.at_least(41, 0) {
+        date.push('Z');
+    }
     json!({ "id": store.system_id, "rev": "0000000", "version": store.version.system_info_string(),
-            "date": clock::now_iso() })
+            "date": date })
+}
+
+/// `download=true` asks for an attachment.
+fn with_download(response: SimResponse, ctx: &RequestContext) -> SimResponse {
+    if ctx.query.flag("download") {
+        response.with_header("Content-Disposition", "attachment; filename=metadata.json")
+    } else {
+        response
+    }
 }
 
 fn strip_sharing(objects: &mut [Value]) {
@@ -124,7 +138,7 @@ pub fn export_response(store: &MetadataStore, ctx: &RequestContext) -> SimRespon
         sections.insert(plural.clone(), Value::Array(objects));
     }
     out.extend(sections);
-    SimResponse::json(200, &Value::Object(out))
+    with_download(SimResponse::json(200, &Value::Object(out)), ctx)
 }
 
 /// Types with a `/{uid}/metadata` endpoint in this version.
@@ -196,7 +210,7 @@ pub fn dependency_response(
         }
         out.insert(plural, Value::Array(selected));
     }
-    SimResponse::json(200, &Value::Object(out))
+    with_download(SimResponse::json(200, &Value::Object(out)), ctx)
 }
 
 fn collect(

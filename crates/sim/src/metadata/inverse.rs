@@ -44,7 +44,9 @@ impl MetadataStore {
                         .filter(|element| mentions(element.get("dataElement"), id))
                         .map(|element| {
                             let mut element = element.clone();
-                            element["dataSet"] = json!({ "id": set.get("id") });
+                            if let Value::Object(map) = &mut element {
+                                map.insert("dataSet".into(), json!({ "id": set.get("id") }));
+                            }
                             element
                         })
                 })

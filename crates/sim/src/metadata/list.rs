@@ -90,11 +90,24 @@ pub fn query_objects(
         catalog: &store.catalog,
         resolve: &resolve,
     };
+    // Filters may walk inverse collections (`dataSetElements.dataSet.id:eq:…` on data elements).
+    let inverse: Vec<_> = schema
+        .properties
+        .iter()
+        .filter(|p| p.persisted && !p.owner && p.is_collection())
+        .filter(|p| filters.iter().any(|f| f.path.first() == Some(&p.name)))
+        .collect();
     let mut objects: Vec<Value> = store
         .list(&schema.plural)
         .into_iter()
         .filter(|object| store.can_read(schema, object, viewer.user))
-        .map(|object| store.render(schema, object, viewer))
+        .map(|object| {
+            let mut rendered = store.render(schema, object, viewer);
+            if !inverse.is_empty() {
+                store.add_inverse(schema, &mut rendered, &inverse);
+            }
+            rendered
+        })
         .filter(|object| matcher.matches(filters, object, schema, any))
         .collect();
     objects.sort_by(|a, b| Order::compare(orders, a, b));
@@ -183,7 +196,7 @@ fn list_response(store: &MetadataStore, ctx: &RequestContext, schema: &Schema) -
     };
     let page_size = number_param(ctx, "pageSize", 50);
     let page = number_param(ctx, "page", 1);
-    let window = paging.then_some(((page - 1) * page_size, page_size));
+    let window = paging.then_some(((page - 1).saturating_mul(page_size), page_size));
     let (total, page_objects) = if filters.is_empty()
         && schema.singular != "user"
         && schema.plural != "organisationUnits"

@@ -4,6 +4,7 @@
 mod computed;
 mod defaults;
 mod deleted;
+mod deletion;
 mod export;
 pub mod fields;
 pub mod filter;
@@ -24,7 +25,7 @@ use schema::Catalog;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
-pub use import::{ImportOptions, ImportOutcome};
+pub use import::{ImportOptions, ImportOutcome, Stats as ImportStats};
 
 /// All metadata objects of one simulated instance, by plural name and UID.
 #[derive(Debug, Clone)]
@@ -75,7 +76,13 @@ impl MetadataStore {
         match (method.as_str(), segments.as_slice()) {
             ("GET", ["schemas"]) => Some(self.schemas_response(ctx)),
             ("GET", ["schemas", name]) => Some(self.schema_response(ctx, name)),
+            ("GET", ["metadata"]) if !ctx.user.has_authority("F_METADATA_EXPORT") => Some(
+                message::respond(403, "Access is denied", None, self.version),
+            ),
             ("GET", ["metadata"]) => Some(export::export_response(self, ctx)),
+            ("POST", ["metadata"]) if !ctx.user.has_authority("F_METADATA_IMPORT") => Some(
+                message::respond(403, "Access is denied", None, self.version),
+            ),
             ("POST", ["metadata"]) => Some(import::import_response(self, ctx)),
             ("GET", ["deletedObjects"]) => Some(deleted::list_response(self, ctx)),
             (_, ["sharing"]) => sharing::handle(self, ctx, &method),
@@ -145,8 +152,15 @@ impl MetadataStore {
     }
 
     /// Inserts (or replaces) an object without reference checks, as the seed does; sets
-    /// `created`/`lastUpdated` when missing and normalizes sharing and references.
-    pub fn insert(&mut self, plural: &str, object: Value) -> Result<(), String> {
+    /// `created`/`lastUpdated` when missing and normalizes sharing and references. Sharing may
+    /// be given in either form in every version.
+    pub fn insert(&mut self, plural: &str, mut object: Value) -> Result<(), String> {
+        let shareable = self.catalog.by_plural(plural).is_some_and(|s| s.shareable);
+        if shareable && !self.version.at_least(36, 0) {
+            if let Value::Object(map) = &mut object {
+                sharing_model::sharing_to_legacy(map);
+            }
+        }
         self.insert_object(plural, object, None)
     }
 

@@ -211,7 +211,11 @@ fn update(
         }
     };
     let mut updated = object;
-    let mut sharing = updated.get("sharing").cloned().unwrap_or(json!({}));
+    let mut sharing = updated
+        .get("sharing")
+        .filter(|s| s.is_object())
+        .cloned()
+        .unwrap_or(json!({}));
     sharing["public"] = json!(public);
     sharing["external"] = json!(given
         .get("externalAccess")

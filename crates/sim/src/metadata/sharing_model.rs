@@ -63,6 +63,33 @@ pub fn normalize(object: &mut Map<String, Value>, owner: Option<&str>) {
     object.insert("sharing".into(), Value::Object(sharing));
 }
 
+/// Replaces a 2.36+ `sharing` object by the legacy fields, for versions whose schemas do not
+/// know `sharing` (used when the seed inserts objects written in the new form).
+pub fn sharing_to_legacy(object: &mut Map<String, Value>) {
+    let Some(Value::Object(sharing)) = object.remove("sharing") else {
+        return;
+    };
+    let entries = |key: &str| -> Value {
+        let values = sharing
+            .get(key)
+            .and_then(Value::as_object)
+            .map(|map| map.values().cloned().collect())
+            .unwrap_or_default();
+        Value::Array(values)
+    };
+    if let Some(public) = sharing.get("public") {
+        object.insert("publicAccess".into(), public.clone());
+    }
+    if let Some(external) = sharing.get("external") {
+        object.insert("externalAccess".into(), external.clone());
+    }
+    if let Some(owner) = sharing.get("owner").and_then(Value::as_str) {
+        object.insert("user".into(), json!({ "id": owner }));
+    }
+    object.insert("userGroupAccesses".into(), entries("userGroups"));
+    object.insert("userAccesses".into(), entries("users"));
+}
+
 /// `[{"id":"x","access":"rw------",…}]` → `{"x":{"id":"x","access":"rw------"}}`.
 fn access_map(list: Option<Value>) -> Value {
     let mut map = Map::new();

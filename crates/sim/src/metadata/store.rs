@@ -38,6 +38,7 @@ impl MetadataStore {
             .to_string();
         let previous = self.get(plural, &id).cloned();
         let mut canonical = self.canonical(schema, map);
+        self.complete_embedded(schema, &id, &mut canonical);
         let shareable = schema.shareable;
         let now = clock::now_iso();
         let created = previous
@@ -118,6 +119,41 @@ impl MetadataStore {
             out.insert(key, value);
         }
         out
+    }
+
+    /// Embedded items point back at their owner and, when identifiable, get a UID, as DHIS2
+    /// stores them (`dataSetElements[].dataSet`, `programStageDataElements[].programStage`…).
+    fn complete_embedded(&self, schema: &Schema, owner_id: &str, object: &mut Map<String, Value>) {
+        for property in schema
+            .properties
+            .iter()
+            .filter(|p| p.owner && p.embedded_object)
+        {
+            let Some(item_schema) = property
+                .reference_klass()
+                .and_then(|klass| self.catalog.by_klass(klass))
+            else {
+                continue;
+            };
+            let back_reference = item_schema.properties.iter().find(|p| {
+                p.identifiable_reference
+                    && !p.is_collection()
+                    && p.reference_klass() == Some(schema.klass.as_str())
+            });
+            let Some(Value::Array(items)) = object.get_mut(&property.name) else {
+                continue;
+            };
+            for item in items.iter_mut() {
+                let Value::Object(item) = item else { continue };
+                if let Some(back) = back_reference {
+                    item.entry(back.name.clone())
+                        .or_insert_with(|| json!({ "id": owner_id }));
+                }
+                if item_schema.identifiable && !item.contains_key("id") {
+                    item.insert("id".into(), json!(crate::uid::generate_uid()));
+                }
+            }
+        }
     }
 
     /// From 2.38 users carry their credentials themselves; a legacy `userCredentials` object in

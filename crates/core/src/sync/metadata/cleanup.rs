@@ -9,15 +9,18 @@ use crate::dhis2::schemas::ReferenceTarget;
 use crate::dhis2::SchemaRegistry;
 
 /// Fields the server computes or owns; sending them back is noise at best.
-const SERVER_OWNED: &[&str] = &[
-    "href",
-    "access",
-    "favorites",
-    "favorite",
-    "lastUpdatedBy",
-    "createdBy",
-    "externalAccess",
-];
+fn is_server_owned(key: &str) -> bool {
+    matches!(
+        key,
+        "href"
+            | "access"
+            | "favorites"
+            | "favorite"
+            | "lastUpdatedBy"
+            | "createdBy"
+            | "externalAccess"
+    )
+}
 
 const LEGACY_SHARING: &[&str] = &[
     "publicAccess",
@@ -54,13 +57,20 @@ pub fn clean_payload(
 pub fn strip_server_owned(value: &mut Value, strip_timestamps: bool) {
     match value {
         Value::Object(map) => {
-            map.retain(|key, field| {
-                let computed_label = key.starts_with("display") && field.is_string();
-                let timestamp = strip_timestamps && (key == "created" || key == "lastUpdated");
-                !(SERVER_OWNED.contains(&key.as_str()) || computed_label || timestamp)
-            });
+            let unwanted = |key: &str, field: &Value| {
+                is_server_owned(key)
+                    || (key.starts_with("display") && field.is_string())
+                    || (strip_timestamps && (key == "created" || key == "lastUpdated"))
+            };
+            // Reading is much cheaper than `retain` on a map with nothing to remove (the usual
+            // case with `fields=:owner`).
+            if map.iter().any(|(key, field)| unwanted(key, field)) {
+                map.retain(|key, field| !unwanted(key, field));
+            }
             for field in map.values_mut() {
-                strip_server_owned(field, strip_timestamps);
+                if field.is_object() || field.is_array() {
+                    strip_server_owned(field, strip_timestamps);
+                }
             }
         }
         Value::Array(items) => {

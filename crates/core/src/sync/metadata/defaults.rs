@@ -16,11 +16,20 @@ pub async fn fetch_default_ids<T: Transport>(
     client: &Dhis2Client<T>,
 ) -> Result<Vec<(String, String)>, Dhis2Error> {
     let mut params = vec![("fields", "id,name"), ("filter", "name:eq:default")];
-    params.extend(DEFAULT_CATEGORY_TYPES.iter().map(|plural| (*plural, "true")));
+    params.extend(
+        DEFAULT_CATEGORY_TYPES
+            .iter()
+            .map(|plural| (*plural, "true")),
+    );
     let export = export_metadata(client, &params).await?;
     let mut found = Vec::new();
     for plural in DEFAULT_CATEGORY_TYPES {
-        for object in export.get(*plural).and_then(Value::as_array).into_iter().flatten() {
+        for object in export
+            .get(*plural)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if is_default_category_object(plural, object) {
                 if let Some(id) = object_id(object) {
                     found.push((plural.to_string(), id.to_string()));
@@ -89,16 +98,24 @@ mod tests {
         let map = default_id_map(&origin, &target);
         let mut payload: Payload = [(
             "dataSets".to_string(),
-            vec![json!({"id": "bjDvmb4bfuf", "categoryCombo": {"id": "bjDvmb4bfuf"},
-                "dataSetElements": [{"categoryCombo": {"id": "bjDvmb4bfuf"}}]})],
+            vec![
+                json!({"id": "bjDvmb4bfuf", "categoryCombo": {"id": "bjDvmb4bfuf"},
+                "dataSetElements": [{"categoryCombo": {"id": "bjDvmb4bfuf"}}]}),
+            ],
         )]
         .into_iter()
         .collect();
         remap_references(&mut payload, &map);
         let data_set = &payload["dataSets"][0];
         assert_eq!(data_set["categoryCombo"]["id"], "ccDefault01");
-        assert_eq!(data_set["dataSetElements"][0]["categoryCombo"]["id"], "ccDefault01");
-        assert_eq!(data_set["id"], "bjDvmb4bfuf", "top-level ids are not references");
+        assert_eq!(
+            data_set["dataSetElements"][0]["categoryCombo"]["id"],
+            "ccDefault01"
+        );
+        assert_eq!(
+            data_set["id"], "bjDvmb4bfuf",
+            "top-level ids are not references"
+        );
         assert!(default_id_map(&origin, &origin).is_empty());
     }
 }

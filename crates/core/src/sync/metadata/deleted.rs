@@ -10,10 +10,12 @@ use super::cleanup::Payload;
 use super::engine::SyncInstance;
 use super::selection::ChunkLimits;
 use super::write::write_payload;
-use crate::dhis2::metadata::{list_deleted_objects, DeletedObject, ImportOptions, ImportStrategy};
+use crate::dhis2::metadata::{
+    list_deleted_objects, AtomicMode, DeletedObject, ImportOptions, ImportStrategy,
+};
 use crate::dhis2::schemas::fetch_schemas;
 use crate::dhis2::{Dhis2Error, SchemaRegistry, Transport};
-use crate::sync::report::{SyncKind, SyncReport, TargetReport};
+use crate::sync::report::{SyncKind, SyncReport, TargetReport, TargetStatus};
 use crate::sync::{CancellationToken, ProgressSink, SyncProgress, SyncStep};
 
 /// What would be deleted on the targets, by type.
@@ -85,8 +87,10 @@ pub async fn execute_deletions<T: Transport>(
             (plural.clone(), ids)
         })
         .collect();
+    // Objects already gone from a target must not stop the others from being deleted.
     let options = ImportOptions {
         strategy: ImportStrategy::Delete,
+        atomic: AtomicMode::None,
         dry_run,
         ..Default::default()
     };
@@ -118,6 +122,7 @@ pub async fn execute_deletions<T: Transport>(
             }
             Err(error) => target_report.fail(&error),
         }
+        forgive_already_deleted(&mut target_report);
         target_report.request_count = client.transport().count();
         progress.on_progress(SyncProgress::TargetDone {
             target: target.name.clone(),
@@ -126,4 +131,23 @@ pub async fn execute_deletions<T: Transport>(
         report.targets.push(target_report);
     }
     report
+}
+
+/// "No matching object" (E5001) on a deletion means the target never had the object, or
+/// deleted it already: the wanted state. It becomes a note, not an error.
+fn forgive_already_deleted(report: &mut TargetReport) {
+    let before = report.errors.len();
+    report
+        .errors
+        .retain(|error| error.code.as_deref() != Some("E5001"));
+    let absent = before - report.errors.len();
+    if absent == 0 {
+        return;
+    }
+    report.notes.push(format!(
+        "{absent} object(s) were already absent from this target."
+    ));
+    if report.errors.is_empty() && report.status == TargetStatus::Error {
+        report.status = TargetStatus::Warning;
+    }
 }

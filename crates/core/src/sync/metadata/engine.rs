@@ -109,11 +109,12 @@ pub async fn read_origin<T: Transport>(
     }
     progress.on_progress(step(SyncStep::Transform, None, "Cleaning up the payload"));
     clean_payload(&mut payload, &schemas, options);
-    let default_objects = if options.remove_default_category_objects && !resolved.default_ids.is_empty() {
-        fetch_default_ids(origin).await?
-    } else {
-        Vec::new()
-    };
+    let default_objects =
+        if options.remove_default_category_objects && !resolved.default_ids.is_empty() {
+            fetch_default_ids(origin).await?
+        } else {
+            Vec::new()
+        };
     Ok(OriginPackage {
         version,
         default_objects,
@@ -239,7 +240,10 @@ async fn prepare_target<T: Transport>(
     };
     if !package.default_objects.is_empty() {
         let target_defaults = fetch_default_ids(client).await?;
-        remap_references(&mut payload, &default_id_map(&package.default_objects, &target_defaults));
+        remap_references(
+            &mut payload,
+            &default_id_map(&package.default_objects, &target_defaults),
+        );
     }
     let notes = adapt_payload(&mut payload, &version, schemas.as_ref());
     Ok((version, schemas, payload, notes))

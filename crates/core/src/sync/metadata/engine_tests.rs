@@ -268,15 +268,39 @@ fn references_to_defaults_point_at_the_target_defaults() {
     let origin_server = MemoryServer::new("2.40.1");
     package(&origin_server);
     let target_server = MemoryServer::new("2.40.1");
-    target_server.insert("categoryCombos", json!({"id": "ccDefault01", "name": "default"}));
-    let origin = SyncInstance::new("origin", Dhis2Client::new(&origin_server, "http://origin", Auth::Session));
-    let targets = [SyncInstance::new("target", Dhis2Client::new(&target_server, "http://target", Auth::Session))];
-    let report = run_ready(run_metadata_sync(&origin, &targets, &MetadataSelection::ids(["dsAAAAAAAA1"]),
-        &MetadataSyncOptions::default(), &NoProgress, &CancellationToken::new()));
+    target_server.insert(
+        "categoryCombos",
+        json!({"id": "ccDefault01", "name": "default"}),
+    );
+    let origin = SyncInstance::new(
+        "origin",
+        Dhis2Client::new(&origin_server, "http://origin", Auth::Session),
+    );
+    let targets = [SyncInstance::new(
+        "target",
+        Dhis2Client::new(&target_server, "http://target", Auth::Session),
+    )];
+    let report = run_ready(run_metadata_sync(
+        &origin,
+        &targets,
+        &MetadataSelection::ids(["dsAAAAAAAA1"]),
+        &MetadataSyncOptions::default(),
+        &NoProgress,
+        &CancellationToken::new(),
+    ));
     assert!(report.succeeded(), "{report:?}");
     let imports = target_server.imports.borrow();
-    assert_eq!(imports[0]["dataSets"][0]["categoryCombo"]["id"], "ccDefault01");
-    let element = imports[0]["dataElements"].as_array().and_then(|a| a.iter().find(|o| o["id"] == "deAAAAAAAA2")).cloned().unwrap_or(Value::Null);
+    assert_eq!(
+        imports[0]["dataSets"][0]["categoryCombo"]["id"],
+        "ccDefault01"
+    );
+    let element = imports[0]["dataElements"]
+        .as_array()
+        .and_then(|a| a.iter().find(|o| o["id"] == "deAAAAAAAA2"))
+        .cloned()
+        .unwrap_or(Value::Null);
     assert_eq!(element["categoryCombo"]["id"], "ccDefault01");
-    assert!(imports[0].get("categoryCombos").is_some_and(|c| c.as_array().is_some_and(|c| c.iter().all(|o| o["name"] != "default"))));
+    assert!(imports[0].get("categoryCombos").is_some_and(|c| c
+        .as_array()
+        .is_some_and(|c| c.iter().all(|o| o["name"] != "default"))));
 }

@@ -157,6 +157,8 @@ pub struct MemoryServer {
     pub imports: RefCell<Vec<Value>>,
     /// Time spent answering (to tell the server's share from the engine's).
     pub busy: Cell<Duration>,
+    /// CPU time of this thread spent answering, when the OS reports it (Linux).
+    pub busy_cpu: Cell<Duration>,
 }
 
 impl MemoryServer {
@@ -167,6 +169,7 @@ impl MemoryServer {
             requests: Cell::new(0),
             imports: RefCell::new(Vec::new()),
             busy: Cell::new(Duration::ZERO),
+            busy_cpu: Cell::new(Duration::ZERO),
         }
     }
 
@@ -204,11 +207,17 @@ impl MemoryServer {
             (Method::Get, "schemas") => schemas_json(),
             (Method::Post, "metadata") => self.import(request),
             (Method::Get, "metadata") => {
-                let by_name = decoded.split('&').find_map(|pair| pair.strip_prefix("filter=name:eq:"));
+                let by_name = decoded
+                    .split('&')
+                    .find_map(|pair| pair.strip_prefix("filter=name:eq:"));
                 let mut body = Map::new();
                 for (plural, objects) in self.objects.borrow().iter() {
                     let found = match by_name {
-                        Some(name) => objects.values().filter(|o| o["name"] == name).cloned().collect(),
+                        Some(name) => objects
+                            .values()
+                            .filter(|o| o["name"] == name)
+                            .cloned()
+                            .collect(),
                         None => select(objects, filter.as_ref()),
                     };
                     if !found.is_empty() {
@@ -273,6 +282,7 @@ fn select(objects: &HashMap<String, Value>, filter: Option<&(String, Vec<String>
 impl Transport for MemoryServer {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let started = std::time::Instant::now();
+        let started_cpu = thread_cpu_time();
         self.requests.set(self.requests.get() + 1);
         let mut answer = self.answer(&request);
         if request.url.contains("fields=:owner") {
@@ -281,6 +291,10 @@ impl Transport for MemoryServer {
         }
         let body = serde_json::to_vec(&answer).unwrap_or_default();
         self.busy.set(self.busy.get() + started.elapsed());
+        if let (Some(before), Some(after)) = (started_cpu, thread_cpu_time()) {
+            self.busy_cpu
+                .set(self.busy_cpu.get() + after.saturating_sub(before));
+        }
         Ok(HttpResponse {
             status: 200,
             headers: vec![("Content-Type".into(), "application/json".into())],
@@ -298,4 +312,12 @@ pub fn run_ready<F: std::future::Future>(future: F) -> F::Output {
             return output;
         }
     }
+}
+
+/// CPU time the current thread has run, from `/proc/thread-self/schedstat` (nanoseconds, Linux):
+/// steadier than wall time on a machine shared with other work.
+pub fn thread_cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
 }

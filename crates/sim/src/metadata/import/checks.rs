@@ -7,6 +7,7 @@ use crate::metadata::schema::Schema;
 use crate::metadata::MetadataStore;
 use crate::Account;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 /// Non-superusers need metadata write access to change or delete an existing object
 /// (E3001/E3002).
@@ -48,6 +49,96 @@ pub fn check_write_access(
             error_klass: &schema.klass,
             error_property: None,
             args: vec![user.username.clone(), shown.clone()],
+        },
+    );
+    candidate.errors.push(report);
+}
+
+/// A deletion DHIS2 refuses: another object holds a required reference to this one (E4030).
+pub fn check_deletion(
+    checker: &Checker,
+    schema: &Schema,
+    candidate: &mut Candidate,
+    leaving: &[&str],
+) {
+    let Some(holder) = checker
+        .store
+        .deletion_blocker(schema, candidate.id(), leaving)
+    else {
+        return;
+    };
+    let id = candidate.id().to_string();
+    let report = validate::error_report(
+        checker.version,
+        validate::ErrorSpec {
+            code: "E4030",
+            message: format!("Object could not be deleted because it is associated with another object: {holder}"),
+            main_klass: &schema.klass,
+            main_id: &id,
+            error_klass: &schema.klass,
+            error_property: None,
+            args: vec![holder.clone()],
+        },
+    );
+    candidate.errors.push(report);
+}
+
+/// Before 2.38 usernames live in `userCredentials`, whose uniqueness DHIS2 checks too (E5003).
+pub fn check_legacy_username(
+    checker: &Checker,
+    schema: &Schema,
+    candidate: &mut Candidate,
+    first_holder: &HashMap<String, String>,
+) {
+    if schema.singular != "user" || checker.version.at_least(38, 0) {
+        return;
+    }
+    let Some(username) = candidate
+        .object
+        .get("userCredentials")
+        .and_then(|c| c.get("username"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
+        return;
+    };
+    let id = candidate.id().to_string();
+    let in_payload = first_holder
+        .get(&username)
+        .filter(|holder| **holder != id)
+        .cloned();
+    let in_store = || {
+        checker.store.list("users").into_iter().find_map(|user| {
+            let other = user.get("id").and_then(Value::as_str)?;
+            let same = user
+                .pointer("/userCredentials/username")
+                .and_then(Value::as_str)
+                == Some(&username);
+            (same && other != id).then(|| other.to_string())
+        })
+    };
+    let Some(other) = in_payload.or_else(in_store) else {
+        return;
+    };
+    let args = vec![
+        "username".to_string(),
+        username.clone(),
+        validate::display(None, &id, "UserCredentials"),
+        validate::display(None, &other, "UserCredentials"),
+    ];
+    let report = validate::error_report(
+        checker.version,
+        validate::ErrorSpec {
+            code: "E5003",
+            message: format!(
+                "Property `username` with value `{username}` on object {} already exists on object {}.",
+                args[2], args[3]
+            ),
+            main_klass: &schema.klass,
+            main_id: &id,
+            error_klass: "org.hisp.dhis.user.UserCredentials",
+            error_property: Some("username"),
+            args,
         },
     );
     candidate.errors.push(report);
@@ -115,6 +206,12 @@ pub fn commit_one(
                 }
             }
             object = merged;
+        }
+        if options.skip_translation {
+            match existing.get("translations") {
+                Some(translations) => object.insert("translations".into(), translations.clone()),
+                None => object.remove("translations"),
+            };
         }
         if options.skip_sharing {
             for key in [

@@ -13,7 +13,7 @@ pub use single::{delete_object_response, single_object_response};
 
 use super::schema::Schema;
 use super::MetadataStore;
-use crate::{clock, uid, Account};
+use crate::{uid, Account};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use validate::{Candidate, Checker, PayloadIndex};
@@ -203,12 +203,34 @@ pub fn run(
         payload_unique,
         store_unique,
     };
+    let mut legacy_usernames: HashMap<String, String> = HashMap::new();
+    for candidate in candidates.iter().filter(|c| c.plural == "users") {
+        let username = candidate
+            .object
+            .get("userCredentials")
+            .and_then(|credentials| credentials.get("username"))
+            .and_then(Value::as_str);
+        if let Some(username) = username {
+            legacy_usernames
+                .entry(username.to_string())
+                .or_insert_with(|| candidate.id().to_string());
+        }
+    }
+    let leaving_ids: Vec<String> = if strategy == "DELETE" {
+        candidates.iter().map(|c| c.id().to_string()).collect()
+    } else {
+        Vec::new()
+    };
+    let leaving: Vec<&str> = leaving_ids.iter().map(String::as_str).collect();
     for candidate in &mut candidates {
         let Some(schema) = catalog.by_plural(&candidate.plural) else {
             continue;
         };
         checks::check_strategy(&checker, schema, candidate, &strategy);
         checks::check_write_access(&checker, user, schema, candidate, &strategy);
+        if strategy == "DELETE" && candidate.errors.is_empty() {
+            checks::check_deletion(&checker, schema, candidate, &leaving);
+        }
         if strategy == "DELETE" || !candidate.errors.is_empty() {
             continue;
         }
@@ -216,6 +238,7 @@ pub fn run(
         if !options.skip_validation {
             checker.required(schema, candidate);
             checker.unique(schema, candidate);
+            checks::check_legacy_username(&checker, schema, candidate, &legacy_usernames);
         }
         checker.references(schema, candidate, by_code);
     }
@@ -265,26 +288,5 @@ pub fn run(
         status: status.to_string(),
         stats,
         type_reports: per_type,
-    }
-}
-
-impl MetadataStore {
-    /// Removes an object and records it in `deletedObjects`.
-    pub(crate) fn delete_object(&mut self, schema: &Schema, id: &str, user: &Account) {
-        let Some(removed) = self
-            .objects
-            .get_mut(&schema.plural)
-            .and_then(|all| all.remove(id))
-        else {
-            return;
-        };
-        let mut record = json!({
-            "klass": schema.short_klass(), "uid": id,
-            "deletedAt": clock::now_iso(), "deletedBy": user.username,
-        });
-        if let Some(code) = removed.get("code") {
-            record["code"] = code.clone();
-        }
-        self.deleted.push(record);
     }
 }

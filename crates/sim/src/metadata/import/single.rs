@@ -75,6 +75,14 @@ pub fn delete_object_response(
     if store.get(&schema.plural, id).is_none() {
         return message::object_not_found(version, schema.short_klass(), id);
     }
+    if let Some(holder) = store.deletion_blocker(schema, id, &[id]) {
+        return message::respond(
+            409,
+            &format!("Object could not be deleted because it is associated with another object: {holder}"),
+            Some("E4030"),
+            version,
+        );
+    }
     store.delete_object(schema, id, ctx.user);
     let mut body = report_message(200, schema, id, json!([]));
     if !version.at_least(35, 0) {

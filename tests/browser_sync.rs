@@ -1,0 +1,274 @@
+//! The metadata sync page in headless Chromium, against a fake DHIS2 (schemas, a type listing,
+//! an in-memory dataStore) and a fake destination.
+//! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test browser_sync`
+#![cfg(target_arch = "wasm32")]
+
+mod browser_support;
+
+use browser_support::*;
+use mdsync_core::crypto::EncryptionKey;
+use mdsync_core::dhis2::{Auth, Dhis2Client, Method, Version};
+use mdsync_core::model::{AuthKind, Instance, Sharing};
+use mdsync_core::storage::{InstanceSecret, Storage};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const REMOTE: &str = "http://remote.test/dhis";
+const REMOTE_ID: &str = "rEmoteInst1";
+
+fn schema(plural: &str) -> String {
+    let singular = plural.trim_end_matches('s');
+    format!(
+        r#"{{"klass":"org.hisp.dhis.x.{singular}","singular":"{singular}","plural":"{plural}",
+        "metadata":true,"order":1}}"#
+    )
+}
+
+/// A 2.41 server as a configurator sees it, with schemas, two data sets and a destination
+/// instance (stored, with its password encrypted) at 2.41.1.
+async fn server() -> FakeDhis2 {
+    let fake = FakeDhis2::server(&["ALL"], &[]);
+    let schemas: Vec<String> = [
+        "dataSets", "dataElements", "programs", "organisationUnits", "categoryCombos", "userRoles",
+        "dashboards", "attributes",
+    ]
+    .iter()
+    .map(|plural| schema(plural))
+    .collect();
+    fake.on(
+        Method::Get,
+        "dhis2.test/dhis/api/schemas",
+        json(200, &format!(r#"{{"schemas":[{}]}}"#, schemas.join(","))),
+    )
+    .on(
+        Method::Get,
+        "dhis2.test/dhis/api/dataSets",
+        json(
+            200,
+            r#"{"pager":{"page":1,"pageCount":2,"total":3,"pageSize":2},"dataSets":[
+            {"id":"pBOMPrpg1QX","displayName":"ANC monthly","code":"DS_ANC","lastUpdated":"2024-03-01T10:00:00.000"},
+            {"id":"QX4ZTUbOt3a","displayName":"Malaria weekly","lastUpdated":"2023-01-01T10:00:00.000"}]}"#,
+        ),
+    )
+    .on(
+        Method::Get,
+        "remote.test/dhis/api/system/info",
+        json(200, r#"{"version":"2.41.1","systemName":"Destination"}"#),
+    )
+    .on(
+        Method::Post,
+        "remote.test/dhis/api/metadata",
+        json(
+            200,
+            r#"{"httpStatus":"OK","httpStatusCode":200,"status":"OK","response":{
+            "responseType":"ImportReport","status":"OK",
+            "stats":{"created":1,"updated":0,"deleted":0,"ignored":0,"total":1},
+            "typeReports":[{"klass":"org.hisp.dhis.dataset.DataSet",
+              "stats":{"created":1,"updated":0,"deleted":0,"ignored":0,"total":1},"objectReports":[]}]}}"#,
+        ),
+    );
+    let storage = Storage::new(
+        Dhis2Client::new(fake.clone(), BASE_URL, Auth::Session),
+        Version::new(2, 41),
+    );
+    storage.migrate().await.expect("the fake dataStore takes the migrations");
+    let instance = Instance {
+        id: REMOTE_ID.parse().expect("a valid uid"),
+        name: "Destination".into(),
+        url: REMOTE.into(),
+        description: String::new(),
+        auth_kind: AuthKind::Basic,
+        username: Some("admin".into()),
+        version: Some("2.41.1".parse().expect("a version")),
+        sharing: Sharing {
+            public_access: Sharing::PUBLIC_READ.into(),
+            ..Sharing::default()
+        },
+    };
+    storage.instances().save(&instance).await.expect("instance saved");
+    storage
+        .secrets(&EncryptionKey::from_bytes([7u8; 32]))
+        .save(REMOTE_ID, &InstanceSecret::Password("district".into()))
+        .await
+        .expect("secret saved");
+    fake
+}
+
+async fn open_page(fake: &FakeDhis2) -> Mounted {
+    set_hash("#/sync/metadata");
+    let mounted = mount_shell(services(fake));
+    mounted.wait_for("type-group-aggregated").await;
+    mounted
+}
+
+fn check(mounted: &Mounted, selector: &str) {
+    let input: web_sys::HtmlElement = mounted
+        .find_all(selector)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("{selector} to click"))
+        .unchecked_into();
+    input.click();
+}
+
+#[wasm_bindgen_test]
+async fn the_menu_leads_to_metadata_and_says_what_is_coming() {
+    let fake = server().await;
+    set_hash("#/sync");
+    let mounted = mount_shell(services(&fake));
+    mounted.wait_for("sync-menu-metadata").await;
+    assert!(mounted.text("sync-menu-aggregated").contains("Coming"));
+    assert!(mounted.text("sync-menu-events").contains("Coming"));
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
+async fn types_are_grouped_and_picked_rows_fill_the_running_list() {
+    let fake = server().await;
+    let mounted = open_page(&fake).await;
+    for (group, member) in [
+        ("aggregated", "type-dataSets"),
+        ("tracker", "type-programs"),
+        ("org-units", "type-organisationUnits"),
+        ("categories", "type-categoryCombos"),
+        ("users", "type-userRoles"),
+        ("dashboards", "type-dashboards"),
+        ("other", "type-attributes"),
+    ] {
+        let group_element = mounted
+            .find(&format!("type-group-{group}"))
+            .unwrap_or_else(|| panic!("group {group}"));
+        assert!(
+            group_element.query_selector(&format!("[data-test=\"{member}\"]")).ok().flatten().is_some(),
+            "{member} belongs to {group}"
+        );
+    }
+    assert!(mounted.text("type-group-aggregated").contains("Data sets"));
+
+    mounted.click("type-dataSets");
+    mounted.wait_until("rows listed", |m| m.row_with("ANC monthly").is_some()).await;
+    assert!(mounted.text("sync-objects").contains("Page 1 of 2 (3 objects)"));
+    let listing = fake.requests_to("dhis2.test/dhis/api/dataSets");
+    let url = &listing.last().expect("a listing request").url;
+    assert!(url.contains("fields=id%2CdisplayName%2Ccode%2ClastUpdated") && url.contains("page=1"), "{url}");
+
+    mounted.click_in_row("ANC monthly", "sync-row-check");
+    let line = mounted.wait_for_text("sync-picked", "ANC monthly").await;
+    assert!(line.contains("Data sets"), "{line}");
+    assert_eq!(mounted.text("sync-picked-count"), "1");
+    assert_eq!(mounted.text("type-count"), "1", "the type list counts picks too");
+
+    mounted.click("sync-select-page");
+    mounted.wait_until("both picked", |m| m.text("sync-picked-count") == "2").await;
+    assert!(mounted.text("sync-picked").contains("Malaria weekly"));
+
+    check(&mounted, "[data-test=\"sync-picked-item\"][data-id=\"pBOMPrpg1QX\"] [data-test=\"sync-picked-remove\"]");
+    mounted.wait_until("one left", |m| m.text("sync-picked-count") == "1").await;
+    assert!(!mounted.text("sync-picked").contains("ANC monthly"));
+
+    mounted.click("sync-all-of-type");
+    mounted.wait_for("sync-picked-all").await;
+    assert_eq!(mounted.text("sync-picked-count"), "all");
+
+    mounted.type_into("sync-search", "anc & co");
+    mounted
+        .wait_until("a search request", |_| {
+            fake.requests_to("dhis2.test/dhis/api/dataSets")
+                .iter()
+                .any(|r| r.url.contains("filter=name%3Ailike%3Aanc%20%26%20co") && r.url.contains("rootJunction=OR"))
+        })
+        .await;
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
+async fn options_reach_the_import_and_the_report_is_shown_and_saved() {
+    let fake = server().await;
+    let mounted = open_page(&fake).await;
+    mounted.wait_for("sync-destination").await;
+    assert!(mounted.find("opt-merge-note").is_none());
+    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
+    mounted
+        .wait_for_text("opt-merge-note", "DHIS2 2.41+ ignores merge mode")
+        .await;
+
+    mounted.click("type-dataSets");
+    mounted.wait_until("rows listed", |m| m.row_with("ANC monthly").is_some()).await;
+    mounted.click_in_row("ANC monthly", "sync-row-check");
+    mounted.wait_for("sync-picked-line").await;
+
+    mounted.click("opt-dependencies");
+    mounted.type_into("opt-strategy", "CREATE");
+    mounted.type_into("opt-atomic", "NONE");
+    mounted.type_into("opt-identifier", "CODE");
+    mounted.click("opt-skip-sharing");
+    mounted.click("sync-dry-run");
+
+    let status = mounted.wait_for_text("sync-results", "finished").await;
+    assert!(status.contains("Dry run finished"), "{status}");
+    let posts = fake.requests_to("remote.test/dhis/api/metadata");
+    assert_eq!(posts.len(), 1, "one chunk sent to the destination");
+    let url = &posts[0].url;
+    for expected in [
+        "importMode=VALIDATE",
+        "importStrategy=CREATE",
+        "atomicMode=NONE",
+        "identifier=CODE",
+        "skipSharing=true",
+    ] {
+        assert!(url.contains(expected), "{expected} in {url}");
+    }
+    // The fake answers every data set request with both; what matters is what was asked.
+    let reads: Vec<String> = fake
+        .requests_to("dhis2.test/dhis/api/dataSets")
+        .into_iter()
+        .map(|r| r.url)
+        .filter(|url| url.contains("paging=false"))
+        .collect();
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    assert!(reads[0].contains("filter=id:in:%5BpBOMPrpg1QX%5D"), "only the picked id: {}", reads[0]);
+    assert!(
+        fake.requests_to("dhis2.test/dhis/api/sections").is_empty(),
+        "without dependencies, no children are read"
+    );
+    let body = String::from_utf8_lossy(posts[0].body.as_deref().unwrap_or_default()).into_owned();
+    assert!(body.contains("pBOMPrpg1QX"), "the picked data set is sent: {body}");
+
+    assert_eq!(mounted.text("sync-target-status"), "Success");
+    let stats = mounted.text("sync-stats");
+    assert!(stats.contains("dataSets") || stats.contains("DataSet"), "{stats}");
+    mounted.wait_for("sync-history-saved").await;
+    let history = fake
+        .datastore_values("metadata-sync")
+        .into_iter()
+        .find(|(key, _)| key == "history")
+        .map(|(_, value)| value)
+        .unwrap_or_default();
+    assert!(history.contains("\"dryRun\":true") && history.contains("Destination"), "{history}");
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
+async fn a_real_sync_asks_first_naming_the_destinations() {
+    let fake = server().await;
+    let mounted = open_page(&fake).await;
+    mounted.click("sync-start");
+    mounted
+        .wait_for_text("sync-notice", "Select at least one object")
+        .await;
+    mounted.wait_for("sync-destination").await;
+    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
+    mounted.click("type-dataSets");
+    mounted.wait_until("rows listed", |m| m.row_with("ANC monthly").is_some()).await;
+    mounted.click_in_row("ANC monthly", "sync-row-check");
+    mounted.click("sync-start");
+    let dialog = mounted.wait_for_text("confirm-dialog", "Destination").await;
+    assert!(dialog.contains("Write the selected metadata"), "{dialog}");
+    assert!(fake.requests_to("remote.test/dhis/api/metadata").is_empty(), "nothing before confirming");
+    mounted.click("confirm-cancel");
+    mounted.wait_until("dialog closed", |m| m.find("confirm-dialog").is_none()).await;
+    assert!(fake.requests_to("remote.test/dhis/api/metadata").is_empty());
+    set_hash("#/");
+}

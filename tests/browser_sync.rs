@@ -20,8 +20,10 @@ const REMOTE_ID: &str = "rEmoteInst1";
 
 fn schema(plural: &str) -> String {
     let singular = plural.trim_end_matches('s');
+    let mut class = singular.to_string();
+    class[..1].make_ascii_uppercase();
     format!(
-        r#"{{"klass":"org.hisp.dhis.x.{singular}","singular":"{singular}","plural":"{plural}",
+        r#"{{"klass":"org.hisp.dhis.x.{class}","singular":"{singular}","plural":"{plural}",
         "metadata":true,"order":1}}"#
     )
 }
@@ -31,8 +33,14 @@ fn schema(plural: &str) -> String {
 async fn server() -> FakeDhis2 {
     let fake = FakeDhis2::server(&["ALL"], &[]);
     let schemas: Vec<String> = [
-        "dataSets", "dataElements", "programs", "organisationUnits", "categoryCombos", "userRoles",
-        "dashboards", "attributes",
+        "dataSets",
+        "dataElements",
+        "programs",
+        "organisationUnits",
+        "categoryCombos",
+        "userRoles",
+        "dashboards",
+        "attributes",
     ]
     .iter()
     .map(|plural| schema(plural))
@@ -50,6 +58,16 @@ async fn server() -> FakeDhis2 {
             r#"{"pager":{"page":1,"pageCount":2,"total":3,"pageSize":2},"dataSets":[
             {"id":"pBOMPrpg1QX","displayName":"ANC monthly","code":"DS_ANC","lastUpdated":"2024-03-01T10:00:00.000"},
             {"id":"QX4ZTUbOt3a","displayName":"Malaria weekly","lastUpdated":"2023-01-01T10:00:00.000"}]}"#,
+        ),
+    )
+    // The engine's read by id (`paging=false&…&filter=id:in:[…]`) gets the picked one only.
+    .on(
+        Method::Get,
+        "dhis2.test/dhis/api/dataSets?paging=false",
+        json(
+            200,
+            r#"{"dataSets":[{"id":"pBOMPrpg1QX","name":"ANC monthly","code":"DS_ANC",
+            "periodType":"Monthly"}]}"#,
         ),
     )
     .on(
@@ -73,7 +91,10 @@ async fn server() -> FakeDhis2 {
         Dhis2Client::new(fake.clone(), BASE_URL, Auth::Session),
         Version::new(2, 41),
     );
-    storage.migrate().await.expect("the fake dataStore takes the migrations");
+    storage
+        .migrate()
+        .await
+        .expect("the fake dataStore takes the migrations");
     let instance = Instance {
         id: REMOTE_ID.parse().expect("a valid uid"),
         name: "Destination".into(),
@@ -87,7 +108,11 @@ async fn server() -> FakeDhis2 {
             ..Sharing::default()
         },
     };
-    storage.instances().save(&instance).await.expect("instance saved");
+    storage
+        .instances()
+        .save(&instance)
+        .await
+        .expect("instance saved");
     storage
         .secrets(&EncryptionKey::from_bytes([7u8; 32]))
         .save(REMOTE_ID, &InstanceSecret::Password("district".into()))
@@ -141,31 +166,50 @@ async fn types_are_grouped_and_picked_rows_fill_the_running_list() {
             .find(&format!("type-group-{group}"))
             .unwrap_or_else(|| panic!("group {group}"));
         assert!(
-            group_element.query_selector(&format!("[data-test=\"{member}\"]")).ok().flatten().is_some(),
+            group_element
+                .query_selector(&format!("[data-test=\"{member}\"]"))
+                .ok()
+                .flatten()
+                .is_some(),
             "{member} belongs to {group}"
         );
     }
     assert!(mounted.text("type-group-aggregated").contains("Data sets"));
 
     mounted.click("type-dataSets");
-    mounted.wait_until("rows listed", |m| m.row_with("ANC monthly").is_some()).await;
-    assert!(mounted.text("sync-objects").contains("Page 1 of 2 (3 objects)"));
+    mounted
+        .wait_until("rows listed", |m| m.row_with("ANC monthly").is_some())
+        .await;
+    assert!(mounted
+        .text("sync-objects")
+        .contains("Page 1 of 2 (3 objects)"));
     let listing = fake.requests_to("dhis2.test/dhis/api/dataSets");
     let url = &listing.last().expect("a listing request").url;
-    assert!(url.contains("fields=id%2CdisplayName%2Ccode%2ClastUpdated") && url.contains("page=1"), "{url}");
+    assert!(
+        url.contains("fields=id%2CdisplayName%2Ccode%2ClastUpdated") && url.contains("page=1"),
+        "{url}"
+    );
 
     mounted.click_in_row("ANC monthly", "sync-row-check");
     let line = mounted.wait_for_text("sync-picked", "ANC monthly").await;
     assert!(line.contains("Data sets"), "{line}");
     assert_eq!(mounted.text("sync-picked-count"), "1");
-    assert_eq!(mounted.text("type-count"), "1", "the type list counts picks too");
+    assert_eq!(
+        mounted.text("type-count"),
+        "1",
+        "the type list counts picks too"
+    );
 
     mounted.click("sync-select-page");
-    mounted.wait_until("both picked", |m| m.text("sync-picked-count") == "2").await;
+    mounted
+        .wait_until("both picked", |m| m.text("sync-picked-count") == "2")
+        .await;
     assert!(mounted.text("sync-picked").contains("Malaria weekly"));
 
     check(&mounted, "[data-test=\"sync-picked-item\"][data-id=\"pBOMPrpg1QX\"] [data-test=\"sync-picked-remove\"]");
-    mounted.wait_until("one left", |m| m.text("sync-picked-count") == "1").await;
+    mounted
+        .wait_until("one left", |m| m.text("sync-picked-count") == "1")
+        .await;
     assert!(!mounted.text("sync-picked").contains("ANC monthly"));
 
     mounted.click("sync-all-of-type");
@@ -177,7 +221,10 @@ async fn types_are_grouped_and_picked_rows_fill_the_running_list() {
         .wait_until("a search request", |_| {
             fake.requests_to("dhis2.test/dhis/api/dataSets")
                 .iter()
-                .any(|r| r.url.contains("filter=name%3Ailike%3Aanc%20%26%20co") && r.url.contains("rootJunction=OR"))
+                .any(|r| {
+                    r.url.contains("filter=name%3Ailike%3Aanc%20%26%20co")
+                        && r.url.contains("rootJunction=OR")
+                })
         })
         .await;
     set_hash("#/");
@@ -195,7 +242,9 @@ async fn options_reach_the_import_and_the_report_is_shown_and_saved() {
         .await;
 
     mounted.click("type-dataSets");
-    mounted.wait_until("rows listed", |m| m.row_with("ANC monthly").is_some()).await;
+    mounted
+        .wait_until("rows listed", |m| m.row_with("ANC monthly").is_some())
+        .await;
     mounted.click_in_row("ANC monthly", "sync-row-check");
     mounted.wait_for("sync-picked-line").await;
 
@@ -220,7 +269,6 @@ async fn options_reach_the_import_and_the_report_is_shown_and_saved() {
     ] {
         assert!(url.contains(expected), "{expected} in {url}");
     }
-    // The fake answers every data set request with both; what matters is what was asked.
     let reads: Vec<String> = fake
         .requests_to("dhis2.test/dhis/api/dataSets")
         .into_iter()
@@ -228,17 +276,41 @@ async fn options_reach_the_import_and_the_report_is_shown_and_saved() {
         .filter(|url| url.contains("paging=false"))
         .collect();
     assert_eq!(reads.len(), 1, "{reads:?}");
-    assert!(reads[0].contains("filter=id:in:%5BpBOMPrpg1QX%5D"), "only the picked id: {}", reads[0]);
+    assert!(
+        reads[0].contains("filter=id:in:%5BpBOMPrpg1QX%5D"),
+        "only the picked id: {}",
+        reads[0]
+    );
     assert!(
         fake.requests_to("dhis2.test/dhis/api/sections").is_empty(),
         "without dependencies, no children are read"
     );
     let body = String::from_utf8_lossy(posts[0].body.as_deref().unwrap_or_default()).into_owned();
-    assert!(body.contains("pBOMPrpg1QX"), "the picked data set is sent: {body}");
+    assert!(
+        body.contains("pBOMPrpg1QX"),
+        "the picked data set is sent: {body}"
+    );
 
     assert_eq!(mounted.text("sync-target-status"), "Success");
-    let stats = mounted.text("sync-stats");
-    assert!(stats.contains("dataSets") || stats.contains("DataSet"), "{stats}");
+    let row = mounted
+        .find_all("[data-test=\"sync-type-stats\"][data-type=\"dataSets\"]")
+        .into_iter()
+        .next()
+        .expect("a dataSets row in the report");
+    let cell = |name: &str| {
+        row.query_selector(&format!("[data-test=\"{name}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell("sync-type-sent"), "1", "one data set in the payload");
+    assert_eq!(
+        cell("sync-type-created"),
+        "1",
+        "as the destination reported"
+    );
+    assert!(mounted.find("sync-dry-run-note").is_some());
     mounted.wait_for("sync-history-saved").await;
     let history = fake
         .datastore_values("metadata-sync")
@@ -246,7 +318,10 @@ async fn options_reach_the_import_and_the_report_is_shown_and_saved() {
         .find(|(key, _)| key == "history")
         .map(|(_, value)| value)
         .unwrap_or_default();
-    assert!(history.contains("\"dryRun\":true") && history.contains("Destination"), "{history}");
+    assert!(
+        history.contains("\"dryRun\":true") && history.contains("Destination"),
+        "{history}"
+    );
     set_hash("#/");
 }
 
@@ -261,14 +336,21 @@ async fn a_real_sync_asks_first_naming_the_destinations() {
     mounted.wait_for("sync-destination").await;
     mounted.click(&format!("sync-destination-{REMOTE_ID}"));
     mounted.click("type-dataSets");
-    mounted.wait_until("rows listed", |m| m.row_with("ANC monthly").is_some()).await;
+    mounted
+        .wait_until("rows listed", |m| m.row_with("ANC monthly").is_some())
+        .await;
     mounted.click_in_row("ANC monthly", "sync-row-check");
     mounted.click("sync-start");
     let dialog = mounted.wait_for_text("confirm-dialog", "Destination").await;
     assert!(dialog.contains("Write the selected metadata"), "{dialog}");
-    assert!(fake.requests_to("remote.test/dhis/api/metadata").is_empty(), "nothing before confirming");
+    assert!(
+        fake.requests_to("remote.test/dhis/api/metadata").is_empty(),
+        "nothing before confirming"
+    );
     mounted.click("confirm-cancel");
-    mounted.wait_until("dialog closed", |m| m.find("confirm-dialog").is_none()).await;
+    mounted
+        .wait_until("dialog closed", |m| m.find("confirm-dialog").is_none())
+        .await;
     assert!(fake.requests_to("remote.test/dhis/api/metadata").is_empty());
     set_hash("#/");
 }

@@ -1,19 +1,21 @@
 //! The metadata browser of the sync page: type catalog, listing requests, the selection model,
-//! the options mapping, and listing / history against the simulator.
+//! the options mapping, the downloads, and listing against the simulator.
 
 mod support;
 mod sync_common;
 
 use mdsync_core::browse::{
-    download_name, label_of, record_run, ListRequest, QueryError, RunSummary, SelectionState,
-    SortField, SyncOptionsForm, TypeCatalog, TypeGroup,
+    download_name, label_of, payload_document, raw_response_document, ListRequest, QueryError,
+    SelectionState, SortField, SyncOptionsForm, TypeCatalog, TypeGroup,
 };
-use mdsync_core::dhis2::metadata::{AtomicMode, IdScheme, ImportStrategy, MergeMode, MAX_URL_BYTES};
+use mdsync_core::dhis2::metadata::{
+    AtomicMode, IdScheme, ImportStrategy, MergeMode, MAX_URL_BYTES,
+};
 use mdsync_core::dhis2::metadata_list::{fetch_list_page, ListedObject};
 use mdsync_core::dhis2::{SchemaRegistry, Version};
-use mdsync_core::storage::Storage;
-use mdsync_core::sync::metadata::{InclusionMode, IncludeExcludeRules};
-use mdsync_core::sync::SyncReport;
+use mdsync_core::sync::metadata::{IncludeExcludeRules, InclusionMode};
+use mdsync_core::sync::metadata::TargetPayload;
+use mdsync_core::sync::TargetReport;
 use serde_json::json;
 use support::{block_on, client_for};
 use sync_common::{payload, source, AGGREGATE, SETUP};
@@ -62,10 +64,15 @@ fn catalog_groups_metadata_types_as_users_look_for_them() {
         "embedded and non-metadata types are left out; labels sort each group"
     );
     assert_eq!(catalog.type_count(), 11);
-    assert_eq!(catalog.find("dataSets").map(|e| e.label.as_str()), Some("Data sets"));
+    assert_eq!(
+        catalog.find("dataSets").map(|e| e.label.as_str()),
+        Some("Data sets")
+    );
     assert_eq!(catalog.label("unknownThings"), "Unknown things");
     assert_eq!(label_of("dataElementGroupSets"), "Data element group sets");
-    assert!(TypeCatalog::from_registry(&SchemaRegistry::default()).groups().is_empty());
+    assert!(TypeCatalog::from_registry(&SchemaRegistry::default())
+        .groups()
+        .is_empty());
 }
 
 #[test]
@@ -81,7 +88,10 @@ fn listing_requests_are_encoded_ordered_and_limited() {
     request.page = 3;
     let searched = request.path(&version, "http://x.org").unwrap();
     assert!(searched.contains("page=3"));
-    assert!(searched.contains("filter=name%3Ailike%3AANC%201st%20%26%20co"), "{searched}");
+    assert!(
+        searched.contains("filter=name%3Ailike%3AANC%201st%20%26%20co"),
+        "{searched}"
+    );
     assert!(searched.contains("filter=code%3Ailike%3AANC%201st%20%26%20co"));
     assert!(searched.ends_with("rootJunction=OR"));
 
@@ -94,13 +104,22 @@ fn listing_requests_are_encoded_ordered_and_limited() {
     let dated = request.path(&version, "http://x.org").unwrap();
     assert!(dated.contains("filter=identifiable%3Atoken%3AANC"));
     assert!(dated.contains("filter=lastUpdated%3Age%3A2024-02-01"));
-    assert!(!dated.contains("rootJunction"), "the date must not be OR-ed: {dated}");
+    assert!(
+        !dated.contains("rootJunction"),
+        "the date must not be OR-ed: {dated}"
+    );
 
     request.toggle_sort(SortField::LastUpdated);
     assert_eq!(request.page, 1, "sorting goes back to the first page");
-    assert!(request.path(&version, "http://x.org").unwrap().contains("order=lastUpdated%3Aasc"));
+    assert!(request
+        .path(&version, "http://x.org")
+        .unwrap()
+        .contains("order=lastUpdated%3Aasc"));
     request.toggle_sort(SortField::LastUpdated);
-    assert!(request.path(&version, "http://x.org").unwrap().contains("order=lastUpdated%3Adesc"));
+    assert!(request
+        .path(&version, "http://x.org")
+        .unwrap()
+        .contains("order=lastUpdated%3Adesc"));
 
     // "é" is two bytes, each escaped as three characters, and the search goes into two filters:
     // 12 URL bytes per character. The limit is on the encoded URL.
@@ -130,7 +149,11 @@ fn object(id: &str, name: &str) -> ListedObject {
 fn the_selection_tracks_objects_pages_and_whole_types() {
     let mut state = SelectionState::default();
     assert!(state.is_empty());
-    let page = [object("a", "bravo"), object("b", "Alpha"), object("c", "charlie")];
+    let page = [
+        object("a", "bravo"),
+        object("b", "Alpha"),
+        object("c", "charlie"),
+    ];
     state.toggle("dataSets", &page[0]);
     assert!(state.is_selected("dataSets", "a"));
     assert!(!state.page_selected("dataSets", &page));
@@ -140,7 +163,11 @@ fn the_selection_tracks_objects_pages_and_whole_types() {
     let lines = state.lines();
     assert_eq!(lines.len(), 1);
     let names: Vec<&str> = lines[0].objects.iter().map(|(_, n)| n.as_str()).collect();
-    assert_eq!(names, ["Alpha", "bravo", "charlie"], "the running list sorts by name");
+    assert_eq!(
+        names,
+        ["Alpha", "bravo", "charlie"],
+        "the running list sorts by name"
+    );
     assert_eq!(lines[0].count_label(), "3");
 
     state.toggle_page("dataSets", &page);
@@ -150,15 +177,29 @@ fn the_selection_tracks_objects_pages_and_whole_types() {
     state.toggle("programs", &object("p", "Malaria"));
     state.set_all("dataElements", true);
     assert!(state.is_selected("dataElements", "anything"));
-    assert!(state.without_lookups().is_none(), "\"all\" needs the origin's ids");
-    assert_eq!(state.lines().iter().find(|l| l.all).map(|l| l.count_label()), Some("all".into()));
+    assert!(
+        state.without_lookups().is_none(),
+        "\"all\" needs the origin's ids"
+    );
+    assert_eq!(
+        state
+            .lines()
+            .iter()
+            .find(|l| l.all)
+            .map(|l| l.count_label()),
+        Some("all".into())
+    );
     state.set_all("dataElements", false);
     let selection = state.without_lookups().unwrap();
     assert_eq!(selection.ids, ["b", "p"]);
     assert_eq!(selection.types, ["dataSets", "programs"]);
 
     state.remove("programs", "p");
-    assert_eq!(state.lines().len(), 1, "a type without picks leaves the list");
+    assert_eq!(
+        state.lines().len(),
+        1,
+        "a type without picks leaves the list"
+    );
     state.clear_type("dataSets");
     assert!(state.is_empty());
 }
@@ -170,10 +211,16 @@ fn options_map_to_the_engine() {
     assert!(options.import.dry_run);
     assert!(options.include_dependencies);
     assert_eq!(options.rules, IncludeExcludeRules::mdsync_defaults());
-    assert_eq!(options, mdsync_core::sync::metadata::MetadataSyncOptions {
-        import: mdsync_core::dhis2::metadata::ImportOptions { dry_run: true, ..Default::default() },
-        ..Default::default()
-    });
+    assert_eq!(
+        options,
+        mdsync_core::sync::metadata::MetadataSyncOptions {
+            import: mdsync_core::dhis2::metadata::ImportOptions {
+                dry_run: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    );
 
     let changed = SyncOptionsForm {
         include_dependencies: false,
@@ -212,8 +259,28 @@ fn options_map_to_the_engine() {
 }
 
 #[test]
+fn downloads_hold_what_was_built_and_received() {
+    let payloads = vec![TargetPayload {
+        target: "Dest".into(),
+        version: "2.41.1".into(),
+        payload: json!({"dataSets": [{"id": "pBOMPrpg1QX"}]}),
+        notes: vec!["a note".into()],
+    }];
+    let document: serde_json::Value = serde_json::from_str(&payload_document(&payloads)).unwrap();
+    assert_eq!(document[0]["target"], "Dest");
+    assert_eq!(document[0]["payload"]["dataSets"][0]["id"], "pBOMPrpg1QX");
+    let mut target = TargetReport::new("Dest", "http://dest");
+    target.raw_responses.push(json!({"status": "OK"}));
+    let raw: serde_json::Value = serde_json::from_str(&raw_response_document(&target)).unwrap();
+    assert_eq!(raw, json!([{"status": "OK"}]));
+}
+
+#[test]
 fn download_names_are_safe() {
-    assert_eq!(download_name("metadata-payload", "Dest 2.41 / B"), "metadata-payload-Dest-2-41---B.json");
+    assert_eq!(
+        download_name("metadata-payload", "Dest 2.41 / B"),
+        "metadata-payload-Dest-2-41---B.json"
+    );
     assert_eq!(download_name("raw", "///"), "raw.json");
 }
 
@@ -224,36 +291,62 @@ fn lists_pages_searches_and_resolves_whole_types_on_the_simulator() {
     let version = Version::new(2, 38);
     let mut expected: Vec<String> = [SETUP, AGGREGATE]
         .iter()
-        .flat_map(|relative| payload(relative)["dataElements"].as_array().cloned().unwrap_or_default())
+        .flat_map(|relative| {
+            payload(relative)["dataElements"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
         .filter_map(|o| o["id"].as_str().map(str::to_string))
         .collect();
     expected.sort();
     expected.dedup();
-    assert!(expected.len() > 2, "needs a few data elements to page through");
+    assert!(
+        expected.len() > 2,
+        "needs a few data elements to page through"
+    );
 
     let mut request = ListRequest::new("dataElements");
     request.page_size = 2;
     let first = block_on(fetch_list_page(
         &client,
         "dataElements",
-        request.path(&version, client.base_url()).unwrap().split_once('?').unwrap().1,
+        request
+            .path(&version, client.base_url())
+            .unwrap()
+            .split_once('?')
+            .unwrap()
+            .1,
     ))
     .unwrap();
     assert_eq!(first.objects.len(), 2);
     assert_eq!(first.pager.total as usize, expected.len());
     assert_eq!(first.pager.page_count as usize, expected.len().div_ceil(2));
-    assert!(first.objects[0].display_name.to_lowercase() <= first.objects[1].display_name.to_lowercase());
+    assert!(
+        first.objects[0].display_name.to_lowercase()
+            <= first.objects[1].display_name.to_lowercase()
+    );
 
     let wanted = first.objects[1].display_name.clone();
     let word: String = wanted.chars().skip(1).take(5).collect();
     request.search = word.to_uppercase();
     request.page_size = 50;
     let path = request.path(&version, client.base_url()).unwrap();
-    let found = block_on(fetch_list_page(&client, "dataElements", path.split_once('?').unwrap().1)).unwrap();
-    assert!(found.objects.iter().any(|o| o.display_name == wanted), "search {word:?} finds {wanted:?}");
+    let found = block_on(fetch_list_page(
+        &client,
+        "dataElements",
+        path.split_once('?').unwrap().1,
+    ))
+    .unwrap();
+    assert!(
+        found.objects.iter().any(|o| o.display_name == wanted),
+        "search {word:?} finds {wanted:?}"
+    );
     assert!(found.objects.iter().all(|o| {
         o.display_name.to_lowercase().contains(&word.to_lowercase())
-            || o.code.as_deref().is_some_and(|c| c.to_lowercase().contains(&word.to_lowercase()))
+            || o.code
+                .as_deref()
+                .is_some_and(|c| c.to_lowercase().contains(&word.to_lowercase()))
     }));
 
     let mut state = SelectionState::default();
@@ -261,28 +354,11 @@ fn lists_pages_searches_and_resolves_whole_types_on_the_simulator() {
     state.toggle("dataSets", &object("some-data-set", "x"));
     let selection = block_on(state.resolve(&client)).unwrap();
     for id in &expected {
-        assert!(selection.ids.contains(id), "{id} is part of \"all data elements\"");
+        assert!(
+            selection.ids.contains(id),
+            "{id} is part of \"all data elements\""
+        );
     }
     assert!(selection.ids.contains(&"some-data-set".to_string()));
     assert_eq!(selection.types, ["dataElements", "dataSets"]);
-}
-
-#[test]
-fn a_run_is_written_to_history() {
-    let sim = support::sim_of("2.41");
-    let storage = block_on(Storage::connect(client_for(&sim, "admin"))).unwrap();
-    block_on(storage.migrate()).unwrap();
-    let mut report = SyncReport::new(mdsync_core::sync::report::SyncKind::Metadata, "This instance");
-    report.dry_run = true;
-    report.objects_by_type = vec![("dataSets".into(), 1)];
-    report.targets.push(mdsync_core::sync::TargetReport::new("Dest", "http://dest"));
-    let id = block_on(record_run(&storage, &report, "admin", "2026-11-25T02:00:00Z")).unwrap();
-    let history = storage.history::<RunSummary, SyncReport>();
-    let listed = block_on(history.list()).unwrap();
-    let summary = listed.iter().find(|s| s.id == id).expect("listed");
-    assert_eq!(summary.targets, ["Dest"]);
-    assert_eq!(summary.types, ["dataSets"]);
-    assert!(summary.dry_run);
-    assert_eq!(summary.user, "admin");
-    assert_eq!(block_on(history.details(&id)).unwrap(), Some(report));
 }

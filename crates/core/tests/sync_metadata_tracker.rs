@@ -110,3 +110,37 @@ fn programs_2_41_to_2_36() {
 fn programs_2_42_to_2_30() {
     tracker_round_trip("2.42", "2.30");
 }
+
+#[test]
+fn programs_survive_small_chunks() {
+    // Programs and their stages point at each other: a chunk boundary between them would fail.
+    let source = source("2.40", &[SETUP, TRACKER]);
+    let target = sim_named("target", "2.40");
+    let options = MetadataSyncOptions {
+        chunks: mdsync_core::sync::metadata::ChunkLimits {
+            max_objects: 5,
+            max_bytes: 1 << 20,
+        },
+        ..Default::default()
+    };
+    let report = sync(
+        &source,
+        &target,
+        &ids_of(&payload(TRACKER), "programs"),
+        &options,
+    );
+    assert_synced(&report);
+    let target_report = &report.targets[0];
+    assert!(
+        target_report.chunks.len() > 2,
+        "{} chunks",
+        target_report.chunks.len()
+    );
+    let with_programs: Vec<_> = target_report
+        .chunks
+        .iter()
+        .filter(|chunk| chunk.types.iter().any(|t| t == "programs"))
+        .collect();
+    assert_eq!(with_programs.len(), 1, "all programs travel in one chunk");
+    assert!(with_programs[0].types.iter().any(|t| t == "programStages"));
+}

@@ -11,6 +11,7 @@ pub const ADMIN_ID: &str = "M5zQapPyTZI";
 pub const CONFIGURATOR_ID: &str = "cFgR8tQm2Lx";
 pub const EXECUTOR_ID: &str = "eXc4Rn7Wq1P";
 pub const GUEST_ID: &str = "gSt9Kv2Hd6Y";
+pub const OUTSIDER_ID: &str = "oUts1dR4nX8";
 pub const DEFAULT_PASSWORD: &str = "district";
 
 const ROOT_ORG_UNIT: (&str, &str) = ("ImspTQPwCqd", "/ImspTQPwCqd");
@@ -27,7 +28,12 @@ pub fn metadata_sync_authority(version: SimVersion) -> String {
     crate::apps::app_authority(version, APP_NAME, Some(APP_SHORT_NAME))
 }
 
-/// admin (superuser), configurator, executor and guest.
+fn app_authority_for_guest(version: SimVersion) -> String {
+    metadata_sync_authority(version)
+}
+
+/// admin (superuser), configurator, executor, guest (app access, no app role) and outsider
+/// (no app access).
 pub fn default_accounts(version: SimVersion) -> Vec<Account> {
     let app_authority = metadata_sync_authority(version);
     let sync_group = [("uGrpMdSync1", "MetaData Sync users")];
@@ -65,10 +71,19 @@ pub fn default_accounts(version: SimVersion) -> Vec<Account> {
             user_groups: owned(&sync_group),
             ..account(EXECUTOR_ID, "executor", "Evan", "Runner")
         },
+        // May open the app (its role carries the app's `M_` authority, as when an admin grants
+        // the app to data entry clerks) but holds neither MetaData Sync role: the app must
+        // explain which role to ask for.
+        Account {
+            user_roles: owned(&[("rDataEntr01", "Data entry clerk")]),
+            authorities: vec![app_authority_for_guest(version), "F_DATAVALUE_ADD".to_string()],
+            ..account(GUEST_ID, "guest", "Gail", "Guest")
+        },
+        // Has no access to the app at all (no `M_` authority): DHIS2 refuses to serve it.
         Account {
             user_roles: owned(&[("rDataEntr01", "Data entry clerk")]),
             authorities: vec!["F_DATAVALUE_ADD".to_string()],
-            ..account(GUEST_ID, "guest", "Gail", "Guest")
+            ..account(OUTSIDER_ID, "outsider", "Otto", "Outsider")
         },
     ]
 }

@@ -134,7 +134,7 @@ fn install_serve_rewrite_and_protect_the_namespace() {
     assert_eq!(
         send(
             &sim,
-            as_user("guest", "GET", "/api/apps/metadata-sync/index.html")
+            as_user("outsider", "GET", "/api/apps/metadata-sync/index.html")
         )
         .status,
         403
@@ -166,7 +166,7 @@ fn install_serve_rewrite_and_protect_the_namespace() {
     assert_eq!(
         call(
             &sim,
-            "guest",
+            "outsider",
             "GET",
             "/api/dataStore/metadata-sync/schema",
             None
@@ -177,7 +177,7 @@ fn install_serve_rewrite_and_protect_the_namespace() {
     assert_eq!(
         call(
             &sim,
-            "guest",
+            "outsider",
             "PUT",
             "/api/dataStore/metadata-sync/schema",
             Some("{}")

@@ -74,7 +74,7 @@ fn me_honours_nested_fields_the_app_asks_for() {
 fn me_authorization_and_dashboard() {
     let sim = sim("2.35");
     let (_, authorities) = call(&sim, "guest", "GET", "/api/me/authorization", None);
-    assert_eq!(authorities, json!(["F_DATAVALUE_ADD"]));
+    assert_eq!(authorities, json!(["M_metadatasync", "F_DATAVALUE_ADD"]));
     let (_, has) = call(&sim, "guest", "GET", "/api/me/authorization/ALL", None);
     assert_eq!(has, json!(false));
     let (_, dashboard) = call(&sim, "guest", "GET", "/api/me/dashboard", None);

@@ -24,7 +24,9 @@ pub fn download_json(file_name: &str, text: &str) -> Result<(), String> {
         .unchecked_into();
     anchor.set_href(&url);
     anchor.set_download(file_name);
-    anchor.set_attribute("style", "display:none").map_err(describe)?;
+    anchor
+        .set_attribute("style", "display:none")
+        .map_err(describe)?;
     let body = document.body().ok_or("no document body")?;
     body.append_child(&anchor).map_err(describe)?;
     anchor.click();
@@ -32,7 +34,11 @@ pub fn download_json(file_name: &str, text: &str) -> Result<(), String> {
     // Revoked a little later: revoking at once can cancel the download in some browsers.
     let revoke = js_sys::Function::new_with_args("url", "URL.revokeObjectURL(url)");
     window
-        .set_timeout_with_callback_and_timeout_and_arguments_1(&revoke, 10_000, &JsValue::from_str(&url))
+        .set_timeout_with_callback_and_timeout_and_arguments_1(
+            &revoke,
+            10_000,
+            &JsValue::from_str(&url),
+        )
         .map_err(describe)?;
     Ok(())
 }

@@ -53,34 +53,80 @@ impl TypeGroup {
     /// The group of a type, by plural. Types not named here are "Other".
     pub fn of(plural: &str) -> TypeGroup {
         const AGGREGATED: &[&str] = &[
-            "dataSets", "dataElements", "dataElementGroups", "dataElementGroupSets",
-            "sections", "dataEntryForms", "indicators", "indicatorTypes", "indicatorGroups",
-            "indicatorGroupSets", "validationRules", "validationRuleGroups",
-            "validationNotificationTemplates", "predictors", "predictorGroups", "legendSets",
-            "dataApprovalLevels", "dataApprovalWorkflows", "aggregateDataExchanges",
-            "constants", "dataElementOperands",
+            "dataSets",
+            "dataElements",
+            "dataElementGroups",
+            "dataElementGroupSets",
+            "sections",
+            "dataEntryForms",
+            "indicators",
+            "indicatorTypes",
+            "indicatorGroups",
+            "indicatorGroupSets",
+            "validationRules",
+            "validationRuleGroups",
+            "validationNotificationTemplates",
+            "predictors",
+            "predictorGroups",
+            "legendSets",
+            "dataApprovalLevels",
+            "dataApprovalWorkflows",
+            "aggregateDataExchanges",
+            "constants",
+            "dataElementOperands",
         ];
         const TRACKER: &[&str] = &[
-            "programs", "programStages", "programStageSections", "programSections",
-            "programIndicators", "programIndicatorGroups", "programRules",
-            "programRuleActions", "programRuleVariables", "programNotificationTemplates",
-            "trackedEntityTypes", "trackedEntityAttributes", "trackedEntityAttributeGroups",
-            "relationshipTypes", "programStageWorkingLists", "programTrackedEntityAttributeGroups",
+            "programs",
+            "programStages",
+            "programStageSections",
+            "programSections",
+            "programIndicators",
+            "programIndicatorGroups",
+            "programRules",
+            "programRuleActions",
+            "programRuleVariables",
+            "programNotificationTemplates",
+            "trackedEntityTypes",
+            "trackedEntityAttributes",
+            "trackedEntityAttributeGroups",
+            "relationshipTypes",
+            "programStageWorkingLists",
+            "programTrackedEntityAttributeGroups",
         ];
         const ORG_UNITS: &[&str] = &[
-            "organisationUnits", "organisationUnitGroups", "organisationUnitGroupSets",
+            "organisationUnits",
+            "organisationUnitGroups",
+            "organisationUnitGroupSets",
             "organisationUnitLevels",
         ];
         const CATEGORIES: &[&str] = &[
-            "categories", "categoryCombos", "categoryOptions", "categoryOptionCombos",
-            "categoryOptionGroups", "categoryOptionGroupSets", "optionSets", "options",
-            "optionGroups", "optionGroupSets",
+            "categories",
+            "categoryCombos",
+            "categoryOptions",
+            "categoryOptionCombos",
+            "categoryOptionGroups",
+            "categoryOptionGroupSets",
+            "optionSets",
+            "options",
+            "optionGroups",
+            "optionGroupSets",
         ];
         const USERS: &[&str] = &["users", "userRoles", "userGroups"];
         const DASHBOARDS: &[&str] = &[
-            "dashboards", "visualizations", "eventVisualizations", "maps", "mapViews",
-            "eventReports", "eventCharts", "charts", "reportTables", "reports", "documents",
-            "interpretations", "externalMapLayers", "sqlViews",
+            "dashboards",
+            "visualizations",
+            "eventVisualizations",
+            "maps",
+            "mapViews",
+            "eventReports",
+            "eventCharts",
+            "charts",
+            "reportTables",
+            "reports",
+            "documents",
+            "interpretations",
+            "externalMapLayers",
+            "sqlViews",
         ];
         let families = [
             (AGGREGATED, TypeGroup::Aggregated),
@@ -131,8 +177,10 @@ impl TypeCatalog {
     /// Builds the catalog from the schemas that `/api/metadata` imports (`metadata: true`, not
     /// embedded, with a plural). Empty groups are left out.
     pub fn from_registry(registry: &SchemaRegistry) -> TypeCatalog {
-        let mut groups: Vec<(TypeGroup, Vec<TypeEntry>)> =
-            TypeGroup::ALL.iter().map(|group| (*group, Vec::new())).collect();
+        let mut groups: Vec<(TypeGroup, Vec<TypeEntry>)> = TypeGroup::ALL
+            .iter()
+            .map(|group| (*group, Vec::new()))
+            .collect();
         for schema in registry.metadata_types() {
             let Some(plural) = schema.plural.as_deref() else {
                 continue;

@@ -1,16 +1,14 @@
 //! Browsing the metadata of an origin to pick what to sync: the type catalog (grouped as a
 //! DHIS2 user thinks), the listing request of one type, the selection being built, the page's
-//! options, and writing the run to history. The app draws these; nothing here touches a DOM.
+//! and the page's options. The app draws these; nothing here touches a DOM.
 
 pub mod catalog;
-pub mod history;
 pub mod options;
 pub mod progress;
 pub mod query;
 pub mod selection;
 
 pub use catalog::{label_of, TypeCatalog, TypeEntry, TypeGroup};
-pub use history::{record_run, RunSummary};
 pub use options::{Choice, SyncOptionsForm};
 pub use progress::{step_label, RunProgress, StepState, STEPS};
 pub use query::{is_iso_date, ListRequest, QueryError, SortField};
@@ -33,7 +31,13 @@ pub fn raw_response_document(target: &TargetReport) -> String {
 pub fn download_name(prefix: &str, name: &str) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let cleaned = cleaned.trim_matches('-');
     if cleaned.is_empty() {

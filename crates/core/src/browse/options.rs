@@ -3,7 +3,7 @@
 
 use crate::dhis2::metadata::{AtomicMode, IdScheme, ImportOptions, ImportStrategy, MergeMode};
 use crate::dhis2::Version;
-use crate::sync::metadata::{InclusionMode, IncludeExcludeRules, MetadataSyncOptions};
+use crate::sync::metadata::{IncludeExcludeRules, InclusionMode, MetadataSyncOptions};
 
 /// Every switch of the page. Defaults follow the engine's defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +93,10 @@ pub trait Choice: Sized + Copy + PartialEq + 'static {
     fn value(self) -> &'static str;
     fn label(self) -> &'static str;
     fn from_value(value: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|choice| choice.value() == value)
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|choice| choice.value() == value)
     }
 }
 

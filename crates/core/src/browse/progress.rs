@@ -142,7 +142,10 @@ mod tests {
     #[test]
     fn events_move_the_bar_forward() {
         let mut progress = RunProgress::default();
-        assert_eq!((progress.percent(), progress.describe()), (0, "Starting…".to_string()));
+        assert_eq!(
+            (progress.percent(), progress.describe()),
+            (0, "Starting…".to_string())
+        );
         progress.apply(SyncProgress::Step {
             step: SyncStep::Read,
             target: None,

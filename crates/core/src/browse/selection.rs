@@ -75,7 +75,10 @@ impl SelectionState {
 
     /// True when every object of the page is picked (and the page is not empty).
     pub fn page_selected(&self, plural: &str, page: &[ListedObject]) -> bool {
-        !page.is_empty() && page.iter().all(|object| self.is_selected(plural, &object.id))
+        !page.is_empty()
+            && page
+                .iter()
+                .all(|object| self.is_selected(plural, &object.id))
     }
 
     /// "Select all on this page": picks the whole page, or unpicks it when it was all picked.

@@ -52,7 +52,10 @@ pub fn list_filters(search: &str, since: Option<&str>, _version: &Version) -> Li
             any: false,
         },
         (false, None) => ListFilters {
-            filters: vec![format!("name:ilike:{search}"), format!("code:ilike:{search}")],
+            filters: vec![
+                format!("name:ilike:{search}"),
+                format!("code:ilike:{search}"),
+            ],
             any: true,
         },
         (false, Some(date)) => ListFilters {
@@ -227,7 +230,10 @@ mod tests {
         assert_eq!(alone.filters, ["name:ilike:ANC", "code:ilike:ANC"]);
         assert!(alone.any);
         let both = list_filters("ANC", Some("2024-01-01"), &version);
-        assert_eq!(both.filters, ["identifiable:token:ANC", "lastUpdated:ge:2024-01-01"]);
+        assert_eq!(
+            both.filters,
+            ["identifiable:token:ANC", "lastUpdated:ge:2024-01-01"]
+        );
         assert!(!both.any, "OR would also apply to the date");
         assert!(list_filters("", None, &version).filters.is_empty());
         assert_eq!(
@@ -240,8 +246,14 @@ mod tests {
     fn query_values_are_escaped() {
         let filters = list_filters("a&b c/é", None, &Version::new(2, 41));
         let query = list_query(&filters, "displayName:asc", 0, 25, LIST_FIELDS);
-        assert!(query.contains("filter=name%3Ailike%3Aa%26b%20c%2F%C3%A9"), "{query}");
-        assert!(query.contains("page=1&pageSize=25"), "page 0 is read as 1: {query}");
+        assert!(
+            query.contains("filter=name%3Ailike%3Aa%26b%20c%2F%C3%A9"),
+            "{query}"
+        );
+        assert!(
+            query.contains("page=1&pageSize=25"),
+            "page 0 is read as 1: {query}"
+        );
         assert!(query.contains("fields=id%2CdisplayName%2Ccode%2ClastUpdated"));
         assert!(query.ends_with("&rootJunction=OR"));
         assert!(!query.contains(' ') && !query.contains("&b"));
@@ -257,13 +269,20 @@ mod tests {
         assert_eq!(page.pager.page, 2);
         assert_eq!(page.pager.page_count, 3);
         assert_eq!(page.pager.total, 121);
-        let names: Vec<&str> = page.objects.iter().map(|o| o.display_name.as_str()).collect();
+        let names: Vec<&str> = page
+            .objects
+            .iter()
+            .map(|o| o.display_name.as_str())
+            .collect();
         assert_eq!(names, ["ANC", "Plain", "c3"]);
         assert_eq!(page.objects[0].code.as_deref(), Some("DS_ANC"));
-        let unpaged = decode_list_page("dataSets", br#"{"dataSets":[{"id":"a"},{"id":"b"}]}"#)
-            .unwrap();
+        let unpaged =
+            decode_list_page("dataSets", br#"{"dataSets":[{"id":"a"},{"id":"b"}]}"#).unwrap();
         assert_eq!((unpaged.pager.total, unpaged.pager.page_count), (2, 1));
         assert!(decode_list_page("dataSets", b"<html>").is_err());
-        assert!(decode_list_page("dataSets", br#"{"other":[]}"#).unwrap().objects.is_empty());
+        assert!(decode_list_page("dataSets", br#"{"other":[]}"#)
+            .unwrap()
+            .objects
+            .is_empty());
     }
 }

@@ -28,7 +28,8 @@ pub fn MetadataBrowser(state: SyncState) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let types = move || match state.catalog.get() {
+    let types = move || {
+        match state.catalog.get() {
         Loadable::Idle | Loadable::Loading => {
             view! { <Loading label="Reading the origin's metadata types…"/> }.into_any()
         }
@@ -48,6 +49,7 @@ pub fn MetadataBrowser(state: SyncState) -> impl IntoView {
             />
         }
         .into_any(),
+    }
     };
     view! {
         <div class="sync-browser">
@@ -66,11 +68,13 @@ pub fn MetadataBrowser(state: SyncState) -> impl IntoView {
 }
 
 fn sort_arrow(state: SyncState, field: SortField) -> &'static str {
-    state.request.with(|r| match (r.sort == field, r.descending) {
-        (true, false) => " ▲",
-        (true, true) => " ▼",
-        (false, _) => "",
-    })
+    state
+        .request
+        .with(|r| match (r.sort == field, r.descending) {
+            (true, false) => " ▲",
+            (true, true) => " ▼",
+            (false, _) => "",
+        })
 }
 
 /// The objects of one type: search, "last updated since", sort, pages, a checkbox per row.
@@ -104,7 +108,9 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
     };
     let toggle_page = {
         let plural = plural.clone();
-        move |_| rows.with_untracked(|rows| state.selection.update(|s| s.toggle_page(&plural, rows)))
+        move |_| {
+            rows.with_untracked(|rows| state.selection.update(|s| s.toggle_page(&plural, rows)))
+        }
     };
     let sort = move |field: SortField| {
         state.request.update(|r| r.toggle_sort(field));
@@ -116,7 +122,8 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
     };
     let body = {
         let plural = plural.clone();
-        move || match state.listing.get() {
+        move || {
+            match state.listing.get() {
             Loadable::Idle | Loadable::Loading => view! {
                 <tr><td colspan="4"><Loading label="Loading…"/></td></tr>
             }
@@ -135,6 +142,7 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
                 .map(|object| view! { <ObjectRow state plural=plural.clone() object/> })
                 .collect_view()
                 .into_any(),
+        }
         }
     };
     view! {

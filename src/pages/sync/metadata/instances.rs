@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use mdsync_core::dhis2::Version;
 use mdsync_core::model::InstanceView;
 
 use super::page::load_catalog;
@@ -6,17 +7,21 @@ use super::state::{Loadable, SyncState};
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
 
-fn version_text(view: &InstanceView) -> String {
-    view.version
+fn version_text(view: &InstanceView, local_version: Option<&Version>) -> String {
+    let version = view
+        .version
         .as_ref()
+        .or(local_version.filter(|_| view.is_local));
+    version
         .map(|v| format!("DHIS2 {v}"))
-        .unwrap_or_else(|| "version not known yet".to_string())
+        .unwrap_or_else(|| "version not known yet: test its connection".to_string())
 }
 
 /// Origin (this instance = push, another = pull) and the destinations.
 #[component]
 pub fn InstancePicker(state: SyncState) -> impl IntoView {
-    move || match state.instances.get() {
+    move || {
+        match state.instances.get() {
         Loadable::Idle | Loadable::Loading => {
             view! { <Loading label="Loading instances…"/> }.into_any()
         }
@@ -37,6 +42,7 @@ pub fn InstancePicker(state: SyncState) -> impl IntoView {
         }
         .into_any(),
         Loadable::Ready(all) => {
+            let local_version = state.context().map(|ctx| ctx.version);
             let options = all
                 .iter()
                 .map(|view| {
@@ -59,7 +65,7 @@ pub fn InstancePicker(state: SyncState) -> impl IntoView {
                     let id_checked = id.clone();
                     let id_hidden = id.clone();
                     let id_change = id.clone();
-                    let label = format!("{} — {} ({})", view.name, view.url, version_text(view));
+                    let label = format!("{} — {} ({})", view.name, view.url, version_text(view, local_version.as_ref()));
                     view! {
                         <label
                             class="sync-check"
@@ -113,5 +119,6 @@ pub fn InstancePicker(state: SyncState) -> impl IntoView {
             }
             .into_any()
         }
+    }
     }
 }

@@ -18,12 +18,32 @@ fn status_text(status: TargetStatus) -> (&'static str, &'static str) {
 
 fn stats_cells(stats: &ImportStats) -> impl IntoView {
     view! {
-        <td>{stats.created}</td>
-        <td>{stats.updated}</td>
-        <td>{stats.deleted}</td>
-        <td>{stats.ignored}</td>
-        <td>{stats.total}</td>
+        <td data-test="sync-type-created">{stats.created}</td>
+        <td data-test="sync-type-updated">{stats.updated}</td>
+        <td data-test="sync-type-deleted">{stats.deleted}</td>
+        <td data-test="sync-type-ignored">{stats.ignored}</td>
     }
+}
+
+/// One row per type that was in the payload or in the server's answer.
+fn type_rows(
+    target: &TargetReport,
+    sent: &[(String, usize)],
+) -> Vec<(String, Option<usize>, ImportStats)> {
+    let mut rows: Vec<(String, Option<usize>, ImportStats)> = sent
+        .iter()
+        .map(|(plural, count)| (plural.clone(), Some(*count), ImportStats::default()))
+        .collect();
+    for type_stats in &target.type_stats {
+        match rows
+            .iter_mut()
+            .find(|(name, _, _)| *name == type_stats.type_name)
+        {
+            Some(row) => row.2 = type_stats.stats,
+            None => rows.push((type_stats.type_name.clone(), None, type_stats.stats)),
+        }
+    }
+    rows
 }
 
 fn errors_table(errors: Vec<SyncError>) -> impl IntoView {
@@ -54,20 +74,21 @@ fn errors_table(errors: Vec<SyncError>) -> impl IntoView {
 }
 
 #[component]
-fn TargetResult(target: TargetReport, dry_run: bool) -> impl IntoView {
+fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>) -> impl IntoView {
     let (status_label, status_key) = status_text(target.status);
     let download_error = RwSignal::new(None::<String>);
     let raw = raw_response_document(&target);
     let file = download_name("raw-response", &target.target);
     let has_raw = !target.raw_responses.is_empty();
-    let type_rows = target
-        .type_stats
-        .iter()
-        .map(|type_stats| {
+    let total_sent: usize = sent.iter().map(|(_, count)| count).sum();
+    let type_rows = type_rows(&target, &sent)
+        .into_iter()
+        .map(|(name, sent, stats)| {
             view! {
-                <tr data-test="sync-type-stats" data-type=type_stats.type_name.clone()>
-                    <td>{type_stats.type_name.clone()}</td>
-                    {stats_cells(&type_stats.stats)}
+                <tr data-test="sync-type-stats" data-type=name.clone()>
+                    <td>{name.clone()}</td>
+                    <td data-test="sync-type-sent">{sent.map(|n| n.to_string()).unwrap_or_default()}</td>
+                    {stats_cells(&stats)}
                 </tr>
             }
         })
@@ -93,14 +114,21 @@ fn TargetResult(target: TargetReport, dry_run: bool) -> impl IntoView {
                 {dry_run.then_some(" — dry run: nothing was written")}
             </p>
             <ul class="sync-notes">{notes}</ul>
+            {dry_run.then(|| view! {
+                <p class="field-help" data-test="sync-dry-run-note">
+                    "A dry run only validates: DHIS2 counts nothing as created or updated for it. \
+                     \"In payload\" is what a sync would send; every problem the destination found is listed below."
+                </p>
+            })}
             <table class="data-table" data-test="sync-stats">
                 <thead><tr>
-                    <th>"Type"</th><th>"Created"</th><th>"Updated"</th><th>"Deleted"</th><th>"Ignored"</th><th>"Total"</th>
+                    <th>"Type"</th><th>"In payload"</th><th>"Created"</th><th>"Updated"</th><th>"Deleted"</th><th>"Ignored"</th>
                 </tr></thead>
                 <tbody>
                     {type_rows}
                     <tr class="sync-total" data-test="sync-total">
                         <td>"All types"</td>
+                        <td>{total_sent}</td>
                         {stats_cells(&target.stats)}
                     </tr>
                 </tbody>
@@ -144,10 +172,11 @@ pub fn RunResults(report: SyncReport, history: Result<String, String>) -> impl I
         }
         .into_any(),
     };
+    let sent = report.objects_by_type.clone();
     let targets = report
         .targets
         .into_iter()
-        .map(|target| view! { <TargetResult target dry_run/> })
+        .map(|target| view! { <TargetResult target dry_run sent=sent.clone()/> })
         .collect_view();
     view! {
         <section class="sync-section card" data-test="sync-results" data-status=overall_key>

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mdsync_core::browse::{download_name, payload_document, record_run, RunProgress};
+use mdsync_core::browse::{download_name, payload_document, RunProgress};
 use mdsync_core::sync::metadata::{
     build_target_payloads, run_metadata_sync, MetadataSelection, SyncInstance,
 };
-use mdsync_core::sync::{CancellationToken, SyncProgress};
+use mdsync_core::sync::{save_to_history, CancellationToken, RunContext, SyncProgress};
 
 use super::context::SyncContext;
 use super::state::{RunState, SyncState};
@@ -70,8 +70,14 @@ fn start(state: SyncState, dry_run: bool) {
         let sink = move |event: SyncProgress| state.progress.update(|p| p.apply(event));
         let report =
             run_metadata_sync(&origin, &targets, &selection, &options, &sink, &cancel).await;
-        let history = record_run(&ctx.storage(), &report, &ctx.username, &now_iso())
+        let context = RunContext {
+            date: now_iso(),
+            user: Some(ctx.username.clone()),
+            rule_id: None,
+        };
+        let history = save_to_history(&ctx.storage(), &report, &context)
             .await
+            .map(|summary| summary.id)
             .map_err(|e| e.to_string());
         state.run.set(RunState::Finished {
             report: Box::new(report),

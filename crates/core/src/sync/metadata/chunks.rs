@@ -81,8 +81,8 @@ fn ordered_units(payload: &Payload, order: &dyn Fn(&str) -> i64) -> Vec<Vec<Stri
 }
 
 /// Plans the chunks, consuming the payload: each object is serialized exactly once, straight
-/// into its chunk. A cohesive unit that does not fit in the current chunk starts a new one; a
-/// unit larger than the limits on its own is split by objects.
+/// into its chunk. A cohesive unit that does not fit in the current chunk starts a new one and
+/// is never split (a chunk may then exceed the limits); single types are split freely.
 pub fn plan_chunks(
     mut payload: Payload,
     order: &dyn Fn(&str) -> i64,
@@ -107,7 +107,8 @@ pub fn plan_chunks(
             .iter()
             .flat_map(|(_, o)| o.iter().map(Vec::len))
             .sum();
-        if unit.len() > 1
+        let cohesive = unit.len() > 1;
+        if cohesive
             && (builder.objects + unit_objects > max_objects
                 || builder.body.len() + unit_bytes > limits.max_bytes)
         {
@@ -115,13 +116,19 @@ pub fn plan_chunks(
         }
         for (plural, objects) in serialized {
             for object in objects {
-                if builder.objects + 1 > max_objects
-                    || (builder.objects > 0 && builder.body.len() + object.len() > limits.max_bytes)
-                {
+                // A cohesive unit is never split, even past the limits: DHIS2 can only import
+                // objects that point at each other when they arrive together.
+                let full = builder.objects + 1 > max_objects
+                    || (builder.objects > 0
+                        && builder.body.len() + object.len() > limits.max_bytes);
+                if full && !cohesive {
                     builder.flush();
                 }
                 builder.add(&plural, &object);
             }
+        }
+        if cohesive && (builder.objects >= max_objects || builder.body.len() >= limits.max_bytes) {
+            builder.flush();
         }
     }
     builder.flush();
@@ -212,6 +219,26 @@ mod tests {
         // Programs and their stages stay together.
         let last = chunks.last().unwrap();
         assert_eq!(last.types, vec!["programStages", "programs"]);
+    }
+
+    #[test]
+    fn a_cohesive_unit_larger_than_a_chunk_stays_whole() {
+        let limits = ChunkLimits {
+            max_objects: 2,
+            max_bytes: 1 << 20,
+        };
+        let chunks = plan_chunks(payload(), &order, limits);
+        let programs: Vec<&Chunk> = chunks
+            .iter()
+            .filter(|c| c.types.iter().any(|t| t == "programs"))
+            .collect();
+        assert_eq!(programs.len(), 1);
+        assert_eq!(
+            programs[0].objects, 3,
+            "2 stages and the program, past the limit of 2"
+        );
+        let others: usize = chunks.iter().filter(|c| c.objects <= 2).count();
+        assert_eq!(others, chunks.len() - 1);
     }
 
     #[test]

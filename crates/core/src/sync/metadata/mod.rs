@@ -1,5 +1,18 @@
 //! Metadata sync: selection, dependency resolution, cleanup, version transforms, chunked
 //! writes, deletions.
+//!
+//! ```text
+//! let origin = SyncInstance::new("This instance", Dhis2Client::new(transport, url, auth));
+//! let targets = [SyncInstance::new("Remote", remote_client)];
+//! let selection = MetadataSelection::ids(["qNtxTrp56wV"]);          // types optional
+//! let options = MetadataSyncOptions::default();                       // serde: store in rules
+//! let report = run_metadata_sync(&origin, &targets, &selection, &options,
+//!                                &|event: SyncProgress| draw(event), &cancel).await;
+//! save_to_history(&storage, &report, &RunContext { date, user, rule_id }).await?;
+//! ```
+//!
+//! `build_target_payloads` gives the bodies without sending ("download payload");
+//! `plan_deletions` + `execute_deletions` replay the origin's deletions after confirmation.
 
 pub mod chunks;
 pub mod cleanup;

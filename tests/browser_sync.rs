@@ -146,6 +146,8 @@ async fn the_menu_leads_to_metadata_and_says_what_is_coming() {
     mounted.wait_for("sync-menu-metadata").await;
     assert!(mounted.text("sync-menu-aggregated").contains("Coming"));
     assert!(mounted.text("sync-menu-events").contains("Coming"));
+    let deleted = mounted.find("sync-menu-deleted").expect("a deleted objects entry");
+    assert_eq!(deleted.get_attribute("href").as_deref(), Some("#/sync/deleted"));
     set_hash("#/");
 }
 
@@ -225,6 +227,16 @@ async fn types_are_grouped_and_picked_rows_fill_the_running_list() {
                     r.url.contains("filter=name%3Ailike%3Aanc%20%26%20co")
                         && r.url.contains("rootJunction=OR")
                 })
+        })
+        .await;
+    mounted.type_into("sync-since", "2024-01-01");
+    mounted
+        .wait_until("a dated search request", |_| {
+            fake.requests_to("dhis2.test/dhis/api/dataSets").iter().any(|r| {
+                r.url.contains("filter=identifiable%3Atoken%3Aanc%20%26%20co")
+                    && r.url.contains("filter=lastUpdated%3Age%3A2024-01-01")
+                    && !r.url.contains("rootJunction")
+            })
         })
         .await;
     set_hash("#/");
@@ -352,5 +364,44 @@ async fn a_real_sync_asks_first_naming_the_destinations() {
         .wait_until("dialog closed", |m| m.find("confirm-dialog").is_none())
         .await;
     assert!(fake.requests_to("remote.test/dhis/api/metadata").is_empty());
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
+async fn deletions_are_listed_confirmed_and_replayed_on_the_destination() {
+    let fake = server().await;
+    fake.on(
+        Method::Get,
+        "dhis2.test/dhis/api/deletedObjects",
+        json(
+            200,
+            r#"{"pager":{"page":1,"pageCount":1,"total":2,"pageSize":1000},"deletedObjects":[
+            {"uid":"dEl0000001a","klass":"DataElement","code":"DE_OLD",
+             "deletedAt":"2024-05-01T00:00:00.000","deletedBy":"admin"},
+            {"uid":"xYz0000001a","klass":"SomethingElse"}]}"#,
+        ),
+    );
+    set_hash("#/sync/deleted");
+    let mounted = mount_shell(services(&fake));
+    mounted.wait_for("deleted-list").await;
+    mounted.type_into("deleted-since", "2024-01-01");
+    mounted.click("deleted-list");
+    mounted.wait_for("deleted-plan").await;
+    let listed = fake.requests_to("dhis2.test/dhis/api/deletedObjects");
+    assert!(listed[0].url.contains("deletedAt=2024-01-01"), "{}", listed[0].url);
+    assert!(mounted.text("deleted-count").starts_with("1 deleted object(s)"));
+    assert!(mounted.text("deleted-count").contains("1 deletion(s) of other kinds"));
+
+    mounted.click(&format!("deleted-destination-{REMOTE_ID}"));
+    mounted.click("deleted-start");
+    let dialog = mounted.wait_for_text("confirm-dialog", "Destination").await;
+    assert!(dialog.contains("Delete 1 object(s) on Destination"), "{dialog}");
+    mounted.click("confirm-ok");
+    mounted.wait_for("sync-results").await;
+    let posts = fake.requests_to("remote.test/dhis/api/metadata");
+    assert_eq!(posts.len(), 1);
+    assert!(posts[0].url.contains("importStrategy=DELETE") && posts[0].url.contains("importMode=COMMIT"));
+    let body = String::from_utf8_lossy(posts[0].body.as_deref().unwrap_or_default()).into_owned();
+    assert!(body.contains("dEl0000001a") && !body.contains("xYz0000001a"), "{body}");
     set_hash("#/");
 }

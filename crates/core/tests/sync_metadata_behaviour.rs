@@ -293,7 +293,15 @@ fn deletions_are_planned_then_replayed_on_the_targets() {
         &NoProgress,
         &CancellationToken::new(),
     ));
-    assert_eq!(again.targets[0].status, TargetStatus::Warning, "{:?}", again.targets[0]);
-    assert!(again.targets[0].notes.iter().any(|n| n.contains("already absent")));
+    assert_eq!(
+        again.targets[0].status,
+        TargetStatus::Warning,
+        "{:?}",
+        again.targets[0]
+    );
+    assert!(again.targets[0]
+        .notes
+        .iter()
+        .any(|n| n.contains("already absent")));
     assert!(again.succeeded());
 }

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use mdsync_core::access::Panel;
 
-/// The kinds of sync: metadata is here; the others say plainly that they are coming.
+/// The kinds of sync: metadata and deleted objects are here; the others say plainly that they
+/// are coming.
 #[component]
 pub fn SyncMenu() -> impl IntoView {
     let coming = [
@@ -17,12 +18,6 @@ pub fn SyncMenu() -> impl IntoView {
             "Copy events, tracked entities and enrollments of chosen programs. Coming: this page \
              is not built yet.",
         ),
-        (
-            "deleted",
-            "Deleted objects",
-            "Delete on other instances what was deleted here. Coming: this page is not built yet \
-             (the engine can already plan and replay deletions).",
-        ),
     ];
     view! {
         <div class="page" data-test="panel-sync">
@@ -36,6 +31,14 @@ pub fn SyncMenu() -> impl IntoView {
                          dependencies, to one or more instances, or pull them from another one."
                     </p>
                     <span class="card-link">"Open metadata sync"</span>
+                </a>
+                <a class="card home-card" href="#/sync/deleted" data-test="sync-menu-deleted">
+                    <h2 class="card-title">"Deleted objects"</h2>
+                    <p class="card-text">
+                        "List what was deleted on this instance, then delete it on other instances \
+                         too, after a dry run and a confirmation."
+                    </p>
+                    <span class="card-link">"Open deleted objects"</span>
                 </a>
                 {coming
                     .into_iter()

@@ -1,14 +1,18 @@
 //! The Sync panel: `#/sync` is a small menu of the kinds of sync, `#/sync/metadata` the manual
-//! metadata sync. Everything the pages decide is in `mdsync_core::browse` and the engine.
+//! metadata sync, `#/sync/deleted` the replay of deletions. Everything the pages decide is in `mdsync_core::browse` and the engine.
 
+mod context;
+mod deleted;
 mod download;
 mod menu;
 pub mod metadata;
+mod results;
 
 use leptos::ev;
 use leptos::prelude::*;
 
 use crate::session::Session;
+use deleted::DeletedSyncPage;
 use menu::SyncMenu;
 use metadata::MetadataSyncPage;
 
@@ -17,6 +21,7 @@ use metadata::MetadataSyncPage;
 pub enum SyncView {
     Menu,
     Metadata,
+    Deleted,
     /// A sub path the panel does not have.
     Unknown,
 }
@@ -30,6 +35,7 @@ impl SyncView {
         match segments.next() {
             None => SyncView::Menu,
             Some("metadata") => SyncView::Metadata,
+            Some("deleted") => SyncView::Deleted,
             Some(_) => SyncView::Unknown,
         }
     }
@@ -57,6 +63,7 @@ pub fn SyncPanel(session: Session) -> impl IntoView {
         <style>{include_str!("sync.css")}</style>
         {move || match view.get() {
             SyncView::Metadata => view! { <MetadataSyncPage session=session.clone()/> }.into_any(),
+            SyncView::Deleted => view! { <DeletedSyncPage session=session.clone()/> }.into_any(),
             SyncView::Menu | SyncView::Unknown => view! { <SyncMenu/> }.into_any(),
         }}
     }

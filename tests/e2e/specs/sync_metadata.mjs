@@ -1,7 +1,7 @@
 // Manual metadata sync, as an admin on the source (2.38) meets it: add the destination (2.41)
 // on the Instances page, pick a data set, dry run (nothing written), sync (confirmed, then
-// checked through the destination's API), download the payload and the raw response, and pull
-// a program from the destination back into the source.
+// checked through the destination's API), download the payload and the raw response, pull
+// a program from the destination back into the source, and replay a deletion.
 //
 // Both simulators start from the same demo seed, so every demo object already exists on both
 // sides. To see a creation and a real change, the spec first adds a data set to the source and
@@ -198,8 +198,24 @@ export default async function syncMetadata(ctx) {
   const pulled = await ok(source.api(`/api/programs/${programId}?fields=id,name`), 'the pulled program');
   expect.equal(pulled.name, PULLED_PROGRAM_NAME, 'program name on the source after the pull');
 
-  // Both runs are in the history.
+  // Deleted objects: delete the data set here, then replay the deletion on the destination.
+  await ok(source.api(`/api/dataSets/${DATA_SET.id}`, { method: 'DELETE' }), 'deleting the data set on the source');
+  await page.goto(page.url().replace(/#.*$/, '') + '#/sync');
+  await page.locator('[data-test="sync-menu-deleted"]').click();
+  await page.locator('[data-test="deleted-list"]').click();
+  await expect.count(page.locator(`[data-test="deleted-row"][data-id="${DATA_SET.id}"]`), 1);
+  await page.locator(`[data-test="deleted-destination-${instanceId}"]`).check();
+  await page.locator('[data-test="deleted-start"]').click();
+  await expect.containsText(page.locator('[data-test="confirm-dialog"]'), INSTANCE_NAME);
+  await page.locator('[data-test="confirm-ok"]').click();
+  results = await waitForResults(ctx, page, 'Deletion');
+  await expect.containsText(results.locator('[data-test="sync-target-status"]'), /Success|Warning/);
+  await ctx.screenshot('deleted', page);
+  const gone = await dest.api(`/api/dataSets/${DATA_SET.id}`);
+  expect.equal(gone.status, 404, 'the data set is deleted on the destination too');
+
+  // Every run is in the history.
   const history = await ok(source.api('/api/dataStore/metadata-sync/history'), 'the history list');
-  expect.ok(history.length >= 3, `three runs in the history, found ${history.length}`);
+  expect.ok(history.length >= 4, `four runs in the history, found ${history.length}`);
   expect.noErrors(page);
 }

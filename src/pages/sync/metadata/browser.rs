@@ -171,7 +171,7 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
                         type="date"
                         data-test="sync-since"
                         prop:value=move || state.request.with(|r| r.updated_since.clone())
-                        on:change=move |ev| {
+                        on:input=move |ev| {
                             let date = event_target_value(&ev);
                             state.request.update(|r| {
                                 r.updated_since = date;

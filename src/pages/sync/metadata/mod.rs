@@ -2,12 +2,10 @@
 //! options, run (dry run, sync, download payload), read the per-destination report.
 
 mod browser;
-mod context;
 mod instances;
 mod options;
 mod page;
 mod picked;
-mod results;
 mod run;
 mod state;
 

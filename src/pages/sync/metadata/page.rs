@@ -7,11 +7,11 @@ use mdsync_core::dhis2::schemas::fetch_schemas;
 use mdsync_core::dhis2::Version;
 
 use super::browser::MetadataBrowser;
-use super::context::SyncContext;
+use crate::pages::sync::context::SyncContext;
 use super::instances::InstancePicker;
 use super::options::OptionsForm;
 use super::picked::PickedList;
-use super::results::RunResults;
+use crate::pages::sync::results::RunResults;
 use super::run::RunControls;
 use super::state::{Loadable, RunState, SyncState};
 use crate::components::loading::Loading;

@@ -6,7 +6,7 @@ use mdsync_core::sync::metadata::{
 };
 use mdsync_core::sync::{save_to_history, CancellationToken, RunContext, SyncProgress};
 
-use super::context::SyncContext;
+use crate::pages::sync::context::SyncContext;
 use super::state::{RunState, SyncState};
 use crate::components::dialog::ConfirmDialog;
 use crate::components::notice::NoticeKind;

@@ -5,7 +5,7 @@ use mdsync_core::dhis2::Version;
 use mdsync_core::model::InstanceView;
 use mdsync_core::sync::{CancellationToken, SyncReport};
 
-use super::context::SyncContext;
+use crate::pages::sync::context::SyncContext;
 use crate::components::notice::NoticeKind;
 
 /// Something loaded from the network.

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::cleanup::Payload;
+use super::cleanup::{Payload, Stripped};
 use super::selection::ChunkLimits;
 
 /// Types that reference each other both ways: a chunk boundary between them would make the
@@ -87,6 +87,7 @@ pub fn plan_chunks(
     mut payload: Payload,
     order: &dyn Fn(&str) -> i64,
     limits: ChunkLimits,
+    strip_timestamps: bool,
 ) -> Vec<Chunk> {
     let max_objects = limits.max_objects.max(1);
     let mut builder = ChunkBuilder::default();
@@ -97,7 +98,13 @@ pub fn plan_chunks(
                 let objects = payload.remove(plural).unwrap_or_default();
                 let bytes = objects
                     .into_iter()
-                    .map(|object| serde_json::to_vec(&object).unwrap_or_default())
+                    .map(|object| {
+                        let stripped = Stripped {
+                            value: &object,
+                            strip_timestamps,
+                        };
+                        serde_json::to_vec(&stripped).unwrap_or_default()
+                    })
                     .collect();
                 (plural.clone(), bytes)
             })
@@ -211,7 +218,7 @@ mod tests {
             max_objects: 4,
             max_bytes: 1 << 20,
         };
-        let chunks = plan_chunks(payload(), &order, limits);
+        let chunks = plan_chunks(payload(), &order, limits, false);
         let types: Vec<Vec<String>> = chunks.iter().map(|c| c.types.clone()).collect();
         assert_eq!(types[0], vec!["categoryCombos", "dataElements"]);
         assert!(chunks.iter().all(|c| c.objects <= 4));
@@ -227,7 +234,7 @@ mod tests {
             max_objects: 2,
             max_bytes: 1 << 20,
         };
-        let chunks = plan_chunks(payload(), &order, limits);
+        let chunks = plan_chunks(payload(), &order, limits, false);
         let programs: Vec<&Chunk> = chunks
             .iter()
             .filter(|c| c.types.iter().any(|t| t == "programs"))
@@ -243,7 +250,7 @@ mod tests {
 
     #[test]
     fn everything_fits_in_one_chunk_by_default() {
-        let chunks = plan_chunks(payload(), &order, ChunkLimits::default());
+        let chunks = plan_chunks(payload(), &order, ChunkLimits::default(), false);
         assert_eq!(chunks.len(), 1);
         assert_eq!(chunks[0].objects, 10);
         let body = chunks[0].body_json();

@@ -33,7 +33,9 @@ const LEGACY_SHARING: &[&str] = &[
 /// The metadata payload: objects by plural.
 pub type Payload = std::collections::BTreeMap<String, Vec<Value>>;
 
-/// Applies the cleanup options to every object of the payload.
+/// Applies the sharing, users and org unit switches to every object of the payload.
+/// Server-owned fields are left out later, when the payload is serialized ([`Stripped`]), which
+/// saves a walk through every object.
 pub fn clean_payload(
     payload: &mut Payload,
     registry: &SchemaRegistry,
@@ -42,7 +44,6 @@ pub fn clean_payload(
     for (plural, objects) in payload.iter_mut() {
         let removed_keys = removed_reference_keys(registry, plural, options);
         for object in objects.iter_mut() {
-            strip_server_owned(object, options.strip_timestamps);
             let Value::Object(map) = object else { continue };
             for key in &removed_keys {
                 map.remove(key);
@@ -57,11 +58,7 @@ pub fn clean_payload(
 pub fn strip_server_owned(value: &mut Value, strip_timestamps: bool) {
     match value {
         Value::Object(map) => {
-            let unwanted = |key: &str, field: &Value| {
-                is_server_owned(key)
-                    || (key.starts_with("display") && field.is_string())
-                    || (strip_timestamps && (key == "created" || key == "lastUpdated"))
-            };
+            let unwanted = |key: &str, field: &Value| unwanted(key, field, strip_timestamps);
             // Reading is much cheaper than `retain` on a map with nothing to remove (the usual
             // case with `fields=:owner`).
             if map.iter().any(|(key, field)| unwanted(key, field)) {
@@ -79,6 +76,49 @@ pub fn strip_server_owned(value: &mut Value, strip_timestamps: bool) {
             }
         }
         _ => {}
+    }
+}
+
+/// Whether a field is server-owned (or a timestamp the options drop). Computed `display*` labels
+/// are strings; settable `display*` flags (`displayInList`…) are booleans and stay.
+fn unwanted(key: &str, field: &Value, strip_timestamps: bool) -> bool {
+    is_server_owned(key)
+        || (key.starts_with("display") && field.is_string())
+        || (strip_timestamps && (key == "created" || key == "lastUpdated"))
+}
+
+/// Serializes a value without its server-owned fields, at every depth.
+pub struct Stripped<'a> {
+    pub value: &'a Value,
+    pub strip_timestamps: bool,
+}
+
+impl serde::Serialize for Stripped<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        let nested = |value| Stripped {
+            value,
+            strip_timestamps: self.strip_timestamps,
+        };
+        match self.value {
+            Value::Object(map) => {
+                let mut out = serializer.serialize_map(None)?;
+                for (key, field) in map {
+                    if !unwanted(key, field, self.strip_timestamps) {
+                        out.serialize_entry(key, &nested(field))?;
+                    }
+                }
+                out.end()
+            }
+            Value::Array(items) => {
+                let mut out = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    out.serialize_element(&nested(item))?;
+                }
+                out.end()
+            }
+            other => other.serialize(serializer),
+        }
     }
 }
 
@@ -166,6 +206,23 @@ mod tests {
             object,
             json!({"id": "a", "displayInList": true, "legends": [{"id": "b"}]})
         );
+    }
+
+    #[test]
+    fn serializing_stripped_equals_stripping_first() {
+        let object = json!({"id": "a", "href": "h", "displayName": "x", "displayInList": true,
+            "access": {"read": true}, "legends": [{"id": "b", "displayName": "y", "favorite": false}],
+            "created": "2020", "lastUpdatedBy": {"id": "u"}});
+        for timestamps in [false, true] {
+            let mut stripped = object.clone();
+            strip_server_owned(&mut stripped, timestamps);
+            let serialized = serde_json::to_value(Stripped {
+                value: &object,
+                strip_timestamps: timestamps,
+            })
+            .unwrap_or_default();
+            assert_eq!(serialized, stripped);
+        }
     }
 
     #[test]

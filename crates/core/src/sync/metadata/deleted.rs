@@ -114,6 +114,7 @@ pub async fn execute_deletions<T: Transport>(
                     &reverse_order,
                     &options,
                     ChunkLimits::default(),
+                    false,
                     &mut target_report,
                     progress,
                     cancel,

@@ -282,15 +282,11 @@ impl<'a> Resolver<'a> {
     }
 
     fn finish(mut self) -> ResolvedMetadata {
-        let included: HashSet<&str> = self
-            .result
-            .objects
-            .values()
-            .flatten()
-            .filter_map(object_id)
-            .collect();
+        // `seen` holds every id planned for fetching: what was included, plus defaults and
+        // missing ids, which are no references to report either.
+        let seen = &self.seen;
         for ids in self.result.references_only.values_mut() {
-            ids.retain(|id| !included.contains(id.as_str()));
+            ids.retain(|id| !seen.contains(id.as_str()));
         }
         self.result.references_only.retain(|_, ids| !ids.is_empty());
         self.result.objects.retain(|_, objects| !objects.is_empty());

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::cleanup::{clean_payload, sharing_user_groups, Payload};
+use super::cleanup::{clean_payload, sharing_user_groups, strip_server_owned, Payload};
 use super::defaults::{default_id_map, fetch_default_ids, remap_references};
 use super::dependencies::{ResolvedMetadata, Resolver};
 use super::selection::{InclusionMode, MetadataSelection, MetadataSyncOptions};
@@ -201,6 +201,7 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
                     &|plural: &str| type_schemas.order_of(plural),
                     &options.import,
                     options.chunks,
+                    options.strip_timestamps,
                     &mut target_report,
                     progress,
                     cancel,
@@ -272,7 +273,12 @@ pub async fn build_target_payloads<O: Transport, T: Transport>(
             prepare_target(&target.counted(), &mut package, false).await?;
         let body: Map<String, Value> = payload
             .into_iter()
-            .map(|(k, v)| (k, Value::Array(v)))
+            .map(|(plural, mut objects)| {
+                for object in &mut objects {
+                    strip_server_owned(object, options.strip_timestamps);
+                }
+                (plural, Value::Array(objects))
+            })
             .collect();
         payloads.push(TargetPayload {
             target: target.name.clone(),

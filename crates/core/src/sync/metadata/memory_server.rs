@@ -159,6 +159,8 @@ pub struct MemoryServer {
     pub busy: Cell<Duration>,
     /// CPU time of this thread spent answering, when the OS reports it (Linux).
     pub busy_cpu: Cell<Duration>,
+    /// Every GET answer given, by URL (for [`ReplayTransport`]).
+    pub recorded: RefCell<HashMap<String, Vec<u8>>>,
 }
 
 impl MemoryServer {
@@ -170,6 +172,7 @@ impl MemoryServer {
             imports: RefCell::new(Vec::new()),
             busy: Cell::new(Duration::ZERO),
             busy_cpu: Cell::new(Duration::ZERO),
+            recorded: RefCell::new(HashMap::new()),
         }
     }
 
@@ -290,6 +293,11 @@ impl Transport for MemoryServer {
             super::cleanup::strip_server_owned(&mut answer, false);
         }
         let body = serde_json::to_vec(&answer).unwrap_or_default();
+        if request.method == Method::Get {
+            self.recorded
+                .borrow_mut()
+                .insert(request.url.clone(), body.clone());
+        }
         self.busy.set(self.busy.get() + started.elapsed());
         if let (Some(before), Some(after)) = (started_cpu, thread_cpu_time()) {
             self.busy_cpu
@@ -320,4 +328,37 @@ pub fn thread_cpu_time() -> Option<Duration> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let nanos: u64 = text.split_whitespace().next()?.parse().ok()?;
     Some(Duration::from_nanos(nanos))
+}
+
+/// Answers GET requests with what a [`MemoryServer`] answered before, so that timing the engine
+/// does not time the server.
+pub struct ReplayTransport {
+    answers: HashMap<String, Vec<u8>>,
+    pub requests: Cell<usize>,
+}
+
+impl ReplayTransport {
+    pub fn of(server: &MemoryServer) -> Self {
+        ReplayTransport {
+            answers: server.recorded.borrow().clone(),
+            requests: Cell::new(0),
+        }
+    }
+}
+
+impl Transport for ReplayTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.requests.set(self.requests.get() + 1);
+        match self.answers.get(&request.url) {
+            Some(body) => Ok(HttpResponse {
+                status: 200,
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: body.clone(),
+            }),
+            None => Err(TransportError::Unreachable {
+                url: request.url,
+                reason: "not recorded".into(),
+            }),
+        }
+    }
 }

@@ -19,11 +19,12 @@ pub async fn write_payload<T: Transport>(
     order: &dyn Fn(&str) -> i64,
     options: &ImportOptions,
     limits: ChunkLimits,
+    strip_timestamps: bool,
     report: &mut TargetReport,
     progress: &dyn ProgressSink,
     cancel: &CancellationToken,
 ) {
-    let chunks = plan_chunks(payload, order, limits);
+    let chunks = plan_chunks(payload, order, limits, strip_timestamps);
     report.chunks_planned = chunks.len();
     let target = Some(report.target.clone());
     progress.on_progress(SyncProgress::Advance {

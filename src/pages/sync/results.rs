@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use mdsync_core::browse::{download_name, raw_response_document};
 use mdsync_core::dhis2::ImportStats;
+use mdsync_core::sync::report::SyncKind;
 use mdsync_core::sync::{SyncError, SyncReport, TargetReport, TargetStatus};
 
 use crate::components::notice::{Notice, NoticeKind};
@@ -153,7 +154,11 @@ fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>)
 #[component]
 pub fn RunResults(report: SyncReport, history: Result<String, String>) -> impl IntoView {
     let (overall, overall_key) = status_text(report.overall_status());
-    let kind = if report.dry_run { "Dry run" } else { "Sync" };
+    let kind = match (report.kind, report.dry_run) {
+        (_, true) => "Dry run",
+        (SyncKind::Deleted, false) => "Deletion",
+        (_, false) => "Sync",
+    };
     let objects: Vec<String> = report
         .objects_by_type
         .iter()

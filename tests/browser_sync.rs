@@ -4,139 +4,15 @@
 #![cfg(target_arch = "wasm32")]
 
 mod browser_support;
+#[path = "browser_support/sync.rs"]
+mod sync_support;
 
 use browser_support::*;
-use mdsync_core::crypto::EncryptionKey;
-use mdsync_core::dhis2::{Auth, Dhis2Client, Method, Version};
-use mdsync_core::model::{AuthKind, Instance, Sharing};
-use mdsync_core::storage::{InstanceSecret, Storage};
-use wasm_bindgen::JsCast;
+use mdsync_core::dhis2::Method;
+use sync_support::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const REMOTE: &str = "http://remote.test/dhis";
-const REMOTE_ID: &str = "rEmoteInst1";
-
-fn schema(plural: &str) -> String {
-    let singular = plural.trim_end_matches('s');
-    let mut class = singular.to_string();
-    class[..1].make_ascii_uppercase();
-    format!(
-        r#"{{"klass":"org.hisp.dhis.x.{class}","singular":"{singular}","plural":"{plural}",
-        "metadata":true,"order":1}}"#
-    )
-}
-
-/// A 2.41 server as a configurator sees it, with schemas, two data sets and a destination
-/// instance (stored, with its password encrypted) at 2.41.1.
-async fn server() -> FakeDhis2 {
-    let fake = FakeDhis2::server(&["ALL"], &[]);
-    let schemas: Vec<String> = [
-        "dataSets",
-        "dataElements",
-        "programs",
-        "organisationUnits",
-        "categoryCombos",
-        "userRoles",
-        "dashboards",
-        "attributes",
-    ]
-    .iter()
-    .map(|plural| schema(plural))
-    .collect();
-    fake.on(
-        Method::Get,
-        "dhis2.test/dhis/api/schemas",
-        json(200, &format!(r#"{{"schemas":[{}]}}"#, schemas.join(","))),
-    )
-    .on(
-        Method::Get,
-        "dhis2.test/dhis/api/dataSets",
-        json(
-            200,
-            r#"{"pager":{"page":1,"pageCount":2,"total":3,"pageSize":2},"dataSets":[
-            {"id":"pBOMPrpg1QX","displayName":"ANC monthly","code":"DS_ANC","lastUpdated":"2024-03-01T10:00:00.000"},
-            {"id":"QX4ZTUbOt3a","displayName":"Malaria weekly","lastUpdated":"2023-01-01T10:00:00.000"}]}"#,
-        ),
-    )
-    // The engine's read by id (`paging=false&…&filter=id:in:[…]`) gets the picked one only.
-    .on(
-        Method::Get,
-        "dhis2.test/dhis/api/dataSets?paging=false",
-        json(
-            200,
-            r#"{"dataSets":[{"id":"pBOMPrpg1QX","name":"ANC monthly","code":"DS_ANC",
-            "periodType":"Monthly"}]}"#,
-        ),
-    )
-    .on(
-        Method::Get,
-        "remote.test/dhis/api/system/info",
-        json(200, r#"{"version":"2.41.1","systemName":"Destination"}"#),
-    )
-    .on(
-        Method::Post,
-        "remote.test/dhis/api/metadata",
-        json(
-            200,
-            r#"{"httpStatus":"OK","httpStatusCode":200,"status":"OK","response":{
-            "responseType":"ImportReport","status":"OK",
-            "stats":{"created":1,"updated":0,"deleted":0,"ignored":0,"total":1},
-            "typeReports":[{"klass":"org.hisp.dhis.dataset.DataSet",
-              "stats":{"created":1,"updated":0,"deleted":0,"ignored":0,"total":1},"objectReports":[]}]}}"#,
-        ),
-    );
-    let storage = Storage::new(
-        Dhis2Client::new(fake.clone(), BASE_URL, Auth::Session),
-        Version::new(2, 41),
-    );
-    storage
-        .migrate()
-        .await
-        .expect("the fake dataStore takes the migrations");
-    let instance = Instance {
-        id: REMOTE_ID.parse().expect("a valid uid"),
-        name: "Destination".into(),
-        url: REMOTE.into(),
-        description: String::new(),
-        auth_kind: AuthKind::Basic,
-        username: Some("admin".into()),
-        version: Some("2.41.1".parse().expect("a version")),
-        sharing: Sharing {
-            public_access: Sharing::PUBLIC_READ.into(),
-            ..Sharing::default()
-        },
-    };
-    storage
-        .instances()
-        .save(&instance)
-        .await
-        .expect("instance saved");
-    storage
-        .secrets(&EncryptionKey::from_bytes([7u8; 32]))
-        .save(REMOTE_ID, &InstanceSecret::Password("district".into()))
-        .await
-        .expect("secret saved");
-    fake
-}
-
-async fn open_page(fake: &FakeDhis2) -> Mounted {
-    set_hash("#/sync/metadata");
-    let mounted = mount_shell(services(fake));
-    mounted.wait_for("type-group-aggregated").await;
-    mounted
-}
-
-fn check(mounted: &Mounted, selector: &str) {
-    let input: web_sys::HtmlElement = mounted
-        .find_all(selector)
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| panic!("{selector} to click"))
-        .unchecked_into();
-    input.click();
-}
 
 #[wasm_bindgen_test]
 async fn the_menu_leads_to_metadata_and_says_what_is_coming() {
@@ -146,8 +22,13 @@ async fn the_menu_leads_to_metadata_and_says_what_is_coming() {
     mounted.wait_for("sync-menu-metadata").await;
     assert!(mounted.text("sync-menu-aggregated").contains("Coming"));
     assert!(mounted.text("sync-menu-events").contains("Coming"));
-    let deleted = mounted.find("sync-menu-deleted").expect("a deleted objects entry");
-    assert_eq!(deleted.get_attribute("href").as_deref(), Some("#/sync/deleted"));
+    let deleted = mounted
+        .find("sync-menu-deleted")
+        .expect("a deleted objects entry");
+    assert_eq!(
+        deleted.get_attribute("href").as_deref(),
+        Some("#/sync/deleted")
+    );
     set_hash("#/");
 }
 
@@ -232,11 +113,14 @@ async fn types_are_grouped_and_picked_rows_fill_the_running_list() {
     mounted.type_into("sync-since", "2024-01-01");
     mounted
         .wait_until("a dated search request", |_| {
-            fake.requests_to("dhis2.test/dhis/api/dataSets").iter().any(|r| {
-                r.url.contains("filter=identifiable%3Atoken%3Aanc%20%26%20co")
-                    && r.url.contains("filter=lastUpdated%3Age%3A2024-01-01")
-                    && !r.url.contains("rootJunction")
-            })
+            fake.requests_to("dhis2.test/dhis/api/dataSets")
+                .iter()
+                .any(|r| {
+                    r.url
+                        .contains("filter=identifiable%3Atoken%3Aanc%20%26%20co")
+                        && r.url.contains("filter=lastUpdated%3Age%3A2024-01-01")
+                        && !r.url.contains("rootJunction")
+                })
         })
         .await;
     set_hash("#/");
@@ -388,20 +272,37 @@ async fn deletions_are_listed_confirmed_and_replayed_on_the_destination() {
     mounted.click("deleted-list");
     mounted.wait_for("deleted-plan").await;
     let listed = fake.requests_to("dhis2.test/dhis/api/deletedObjects");
-    assert!(listed[0].url.contains("deletedAt=2024-01-01"), "{}", listed[0].url);
-    assert!(mounted.text("deleted-count").starts_with("1 deleted object(s)"));
-    assert!(mounted.text("deleted-count").contains("1 deletion(s) of other kinds"));
+    assert!(
+        listed[0].url.contains("deletedAt=2024-01-01"),
+        "{}",
+        listed[0].url
+    );
+    assert!(mounted
+        .text("deleted-count")
+        .starts_with("1 deleted object(s)"));
+    assert!(mounted
+        .text("deleted-count")
+        .contains("1 deletion(s) of other kinds"));
 
     mounted.click(&format!("deleted-destination-{REMOTE_ID}"));
     mounted.click("deleted-start");
     let dialog = mounted.wait_for_text("confirm-dialog", "Destination").await;
-    assert!(dialog.contains("Delete 1 object(s) on Destination"), "{dialog}");
+    assert!(
+        dialog.contains("Delete 1 object(s) on Destination"),
+        "{dialog}"
+    );
     mounted.click("confirm-ok");
     mounted.wait_for("sync-results").await;
     let posts = fake.requests_to("remote.test/dhis/api/metadata");
     assert_eq!(posts.len(), 1);
-    assert!(posts[0].url.contains("importStrategy=DELETE") && posts[0].url.contains("importMode=COMMIT"));
+    assert!(
+        posts[0].url.contains("importStrategy=DELETE")
+            && posts[0].url.contains("importMode=COMMIT")
+    );
     let body = String::from_utf8_lossy(posts[0].body.as_deref().unwrap_or_default()).into_owned();
-    assert!(body.contains("dEl0000001a") && !body.contains("xYz0000001a"), "{body}");
+    assert!(
+        body.contains("dEl0000001a") && !body.contains("xYz0000001a"),
+        "{body}"
+    );
     set_hash("#/");
 }

@@ -13,8 +13,8 @@ use mdsync_core::dhis2::metadata::{
 };
 use mdsync_core::dhis2::metadata_list::{fetch_list_page, ListedObject};
 use mdsync_core::dhis2::{SchemaRegistry, Version};
-use mdsync_core::sync::metadata::{IncludeExcludeRules, InclusionMode};
 use mdsync_core::sync::metadata::TargetPayload;
+use mdsync_core::sync::metadata::{IncludeExcludeRules, InclusionMode};
 use mdsync_core::sync::TargetReport;
 use serde_json::json;
 use support::{block_on, client_for};

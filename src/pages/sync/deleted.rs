@@ -7,9 +7,7 @@ use mdsync_core::access::Panel;
 use mdsync_core::browse::{is_iso_date, RunProgress};
 use mdsync_core::model::{InstanceView, LOCAL_INSTANCE_ID};
 use mdsync_core::sync::metadata::{execute_deletions, plan_deletions, DeletionPlan};
-use mdsync_core::sync::{
-    save_to_history, CancellationToken, RunContext, SyncProgress, SyncReport,
-};
+use mdsync_core::sync::{save_to_history, CancellationToken, RunContext, SyncProgress, SyncReport};
 
 use super::context::SyncContext;
 use super::download::now_iso;
@@ -40,7 +38,11 @@ fn plan_table(plan: &DeletionPlan) -> impl IntoView {
     let rows = plan
         .by_type
         .iter()
-        .flat_map(|(plural, objects)| objects.iter().map(move |object| (plural.clone(), object.clone())))
+        .flat_map(|(plural, objects)| {
+            objects
+                .iter()
+                .map(move |object| (plural.clone(), object.clone()))
+        })
         .map(|(plural, object)| {
             view! {
                 <tr data-test="deleted-row" data-id=object.uid.clone()>
@@ -121,7 +123,9 @@ pub fn DeletedSyncPage(session: Session) -> impl IntoView {
             let listed = async {
                 let (origin, _) = ctx.instance(LOCAL_INSTANCE_ID).await?;
                 let since = Some(date.as_str()).filter(|d| !d.is_empty());
-                plan_deletions(&origin, since).await.map_err(|e| e.to_string())
+                plan_deletions(&origin, since)
+                    .await
+                    .map_err(|e| e.to_string())
             }
             .await;
             plan.set(match listed {
@@ -156,6 +160,7 @@ pub fn DeletedSyncPage(session: Session) -> impl IntoView {
             }
             let sink = move |event: SyncProgress| progress.update(|p| p.apply(event));
             let report = execute_deletions(&planned, &targets, dry_run, &sink, &cancel).await;
+            progress.update(RunProgress::finish);
             let context = RunContext {
                 date: now_iso(),
                 user: Some(ctx.username.clone()),

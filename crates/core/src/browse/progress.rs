@@ -72,6 +72,11 @@ impl RunProgress {
         }
     }
 
+    /// The run is over, whatever the last event was (a deletion run sends no report step).
+    pub fn finish(&mut self) {
+        self.done = true;
+    }
+
     /// Whether a step is behind, at, or ahead of the run.
     pub fn state_of(&self, step: SyncStep) -> StepState {
         match self.step {
@@ -175,5 +180,14 @@ mod tests {
         });
         assert_eq!(progress.percent(), 100);
         assert_eq!(progress.state_of(SyncStep::Report), StepState::Done);
+
+        let mut deleting = RunProgress::default();
+        deleting.apply(SyncProgress::Step {
+            step: SyncStep::Write,
+            target: None,
+            message: "Deleting".into(),
+        });
+        deleting.finish();
+        assert_eq!(deleting.percent(), 100);
     }
 }

@@ -7,15 +7,15 @@ use mdsync_core::dhis2::schemas::fetch_schemas;
 use mdsync_core::dhis2::Version;
 
 use super::browser::MetadataBrowser;
-use crate::pages::sync::context::SyncContext;
 use super::instances::InstancePicker;
 use super::options::OptionsForm;
 use super::picked::PickedList;
-use crate::pages::sync::results::RunResults;
 use super::run::RunControls;
 use super::state::{Loadable, RunState, SyncState};
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
+use crate::pages::sync::context::SyncContext;
+use crate::pages::sync::results::RunResults;
 use crate::services::Services;
 use crate::session::Session;
 

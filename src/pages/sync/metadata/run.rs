@@ -6,11 +6,11 @@ use mdsync_core::sync::metadata::{
 };
 use mdsync_core::sync::{save_to_history, CancellationToken, RunContext, SyncProgress};
 
-use crate::pages::sync::context::SyncContext;
 use super::state::{RunState, SyncState};
 use crate::components::dialog::ConfirmDialog;
 use crate::components::notice::NoticeKind;
 use crate::components::progress_bar::ProgressBar;
+use crate::pages::sync::context::SyncContext;
 use crate::pages::sync::download::{download_json, now_iso};
 use crate::transport::SharedTransport;
 
@@ -70,6 +70,7 @@ fn start(state: SyncState, dry_run: bool) {
         let sink = move |event: SyncProgress| state.progress.update(|p| p.apply(event));
         let report =
             run_metadata_sync(&origin, &targets, &selection, &options, &sink, &cancel).await;
+        state.progress.update(RunProgress::finish);
         let context = RunContext {
             date: now_iso(),
             user: Some(ctx.username.clone()),

@@ -5,8 +5,8 @@ use mdsync_core::dhis2::Version;
 use mdsync_core::model::InstanceView;
 use mdsync_core::sync::{CancellationToken, SyncReport};
 
-use crate::pages::sync::context::SyncContext;
 use crate::components::notice::NoticeKind;
+use crate::pages::sync::context::SyncContext;
 
 /// Something loaded from the network.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order, each timed, closing with
 //! `N passed, N failed`.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -164,7 +165,15 @@ fn run_step(
         command
     };
     let result = match step {
-        Step::Fmt => cmd::run(&mut cargo(&["fmt", "--all", "--check"])),
+        Step::Fmt => {
+            // rustfmt colours its diff even into a log file; keep CI logs readable.
+            let color = if std::io::stdout().is_terminal() {
+                "--color=auto"
+            } else {
+                "--color=never"
+            };
+            cmd::run(&mut cargo(&["fmt", "--all", "--check", "--", color]))
+        }
         Step::Clippy => cmd::run(&mut cargo(&[
             "clippy",
             "--workspace",

@@ -5,10 +5,10 @@
 //! (the in-process simulator) implement.
 
 pub mod access;
-pub mod dhis2;
+pub mod browse;
 pub mod crypto;
+pub mod dhis2;
 pub mod instances;
 pub mod model;
 pub mod storage;
 pub mod sync;
-pub mod browse;

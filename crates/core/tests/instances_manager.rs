@@ -97,7 +97,12 @@ fn a_configurator_creates_edits_replicates_and_deletes() {
         assert_eq!(created.view.url, "http://remote.sim", "{version}");
         assert!(created.view.has_secret && !created.view.is_local);
         // The only warning is about plain http: the secret's sharing was applied.
-        assert_eq!(created.warnings.len(), 1, "{version}: {:?}", created.warnings);
+        assert_eq!(
+            created.warnings.len(),
+            1,
+            "{version}: {:?}",
+            created.warnings
+        );
         assert!(created.warnings[0].contains("http://"), "{version}");
         let id = created.view.id.clone();
 

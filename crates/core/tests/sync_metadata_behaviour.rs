@@ -197,6 +197,41 @@ fn a_dry_run_validates_and_writes_nothing() {
             .all(|r| r.query.contains("importMode=VALIDATE")),
         "{posts:?}"
     );
+    // DHIS2 counts nothing in VALIDATE mode: the preview says what a sync would do.
+    let expected_data_sets = data_sets().len();
+    let preview_of = |report: &mdsync_core::sync::SyncReport, plural: &str| {
+        report.targets[0]
+            .dry_run_preview
+            .iter()
+            .find(|p| p.type_name == plural)
+            .map(|p| (p.would_create, p.would_update))
+    };
+    assert_eq!(
+        preview_of(&report, "dataSets"),
+        Some((expected_data_sets, 0))
+    );
+    let sent_elements = report
+        .objects_by_type
+        .iter()
+        .find(|(plural, _)| plural == "dataElements")
+        .map(|(_, count)| *count)
+        .unwrap_or(0);
+    assert!(sent_elements > 0);
+    assert_eq!(
+        preview_of(&report, "dataElements"),
+        Some((sent_elements, 0))
+    );
+
+    // Once synced for real, the same dry run would only update.
+    options.import.dry_run = false;
+    assert_synced(&sync(&source, &target, &data_sets(), &options));
+    options.import.dry_run = true;
+    let again = sync(&source, &target, &data_sets(), &options);
+    assert_eq!(
+        preview_of(&again, "dataSets"),
+        Some((0, expected_data_sets))
+    );
+    assert_eq!(preview_of(&again, "dataElements"), Some((0, sent_elements)));
 }
 
 #[test]

@@ -76,7 +76,10 @@ pub fn default_accounts(version: SimVersion) -> Vec<Account> {
         // explain which role to ask for.
         Account {
             user_roles: owned(&[("rDataEntr01", "Data entry clerk")]),
-            authorities: vec![app_authority_for_guest(version), "F_DATAVALUE_ADD".to_string()],
+            authorities: vec![
+                app_authority_for_guest(version),
+                "F_DATAVALUE_ADD".to_string(),
+            ],
             ..account(GUEST_ID, "guest", "Gail", "Guest")
         },
         // Has no access to the app at all (no `M_` authority): DHIS2 refuses to serve it.

@@ -74,6 +74,32 @@ fn errors_table(errors: Vec<SyncError>) -> impl IntoView {
     })
 }
 
+/// In a dry run: per type, what a sync would create and update on this target.
+fn dry_run_preview(target: &TargetReport) -> impl IntoView {
+    let preview = target.dry_run_preview.clone();
+    (!preview.is_empty()).then(|| {
+        let rows = preview
+            .into_iter()
+            .map(|row| {
+                let type_name = row.type_name.clone();
+                view! {
+                    <tr data-test="sync-preview-row" data-type=type_name>
+                        <td>{row.type_name}</td>
+                        <td data-test="sync-preview-create">{row.would_create}</td>
+                        <td data-test="sync-preview-update">{row.would_update}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="data-table" data-test="sync-dry-run-preview">
+                <thead><tr><th>"Type"</th><th>"Would create"</th><th>"Would update"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    })
+}
+
 #[component]
 fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>) -> impl IntoView {
     let (status_label, status_key) = status_text(target.status);
@@ -117,10 +143,11 @@ fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>)
             <ul class="sync-notes">{notes}</ul>
             {dry_run.then(|| view! {
                 <p class="field-help" data-test="sync-dry-run-note">
-                    "A dry run only validates: DHIS2 counts nothing as created or updated for it. \
-                     \"In payload\" is what a sync would send; every problem the destination found is listed below."
+                    "A dry run only validates; nothing was written. What a sync would create and \
+                     update was checked against the destination; every problem it found is listed below."
                 </p>
             })}
+            {dry_run_preview(&target)}
             <table class="data-table" data-test="sync-stats">
                 <thead><tr>
                     <th>"Type"</th><th>"In payload"</th><th>"Created"</th><th>"Updated"</th><th>"Deleted"</th><th>"Ignored"</th>

@@ -135,11 +135,18 @@ export default async function syncMetadata(ctx) {
   let results = await waitForResults(ctx, page, 'Dry run');
   const target = results.locator('[data-test="sync-target"]');
   await expect.containsText(target.locator('[data-test="sync-target-status"]'), /Success|Warning/);
-  // DHIS2 counts nothing in a dry run (VALIDATE); the report shows what the payload holds.
+  // DHIS2 counts nothing in a dry run (VALIDATE); the report shows what the payload holds
+  // and, per type, what a sync would create or update.
   const dataSetStats = target.locator('[data-test="sync-type-stats"][data-type="dataSets"]');
   await expect.count(dataSetStats, 1);
   await expect.text(dataSetStats.locator('[data-test="sync-type-sent"]'), '1');
   await expect.visible(target.locator('[data-test="sync-dry-run-note"]'));
+  // What a sync would create and update, checked against the destination: the new data set
+  // does not exist there yet.
+  const preview = target.locator('[data-test="sync-preview-row"][data-type="dataSets"]');
+  await expect.count(preview, 1);
+  await expect.text(preview.locator('[data-test="sync-preview-create"]'), '1');
+  await expect.text(preview.locator('[data-test="sync-preview-update"]'), '0');
   await expect.visible(results.locator('[data-test="sync-history-saved"]'));
   await ctx.screenshot('dry-run', page);
   const afterDryRun = await dest.api(`/api/dataSets/${DATA_SET.id}`);

@@ -12,4 +12,4 @@ pub mod transport;
 pub use cancel::CancellationToken;
 pub use history::{load_from_history, save_to_history, HistorySummary, RunContext};
 pub use progress::{NoProgress, ProgressSink, SyncProgress, SyncStep};
-pub use report::{SyncError, SyncReport, TargetReport, TargetStatus, TypeStats};
+pub use report::{DryRunPreview, SyncError, SyncReport, TargetReport, TargetStatus, TypeStats};

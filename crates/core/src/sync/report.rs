@@ -45,6 +45,18 @@ pub struct SyncError {
     pub code: Option<String>,
 }
 
+/// What a dry run would do to one type on a target: DHIS2 counts nothing in VALIDATE mode, so
+/// the engine asks the target which of the payload's objects it already has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DryRunPreview {
+    pub type_name: String,
+    /// Objects the target does not have yet.
+    pub would_create: usize,
+    /// Objects the target already has (by UID).
+    pub would_update: usize,
+}
+
 /// One chunk sent to a target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -75,6 +87,9 @@ pub struct TargetReport {
     /// The server's answers as received, one per chunk.
     pub raw_responses: Vec<Value>,
     pub request_count: usize,
+    /// Dry runs only: per type, what a real sync would create and update.
+    #[serde(default)]
+    pub dry_run_preview: Vec<DryRunPreview>,
 }
 
 impl TargetReport {
@@ -92,6 +107,7 @@ impl TargetReport {
             notes: Vec::new(),
             raw_responses: Vec::new(),
             request_count: 0,
+            dry_run_preview: Vec::new(),
         }
     }
 

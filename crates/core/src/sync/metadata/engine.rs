@@ -4,14 +4,15 @@ use serde_json::{Map, Value};
 
 use super::cleanup::{clean_payload, sharing_user_groups, strip_server_owned, Payload};
 use super::defaults::{default_id_map, fetch_default_ids, remap_references};
+use super::dependencies::object_id;
 use super::dependencies::{ResolvedMetadata, Resolver};
 use super::selection::{InclusionMode, MetadataSelection, MetadataSyncOptions};
 use super::version_transform::adapt_payload;
 use super::write::write_payload;
-use crate::dhis2::metadata::fetch_by_ids;
+use crate::dhis2::metadata::{fetch_any_type_by_ids, fetch_by_ids};
 use crate::dhis2::schemas::fetch_schemas;
 use crate::dhis2::{Dhis2Client, Dhis2Error, SchemaRegistry, Transport, Version};
-use crate::sync::report::{SyncError, SyncKind, SyncReport, TargetReport};
+use crate::sync::report::{DryRunPreview, SyncError, SyncKind, SyncReport, TargetReport};
 use crate::sync::transport::{CountingTransport, ReadOnlyTransport};
 use crate::sync::{CancellationToken, ProgressSink, SyncProgress, SyncStep};
 
@@ -193,6 +194,16 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
                     .notes
                     .extend(options.import.notes_for(&version));
                 progress.on_progress(step(SyncStep::Write, Some(&target.name), "Writing"));
+                if options.import.dry_run {
+                    match preview_dry_run(&client, &payload).await {
+                        Ok(preview) => target_report.dry_run_preview = preview,
+                        Err(error) => target_report.notes.push(format!(
+                            "Could not check which objects {} already has, so the dry run cannot \
+                             say what would be created or updated: {error}",
+                            target.name
+                        )),
+                    }
+                }
                 let type_schemas = schemas.as_ref().unwrap_or(&package.schemas);
                 write_payload(
                     &client,
@@ -219,6 +230,40 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
     }
     progress.on_progress(step(SyncStep::Report, None, "Done"));
     report
+}
+
+/// Which of the payload's objects the target already has, per type, in as few requests as the
+/// URL limit allows (ids of every type go through `/api/metadata` together).
+async fn preview_dry_run<T: Transport>(
+    client: &Dhis2Client<T>,
+    payload: &Payload,
+) -> Result<Vec<DryRunPreview>, Dhis2Error> {
+    let ids: Vec<String> = payload
+        .values()
+        .flatten()
+        .filter_map(object_id)
+        .map(str::to_string)
+        .collect();
+    let existing: std::collections::HashSet<String> = fetch_any_type_by_ids(client, &ids, "id")
+        .await?
+        .into_iter()
+        .flat_map(|(_, objects)| objects)
+        .filter_map(|object| object_id(&object).map(str::to_string))
+        .collect();
+    Ok(payload
+        .iter()
+        .map(|(plural, objects)| {
+            let would_update = objects
+                .iter()
+                .filter(|object| object_id(object).is_some_and(|id| existing.contains(id)))
+                .count();
+            DryRunPreview {
+                type_name: plural.clone(),
+                would_create: objects.len() - would_update,
+                would_update,
+            }
+        })
+        .collect())
 }
 
 type PreparedTarget = (Version, Option<SchemaRegistry>, Payload, Vec<String>);

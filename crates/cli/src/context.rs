@@ -48,4 +48,26 @@ impl<T: Transport> Context<T> {
         }
         Ok(Context { storage, instances })
     }
+
+    /// The id of the instance whose id is `wanted`, else whose name is `wanted`
+    /// (case-insensitive); commands take either.
+    pub async fn resolve_instance(&self, wanted: &str) -> Result<String, CliError> {
+        let names = self.instances.list_names(&self.storage).await?;
+        names
+            .iter()
+            .find(|instance| instance.id == wanted)
+            .or_else(|| {
+                names
+                    .iter()
+                    .find(|instance| instance.name.eq_ignore_ascii_case(wanted.trim()))
+            })
+            .map(|instance| instance.id.clone())
+            .ok_or_else(|| {
+                let known: Vec<&str> = names.iter().map(|i| i.name.as_str()).collect();
+                CliError::Usage(format!(
+                    "No instance named or with id \"{wanted}\". Known: {}.",
+                    known.join(", ")
+                ))
+            })
+    }
 }

@@ -212,33 +212,12 @@ fn flag_of(field: mdsync_core::instances::FormField) -> &'static str {
     }
 }
 
-/// Finds an instance by id, else by name (case-insensitive).
-async fn resolve<T: Transport>(context: &Context<T>, wanted: &str) -> Result<String, CliError> {
-    let names = context.instances.list_names(&context.storage).await?;
-    names
-        .iter()
-        .find(|instance| instance.id == wanted)
-        .or_else(|| {
-            names
-                .iter()
-                .find(|instance| instance.name.eq_ignore_ascii_case(wanted.trim()))
-        })
-        .map(|instance| instance.id.clone())
-        .ok_or_else(|| {
-            let known: Vec<&str> = names.iter().map(|i| i.name.as_str()).collect();
-            CliError::Usage(format!(
-                "No instance named or with id \"{wanted}\". Known: {}.",
-                known.join(", ")
-            ))
-        })
-}
-
 async fn test<T: Transport>(
     context: &Context<T>,
     wanted: &str,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    let id = resolve(context, wanted).await?;
+    let id = context.resolve_instance(wanted).await?;
     let diagnosis = context
         .instances
         .test_saved(&context.storage, &id, None)
@@ -256,7 +235,7 @@ async fn remove<T: Transport>(
     wanted: &str,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    let id = resolve(context, wanted).await?;
+    let id = context.resolve_instance(wanted).await?;
     context.instances.delete(&context.storage, &id).await?;
     writeln!(out, "Removed instance \"{wanted}\" ({id}).")?;
     Ok(())

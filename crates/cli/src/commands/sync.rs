@@ -75,7 +75,7 @@ async fn metadata<T: Transport>(
 ) -> Result<(), CliError> {
     let transport = context.storage.client().transport();
     let from_id = match &args.from {
-        Some(wanted) => resolve(context, wanted).await?,
+        Some(wanted) => context.resolve_instance(wanted).await?,
         None => LOCAL_INSTANCE_ID.to_string(),
     };
     let origin = context
@@ -85,7 +85,7 @@ async fn metadata<T: Transport>(
     let origin = SyncInstance::new(origin.name.clone(), origin.client(transport));
     let mut targets = Vec::new();
     for wanted in &args.to {
-        let id = resolve(context, wanted).await?;
+        let id = context.resolve_instance(wanted).await?;
         if id == from_id {
             return Err(CliError::Usage(format!(
                 "\"{wanted}\" is the origin of the sync; choose another target."
@@ -231,27 +231,6 @@ fn status_label(status: TargetStatus) -> &'static str {
         TargetStatus::NetworkError => "NETWORK ERROR",
         TargetStatus::Cancelled => "CANCELLED",
     }
-}
-
-/// Finds an instance by id, else by name (case-insensitive).
-async fn resolve<T: Transport>(context: &Context<T>, wanted: &str) -> Result<String, CliError> {
-    let names = context.instances.list_names(&context.storage).await?;
-    names
-        .iter()
-        .find(|instance| instance.id == wanted)
-        .or_else(|| {
-            names
-                .iter()
-                .find(|instance| instance.name.eq_ignore_ascii_case(wanted.trim()))
-        })
-        .map(|instance| instance.id.clone())
-        .ok_or_else(|| {
-            let known: Vec<&str> = names.iter().map(|i| i.name.as_str()).collect();
-            CliError::Usage(format!(
-                "No instance named or with id \"{wanted}\". Known: {}.",
-                known.join(", ")
-            ))
-        })
 }
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (history entries carry it).

@@ -20,31 +20,41 @@ struct ElementInfo {
     option_codes: Option<HashSet<String>>,
 }
 
-fn element_info(metadata: &MetadataStore, element: &Value) -> Option<ElementInfo> {
-    let text = |key: &str| element.get(key).and_then(Value::as_str);
-    let option_codes = element.get("optionSet").and_then(uid_of).map(|set_uid| {
-        let set = metadata.get("optionSets", &set_uid);
-        set.and_then(|set| set.get("options").and_then(Value::as_array))
-            .map(|options| {
-                options
-                    .iter()
-                    .filter_map(|option| {
-                        let inline = option
+/// The option codes of an option set (empty when the set is unknown); options listed only by id
+/// take their code from the stored option. The tracker importer checks against them too.
+pub(crate) fn option_codes(metadata: &MetadataStore, set_uid: &str) -> Vec<String> {
+    let Some(set) = metadata.get("optionSets", set_uid) else {
+        return Vec::new();
+    };
+    set.get("options")
+        .and_then(Value::as_array)
+        .map(|options| {
+            options
+                .iter()
+                .filter_map(|option| {
+                    let inline = option
+                        .get("code")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    inline.or_else(|| {
+                        let stored = metadata.get("options", &uid_of(option)?)?;
+                        stored
                             .get("code")
                             .and_then(Value::as_str)
-                            .map(str::to_string);
-                        inline.or_else(|| {
-                            let stored = metadata.get("options", &uid_of(option)?)?;
-                            stored
-                                .get("code")
-                                .and_then(Value::as_str)
-                                .map(str::to_string)
-                        })
+                            .map(str::to_string)
                     })
-                    .collect()
-            })
-            .unwrap_or_default()
-    });
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn element_info(metadata: &MetadataStore, element: &Value) -> Option<ElementInfo> {
+    let text = |key: &str| element.get(key).and_then(Value::as_str);
+    let option_codes = element
+        .get("optionSet")
+        .and_then(uid_of)
+        .map(|set_uid| option_codes(metadata, &set_uid).into_iter().collect());
     Some(ElementInfo {
         uid: text("id")?.to_string(),
         value_type: text("valueType").unwrap_or("TEXT").to_string(),

@@ -1,20 +1,11 @@
 //! Deleting metadata: what blocks a deletion (E4030), what a deletion cleans up (memberships
 //! in other objects' collections) and the `deletedObjects` record it leaves.
 
+use super::inverse::mentions;
 use super::schema::Schema;
 use super::MetadataStore;
 use crate::{clock, Account};
 use serde_json::{json, Value};
-
-fn mentions(value: Option<&Value>, id: &str) -> bool {
-    match value {
-        Some(Value::Array(items)) => items
-            .iter()
-            .any(|item| item.get("id").and_then(Value::as_str) == Some(id)),
-        Some(item @ Value::Object(_)) => item.get("id").and_then(Value::as_str) == Some(id),
-        _ => false,
-    }
-}
 
 impl MetadataStore {
     /// The type of an object that holds a required reference to `id` (and is not itself in

@@ -1,10 +1,8 @@
 //! `/api/identifiableObjects/{uid}` (§5.7): any identifiable object by UID; writes are 405.
 
-use super::list::select_fields;
-use super::store::Viewer;
+use super::list::object_response;
 use super::{message, MetadataStore};
 use crate::{RequestContext, SimResponse};
-use serde_json::Value;
 
 pub fn handle(store: &MetadataStore, ctx: &RequestContext, method: &str, id: &str) -> SimResponse {
     if method != "GET" {
@@ -27,17 +25,5 @@ pub fn handle(store: &MetadataStore, ctx: &RequestContext, method: &str, id: &st
         };
         return message::respond(404, &text, Some("E1005"), store.version);
     };
-    let viewer = Viewer {
-        user: ctx.user,
-        base_url: ctx.base_url,
-    };
-    let rendered = store.render(schema, object, viewer);
-    let fields_text = ctx.query.all("fields").join(",");
-    let fields_text = if fields_text.is_empty() {
-        "*"
-    } else {
-        &fields_text
-    };
-    let selected = select_fields(store, viewer, schema, &[rendered], fields_text);
-    SimResponse::json(200, selected.first().unwrap_or(&Value::Null))
+    object_response(store, ctx, schema, object)
 }

@@ -6,7 +6,9 @@ use super::schema::{Property, Schema};
 use super::MetadataStore;
 use serde_json::{json, Value};
 
-fn mentions(value: Option<&Value>, id: &str) -> bool {
+/// Whether a reference (`{"id": …}`) or a collection of references points at `id`; deletion
+/// uses it to find what refers to an object.
+pub(super) fn mentions(value: Option<&Value>, id: &str) -> bool {
     match value {
         Some(Value::Array(items)) => items
             .iter()

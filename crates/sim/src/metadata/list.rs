@@ -306,6 +306,17 @@ fn one_response(
             store.version,
         );
     }
+    object_response(store, ctx, schema, object)
+}
+
+/// One stored object as `GET /api/{plural}/{id}` answers it: rendered for the requesting user,
+/// reduced to the requested `fields` (default `*`).
+pub(super) fn object_response(
+    store: &MetadataStore,
+    ctx: &RequestContext,
+    schema: &Schema,
+    object: &Value,
+) -> SimResponse {
     let viewer = Viewer {
         user: ctx.user,
         base_url: ctx.base_url,

@@ -29,6 +29,7 @@ fn specific(kind: Kind) -> &'static [(&'static str, &'static str)] {
         Kind::Enrollment => &[
             ("enrollmentDate", "enrolledAt"),
             ("incidentDate", "occurredAt"),
+            ("followup", "followUp"),
         ],
         _ => &[],
     }

@@ -4,6 +4,7 @@
 use super::filter::{org_unit_scope, Criteria};
 use super::paging::Paging;
 use super::TrackerStore;
+use crate::data_values::meta::DEFAULT_COMBO_UID;
 use crate::data_values::summary::web_message;
 use crate::metadata::MetadataStore;
 use crate::{RequestContext, SimResponse};
@@ -29,15 +30,36 @@ fn events_of<'s>(
         .filter(move |e| e.get("enrollment").and_then(Value::as_str) == Some(enrollment))
 }
 
-/// An enrollment with its events nested when asked for.
+/// Sets `key` to `value` unless the stored object has it.
+fn fill_in(view: &mut Value, key: &str, value: Value) {
+    if let Some(object) = view.as_object_mut() {
+        object.entry(key).or_insert(value);
+    }
+}
+
+/// An event as exported: DHIS2 stores the default attribute option combo when the payload gives
+/// none, so every exported event has one (the contract test's recordings always do).
+pub fn event_view(event: &Value) -> Value {
+    let mut view = event.clone();
+    fill_in(
+        &mut view,
+        "attributeOptionCombo",
+        Value::from(DEFAULT_COMBO_UID),
+    );
+    view
+}
+
+/// An enrollment with its events nested when asked for. The follow-up flag is a non-null
+/// boolean in DHIS2 (false unless set), so it is always exported.
 pub fn enrollment_view(store: &TrackerStore, enrollment: &Value, with_events: bool) -> Value {
     let mut view = enrollment.clone();
+    fill_in(&mut view, "followUp", Value::Bool(false));
     if with_events {
         let uid = enrollment
             .get("enrollment")
             .and_then(Value::as_str)
             .unwrap_or("");
-        view["events"] = Value::Array(events_of(store, uid).cloned().collect());
+        view["events"] = Value::Array(events_of(store, uid).map(event_view).collect());
     }
     view
 }
@@ -110,7 +132,7 @@ pub fn list(
                 .events
                 .values()
                 .filter(|e| criteria.matches(e))
-                .cloned()
+                .map(event_view)
                 .collect()
         }
         "enrollments" => {
@@ -204,7 +226,7 @@ pub fn list(
 pub fn one(store: &TrackerStore, ctx: &RequestContext) -> Option<SimResponse> {
     let uid = ctx.segments.get(2)?;
     let (name, found) = match ctx.segments.get(1)?.as_str() {
-        "events" => ("Event", store.events.get(uid).cloned()),
+        "events" => ("Event", store.events.get(uid).map(event_view)),
         "enrollments" => (
             "Enrollment",
             store

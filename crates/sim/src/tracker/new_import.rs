@@ -103,22 +103,28 @@ pub fn report(version: SimVersion, results: &[ObjectResult], mode: ReportMode) -
     Value::Object(body)
 }
 
+/// The request body as JSON, or the 400 web message DHIS2 answers when it is not JSON (both
+/// tracker APIs answer alike).
+pub(super) fn parse_json_body(ctx: &RequestContext) -> Result<Value, SimResponse> {
+    serde_json::from_slice(ctx.body).map_err(|error| {
+        web_message(
+            ctx.version,
+            400,
+            &format!("JSON parse error: {error}"),
+            None,
+        )
+    })
+}
+
 /// Answers `POST /api/tracker`.
 pub fn post(
     store: &mut TrackerStore,
     ctx: &RequestContext,
     metadata: &MetadataStore,
 ) -> SimResponse {
-    let payload: Value = match serde_json::from_slice(ctx.body) {
+    let payload = match parse_json_body(ctx) {
         Ok(payload) => payload,
-        Err(error) => {
-            return web_message(
-                ctx.version,
-                400,
-                &format!("JSON parse error: {error}"),
-                None,
-            );
-        }
+        Err(response) => return response,
     };
     let strategy = Strategy::parse(ctx.query.get("importStrategy"));
     let atomic_all = !ctx

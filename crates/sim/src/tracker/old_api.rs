@@ -6,6 +6,7 @@ use super::bundle::{apply, Action, Bundle, ObjectResult, Strategy};
 use super::convert::{to_new, to_old, Kind};
 use super::filter::{ids, org_unit_scope, Criteria};
 use super::new_export::{enrollment_view, tracked_entity_view};
+use super::new_import::parse_json_body;
 use super::paging::Paging;
 use super::validate::OldFinding;
 use super::TrackerStore;
@@ -325,16 +326,9 @@ fn post(
     type_index: usize,
     kind: Kind,
 ) -> SimResponse {
-    let payload: Value = match serde_json::from_slice(ctx.body) {
+    let payload = match parse_json_body(ctx) {
         Ok(payload) => payload,
-        Err(error) => {
-            return web_message(
-                ctx.version,
-                400,
-                &format!("JSON parse error: {error}"),
-                None,
-            )
-        }
+        Err(response) => return response,
     };
     // A single object or `{"<endpoint>": [...]}`.
     let objects: Vec<Value> = match payload.get(endpoint).and_then(Value::as_array) {

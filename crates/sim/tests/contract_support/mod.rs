@@ -3,7 +3,9 @@
 use serde_json::Value;
 
 /// The simulated element to compare a recorded one with: same `key`/`id` when elements carry
-/// one, else the same index when both arrays have the same length, else the first.
+/// one, else the element with the fewest differences (the same index first, when both arrays
+/// have the same length, then in order): recordings mix objects of different kinds in a list
+/// (a failed and a successful import summary), and their order is the server's.
 fn counterpart<'a>(
     item: &Value,
     index: usize,
@@ -17,10 +19,17 @@ fn counterpart<'a>(
             }
         }
     }
-    if simulated.len() == recorded_len {
-        return simulated.get(index);
-    }
-    simulated.first()
+    let same_index = simulated
+        .get(index)
+        .filter(|_| simulated.len() == recorded_len);
+    same_index
+        .into_iter()
+        .chain(simulated.iter())
+        .min_by_key(|candidate| {
+            let (mut differences, mut extras) = (Vec::new(), Vec::new());
+            compare("$", item, candidate, &mut differences, &mut extras);
+            differences.len()
+        })
 }
 
 pub fn type_name(value: &Value) -> &'static str {
@@ -58,6 +67,9 @@ pub fn compare(
                     .map(|k| format!("{path}.{k}")),
             );
         }
+        (Value::Array(r), Value::Array(s)) if !r.is_empty() && s.is_empty() => differences.push(
+            format!("{path}: recorded {} items but simulated none", r.len()),
+        ),
         (Value::Array(r), Value::Array(s)) => {
             for (index, item) in r.iter().enumerate() {
                 if let Some(counterpart) = counterpart(item, index, r.len(), s) {

@@ -69,6 +69,12 @@ pub async fn server() -> FakeDhis2 {
         "remote.test/dhis/api/system/info",
         json(200, r#"{"version":"2.41.1","systemName":"Destination"}"#),
     )
+    // The dry-run preview asks which selected objects the destination already has: none.
+    .on(
+        Method::Get,
+        "remote.test/dhis/api/metadata?",
+        json(200, r#"{"system":{"version":"2.41.1"},"dataSets":[]}"#),
+    )
     .on(
         Method::Post,
         "remote.test/dhis/api/metadata",

@@ -25,7 +25,7 @@ pub enum Step {
     ClippyWasm,
     /// native tests of the whole workspace
     Native,
-    /// wasm-bindgen-test in headless Chromium (tests/browser.rs)
+    /// wasm-bindgen-test in headless Chromium (every tests/browser*.rs)
     Browser,
     /// release build and zip (cargo xtask dist)
     Dist,
@@ -197,22 +197,22 @@ fn run_step(
         ])),
         Step::Native => cmd::run(&mut cargo(&["test", "--workspace", "--locked"])),
         Step::Browser => {
-            if !workspace.path("tests/browser.rs").is_file() {
-                return Outcome::Skipped("tests/browser.rs does not exist yet".into());
+            let suites = browser_suites(workspace);
+            if suites.is_empty() {
+                return Outcome::Skipped("there is no tests/browser*.rs yet".into());
             }
-            cmd::run(
-                cargo(&[
-                    "test",
-                    "--locked",
-                    "--target",
-                    WASM_TARGET,
-                    "-p",
-                    APP_PACKAGE,
-                    "--test",
-                    "browser",
-                ])
-                .env("CHROMEDRIVER", CHROMEDRIVER),
-            )
+            let mut arguments = vec![
+                "test",
+                "--locked",
+                "--target",
+                WASM_TARGET,
+                "-p",
+                APP_PACKAGE,
+            ];
+            for suite in &suites {
+                arguments.extend(["--test", suite.as_str()]);
+            }
+            cmd::run(cargo(&arguments).env("CHROMEDRIVER", CHROMEDRIVER))
         }
         Step::Dist => {
             let key = std::env::var("MDSYNC_ENCRYPTION_KEY").ok();
@@ -251,4 +251,20 @@ fn end_to_end(workspace: &Workspace, args: &TestArgs, zip: PathBuf) -> Result<()
         .env("DHIS2_SIM_BIN", simulator)
         .env("MDSYNC_ZIP", zip);
     cmd::run(&mut command)
+}
+
+/// The browser test suites: every `tests/browser*.rs` of the app, by test target name.
+fn browser_suites(workspace: &Workspace) -> Vec<String> {
+    let mut suites: Vec<String> = std::fs::read_dir(workspace.path("tests"))
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".rs")?;
+            (stem.starts_with("browser") && entry.path().is_file()).then(|| stem.to_string())
+        })
+        .collect();
+    suites.sort();
+    suites
 }

@@ -158,7 +158,11 @@ async fn options_reach_the_import_and_the_report_is_shown_and_saved() {
         .into_iter()
         .partition(|r| r.method == Method::Post);
     assert_eq!(posts.len(), 1, "one chunk sent to the destination");
-    assert_eq!(reads.len(), 1, "one existence check for the dry-run preview");
+    assert_eq!(
+        reads.len(),
+        1,
+        "one existence check for the dry-run preview"
+    );
     assert!(reads[0].url.contains("filter=id:in:"), "{}", reads[0].url);
     let preview = mounted
         .wait_for_text("sync-dry-run-preview", "Would create")

@@ -304,6 +304,10 @@ async fn deletions_are_listed_confirmed_and_replayed_on_the_destination() {
         dialog.contains("Delete 1 object(s) on Destination"),
         "{dialog}"
     );
+    assert!(
+        dialog.contains("dataElements dEl0000001a (DE_OLD)"),
+        "the confirmation names what will be deleted: {dialog}"
+    );
     mounted.click("confirm-ok");
     mounted.wait_for("sync-results").await;
     let posts = fake.requests_to("remote.test/dhis/api/metadata");

@@ -268,15 +268,15 @@ pub fn DeletedSyncPage(session: Session) -> impl IntoView {
                 }.into_any(),
             }}
             {move || confirming.get().then(|| {
-                let count = match plan.get_untracked() {
-                    PlanState::Ready(p) => p.object_count(),
-                    _ => 0,
+                let (count, objects) = match plan.get_untracked() {
+                    PlanState::Ready(p) => (p.object_count(), p.describe(25).join("\n")),
+                    _ => (0, String::new()),
                 };
                 view! {
                     <ConfirmDialog
                         title="Delete on destinations"
                         message=format!(
-                            "Delete {count} object(s) on {}? This cannot be undone there.",
+                            "Delete {count} object(s) on {}? This cannot be undone there.\n\n{objects}",
                             destination_names(),
                         )
                         confirm_label="Delete"

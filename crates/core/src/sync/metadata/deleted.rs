@@ -35,6 +35,66 @@ impl DeletionPlan {
     pub fn object_count(&self) -> usize {
         self.by_type.values().map(Vec::len).sum()
     }
+
+    /// One line per object that would be deleted (`dataElements fbfJHSPpUQD (DE_ANC1)`), at most
+    /// `limit` of them, then how many more: what a confirmation names.
+    pub fn describe(&self, limit: usize) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .by_type
+            .iter()
+            .flat_map(|(plural, objects)| {
+                objects.iter().map(move |object| match &object.code {
+                    Some(code) => format!("{plural} {} ({code})", object.uid),
+                    None => format!("{plural} {}", object.uid),
+                })
+            })
+            .take(limit)
+            .collect();
+        let more = self.object_count().saturating_sub(lines.len());
+        if more > 0 {
+            lines.push(format!("… and {more} more"));
+        }
+        lines
+    }
+}
+
+#[cfg(test)]
+mod describe_tests {
+    use super::*;
+
+    fn deleted(uid: &str, code: Option<&str>) -> DeletedObject {
+        DeletedObject {
+            uid: uid.into(),
+            klass: "DataElement".into(),
+            code: code.map(str::to_string),
+            deleted_at: None,
+            deleted_by: None,
+        }
+    }
+
+    #[test]
+    fn names_each_object_up_to_the_limit_then_counts_the_rest() {
+        let plan = DeletionPlan {
+            origin: "source".into(),
+            by_type: BTreeMap::from([
+                (
+                    "dataElements".to_string(),
+                    vec![deleted("a1", Some("DE_A")), deleted("a2", None)],
+                ),
+                ("dataSets".to_string(), vec![deleted("s1", None)]),
+            ]),
+            skipped: Vec::new(),
+            schemas: SchemaRegistry::default(),
+        };
+        assert_eq!(
+            plan.describe(10),
+            vec!["dataElements a1 (DE_A)", "dataElements a2", "dataSets s1"]
+        );
+        assert_eq!(
+            plan.describe(1),
+            vec!["dataElements a1 (DE_A)", "… and 2 more"]
+        );
+    }
 }
 
 /// Lists the origin's deletions (since a date, if given) and groups them by type.

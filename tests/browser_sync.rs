@@ -323,3 +323,133 @@ async fn deletions_are_listed_confirmed_and_replayed_on_the_destination() {
     );
     set_hash("#/");
 }
+
+#[wasm_bindgen_test]
+async fn a_dependency_unchecked_per_type_stays_a_reference() {
+    let fake = server().await;
+    // Schemas where a data set references a category combo directly and data elements through
+    // its embedded data set elements; the origin has all three.
+    fake.on(
+        Method::Get,
+        "dhis2.test/dhis/api/schemas",
+        json(
+            200,
+            r#"{"schemas":[
+            {"klass":"org.hisp.dhis.x.DataSet","singular":"dataSet","plural":"dataSets",
+             "metadata":true,"order":3,"properties":[
+              {"name":"categoryCombo","propertyType":"REFERENCE","klass":"org.hisp.dhis.x.CategoryCombo"},
+              {"name":"dataSetElements","propertyType":"COLLECTION","embeddedObject":true,
+               "itemKlass":"org.hisp.dhis.x.DataSetElement"}]},
+            {"klass":"org.hisp.dhis.x.DataSetElement","singular":"dataSetElement",
+             "embeddedObject":true,"properties":[
+              {"name":"dataElement","propertyType":"REFERENCE","klass":"org.hisp.dhis.x.DataElement"}]},
+            {"klass":"org.hisp.dhis.x.DataElement","singular":"dataElement","plural":"dataElements",
+             "metadata":true,"order":2},
+            {"klass":"org.hisp.dhis.x.CategoryCombo","singular":"categoryCombo",
+             "plural":"categoryCombos","metadata":true,"order":1},
+            {"klass":"org.hisp.dhis.x.Section","singular":"section","plural":"sections",
+             "metadata":true,"order":4}]}"#,
+        ),
+    )
+    .on(
+        Method::Get,
+        "dhis2.test/dhis/api/dataSets?paging=false",
+        json(
+            200,
+            r#"{"dataSets":[{"id":"pBOMPrpg1QX","name":"ANC monthly","periodType":"Monthly",
+            "categoryCombo":{"id":"ccAncVisit1"},
+            "dataSetElements":[{"dataElement":{"id":"deAncVisit1"}}]}]}"#,
+        ),
+    )
+    .on(
+        Method::Get,
+        "dhis2.test/dhis/api/dataElements?paging=false",
+        json(
+            200,
+            r#"{"dataElements":[{"id":"deAncVisit1","name":"ANC 1st visit"}]}"#,
+        ),
+    )
+    .on(
+        Method::Get,
+        "dhis2.test/dhis/api/categoryCombos?paging=false",
+        json(
+            200,
+            r#"{"categoryCombos":[{"id":"ccAncVisit1","name":"Visit"}]}"#,
+        ),
+    )
+    .on(
+        Method::Get,
+        "dhis2.test/dhis/api/sections?paging=false",
+        json(200, r#"{"sections":[]}"#),
+    );
+    let mounted = open_page(&fake).await;
+    mounted.wait_for("sync-destination").await;
+    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
+    mounted.click("type-dataSets");
+    mounted
+        .wait_until("rows listed", |m| m.row_with("ANC monthly").is_some())
+        .await;
+    mounted.click_in_row("ANC monthly", "sync-row-check");
+    mounted.wait_for("sync-picked-line").await;
+
+    mounted.click("opt-rules-toggle");
+    mounted.wait_for("rule-dataSets-dataElements").await;
+    let checked = |m: &Mounted, data_test: &str| {
+        m.find(data_test)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+            .is_some_and(|input| input.checked())
+    };
+    assert!(
+        checked(&mounted, "rule-dataSets-categoryCombos"),
+        "the defaults include category combos"
+    );
+    mounted.click("rule-dataSets-categoryCombos");
+    mounted
+        .wait_until("unchecked", |m| {
+            !checked(m, "rule-dataSets-categoryCombos") && checked(m, "rule-dataSets-dataElements")
+        })
+        .await;
+    mounted.click("sync-dry-run");
+
+    let status = mounted.wait_for_text("sync-results", "finished").await;
+    assert!(status.contains("Dry run finished"), "{status}");
+    assert!(
+        fake.requests_to("dhis2.test/dhis/api/categoryCombos")
+            .is_empty(),
+        "category combos stay references, not read from the origin"
+    );
+    let element_reads = fake.requests_to("dhis2.test/dhis/api/dataElements?paging=false");
+    assert_eq!(
+        element_reads.len(),
+        1,
+        "the other dependency is still followed"
+    );
+    assert!(
+        element_reads[0].url.contains("deAncVisit1"),
+        "{}",
+        element_reads[0].url
+    );
+    let posts: Vec<_> = fake
+        .requests_to("remote.test/dhis/api/metadata")
+        .into_iter()
+        .filter(|r| r.method == Method::Post)
+        .collect();
+    assert!(!posts.is_empty(), "a payload reached the destination");
+    let body: String = posts
+        .iter()
+        .map(|post| String::from_utf8_lossy(post.body.as_deref().unwrap_or_default()).into_owned())
+        .collect();
+    assert!(
+        body.contains("\"dataElements\":["),
+        "data elements sent: {body}"
+    );
+    assert!(
+        !body.contains("\"categoryCombos\":["),
+        "no category combo object sent: {body}"
+    );
+    assert!(
+        body.contains("ccAncVisit1"),
+        "the reference stays in the data set: {body}"
+    );
+    set_hash("#/");
+}

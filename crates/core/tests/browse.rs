@@ -234,6 +234,7 @@ fn options_map_to_the_engine() {
         merge_mode: MergeMode::Merge,
         identifier: IdScheme::Code,
         skip_sharing: true,
+        rule_overrides: Default::default(),
     }
     .to_options(false);
     assert!(!changed.include_dependencies && !changed.import.dry_run);

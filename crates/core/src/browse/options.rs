@@ -4,9 +4,14 @@
 use crate::dhis2::metadata::{AtomicMode, IdScheme, ImportOptions, ImportStrategy, MergeMode};
 use crate::dhis2::Version;
 use crate::sync::metadata::{IncludeExcludeRules, InclusionMode, MetadataSyncOptions};
+use serde::{Deserialize, Serialize};
 
-/// Every switch of the page. Defaults follow the engine's defaults.
-#[derive(Debug, Clone, PartialEq, Eq)]
+use super::rules_editor::{apply_overrides, RuleOverrides};
+
+/// Every switch of the page. Defaults follow the engine's defaults; missing fields of a stored
+/// form read as defaults, so forms saved before a field existed stay readable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SyncOptionsForm {
     pub include_dependencies: bool,
     /// MDSync's default include/exclude rules; off = no per-type rules (only the selected
@@ -21,6 +26,8 @@ pub struct SyncOptionsForm {
     pub merge_mode: MergeMode,
     pub identifier: IdScheme,
     pub skip_sharing: bool,
+    /// Per-type changes to the rules (see [`super::rules_editor`]), on top of [`Self::base_rules`].
+    pub rule_overrides: RuleOverrides,
 }
 
 impl Default for SyncOptionsForm {
@@ -38,20 +45,26 @@ impl Default for SyncOptionsForm {
             merge_mode: defaults.import.merge_mode,
             identifier: defaults.import.identifier,
             skip_sharing: defaults.import.skip_sharing,
+            rule_overrides: RuleOverrides::new(),
         }
     }
 }
 
 impl SyncOptionsForm {
+    /// The rules the per-type overrides apply to, as the default-rules switch says.
+    pub fn base_rules(&self) -> IncludeExcludeRules {
+        if self.default_rules {
+            IncludeExcludeRules::mdsync_defaults()
+        } else {
+            IncludeExcludeRules::none()
+        }
+    }
+
     /// The engine's options; `dry_run` comes from the button pressed.
     pub fn to_options(&self, dry_run: bool) -> MetadataSyncOptions {
         MetadataSyncOptions {
             include_dependencies: self.include_dependencies,
-            rules: if self.default_rules {
-                IncludeExcludeRules::mdsync_defaults()
-            } else {
-                IncludeExcludeRules::none()
-            },
+            rules: apply_overrides(self.base_rules(), &self.rule_overrides),
             sharing: self.sharing,
             users: self.users,
             org_units: self.org_units,

@@ -11,11 +11,11 @@ pub const MAX_URL_BYTES: usize = 8000;
 /// Fetches objects of one type by id with `filter=<property>:in:[…]`, in as few requests as
 /// the URL limit allows. `property` is `id` for a plain fetch, or e.g. `program.id` to fetch
 /// the objects that point at the given ids.
-pub async fn fetch_by_ids<T: Transport>(
+pub async fn fetch_by_ids<T: Transport, Id: AsRef<str>>(
     client: &Dhis2Client<T>,
     plural: &str,
     property: &str,
-    ids: &[String],
+    ids: &[Id],
     fields: &str,
 ) -> Result<Vec<Value>, Dhis2Error> {
     let prefix = format!("api/{plural}?paging=false&fields={fields}&filter={property}:in:%5B");
@@ -25,7 +25,11 @@ pub async fn fetch_by_ids<T: Transport>(
         let path = format!("{prefix}{}%5D", batch.join(","));
         let mut body: Map<String, Value> = client.get_json(&path).await?;
         if let Some(Value::Array(items)) = body.remove(plural) {
-            objects.extend(items);
+            if objects.is_empty() {
+                objects = items;
+            } else {
+                objects.extend(items);
+            }
         }
     }
     Ok(objects)
@@ -56,11 +60,11 @@ pub async fn fetch_any_type_by_ids<T: Transport>(
 }
 
 /// Splits ids into comma-joined batches no longer than `budget` bytes each.
-pub fn id_batches(ids: &[String], budget: usize) -> Vec<Vec<&str>> {
+pub fn id_batches<Id: AsRef<str>>(ids: &[Id], budget: usize) -> Vec<Vec<&str>> {
     let mut batches: Vec<Vec<&str>> = Vec::new();
     let mut current: Vec<&str> = Vec::new();
     let mut length = 0;
-    for id in ids {
+    for id in ids.iter().map(AsRef::as_ref) {
         let added = id.len() + usize::from(!current.is_empty());
         if !current.is_empty() && length + added > budget.max(id.len()) {
             batches.push(std::mem::take(&mut current));
@@ -272,7 +276,7 @@ mod tests {
         }
         let joined: Vec<&str> = batches.concat();
         assert_eq!(joined.len(), ids.len());
-        assert!(id_batches(&[], 100).is_empty());
+        assert!(id_batches::<String>(&[], 100).is_empty());
     }
 
     #[test]

@@ -1,6 +1,9 @@
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mdsync_core::browse::rules_editor::{dependencies_per_type, set_override};
 use mdsync_core::browse::{Choice, SyncOptionsForm};
-use mdsync_core::dhis2::Version;
+use mdsync_core::dhis2::schemas::fetch_schemas;
+use mdsync_core::dhis2::{SchemaRegistry, Version};
 
 use super::state::{Loadable, SyncState};
 
@@ -90,6 +93,98 @@ fn destination_versions(state: SyncState) -> Vec<(String, Option<Version>)> {
     })
 }
 
+/// Reads the origin's schemas once, so every reference of a selected type can be listed.
+fn load_schemas(state: SyncState) {
+    let origin = state.origin.get_untracked();
+    let loaded = state.schemas.with_untracked(|loaded| match loaded {
+        Loadable::Ready((id, _)) => *id == origin,
+        Loadable::Loading => true,
+        _ => false,
+    });
+    let Some(ctx) = state.context().filter(|_| !loaded) else {
+        return;
+    };
+    state.schemas.set(Loadable::Loading);
+    spawn_local(async move {
+        let read = async {
+            let (instance, _) = ctx.instance(&origin).await?;
+            fetch_schemas(&instance.client)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        state.schemas.set(match read {
+            Ok(registry) => Loadable::Ready((origin, registry)),
+            Err(message) => Loadable::Failed(message),
+        });
+    });
+}
+
+/// "Dependencies per type": which referenced types of each selected type come along as objects.
+#[component]
+fn RulesEditor(state: SyncState) -> impl IntoView {
+    let listed = move || {
+        let types: Vec<String> = state
+            .selection
+            .with(|s| s.lines().into_iter().map(|line| line.plural).collect());
+        let empty = SchemaRegistry::default();
+        state.schemas.with(|loaded| {
+            let registry = match loaded {
+                Loadable::Ready((_, registry)) => registry,
+                _ => &empty,
+            };
+            state.options.with(|o| {
+                let types = types.iter().map(String::as_str);
+                dependencies_per_type(types, registry, &o.base_rules(), &o.rule_overrides)
+            })
+        })
+    };
+    let blocks = move || {
+        let listed = listed();
+        if listed.is_empty() {
+            return view! { <p class="field-help">"Pick objects to see their dependencies."</p> }
+                .into_any();
+        }
+        listed.into_iter().map(|block| {
+            let boxes = block.dependencies.into_iter().map(|choice| {
+                let (from, to) = (block.from.clone(), choice.to.clone());
+                view! {
+                    <label class="sync-check">
+                        <input type="checkbox" data-test=format!("rule-{from}-{to}")
+                            prop:checked=choice.included
+                            on:change=move |ev| {
+                                let checked = event_target_checked(&ev);
+                                state.options.update(|o| {
+                                    let base = o.base_rules();
+                                    set_override(&mut o.rule_overrides, &base, &from, &to, checked);
+                                });
+                            }/>
+                        {choice.label}
+                    </label>
+                }
+            }).collect_view();
+            view! { <fieldset class="sync-rules-type"><legend>{block.label}</legend>{boxes}</fieldset> }
+        }).collect_view().into_any()
+    };
+    view! {
+        <details class="sync-option" data-test="opt-rules">
+            <summary data-test="opt-rules-toggle" on:click=move |_| load_schemas(state)>"Dependencies per type"</summary>
+            <p class="field-help">
+                "Checked: synced as objects. Unchecked: kept as references, which must already \
+                 exist on the destination."
+            </p>
+            {move || {
+                let failed = state.schemas.with(|loaded| match loaded {
+                    Loadable::Failed(message) => Some(message.clone()),
+                    _ => None,
+                });
+                failed.map(|message| view! { <p class="field-warning">{message}</p> })
+            }}
+            {blocks}
+        </details>
+    }
+}
+
 #[component]
 pub fn OptionsForm(state: SyncState) -> impl IntoView {
     let merge_note = move || {
@@ -109,10 +204,11 @@ pub fn OptionsForm(state: SyncState) -> impl IntoView {
                 <Show when=move || !state.options.with(|o| o.default_rules)>
                     <p class="field-help" data-test="opt-rules-off-help">
                         "Without the default rules, only the selected objects are synced, plus \
-                         what the sharing, users and organisation units choices below bring. \
-                         Editing rules per type is not available yet."
+                         what the sharing, users and organisation units choices below bring, \
+                         and the dependencies checked per type."
                     </p>
                 </Show>
+                <RulesEditor state=state/>
                 {switch(state, "opt-remove-defaults", "Leave out the default category objects",
                     |o| o.remove_default_category_objects, |o, v| o.remove_default_category_objects = v)}
                 {choice_select(state, "opt-sharing", "Sharing settings", "",

@@ -44,7 +44,7 @@ pub fn load_catalog(state: SyncState) {
             let registry = fetch_schemas(&instance.client)
                 .await
                 .map_err(|e| e.to_string())?;
-            Ok::<_, String>((TypeCatalog::from_registry(&registry), version))
+            Ok::<_, String>((TypeCatalog::from_registry(&registry), registry, version))
         }
         .await;
         // The user may have picked another origin meanwhile.
@@ -52,10 +52,14 @@ pub fn load_catalog(state: SyncState) {
             return;
         }
         state.catalog.set(match loaded {
-            Ok((catalog, version)) => {
+            Ok((catalog, registry, version)) => {
                 state
                     .origin_version
                     .set(version.unwrap_or(Version::OLDEST_SUPPORTED));
+                // Kept for the per-type dependency rules, so they need no second read.
+                state
+                    .schemas
+                    .set(Loadable::Ready((origin.clone(), registry)));
                 Loadable::Ready(catalog)
             }
             Err(message) => Loadable::Failed(message),

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use mdsync_core::browse::{ListRequest, RunProgress, SelectionState, SyncOptionsForm, TypeCatalog};
 use mdsync_core::dhis2::metadata_list::ListedPage;
-use mdsync_core::dhis2::Version;
+use mdsync_core::dhis2::{SchemaRegistry, Version};
 use mdsync_core::model::InstanceView;
 use mdsync_core::sync::{CancellationToken, SyncReport};
 
@@ -56,6 +56,8 @@ pub struct SyncState {
     pub listing_generation: RwSignal<u64>,
     pub selection: RwSignal<SelectionState>,
     pub options: RwSignal<SyncOptionsForm>,
+    /// The origin's schemas (origin id, registry), read when the per-type rules are opened.
+    pub schemas: RwSignal<Loadable<(String, SchemaRegistry)>>,
     pub run: RwSignal<RunState>,
     pub progress: RwSignal<RunProgress>,
     pub confirming: RwSignal<bool>,
@@ -77,6 +79,7 @@ impl SyncState {
             listing_generation: RwSignal::new(0),
             selection: RwSignal::new(SelectionState::default()),
             options: RwSignal::new(SyncOptionsForm::default()),
+            schemas: RwSignal::new(Loadable::Idle),
             run: RwSignal::new(RunState::Idle),
             progress: RwSignal::new(RunProgress::default()),
             confirming: RwSignal::new(false),

@@ -345,3 +345,77 @@ pub fn run_with(data_sets: usize, elements_per_set: usize) -> BenchReport {
         peak_memory_kib: peak_memory_kib(),
     }
 }
+
+/// TEMP phase timing.
+pub fn phases() {
+    let server = MemoryServer::new("2.40.2");
+    let selected = generate_package(&server, 36, 200);
+    let selection = MetadataSelection::ids(selected).with_types(["dataSets"]);
+    engine_round(&server, || server.requests.get(), &selection);
+    let replay = ReplayTransport::of(&server);
+    let answers: Vec<Vec<u8>> = server.recorded.borrow().values().cloned().collect();
+    if std::env::var("ENGINE_ONLY").is_ok() {
+        for _ in 0..40 {
+            engine_round(&replay, || 0, &selection);
+        }
+        return;
+    }
+    for _ in 0..3 {
+        let t = thread_cpu_time().unwrap();
+        let mut n = 0;
+        for a in &answers {
+            let v: serde_json::Map<String, Value> = serde_json::from_slice(a).unwrap();
+            n += v.len();
+        }
+        let parse = thread_cpu_time().unwrap() - t;
+        let client = Dhis2Client::new(&replay, "http://origin", Auth::Session);
+        let options = MetadataSyncOptions::default();
+        let t = thread_cpu_time().unwrap();
+        let mut package = run_ready(read_origin(
+            &client,
+            &selection,
+            &options,
+            &NoProgress,
+            &CancellationToken::new(),
+        ))
+        .unwrap();
+        let read = thread_cpu_time().unwrap() - t;
+        let t = thread_cpu_time().unwrap();
+        let mut payload = std::mem::take(&mut package.payload);
+        adapt_payload(&mut payload, &Version::new(2, 36), None);
+        let adapt = thread_cpu_time().unwrap() - t;
+        let t = thread_cpu_time().unwrap();
+        let chunks = plan_chunks(
+            payload,
+            &|p| package.schemas.order_of(p),
+            options.chunks,
+            options.strip_timestamps,
+        );
+        let plan = thread_cpu_time().unwrap() - t;
+        let bodies: Vec<Vec<u8>> = chunks.into_iter().map(|c| c.body).collect();
+        let (_, base, _) = baseline_round(&bodies);
+        let t = thread_cpu_time().unwrap();
+        let schemas = run_ready(crate::dhis2::schemas::fetch_schemas(&client)).unwrap();
+        let sch = thread_cpu_time().unwrap() - t;
+        let rules = options.effective_rules();
+        let t = thread_cpu_time().unwrap();
+        let resolver = super::dependencies::Resolver::new(&schemas, &rules, true);
+        let resolved = run_ready(resolver.resolve(
+            &client,
+            &selection,
+            &NoProgress,
+            &CancellationToken::new(),
+        ))
+        .unwrap();
+        let res = thread_cpu_time().unwrap() - t;
+        let t = thread_cpu_time().unwrap();
+        let mut p2 = resolved.objects;
+        super::cleanup::clean_payload(&mut p2, &schemas, &options);
+        let clean = thread_cpu_time().unwrap() - t;
+        let t = thread_cpu_time().unwrap();
+        drop(p2);
+        let dropt = thread_cpu_time().unwrap() - t;
+        eprintln!("schemas {sch:?} resolve {res:?} clean {clean:?} drop {dropt:?}");
+        eprintln!("parse-only {parse:?} (n{n}) read_origin {read:?} adapt {adapt:?} plan {plan:?} baseline {base:?}");
+    }
+}

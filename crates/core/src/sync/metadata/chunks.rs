@@ -1,6 +1,7 @@
 //! Splitting a payload into import chunks in schema order, by object count and bytes.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use serde_json::Value;
 
@@ -91,55 +92,64 @@ pub fn plan_chunks(
 ) -> Vec<Chunk> {
     let max_objects = limits.max_objects.max(1);
     let mut builder = ChunkBuilder::default();
+    // Objects are serialized into reused buffers rather than one allocation each: a single
+    // type goes object by object; a cohesive unit is serialized whole first (`spans` says where
+    // each object lies), since its size decides whether it starts a new chunk.
+    let mut serialized: Vec<u8> = Vec::new();
+    let mut spans: Vec<(usize, Range<usize>)> = Vec::new();
     for unit in ordered_units(&payload, order) {
-        let serialized: Vec<(String, Vec<Vec<u8>>)> = unit
-            .iter()
-            .map(|plural| {
-                let objects = payload.remove(plural).unwrap_or_default();
-                let bytes = objects
-                    .into_iter()
-                    .map(|object| {
-                        let stripped = Stripped {
-                            value: &object,
-                            strip_timestamps,
-                        };
-                        serde_json::to_vec(&stripped).unwrap_or_default()
-                    })
-                    .collect();
-                (plural.clone(), bytes)
-            })
-            .collect();
-        let unit_objects: usize = serialized.iter().map(|(_, objects)| objects.len()).sum();
-        let unit_bytes: usize = serialized
-            .iter()
-            .flat_map(|(_, o)| o.iter().map(Vec::len))
-            .sum();
-        let cohesive = unit.len() > 1;
-        if cohesive
-            && (builder.objects + unit_objects > max_objects
-                || builder.body.len() + unit_bytes > limits.max_bytes)
+        if let [plural] = unit.as_slice() {
+            for object in payload.remove(plural).unwrap_or_default() {
+                serialized.clear();
+                serialize_stripped(&mut serialized, &object, strip_timestamps);
+                let full = builder.objects + 1 > max_objects
+                    || (builder.objects > 0
+                        && builder.body.len() + serialized.len() > limits.max_bytes);
+                if full {
+                    builder.flush();
+                }
+                builder.add(plural, &serialized);
+            }
+            continue;
+        }
+        serialized.clear();
+        spans.clear();
+        for (type_index, plural) in unit.iter().enumerate() {
+            for object in payload.remove(plural).unwrap_or_default() {
+                let start = serialized.len();
+                serialize_stripped(&mut serialized, &object, strip_timestamps);
+                spans.push((type_index, start..serialized.len()));
+            }
+        }
+        // A cohesive unit is never split, even past the limits: DHIS2 can only import objects
+        // that point at each other when they arrive together.
+        if builder.objects + spans.len() > max_objects
+            || builder.body.len() + serialized.len() > limits.max_bytes
         {
             builder.flush();
         }
-        for (plural, objects) in serialized {
-            for object in objects {
-                // A cohesive unit is never split, even past the limits: DHIS2 can only import
-                // objects that point at each other when they arrive together.
-                let full = builder.objects + 1 > max_objects
-                    || (builder.objects > 0
-                        && builder.body.len() + object.len() > limits.max_bytes);
-                if full && !cohesive {
-                    builder.flush();
-                }
-                builder.add(&plural, &object);
-            }
+        for (type_index, span) in &spans {
+            builder.add(&unit[*type_index], &serialized[span.clone()]);
         }
-        if cohesive && (builder.objects >= max_objects || builder.body.len() >= limits.max_bytes) {
+        if builder.objects >= max_objects || builder.body.len() >= limits.max_bytes {
             builder.flush();
         }
     }
     builder.flush();
     builder.chunks
+}
+
+/// Appends `object` as JSON without its server-owned fields (nothing, in the impossible case
+/// that serde_json refuses a `Value`).
+fn serialize_stripped(out: &mut Vec<u8>, object: &Value, strip_timestamps: bool) {
+    let start = out.len();
+    let stripped = Stripped {
+        value: object,
+        strip_timestamps,
+    };
+    if serde_json::to_writer(&mut *out, &stripped).is_err() {
+        out.truncate(start);
+    }
 }
 
 /// Writes `{"type":[obj,obj],"type2":[…]}` directly from serialized objects.

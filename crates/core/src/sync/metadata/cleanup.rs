@@ -82,6 +82,13 @@ pub fn strip_server_owned(value: &mut Value, strip_timestamps: bool) {
 /// Whether a field is server-owned (or a timestamp the options drop). Computed `display*` labels
 /// are strings; settable `display*` flags (`displayInList`…) are booleans and stay.
 fn unwanted(key: &str, field: &Value, strip_timestamps: bool) -> bool {
+    // Every unwanted key starts with one of these letters: most keys are settled by one byte.
+    if !matches!(
+        key.as_bytes().first(),
+        Some(b'a' | b'c' | b'd' | b'e' | b'f' | b'h' | b'l')
+    ) {
+        return false;
+    }
     is_server_owned(key)
         || (key.starts_with("display") && field.is_string())
         || (strip_timestamps && (key == "created" || key == "lastUpdated"))
@@ -165,7 +172,13 @@ fn apply_sharing_mode(map: &mut Map<String, Value>, sharing: InclusionMode, user
         map.remove("userAccesses");
         if let Some(Value::Object(sharing)) = map.get_mut("sharing") {
             sharing.remove("owner");
-            sharing.insert("users".into(), Value::Object(Map::new()));
+            // Replacing in place saves allocating the key again (the usual case).
+            match sharing.get_mut("users") {
+                Some(users) => *users = Value::Object(Map::new()),
+                None => {
+                    sharing.insert("users".into(), Value::Object(Map::new()));
+                }
+            }
         }
     }
 }

@@ -58,45 +58,6 @@ impl DeletionPlan {
     }
 }
 
-#[cfg(test)]
-mod describe_tests {
-    use super::*;
-
-    fn deleted(uid: &str, code: Option<&str>) -> DeletedObject {
-        DeletedObject {
-            uid: uid.into(),
-            klass: "DataElement".into(),
-            code: code.map(str::to_string),
-            deleted_at: None,
-            deleted_by: None,
-        }
-    }
-
-    #[test]
-    fn names_each_object_up_to_the_limit_then_counts_the_rest() {
-        let plan = DeletionPlan {
-            origin: "source".into(),
-            by_type: BTreeMap::from([
-                (
-                    "dataElements".to_string(),
-                    vec![deleted("a1", Some("DE_A")), deleted("a2", None)],
-                ),
-                ("dataSets".to_string(), vec![deleted("s1", None)]),
-            ]),
-            skipped: Vec::new(),
-            schemas: SchemaRegistry::default(),
-        };
-        assert_eq!(
-            plan.describe(10),
-            vec!["dataElements a1 (DE_A)", "dataElements a2", "dataSets s1"]
-        );
-        assert_eq!(
-            plan.describe(1),
-            vec!["dataElements a1 (DE_A)", "… and 2 more"]
-        );
-    }
-}
-
 /// Lists the origin's deletions (since a date, if given) and groups them by type.
 pub async fn plan_deletions<T: Transport>(
     origin: &SyncInstance<T>,
@@ -210,5 +171,44 @@ fn forgive_already_deleted(report: &mut TargetReport) {
     ));
     if report.errors.is_empty() && report.status == TargetStatus::Error {
         report.status = TargetStatus::Warning;
+    }
+}
+
+#[cfg(test)]
+mod describe_tests {
+    use super::*;
+
+    fn deleted(uid: &str, code: Option<&str>) -> DeletedObject {
+        DeletedObject {
+            uid: uid.into(),
+            klass: "DataElement".into(),
+            code: code.map(str::to_string),
+            deleted_at: None,
+            deleted_by: None,
+        }
+    }
+
+    #[test]
+    fn names_each_object_up_to_the_limit_then_counts_the_rest() {
+        let plan = DeletionPlan {
+            origin: "source".into(),
+            by_type: BTreeMap::from([
+                (
+                    "dataElements".to_string(),
+                    vec![deleted("a1", Some("DE_A")), deleted("a2", None)],
+                ),
+                ("dataSets".to_string(), vec![deleted("s1", None)]),
+            ]),
+            skipped: Vec::new(),
+            schemas: SchemaRegistry::default(),
+        };
+        assert_eq!(
+            plan.describe(10),
+            vec!["dataElements a1 (DE_A)", "dataElements a2", "dataSets s1"]
+        );
+        assert_eq!(
+            plan.describe(1),
+            vec!["dataElements a1 (DE_A)", "… and 2 more"]
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! request per type.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -67,8 +68,10 @@ pub struct Resolver<'a> {
     pub registry: &'a SchemaRegistry,
     pub rules: &'a IncludeExcludeRules,
     pub remove_defaults: bool,
-    references: HashMap<String, Rc<[ReferenceProperty]>>,
-    seen: HashSet<String>,
+    /// (plural of the object being read, class of the (embedded) schema) → its references,
+    /// sharing keys left out, each with whether the type rules bring its target along.
+    references: HashMap<(String, String), Rc<[PlannedReference]>>,
+    seen: HashSet<String, BuildHasherDefault<IdHasher>>,
     result: ResolvedMetadata,
 }
 
@@ -83,7 +86,7 @@ impl<'a> Resolver<'a> {
             rules,
             remove_defaults,
             references: HashMap::new(),
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             result: ResolvedMetadata::default(),
         }
     }
@@ -132,14 +135,14 @@ impl<'a> Resolver<'a> {
             });
             let mut fetched: Vec<(String, Vec<Value>)> = Vec::new();
             for (plural, ids) in &frontier.by_id {
-                let ids: Vec<String> = ids.iter().cloned().collect();
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
                 fetched.push((
                     plural.clone(),
                     fetch_by_ids(origin, plural, "id", &ids, ":owner").await?,
                 ));
             }
             for ((child, via), parents) in &frontier.children {
-                let parents: Vec<String> = parents.iter().cloned().collect();
+                let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
                 let property = format!("{via}.id");
                 let objects = fetch_by_ids(origin, child, &property, &parents, ":owner").await?;
                 let fresh = objects
@@ -172,11 +175,11 @@ impl<'a> Resolver<'a> {
             };
             let mut kept = Vec::with_capacity(objects.len());
             for object in objects {
-                let Some(id) = object_id(&object).map(str::to_string) else {
+                let Some(id) = object_id(&object) else {
                     continue;
                 };
                 if is_default_category_object(&plural, &object) {
-                    self.result.default_ids.insert(id.clone());
+                    self.result.default_ids.insert(id.to_string());
                     if self.remove_defaults {
                         continue;
                     }
@@ -186,7 +189,7 @@ impl<'a> Resolver<'a> {
                     next.children
                         .entry((rule.child_type.clone(), rule.via.clone()))
                         .or_default()
-                        .insert(id.clone());
+                        .insert(id.to_string());
                 }
                 kept.push(object);
             }
@@ -202,71 +205,42 @@ impl<'a> Resolver<'a> {
         object: &Value,
         next: &mut Frontier,
     ) {
-        let mut found: Vec<(String, String, bool)> = Vec::new();
-        self.collect_references(schema, object, 0, &mut found);
+        self.plan_schema_references(plural, schema, object, 0, next);
         for (target, id) in expression_references(plural, object) {
-            found.push((target.to_string(), id, true));
-        }
-        for (target, id, from_expression) in found {
-            if self.seen.contains(&id) || self.result.default_ids.contains(&id) {
-                continue;
-            }
-            let include = if from_expression {
-                !self.rules.is_excluded(&target)
-            } else {
-                self.rules.includes(plural, &target)
-            };
-            if include {
-                self.seen.insert(id.clone());
-                next.by_id.entry(target).or_default().insert(id);
-            } else {
-                self.result
-                    .references_only
-                    .entry(target)
-                    .or_default()
-                    .insert(id);
-            }
+            let include = !self.rules.is_excluded(target);
+            self.plan_reference(target, &id, include, next);
         }
     }
 
-    fn collect_references(
+    /// Plans the references the schema declares, in declaration order, descending into
+    /// embedded objects.
+    fn plan_schema_references(
         &mut self,
+        plural: &str,
         schema: &Schema,
         object: &Value,
         depth: usize,
-        found: &mut Vec<(String, String, bool)>,
+        next: &mut Frontier,
     ) {
         if depth > 4 {
             return;
         }
         let registry: &'a SchemaRegistry = self.registry;
-        let references = match self.references.get(&schema.klass) {
-            Some(references) => Rc::clone(references),
-            None => {
-                let references: Rc<[ReferenceProperty]> = registry.references_of(schema).into();
-                self.references
-                    .insert(schema.klass.clone(), Rc::clone(&references));
-                references
-            }
-        };
-        for reference in references.iter() {
-            if SHARING_KEYS.contains(&reference.json_key.as_str()) {
-                continue;
-            }
+        let references = self.planned_references(plural, schema);
+        for planned in references.iter() {
+            let reference = &planned.reference;
             let Some(value) = object.get(&reference.json_key) else {
                 continue;
             };
-            let items: Vec<&Value> = match value {
-                Value::Array(items) => items.iter().collect(),
-                Value::Object(_) => vec![value],
+            let items: &[Value] = match value {
+                Value::Array(items) => items,
+                Value::Object(_) => std::slice::from_ref(value),
                 _ => continue,
             };
             match &reference.target {
                 ReferenceTarget::Type(target) => {
-                    for item in items {
-                        if let Some(id) = object_id(item) {
-                            found.push((target.clone(), id.to_string(), false));
-                        }
+                    for id in items.iter().filter_map(object_id) {
+                        self.plan_reference(target, id, planned.included, next);
                     }
                 }
                 ReferenceTarget::Embedded(klass) => {
@@ -274,9 +248,65 @@ impl<'a> Resolver<'a> {
                         continue;
                     };
                     for item in items {
-                        self.collect_references(embedded, item, depth + 1, found);
+                        self.plan_schema_references(plural, embedded, item, depth + 1, next);
                     }
                 }
+            }
+        }
+    }
+
+    /// The references of `schema` met in objects of `plural`, worked out once per pair: the
+    /// schema walk and the rule lookups would otherwise be repeated for every object.
+    fn planned_references(&mut self, plural: &str, schema: &Schema) -> Rc<[PlannedReference]> {
+        // Looked up without allocating a key: the pairs are few, the objects many.
+        if let Some((_, references)) = self
+            .references
+            .iter()
+            .find(|((p, klass), _)| p == plural && *klass == schema.klass)
+        {
+            return Rc::clone(references);
+        }
+        let rules = self.rules;
+        let references: Rc<[PlannedReference]> = self
+            .registry
+            .references_of(schema)
+            .into_iter()
+            .filter(|reference| !SHARING_KEYS.contains(&reference.json_key.as_str()))
+            .map(|reference| PlannedReference {
+                included: match &reference.target {
+                    ReferenceTarget::Type(target) => rules.includes(plural, target),
+                    ReferenceTarget::Embedded(_) => false,
+                },
+                reference,
+            })
+            .collect();
+        self.references.insert(
+            (plural.to_string(), schema.klass.clone()),
+            Rc::clone(&references),
+        );
+        references
+    }
+
+    /// Plans one reference: fetched next level, or recorded as a reference only. Allocates
+    /// only for what is new.
+    fn plan_reference(&mut self, target: &str, id: &str, include: bool, next: &mut Frontier) {
+        if self.seen.contains(id) || self.result.default_ids.contains(id) {
+            return;
+        }
+        let ids = if include {
+            self.seen.insert(id.to_string());
+            &mut next.by_id
+        } else {
+            &mut self.result.references_only
+        };
+        match ids.get_mut(target) {
+            Some(ids) => {
+                if !ids.contains(id) {
+                    ids.insert(id.to_string());
+                }
+            }
+            None => {
+                ids.insert(target.to_string(), BTreeSet::from([id.to_string()]));
             }
         }
     }
@@ -291,6 +321,38 @@ impl<'a> Resolver<'a> {
         self.result.references_only.retain(|_, ids| !ids.is_empty());
         self.result.objects.retain(|_, objects| !objects.is_empty());
         self.result
+    }
+}
+
+/// A schema reference with whether the type rules bring its target along from the type being
+/// read.
+struct PlannedReference {
+    reference: ReferenceProperty,
+    included: bool,
+}
+
+/// FNV-1a, for the set of ids already planned: ids are short, and the default hasher's
+/// resistance to crafted keys buys nothing here (the ids come from the origin being copied).
+struct IdHasher(u64);
+
+impl Default for IdHasher {
+    fn default() -> Self {
+        IdHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = self.0;
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
     }
 }
 

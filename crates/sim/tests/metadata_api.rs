@@ -409,3 +409,37 @@ fn identifiable_objects_and_unrelated_paths() {
         json!([{ "id": "xYerKDKCefk" }])
     );
 }
+
+#[test]
+fn identifiable_token_combines_with_other_filters() {
+    let mut sim = seeded(40);
+    let all = sim.get_json("/api/dataElements?paging=false&fields=id,name,code");
+    let first = all["dataElements"][0].clone();
+    let name = first["name"].as_str().unwrap().to_string();
+    let word = name.split_whitespace().next().unwrap().to_string();
+    let found = sim.get_json(&format!(
+        "/api/dataElements?paging=false&fields=id,name&filter=identifiable:token:{}&filter=lastUpdated:ge:2000-01-01",
+        word.replace(' ', "%20")
+    ));
+    let found_ids = ids(&found, "dataElements");
+    assert!(
+        found_ids.contains(&first["id"].as_str().unwrap().to_string()),
+        "{found}"
+    );
+    for object in found["dataElements"].as_array().unwrap() {
+        let text = format!("{} {}", object["id"], object["name"]).to_lowercase();
+        let code = all["dataElements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == object["id"])
+            .and_then(|o| o["code"].as_str())
+            .unwrap_or_default()
+            .to_lowercase();
+        assert!(text.contains(&word.to_lowercase()) || code.contains(&word.to_lowercase()));
+    }
+    let none = sim.get_json(
+        "/api/dataElements?paging=false&filter=identifiable:token:zzzznotthere&filter=lastUpdated:ge:2000-01-01",
+    );
+    assert_eq!(ids(&none, "dataElements"), Vec::<String>::new());
+}

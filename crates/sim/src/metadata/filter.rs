@@ -53,9 +53,12 @@ impl Matcher<'_> {
     }
 
     fn one(&self, filter: &Filter, object: &Value, schema: &Schema) -> bool {
-        let values = self.walk(&filter.path, object, Some(schema));
         let negated = filter.operator.starts_with('!') && filter.operator != "!null";
         let operator = filter.operator.trim_start_matches('!');
+        if filter.path == ["identifiable"] && operator == "token" {
+            return identifiable_tokens_match(object, &filter.value) != negated;
+        }
+        let values = self.walk(&filter.path, object, Some(schema));
         match filter.operator.as_str() {
             "null" => return values.iter().all(Value::is_null),
             "!null" => return values.iter().any(|v| !v.is_null()),
@@ -119,6 +122,20 @@ fn text_of(value: &Value) -> Option<String> {
         Value::Bool(flag) => Some(flag.to_string()),
         _ => None,
     }
+}
+
+/// DHIS2's `identifiable:token:` filter: every word of `words` is found, ignoring case, in the
+/// object's id, code or name.
+fn identifiable_tokens_match(object: &Value, words: &str) -> bool {
+    let fields: Vec<String> = ["id", "code", "name"]
+        .iter()
+        .filter_map(|key| object.get(key).and_then(Value::as_str))
+        .map(str::to_lowercase)
+        .collect();
+    words.split_whitespace().all(|word| {
+        let word = word.to_lowercase();
+        fields.iter().any(|field| field.contains(&word))
+    })
 }
 
 fn compare(operator: &str, value: &Value, wanted: &str) -> bool {
@@ -236,6 +253,15 @@ impl Order {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn identifiable_token_needs_every_word_in_id_code_or_name() {
+        let object = json!({"id": "fbfJHSPpUQD", "code": "DE_ANC1", "name": "ANC 1st visit"});
+        assert!(identifiable_tokens_match(&object, "anc VISIT"));
+        assert!(identifiable_tokens_match(&object, "fbfJHS de_anc"));
+        assert!(!identifiable_tokens_match(&object, "anc malaria"));
+        assert!(!identifiable_tokens_match(&json!({"id": "x"}), "anc"));
+    }
 
     #[test]
     fn operators_compare_like_dhis2() {

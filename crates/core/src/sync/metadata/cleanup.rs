@@ -1,6 +1,8 @@
 //! Payload cleanup before any target sees it: server-owned fields, and the sharing, users and
 //! organisation unit switches.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use super::rules::{ORG_UNIT_TYPES, USER_TYPES};
@@ -41,15 +43,44 @@ pub fn clean_payload(
     registry: &SchemaRegistry,
     options: &MetadataSyncOptions,
 ) {
+    let mut cleaner = ObjectCleaner::new(registry, options);
     for (plural, objects) in payload.iter_mut() {
-        let removed_keys = removed_reference_keys(registry, plural, options);
         for object in objects.iter_mut() {
-            let Value::Object(map) = object else { continue };
-            for key in &removed_keys {
-                map.remove(key);
-            }
-            apply_sharing_mode(map, options.sharing, options.users);
+            cleaner.clean(plural, object);
         }
+    }
+}
+
+/// What [`clean_payload`] does, one object at a time: the resolver cleans each object right
+/// after reading it, while it is still in the processor's cache, rather than in a second walk
+/// through the whole payload.
+pub struct ObjectCleaner<'a> {
+    registry: &'a SchemaRegistry,
+    options: &'a MetadataSyncOptions,
+    /// Plural → keys to remove (see [`removed_reference_keys`]), worked out once per type.
+    removed_keys: HashMap<String, Vec<String>>,
+}
+
+impl<'a> ObjectCleaner<'a> {
+    pub fn new(registry: &'a SchemaRegistry, options: &'a MetadataSyncOptions) -> Self {
+        ObjectCleaner {
+            registry,
+            options,
+            removed_keys: HashMap::new(),
+        }
+    }
+
+    /// Applies the sharing, users and org unit switches to one object of type `plural`.
+    pub fn clean(&mut self, plural: &str, object: &mut Value) {
+        let Value::Object(map) = object else { return };
+        if !self.removed_keys.contains_key(plural) {
+            let keys = removed_reference_keys(self.registry, plural, self.options);
+            self.removed_keys.insert(plural.to_string(), keys);
+        }
+        for key in self.removed_keys.get(plural).into_iter().flatten() {
+            map.remove(key);
+        }
+        apply_sharing_mode(map, self.options.sharing, self.options.users);
     }
 }
 

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
+use super::cleanup::ObjectCleaner;
 use super::expressions::expression_references;
 use super::rules::IncludeExcludeRules;
 use super::selection::MetadataSelection;
@@ -53,7 +54,9 @@ pub struct ResolvedMetadata {
 /// Fetch plan of one level.
 #[derive(Default)]
 struct Frontier {
-    by_id: BTreeMap<String, BTreeSet<String>>,
+    /// Type → ids to fetch. Each id is planned once (see `Resolver::seen`), so a list sorted
+    /// before fetching gives the same requests as a set, for less work.
+    by_id: BTreeMap<String, Vec<String>>,
     /// (child type, parent property) → parent ids.
     children: BTreeMap<(String, String), BTreeSet<String>>,
 }
@@ -73,6 +76,8 @@ pub struct Resolver<'a> {
     references: HashMap<(String, String), Rc<[PlannedReference]>>,
     seen: HashSet<String, BuildHasherDefault<IdHasher>>,
     result: ResolvedMetadata,
+    /// Cleans each object kept, right after it was read (see [`Resolver::cleaning_with`]).
+    cleaner: Option<ObjectCleaner<'a>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -88,7 +93,16 @@ impl<'a> Resolver<'a> {
             references: HashMap::new(),
             seen: HashSet::default(),
             result: ResolvedMetadata::default(),
+            cleaner: None,
         }
+    }
+
+    /// Cleans every object kept with `cleaner` (the sharing, users and org unit switches) as
+    /// soon as its references are planned: the same result as cleaning the payload afterwards,
+    /// without a second walk through it.
+    pub fn cleaning_with(mut self, cleaner: ObjectCleaner<'a>) -> Self {
+        self.cleaner = Some(cleaner);
+        self
     }
 
     /// Resolves the selection against the origin.
@@ -134,11 +148,12 @@ impl<'a> Resolver<'a> {
                 total: level + 1,
             });
             let mut fetched: Vec<(String, Vec<Value>)> = Vec::new();
-            for (plural, ids) in &frontier.by_id {
-                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            for (plural, ids) in &mut frontier.by_id {
+                ids.sort_unstable();
+                let ids: &[String] = ids;
                 fetched.push((
                     plural.clone(),
-                    fetch_by_ids(origin, plural, "id", &ids, ":owner").await?,
+                    fetch_by_ids(origin, plural, "id", ids, ":owner").await?,
                 ));
             }
             for ((child, via), parents) in &frontier.children {
@@ -166,6 +181,12 @@ impl<'a> Resolver<'a> {
         for (plural, objects) in fetched {
             let Some(schema) = registry.by_plural(&plural) else {
                 // Not a type this server describes: keep it, without following references.
+                let mut objects = objects;
+                if let Some(cleaner) = &mut self.cleaner {
+                    for object in &mut objects {
+                        cleaner.clean(&plural, object);
+                    }
+                }
                 self.result
                     .objects
                     .entry(plural)
@@ -190,6 +211,10 @@ impl<'a> Resolver<'a> {
                         .entry((rule.child_type.clone(), rule.via.clone()))
                         .or_default()
                         .insert(id.to_string());
+                }
+                let mut object = object;
+                if let Some(cleaner) = &mut self.cleaner {
+                    cleaner.clean(&plural, &mut object);
                 }
                 kept.push(object);
             }
@@ -293,20 +318,26 @@ impl<'a> Resolver<'a> {
         if self.seen.contains(id) || self.result.default_ids.contains(id) {
             return;
         }
-        let ids = if include {
+        if include {
+            // New to `seen`, so new to the frontier too.
             self.seen.insert(id.to_string());
-            &mut next.by_id
-        } else {
-            &mut self.result.references_only
-        };
-        match ids.get_mut(target) {
+            match next.by_id.get_mut(target) {
+                Some(ids) => ids.push(id.to_string()),
+                None => {
+                    next.by_id.insert(target.to_string(), vec![id.to_string()]);
+                }
+            }
+            return;
+        }
+        let references_only = &mut self.result.references_only;
+        match references_only.get_mut(target) {
             Some(ids) => {
                 if !ids.contains(id) {
                     ids.insert(id.to_string());
                 }
             }
             None => {
-                ids.insert(target.to_string(), BTreeSet::from([id.to_string()]));
+                references_only.insert(target.to_string(), BTreeSet::from([id.to_string()]));
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::cleanup::{clean_payload, sharing_user_groups, strip_server_owned, Payload};
+use super::cleanup::{sharing_user_groups, strip_server_owned, ObjectCleaner, Payload};
 use super::defaults::{default_id_map, fetch_default_ids, remap_references};
 use super::dependencies::object_id;
 use super::dependencies::{ResolvedMetadata, Resolver};
@@ -84,7 +84,9 @@ pub async fn read_origin<T: Transport>(
         "Reading the selection and its dependencies",
     ));
     let rules = options.effective_rules();
-    let resolver = Resolver::new(&schemas, &rules, options.remove_default_category_objects);
+    // Objects are cleaned (sharing, users and org unit switches) as they are read.
+    let resolver = Resolver::new(&schemas, &rules, options.remove_default_category_objects)
+        .cleaning_with(ObjectCleaner::new(&schemas, options));
     let mut resolved = resolver
         .resolve(origin, selection, progress, cancel)
         .await?;
@@ -101,7 +103,11 @@ pub async fn read_origin<T: Transport>(
             })
             .collect();
         if !groups.is_empty() {
-            let fetched = fetch_by_ids(origin, "userGroups", "id", &groups, ":owner").await?;
+            let mut fetched = fetch_by_ids(origin, "userGroups", "id", &groups, ":owner").await?;
+            let mut cleaner = ObjectCleaner::new(&schemas, options);
+            for group in &mut fetched {
+                cleaner.clean("userGroups", group);
+            }
             payload
                 .entry("userGroups".into())
                 .or_default()
@@ -109,7 +115,6 @@ pub async fn read_origin<T: Transport>(
         }
     }
     progress.on_progress(step(SyncStep::Transform, None, "Cleaning up the payload"));
-    clean_payload(&mut payload, &schemas, options);
     let default_objects =
         if options.remove_default_category_objects && !resolved.default_ids.is_empty() {
             fetch_default_ids(origin).await?

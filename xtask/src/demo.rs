@@ -45,7 +45,10 @@ const DEMO_USERS: [(&str, &str); 4] = [
         "METADATA_SYNC_EXECUTOR: runs shared rules, reads history",
     ),
     ("guest", "no app role: sees which role to ask for"),
-    ("outsider", "no access to the app at all: DHIS2 refuses to serve it"),
+    (
+        "outsider",
+        "no access to the app at all: DHIS2 refuses to serve it",
+    ),
 ];
 
 pub fn demo(workspace: &Workspace, args: DemoArgs) -> Result<()> {

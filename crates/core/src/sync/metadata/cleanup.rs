@@ -10,18 +10,15 @@ use super::selection::{InclusionMode, MetadataSyncOptions};
 use crate::dhis2::schemas::ReferenceTarget;
 use crate::dhis2::SchemaRegistry;
 
-/// Fields the server computes or owns; sending them back is noise at best.
-fn is_server_owned(key: &str) -> bool {
-    matches!(
-        key,
-        "href"
-            | "access"
-            | "favorites"
-            | "favorite"
-            | "lastUpdatedBy"
-            | "createdBy"
-            | "externalAccess"
-    )
+/// Fields the server computes or owns; sending them back is noise at best. (`access` is only
+/// server-owned as the computed object: in sharing entries it is the granted access string, and
+/// `externalAccess` is a sharing setting — both are data to keep.)
+fn is_server_owned(key: &str, field: &Value) -> bool {
+    match key {
+        "href" | "favorites" | "favorite" | "lastUpdatedBy" | "createdBy" => true,
+        "access" => field.is_object(),
+        _ => false,
+    }
 }
 
 const LEGACY_SHARING: &[&str] = &[
@@ -120,7 +117,7 @@ fn unwanted(key: &str, field: &Value, strip_timestamps: bool) -> bool {
     ) {
         return false;
     }
-    is_server_owned(key)
+    is_server_owned(key, field)
         || (key.starts_with("display") && field.is_string())
         || (strip_timestamps && (key == "created" || key == "lastUpdated"))
 }
@@ -250,6 +247,27 @@ mod tests {
             object,
             json!({"id": "a", "displayInList": true, "legends": [{"id": "b"}]})
         );
+    }
+
+    #[test]
+    fn sharing_access_strings_survive_stripping() {
+        let object = json!({"id": "a", "access": {"read": true}, "externalAccess": false,
+            "userGroupAccesses": [{"id": "g", "access": "rwrw----"}],
+            "sharing": {"public": "r-------", "external": false,
+                "userGroups": {"g": {"id": "g", "access": "rwrw----"}}}});
+        let expected = json!({"id": "a", "externalAccess": false,
+            "userGroupAccesses": [{"id": "g", "access": "rwrw----"}],
+            "sharing": {"public": "r-------", "external": false,
+                "userGroups": {"g": {"id": "g", "access": "rwrw----"}}}});
+        let mut stripped = object.clone();
+        strip_server_owned(&mut stripped, false);
+        assert_eq!(stripped, expected);
+        let serialized = serde_json::to_value(Stripped {
+            value: &object,
+            strip_timestamps: false,
+        })
+        .unwrap_or_default();
+        assert_eq!(serialized, expected);
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub struct DemoArgs {
     pub skip_dist: bool,
 }
 
-const DEMO_USERS: [(&str, &str); 4] = [
+const DEMO_USERS: &[(&str, &str)] = &[
     ("admin", "everything (authority ALL)"),
     (
         "configurator",

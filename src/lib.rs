@@ -4,7 +4,6 @@
 //! payloads. The modules without a `cfg` are plain Rust and tested natively; the browser
 //! modules exist only on wasm32, so native builds of the workspace stay fast.
 
-pub mod header_data;
 pub mod links;
 pub mod routes;
 pub mod session;

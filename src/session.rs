@@ -3,7 +3,7 @@
 use mdsync_core::access::AppRole;
 use mdsync_core::dhis2::{Dhis2Client, Dhis2Error, Me, SystemInfo, Transport};
 
-use crate::header_data;
+use mdsync_core::dhis2::header_bar;
 
 /// The logged-in user's session on the instance that serves the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +27,7 @@ impl Session {
 pub async fn load_session<T: Transport>(client: &Dhis2Client<T>) -> Result<Session, Dhis2Error> {
     let info = client.system_info().await?;
     let me = client.me().await?;
-    let application_title = header_data::application_title(client).await;
+    let application_title = header_bar::application_title(client).await;
     Ok(Session {
         base_url: client.base_url().to_string(),
         role: AppRole::of(&me),

@@ -5,9 +5,9 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::components::icons::AppsIcon;
-use crate::header_data::{self, MenuModule};
 use crate::services::Services;
 use crate::session::Session;
+use mdsync_core::dhis2::header_bar::{self, MenuModule};
 
 /// The apps grid with a search box. The menu is fetched the first time it is opened.
 #[component]
@@ -26,7 +26,7 @@ pub fn AppsMenu(session: Session) -> impl IntoView {
             let version = version.clone();
             spawn_local(async move {
                 let client = services.local_client();
-                let loaded = header_data::apps_menu(&client, &version)
+                let loaded = header_bar::apps_menu(&client, &version)
                     .await
                     .map_err(|e| e.to_string());
                 modules.set(Some(loaded));

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use super::apps_menu::close_on_outside_click;
 use crate::links;
 use crate::session::Session;
+use mdsync_core::dhis2::header_bar;
 
 /// The initials avatar and its menu: name, username, edit profile, logout.
 #[component]
@@ -12,8 +13,11 @@ pub fn ProfileMenu(session: Session) -> impl IntoView {
     let container = NodeRef::<html::Div>::new();
     close_on_outside_click(container, open);
     let initials = links::initials(&session.me.name);
-    let edit_profile = links::join(&session.base_url, links::EDIT_PROFILE_PATH);
-    let logout = links::join(&session.base_url, links::logout_path(&session.info.version));
+    let edit_profile = links::join(&session.base_url, header_bar::EDIT_PROFILE_PATH);
+    let logout = links::join(
+        &session.base_url,
+        header_bar::logout_path(&session.info.version),
+    );
     let name = session.me.name.clone();
     let username = session.me.username.clone();
     view! {

@@ -26,4 +26,5 @@ pub mod metadata;
 pub mod schemas;
 pub use import_report::{ImportError, ImportResult, ImportStats, ImportStatus, TypeImportStats};
 pub use schemas::{Schema, SchemaProperty, SchemaRegistry};
+pub mod header_bar;
 pub mod metadata_list;

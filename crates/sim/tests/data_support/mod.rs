@@ -2,38 +2,16 @@
 //! request contexts built without the platform layer.
 #![allow(dead_code)]
 
+#[path = "../reference_support/mod.rs"]
+mod reference_support;
+#[allow(unused_imports)] // not every suite uses both
+pub use reference_support::{admin, reference_dir};
+
 pub mod tracker;
 
 use dhis2_sim::metadata::MetadataStore;
-use dhis2_sim::{Account, Query, RequestContext, SimResponse, SimVersion};
+use dhis2_sim::{Query, RequestContext, SimResponse, SimVersion};
 use serde_json::Value;
-use std::path::PathBuf;
-
-/// `$DHIS2_REFERENCE_DIR`, else the `shared/dhis2-reference` folder next to the repository.
-pub fn reference_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("DHIS2_REFERENCE_DIR") {
-        let dir = PathBuf::from(dir);
-        assert!(
-            dir.is_dir(),
-            "DHIS2_REFERENCE_DIR={} is not a directory",
-            dir.display()
-        );
-        return dir;
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let found = manifest
-        .ancestors()
-        .map(|ancestor| ancestor.join("shared").join("dhis2-reference"))
-        .find(|candidate| candidate.is_dir());
-    match found {
-        Some(dir) => dir,
-        None => panic!(
-            "DHIS2 reference data not found: looked for shared/dhis2-reference in every folder above {}; \
-             set DHIS2_REFERENCE_DIR to its location",
-            manifest.display()
-        ),
-    }
-}
 
 pub fn read_reference(relative: &str) -> Value {
     let path = reference_dir().join(relative);
@@ -41,20 +19,6 @@ pub fn read_reference(relative: &str) -> Value {
         .unwrap_or_else(|error| panic!("cannot read reference file {}: {error}", path.display()));
     serde_json::from_str(&text)
         .unwrap_or_else(|error| panic!("reference file {} is not JSON: {error}", path.display()))
-}
-
-pub fn admin() -> Account {
-    Account {
-        id: "M5zQapPyTZI".into(),
-        username: "admin".into(),
-        password: "district".into(),
-        first_name: "John".into(),
-        surname: "Traore".into(),
-        user_roles: vec![("yrB6vc5Ip3r".into(), "Superuser".into())],
-        authorities: vec!["ALL".into()],
-        user_groups: Vec::new(),
-        organisation_units: vec![("ImspTQPwCqd".into(), "/ImspTQPwCqd".into())],
-    }
 }
 
 pub fn version(text: &str) -> SimVersion {

@@ -2,27 +2,15 @@
 //! `MetadataStore::handle`, reference payloads, and a schema-aware export comparison.
 #![allow(dead_code)]
 
+#[path = "../reference_support/mod.rs"]
+mod reference_support;
+#[allow(unused_imports)] // not every suite uses both
+pub use reference_support::{admin, reference_dir};
+
 use dhis2_sim::metadata::MetadataStore;
 use dhis2_sim::{Account, Query, RequestContext, SimResponse, SimVersion};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::path::PathBuf;
-
-/// `$DHIS2_REFERENCE_DIR`, else `shared/dhis2-reference` next to the repository.
-pub fn reference_dir() -> PathBuf {
-    let dir = std::env::var_os("DHIS2_REFERENCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/dhis2-reference")
-        });
-    assert!(
-        dir.join("payloads").is_dir(),
-        "DHIS2 reference data not found at {} (set DHIS2_REFERENCE_DIR to the shared \
-         dhis2-reference folder)",
-        dir.display()
-    );
-    dir
-}
 
 pub fn read_payload(dir: &std::path::Path, file: &str) -> Value {
     let path = dir.join("payloads").join(file);
@@ -30,20 +18,6 @@ pub fn read_payload(dir: &std::path::Path, file: &str) -> Value {
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
     serde_json::from_str(&text)
         .unwrap_or_else(|error| panic!("{} is not JSON: {error}", path.display()))
-}
-
-pub fn admin() -> Account {
-    Account {
-        id: "M5zQapPyTZI".into(),
-        username: "admin".into(),
-        password: "district".into(),
-        first_name: "John".into(),
-        surname: "Traore".into(),
-        user_roles: vec![("yrB6vc5Ip7r".into(), "Superuser".into())],
-        authorities: vec!["ALL".into()],
-        user_groups: vec![],
-        organisation_units: vec![],
-    }
 }
 
 pub struct Instance {

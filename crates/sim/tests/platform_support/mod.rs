@@ -1,6 +1,11 @@
 //! Helpers shared by the platform tests.
 #![allow(dead_code)]
 
+#[path = "../reference_support/mod.rs"]
+mod reference_support;
+#[allow(unused_imports)] // not every suite uses both
+pub use reference_support::reference_dir;
+
 use base64::Engine;
 use dhis2_sim::{InstanceConfig, Sim, SimRequest, SimResponse, SimVersion};
 use serde_json::Value;
@@ -65,15 +70,6 @@ pub fn upload(user: &str, zip: &[u8]) -> SimRequest {
             &format!("multipart/form-data; boundary={boundary}"),
         )
         .with_body(body)
-}
-
-/// The reference data folder (`DHIS2_REFERENCE_DIR`, else `<repo>/../shared/dhis2-reference`).
-pub fn reference_dir() -> std::path::PathBuf {
-    if let Ok(dir) = std::env::var("DHIS2_REFERENCE_DIR") {
-        return dir.into();
-    }
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    repo.join("../shared/dhis2-reference")
 }
 
 pub fn reference_file(relative: &str) -> std::path::PathBuf {

@@ -3,6 +3,7 @@
 pub mod coming_soon;
 pub mod home;
 pub mod instances;
+pub mod lazy_panel;
 pub mod no_access;
 pub mod not_allowed;
 pub mod router;

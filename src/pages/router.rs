@@ -1,12 +1,10 @@
 use leptos::ev;
 use leptos::prelude::*;
-use mdsync_core::access::Panel;
 
 use super::coming_soon::ComingSoon;
 use super::home::Home;
-use super::instances::InstancesPage;
+use super::lazy_panel::{LazyPanel, SplitPanel};
 use super::not_allowed::NotAllowed;
-use super::sync::SyncPanel;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::routes::Route;
 use crate::session::Session;
@@ -30,11 +28,10 @@ pub fn PanelRouter(session: Session) -> impl IntoView {
         Route::Panel(panel) if !role.can_open(panel) => {
             view! { <NotAllowed panel role/> }.into_any()
         }
-        Route::Panel(Panel::Instances) => {
-            view! { <InstancesPage session=session.clone()/> }.into_any()
-        }
-        Route::Panel(Panel::Sync) => view! { <SyncPanel session=session.clone()/> }.into_any(),
-        Route::Panel(panel) => view! { <ComingSoon panel/> }.into_any(),
+        Route::Panel(panel) => match SplitPanel::of(panel) {
+            Some(split) => view! { <LazyPanel split session=session.clone()/> }.into_any(),
+            None => view! { <ComingSoon panel/> }.into_any(),
+        },
         Route::Unknown(name) => view! {
             <div class="page" data-test="not-found">
                 <Notice kind=NoticeKind::Warning title="No such page">

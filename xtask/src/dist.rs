@@ -3,17 +3,16 @@
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use mdsync_core::crypto::{self, CryptoError, EncryptionKey};
 use serde_json::json;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use crate::cmd;
 use crate::error::{IoContext, Result, XtaskError};
 use crate::manifest;
 use crate::toolchain;
+use crate::web_build;
 use crate::workspace::Workspace;
 
 /// Files the zip gets from xtask rather than from the build.
@@ -29,21 +28,7 @@ pub struct DistOutput {
 /// `encryption_key`: the deployment's credential key; a fresh one is generated when `None`.
 pub fn dist(workspace: &Workspace, encryption_key: Option<String>) -> Result<DistOutput> {
     toolchain::check_wasm_bindgen_pins(workspace)?;
-    let web_dir = workspace.web_build_dir();
-    // trunk --offline makes cargo offline too, so everything must be fetched first.
-    cmd::run(
-        Command::new("cargo")
-            .current_dir(&workspace.root)
-            .args(["fetch", "--locked"]),
-    )?;
-    cmd::run(
-        Command::new("trunk")
-            .current_dir(&workspace.root)
-            .args(["build", "--release", "--offline", "--locked", "--dist"])
-            .arg(&web_dir)
-            // Relative asset URLs: DHIS2 serves the app under /api/apps/<key>/.
-            .args(["--public-url", "./"]),
-    )?;
+    let web_dir = web_build::build(workspace)?;
 
     let template_path = workspace.path(MANIFEST);
     let template = fs::read_to_string(&template_path).at(&template_path)?;
@@ -95,16 +80,11 @@ fn deployment_key(given: Option<String>) -> Result<String> {
 }
 
 /// Every file of the build, relative to it, sorted so the zip is laid out the same every time.
-/// trunk's staging directory and the files xtask writes itself are left out.
+/// The files xtask writes itself are left out.
 fn build_files(web_dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     collect(web_dir, web_dir, &mut files)?;
-    files.retain(|file| {
-        let first = file.components().next().map(|c| c.as_os_str().to_owned());
-        first.as_deref() != Some(".stage".as_ref())
-            && file != Path::new(MANIFEST)
-            && file != Path::new(APP_CONFIG)
-    });
+    files.retain(|file| file != Path::new(MANIFEST) && file != Path::new(APP_CONFIG));
     files.sort();
     Ok(files)
 }
@@ -187,10 +167,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("xtask-zip-{}", std::process::id()));
         let web = dir.join("web");
         fs::create_dir_all(web.join("assets")).expect("create");
-        fs::create_dir_all(web.join(".stage")).expect("create");
         fs::write(web.join("index.html"), b"<html>").expect("write");
         fs::write(web.join("assets/icon-48.png"), b"png").expect("write");
-        fs::write(web.join(".stage/partial"), b"x").expect("write");
         fs::write(web.join(MANIFEST), b"{\"stale\": true}").expect("write");
 
         let files = build_files(&web).expect("list");

@@ -52,6 +52,9 @@ pub enum XtaskError {
         body: String,
     },
 
+    #[error("the release web build failed: {0}")]
+    WasmSplit(String),
+
     #[error("{0} not found; run `cargo xtask dist` first")]
     MissingBuild(PathBuf),
 

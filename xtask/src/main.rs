@@ -11,6 +11,7 @@ mod setup;
 mod sim;
 mod test;
 mod toolchain;
+mod web_build;
 mod workspace;
 
 use std::process::ExitCode;

@@ -1,0 +1,148 @@
+//! Panels downloaded on first use.
+//!
+//! The release build (`cargo xtask dist`, with `--cfg mdsync_split`) cuts the Instances and Sync
+//! panels out of the first download: each `load_*` function below is a split point, and the
+//! code only it reaches (the panel's pages, the sync engine, the editors) goes into its own
+//! wasm chunk, fetched the first time the panel opens. The first load is then the shell alone.
+//!
+//! Every other build (`trunk serve`, the browser tests) has no split step: the same functions
+//! return the renderer at once. Either way the router sees the same API.
+//!
+//! A chunk that cannot be fetched (the connection dropped, the server answered 5xx) is an
+//! error the page shows with a Retry button; nothing panics, and the next try fetches again.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mdsync_core::access::Panel;
+
+use crate::components::loading::Loading;
+use crate::components::notice::{Notice, NoticeKind};
+use crate::session::Session;
+
+/// Draws a loaded panel.
+pub type PanelRenderer = fn(Session) -> AnyView;
+
+/// A panel's code could not be downloaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "This panel could not be downloaded from the DHIS2 server. Check your network connection, \
+     then retry; if it keeps failing, reinstall MetaData Sync from App Management."
+)]
+pub struct PanelLoadError;
+
+#[cfg(mdsync_split)]
+impl From<leptos::wasm_split::SplitLoaderError> for PanelLoadError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        PanelLoadError
+    }
+}
+
+fn instances_view(session: Session) -> AnyView {
+    view! { <super::instances::InstancesPage session/> }.into_any()
+}
+
+fn sync_view(session: Session) -> AnyView {
+    view! { <super::sync::SyncPanel session/> }.into_any()
+}
+
+#[cfg(mdsync_split)]
+#[leptos::wasm_split::wasm_split(instances_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn load_instances_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(instances_view)
+}
+
+#[cfg(mdsync_split)]
+#[leptos::wasm_split::wasm_split(sync_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn load_sync_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(sync_view)
+}
+
+#[cfg(not(mdsync_split))]
+async fn load_instances_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(instances_view)
+}
+
+#[cfg(not(mdsync_split))]
+async fn load_sync_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(sync_view)
+}
+
+/// The panels whose code is split out of the first download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitPanel {
+    Instances,
+    Sync,
+}
+
+impl SplitPanel {
+    /// The split-out panel behind `panel`, if its code is built; `None` for the panels to come.
+    pub fn of(panel: Panel) -> Option<SplitPanel> {
+        match panel {
+            Panel::Instances => Some(SplitPanel::Instances),
+            Panel::Sync => Some(SplitPanel::Sync),
+            Panel::Mapping | Panel::Rules | Panel::History => None,
+        }
+    }
+
+    pub fn panel(self) -> Panel {
+        match self {
+            SplitPanel::Instances => Panel::Instances,
+            SplitPanel::Sync => Panel::Sync,
+        }
+    }
+
+    /// Fetches the panel's code (once; later calls return at once).
+    async fn load(self) -> Result<PanelRenderer, PanelLoadError> {
+        match self {
+            SplitPanel::Instances => load_instances_panel().await,
+            SplitPanel::Sync => load_sync_panel().await,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Status {
+    Loading,
+    Ready(PanelRenderer),
+    Failed(PanelLoadError),
+}
+
+/// Shows a split-out panel: a spinner while its code downloads, the panel once it is there,
+/// and a message with Retry when the download fails.
+#[component]
+pub fn LazyPanel(split: SplitPanel, session: Session) -> impl IntoView {
+    let panel = split.panel();
+    let status = RwSignal::new(Status::Loading);
+    let fetch = move || {
+        status.set(Status::Loading);
+        spawn_local(async move {
+            status.set(match split.load().await {
+                Ok(render) => Status::Ready(render),
+                Err(error) => Status::Failed(error),
+            });
+        });
+    };
+    fetch();
+    move || {
+        match status.get() {
+        Status::Loading => {
+            view! { <Loading label=format!("Loading the {} panel…", panel.title())/> }.into_any()
+        }
+        Status::Ready(render) => render(session.clone()),
+        Status::Failed(error) => view! {
+            <div class="page" data-test="panel-load-error">
+                <p class="breadcrumb"><a href="#/">"MetaData Sync"</a>" / "{panel.title()}</p>
+                <Notice kind=NoticeKind::Error title=format!("The {} panel did not load", panel.title())>
+                    <p>{error.to_string()}</p>
+                    <p>
+                        <button class="button" data-test="panel-load-retry" on:click=move |_| fetch()>
+                            "Retry"
+                        </button>
+                    </p>
+                </Notice>
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}

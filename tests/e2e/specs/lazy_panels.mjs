@@ -1,0 +1,71 @@
+// The release build splits the Instances and Sync panels into wasm chunks fetched on first use
+// (xtask/src/web_build.rs, src/pages/lazy_panel.rs). This spec watches what the browser fetches:
+// the home page loads the main module only; a panel fetches its chunks when it first opens; a
+// chunk that cannot be fetched shows an error with Retry, and Retry loads the panel.
+
+const CHUNK = /\/api\/apps\/metadata-sync\/app-[0-9a-f]+\/(split_[a-z_]+|chunk_\d+)\.wasm$/;
+const MAIN_WASM = /\/api\/apps\/metadata-sync\/app-[0-9a-f]+\/metadata-sync_bg\.wasm$/;
+
+function chunkName(url) {
+  return url.match(CHUNK)?.[1];
+}
+
+export default async function lazyPanels(ctx) {
+  const { expect } = ctx;
+  const fetched = [];
+  // Logged in on a plain API page first, so the app's own requests are all watched.
+  const page = await ctx.login('admin', undefined, { path: '/api/system/info' });
+  page.on('request', (request) => fetched.push(request.url()));
+  await page.goto(ctx.sim('source').appUrl);
+  await expect.visible(page.locator('[data-test="home-card-instances"]'));
+
+  expect.ok(fetched.some((url) => MAIN_WASM.test(url)), `the main module was not fetched: ${fetched.join('\n')}`);
+  const chunksAtHome = fetched.filter((url) => CHUNK.test(url));
+  expect.equal(chunksAtHome.length, 0, `the home page fetched panel chunks: ${chunksAtHome.join(', ')}`);
+
+  // Instances: its chunk comes when the panel opens.
+  await page.locator('[data-test="home-card-instances"]').click();
+  await expect.visible(page.locator('[data-test="panel-instances"]'));
+  const instanceChunks = fetched.filter((url) => CHUNK.test(url)).map(chunkName);
+  expect.ok(
+    instanceChunks.includes('split_instances_panel'),
+    `opening Instances did not fetch its chunk: ${instanceChunks.join(', ')}`,
+  );
+  expect.ok(
+    !instanceChunks.includes('split_sync_panel'),
+    'opening Instances fetched the Sync panel chunk too',
+  );
+
+  // Sync, with the connection dropping on its chunk: an error with Retry, then the panel.
+  ctx.allowConsoleErrors(/split_sync_panel\.wasm|Failed to fetch|ERR_FAILED|net::ERR_/);
+  let dropped = 0;
+  await page.route(/split_sync_panel\.wasm$/, async (route) => {
+    if (dropped === 0) {
+      dropped += 1;
+      await route.abort('connectionfailed');
+    } else {
+      await route.continue();
+    }
+  });
+  await page.goto(`${page.url().split('#')[0]}#/`);
+  await page.locator('[data-test="home-card-sync"]').click();
+  const failure = page.locator('[data-test="panel-load-error"]');
+  await expect.visible(failure);
+  await expect.containsText(failure, 'could not be downloaded');
+  await ctx.screenshot('chunk-failed', page);
+  expect.equal(dropped, 1, 'the dropped chunk request');
+
+  await page.locator('[data-test="panel-load-retry"]').click();
+  await expect.visible(page.locator('[data-test="panel-sync"]'));
+  await expect.hidden(failure);
+  const syncFetches = fetched.filter((url) => chunkName(url) === 'split_sync_panel');
+  expect.equal(syncFetches.length, 2, 'the Sync chunk is fetched again on Retry');
+
+  // Back to Instances: its chunk is already there, nothing is fetched again.
+  const before = fetched.length;
+  await page.locator('a[href="#/"]').first().click();
+  await page.locator('[data-test="home-card-instances"]').click();
+  await expect.visible(page.locator('[data-test="panel-instances"]'));
+  const again = fetched.slice(before).filter((url) => CHUNK.test(url));
+  expect.equal(again.length, 0, `reopening Instances fetched chunks again: ${again.join(', ')}`);
+}

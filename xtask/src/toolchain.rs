@@ -11,6 +11,9 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// The one place xtask names the wasm-bindgen version. It must equal Cargo.toml's
 /// `wasm-bindgen = "=…"` and Trunk.toml's `[tools] wasm_bindgen`.
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// npm binaryen 132 (`wasm-opt --version` → "wasm-opt version 132 (version_132)"). Debian's
+/// binaryen 108 silently breaks wasm-bindgen's output.
+pub const WASM_OPT_VERSION: &str = "version 132";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";

@@ -21,6 +21,7 @@ use std::process::Command;
 
 use crate::cmd;
 use crate::error::{IoContext, Result, XtaskError};
+use crate::toolchain;
 use crate::workspace::Workspace;
 
 /// The crate's binary, and the base name of the wasm-bindgen output.
@@ -47,6 +48,7 @@ pub fn is_main_wasm(file_name: &str) -> bool {
 
 /// Builds the release web app into `workspace.web_build_dir()` and returns that directory.
 pub fn build(workspace: &Workspace) -> Result<PathBuf> {
+    check_wasm_opt()?;
     cmd::run(
         Command::new("cargo")
             .current_dir(&workspace.root)
@@ -107,6 +109,21 @@ pub fn build(workspace: &Workspace) -> Result<PathBuf> {
     )
     .at(&index)?;
     Ok(web_dir)
+}
+
+/// The wasm-opt on PATH must be npm binaryen's (node_modules/.bin comes first on xtask's PATH).
+fn check_wasm_opt() -> Result<()> {
+    let version = cmd::output(Command::new("wasm-opt").arg("--version"))?;
+    if version.contains(toolchain::WASM_OPT_VERSION) {
+        Ok(())
+    } else {
+        Err(XtaskError::WasmSplit(format!(
+            "wasm-opt on PATH is \"{}\", expected {}; run `cargo xtask setup` (npm ci) and \
+             remove Debian's binaryen, which breaks wasm-bindgen's output",
+            version.trim(),
+            toolchain::WASM_OPT_VERSION
+        )))
+    }
 }
 
 fn split(input: &Path, assets: &Path, main_out: &Path) -> Result<()> {

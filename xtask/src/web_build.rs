@@ -146,7 +146,47 @@ fn split(input: &Path, assets: &Path, main_out: &Path) -> Result<()> {
     for chunk in &split.split_modules {
         println!("  chunk {}", chunk.display());
     }
-    Ok(())
+    let link_module = assets.join(SPLIT_LINK_MODULE);
+    let loader = fs::read_to_string(&link_module).at(&link_module)?;
+    let loader = tolerant_chunk_loader(&loader).ok_or_else(|| {
+        XtaskError::WasmSplit(format!(
+            "{} no longer instantiates chunks with `{STREAMING_INSTANTIATE}`; \
+             update web_build::tolerant_chunk_loader for this wasm_split_cli_support",
+            link_module.display()
+        ))
+    })?;
+    fs::write(&link_module, loader).at(&link_module)
+}
+
+/// How the generated loader instantiates a chunk (`src` is the pending fetch).
+const STREAMING_INSTANTIATE: &str = "WebAssembly.instantiateStreaming(src, imports)";
+
+/// `instantiateStreaming` needs `Content-Type: application/wasm`, which DHIS2 only sends when its
+/// servlet container knows the type (older Tomcats and some proxies do not), and it reports an
+/// HTTP error as a MIME error. The loader gets a helper that checks the status and falls back
+/// to instantiating from bytes, as wasm-bindgen does for the main module.
+fn tolerant_chunk_loader(loader: &str) -> Option<String> {
+    if !loader.contains(STREAMING_INSTANTIATE) {
+        return None;
+    }
+    let mut patched = loader.replace(STREAMING_INSTANTIATE, "mdsyncInstantiate(src, imports)");
+    patched.push_str(
+        r#"
+// Added by MetaData Sync's release build (xtask/src/web_build.rs).
+async function mdsyncInstantiate(pending, imports) {
+    const response = await pending;
+    if (!response.ok) {
+        throw new Error(`${response.url} answered HTTP ${response.status}`);
+    }
+    const type = (response.headers.get("Content-Type") || "").split(";")[0].trim();
+    if (type === "application/wasm") {
+        return WebAssembly.instantiateStreaming(response, imports);
+    }
+    return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+}
+"#,
+    );
+    Some(patched)
 }
 
 const ASSET_DIR_PLACEHOLDER: &str = "{{ASSET_DIR}}";
@@ -301,6 +341,17 @@ mod tests {
         assert_eq!(attribute(tag, "href"), Some("assets/icon-48.png"));
         assert_eq!(attribute(tag, "data-bin"), None);
         assert_eq!(file_name("assets/icon-48.png"), "icon-48.png");
+    }
+
+    #[test]
+    fn the_chunk_loader_gets_the_tolerant_instantiation() {
+        let generated =
+            "return async (imports) => (WebAssembly.instantiateStreaming(src, imports));";
+        let patched = tolerant_chunk_loader(generated).expect("the generated call is there");
+        assert!(patched.contains("=> (mdsyncInstantiate(src, imports))"));
+        assert!(patched.contains("async function mdsyncInstantiate(pending, imports)"));
+        assert!(patched.contains("response.arrayBuffer()"));
+        assert_eq!(tolerant_chunk_loader("something else"), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 // The release build splits the Instances and Sync panels into wasm chunks fetched on first use
 // (xtask/src/web_build.rs, src/pages/lazy_panel.rs). This spec watches what the browser fetches:
 // the home page loads the main module only; a panel fetches its chunks when it first opens; a
-// chunk that cannot be fetched shows an error with Retry, and Retry loads the panel.
+// chunk that cannot be fetched shows an error with Retry, and Retry loads the panel; a chunk
+// served without the application/wasm type still loads.
 
 const CHUNK = /\/api\/apps\/metadata-sync\/app-[0-9a-f]+\/(split_[a-z_]+|chunk_\d+)\.wasm$/;
 const MAIN_WASM = /\/api\/apps\/metadata-sync\/app-[0-9a-f]+\/metadata-sync_bg\.wasm$/;
@@ -23,7 +24,17 @@ export default async function lazyPanels(ctx) {
   const chunksAtHome = fetched.filter((url) => CHUNK.test(url));
   expect.equal(chunksAtHome.length, 0, `the home page fetched panel chunks: ${chunksAtHome.join(', ')}`);
 
-  // Instances: its chunk comes when the panel opens.
+  // Instances: its chunk comes when the panel opens. It is served as a servlet container that
+  // does not know .wasm would serve it (no application/wasm): the loader still instantiates it.
+  let retyped = 0;
+  await page.route(/split_instances_panel\.wasm$/, async (route) => {
+    const response = await route.fetch();
+    retyped += 1;
+    await route.fulfill({
+      response,
+      headers: { ...response.headers(), 'content-type': 'application/octet-stream' },
+    });
+  });
   await page.locator('[data-test="home-card-instances"]').click();
   await expect.visible(page.locator('[data-test="panel-instances"]'));
   const instanceChunks = fetched.filter((url) => CHUNK.test(url)).map(chunkName);
@@ -35,6 +46,7 @@ export default async function lazyPanels(ctx) {
     !instanceChunks.includes('split_sync_panel'),
     'opening Instances fetched the Sync panel chunk too',
   );
+  expect.equal(retyped, 1, 'the Instances chunk served as application/octet-stream');
 
   // Sync, with the connection dropping on its chunk: an error with Retry, then the panel.
   ctx.allowConsoleErrors(/split_sync_panel\.wasm|Failed to fetch|ERR_FAILED|net::ERR_/);

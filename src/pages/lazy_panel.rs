@@ -46,13 +46,23 @@ fn sync_view(session: Session) -> AnyView {
 }
 
 #[cfg(mdsync_split)]
-#[leptos::wasm_split::wasm_split(instances_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[leptos::wasm_split::wasm_split(
+    instances_panel,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(prefetch_instances_panel)
+)]
 fn load_instances_panel() -> Result<PanelRenderer, PanelLoadError> {
     Ok(instances_view)
 }
 
 #[cfg(mdsync_split)]
-#[leptos::wasm_split::wasm_split(sync_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[leptos::wasm_split::wasm_split(
+    sync_panel,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(prefetch_sync_panel)
+)]
 fn load_sync_panel() -> Result<PanelRenderer, PanelLoadError> {
     Ok(sync_view)
 }
@@ -65,6 +75,23 @@ async fn load_instances_panel() -> Result<PanelRenderer, PanelLoadError> {
 #[cfg(not(mdsync_split))]
 async fn load_sync_panel() -> Result<PanelRenderer, PanelLoadError> {
     Ok(sync_view)
+}
+
+/// Starts downloading a panel's code without showing it (the user is about to open it).
+/// Without a split build there is nothing to download.
+pub fn prefetch(panel: Panel) {
+    #[cfg(mdsync_split)]
+    if let Some(split) = SplitPanel::of(panel) {
+        spawn_local(async move {
+            // A failure is not shown here: opening the panel tries again and says so.
+            let _ = match split {
+                SplitPanel::Instances => prefetch_instances_panel().await,
+                SplitPanel::Sync => prefetch_sync_panel().await,
+            };
+        });
+    }
+    #[cfg(not(mdsync_split))]
+    let _ = panel;
 }
 
 /// The panels whose code is split out of the first download.

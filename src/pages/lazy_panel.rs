@@ -8,15 +8,20 @@
 //! Every other build (`trunk serve`, the browser tests) has no split step: the same functions
 //! return the renderer at once. Either way the router sees the same API.
 //!
-//! A chunk that cannot be fetched (the connection dropped, the server answered 5xx) is an
-//! error the page shows with a Retry button; nothing panics, and the next try fetches again.
+//! A chunk that cannot be fetched is an error the page shows with a Retry button; nothing
+//! panics, and the next try fetches again. The loader only knows that it failed, so the page
+//! then asks the server for `system/info`: an expired session (a login page), a refused login
+//! or an unreachable server is named as such, with the same message as at start-up; when the
+//! server answers, the app's files themselves are the problem.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mdsync_core::access::Panel;
+use mdsync_core::dhis2::Dhis2Error;
 
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
+use crate::services::Services;
 use crate::session::Session;
 
 /// Draws a loaded panel.
@@ -25,10 +30,35 @@ pub type PanelRenderer = fn(Session) -> AnyView;
 /// A panel's code could not be downloaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "This panel could not be downloaded from the DHIS2 server. Check your network connection, \
-     then retry; if it keeps failing, reinstall MetaData Sync from App Management."
+    "This panel could not be downloaded from the DHIS2 server, although the server answers. \
+     Retry; if it keeps failing, reinstall MetaData Sync from App Management."
 )]
 pub struct PanelLoadError;
+
+/// Why a panel did not load, as far as the app can tell.
+#[derive(Debug, Clone, PartialEq)]
+enum PanelFailure {
+    /// The server answers, but the panel's files did not load.
+    Files(PanelLoadError),
+    /// The server itself does not answer as it should (login page, 401, unreachable…).
+    Server(Dhis2Error),
+}
+
+impl PanelFailure {
+    fn message(&self) -> String {
+        match self {
+            PanelFailure::Files(error) => error.to_string(),
+            PanelFailure::Server(error) => error.to_string(),
+        }
+    }
+
+    fn needs_login(&self) -> bool {
+        matches!(
+            self,
+            PanelFailure::Server(Dhis2Error::LoginPage { .. } | Dhis2Error::Unauthorized { .. })
+        )
+    }
+}
 
 #[cfg(mdsync_split)]
 impl From<leptos::wasm_split::SplitLoaderError> for PanelLoadError {
@@ -127,11 +157,11 @@ impl SplitPanel {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Status {
     Loading,
     Ready(PanelRenderer),
-    Failed(PanelLoadError),
+    Failed(PanelFailure),
 }
 
 /// Shows a split-out panel: a spinner while its code downloads, the panel once it is there,
@@ -139,37 +169,50 @@ enum Status {
 #[component]
 pub fn LazyPanel(split: SplitPanel, session: Session) -> impl IntoView {
     let panel = split.panel();
+    let services = expect_context::<Services>();
+    let login_href = format!("{}/", services.base_url());
+    let services = StoredValue::new(services);
     let status = RwSignal::new(Status::Loading);
     let fetch = move || {
         status.set(Status::Loading);
+        let services = services.get_value();
         spawn_local(async move {
             status.set(match split.load().await {
                 Ok(render) => Status::Ready(render),
-                Err(error) => Status::Failed(error),
+                Err(error) => Status::Failed(match services.local_client().system_info().await {
+                    Ok(_) => PanelFailure::Files(error),
+                    Err(server) => PanelFailure::Server(server),
+                }),
             });
         });
     };
     fetch();
-    move || {
-        match status.get() {
+    move || match status.get() {
         Status::Loading => {
             view! { <Loading label=format!("Loading the {} panel…", panel.title())/> }.into_any()
         }
         Status::Ready(render) => render(session.clone()),
-        Status::Failed(error) => view! {
+        Status::Failed(failure) => {
+            let login_href = login_href.clone();
+            view! {
             <div class="page" data-test="panel-load-error">
                 <p class="breadcrumb"><a href="#/">"MetaData Sync"</a>" / "{panel.title()}</p>
                 <Notice kind=NoticeKind::Error title=format!("The {} panel did not load", panel.title())>
-                    <p>{error.to_string()}</p>
-                    <p>
-                        <button class="button" data-test="panel-load-retry" on:click=move |_| fetch()>
+                    <p data-test="panel-load-message">{failure.message()}</p>
+                    <p class="notice-actions">
+                        {failure.needs_login().then(|| view! {
+                            <a class="button" href=login_href data-test="panel-load-login">
+                                "Log in again"
+                            </a>
+                        })}
+                        <button class="button button-primary" data-test="panel-load-retry" on:click=move |_| fetch()>
                             "Retry"
                         </button>
                     </p>
                 </Notice>
             </div>
+            }
+            .into_any()
         }
-        .into_any(),
-    }
     }
 }

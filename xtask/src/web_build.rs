@@ -163,8 +163,9 @@ const STREAMING_INSTANTIATE: &str = "WebAssembly.instantiateStreaming(src, impor
 
 /// `instantiateStreaming` needs `Content-Type: application/wasm`, which DHIS2 only sends when its
 /// servlet container knows the type (older Tomcats and some proxies do not), and it reports an
-/// HTTP error as a MIME error. The loader gets a helper that checks the status and falls back
-/// to instantiating from bytes, as wasm-bindgen does for the main module.
+/// HTTP error (or the login page of an expired session) as a MIME error. The loader gets a
+/// helper that names those, and otherwise falls back to instantiating from bytes, as
+/// wasm-bindgen does for the main module.
 fn tolerant_chunk_loader(loader: &str) -> Option<String> {
     if !loader.contains(STREAMING_INSTANTIATE) {
         return None;
@@ -179,6 +180,9 @@ async function mdsyncInstantiate(pending, imports) {
         throw new Error(`${response.url} answered HTTP ${response.status}`);
     }
     const type = (response.headers.get("Content-Type") || "").split(";")[0].trim();
+    if (type === "text/html") {
+        throw new Error(`${response.url} answered with an HTML page (has the session expired?)`);
+    }
     if (type === "application/wasm") {
         return WebAssembly.instantiateStreaming(response, imports);
     }

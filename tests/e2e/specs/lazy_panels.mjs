@@ -2,7 +2,8 @@
 // (xtask/src/web_build.rs, src/pages/lazy_panel.rs). This spec watches what the browser fetches:
 // the home page loads the main module only; a panel fetches its chunks when it first opens; a
 // chunk that cannot be fetched shows an error with Retry, and Retry loads the panel; a chunk
-// served without the application/wasm type still loads; pointing at a card prefetches its chunk.
+// served without the application/wasm type still loads; pointing at a card prefetches its chunk;
+// after the session expired the page says so and links to the login.
 
 const CHUNK = /\/api\/apps\/metadata-sync\/app-[0-9a-f]+\/(split_[a-z_]+|chunk_\d+)\.wasm$/;
 const MAIN_WASM = /\/api\/apps\/metadata-sync\/app-[0-9a-f]+\/metadata-sync_bg\.wasm$/;
@@ -60,9 +61,22 @@ export default async function lazyPanels(ctx) {
   );
   expect.equal(retyped, 1, 'the Instances chunk served as application/octet-stream');
 
+  // Sync, after the DHIS2 session expired (every /api request answers with the login page):
+  // the page says so, with a link to log in again.
+  const source = ctx.sim('source');
+  ctx.allowConsoleErrors(/split_sync_panel\.wasm|Failed to fetch|ERR_FAILED|net::ERR_|has the session expired/);
+  await source.admin('faults', { method: 'POST', body: { pathPattern: '/api/*', kind: 'loginPage' } });
+  await page.goto(`${page.url().split('#')[0]}#/`);
+  await page.locator('[data-test="home-card-sync"]').click();
+  const failure = page.locator('[data-test="panel-load-error"]');
+  await expect.visible(failure);
+  await expect.containsText(page.locator('[data-test="panel-load-message"]'), 'session has probably expired');
+  await expect.visible(page.locator('[data-test="panel-load-login"]'));
+  await ctx.screenshot('session-expired', page);
+  await source.admin('faults', { method: 'DELETE' });
+
   // Sync, while the network is down for its chunk: the hover's prefetch fails silently, the
   // click shows an error with Retry; once the network is back, Retry loads the panel.
-  ctx.allowConsoleErrors(/split_sync_panel\.wasm|Failed to fetch|ERR_FAILED|net::ERR_/);
   let networkDown = true;
   let dropped = 0;
   await page.route(/split_sync_panel\.wasm$/, async (route) => {
@@ -74,10 +88,11 @@ export default async function lazyPanels(ctx) {
     }
   });
   await page.goto(`${page.url().split('#')[0]}#/`);
+  const beforeNetworkDown = fetched.length;
   await page.locator('[data-test="home-card-sync"]').click();
-  const failure = page.locator('[data-test="panel-load-error"]');
   await expect.visible(failure);
-  await expect.containsText(failure, 'could not be downloaded');
+  await expect.containsText(page.locator('[data-test="panel-load-message"]'), 'could not be downloaded');
+  await expect.hidden(page.locator('[data-test="panel-load-login"]'));
   await ctx.screenshot('chunk-failed', page);
   expect.ok(dropped >= 1, 'the Sync chunk was never requested');
 
@@ -85,7 +100,9 @@ export default async function lazyPanels(ctx) {
   await page.locator('[data-test="panel-load-retry"]').click();
   await expect.visible(page.locator('[data-test="panel-sync"]'));
   await expect.hidden(failure);
-  const syncFetches = fetched.filter((url) => chunkName(url) === 'split_sync_panel');
+  const syncFetches = fetched
+    .slice(beforeNetworkDown)
+    .filter((url) => chunkName(url) === 'split_sync_panel');
   expect.equal(syncFetches.length, dropped + 1, 'the Sync chunk is fetched again on Retry, once');
 
   // Back to Instances: its chunk is already there, nothing is fetched again.

@@ -142,10 +142,26 @@ struct DhisActivity {
     href: Option<String>,
 }
 
-/// Finds the hosting instance: the server writes its own URL into `activities.dhis.href` of
-/// the `manifest.webapp` it serves; when that is missing (or still `*`, as in a dev server),
-/// the app is at `<base>/api/apps/<key>/index.html`, so the base is `../../..`.
+/// Finds the hosting instance. Servers from 2.39.10, 2.40.8 and 2.41 write their URL into the
+/// page (`<meta name="dhis2-base-url">`): no request needed. Older ones write it into
+/// `activities.dhis.href` of the `manifest.webapp` they serve; when that is missing too (or
+/// still `*`, as in a dev server), the app is at `<base>/api/apps/<key>/index.html`, so the
+/// base is `../../..`.
 async fn discover_base_url(transport: &SharedTransport, page: &str) -> String {
+    let meta = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector("meta[name=\"dhis2-base-url\"]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|meta| meta.get_attribute("content"));
+    if let Some(injected) = crate::links::injected_base_url(meta.as_deref())
+        .and_then(|content| resolve(content, page))
+        .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
+    {
+        return injected.trim_end_matches('/').to_string();
+    }
     if let Some(manifest_url) = resolve("manifest.webapp", page) {
         if let Ok(response) = transport.send(HttpRequest::get(manifest_url)).await {
             let href = serde_json::from_slice::<Manifest>(&response.body)

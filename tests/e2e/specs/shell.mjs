@@ -1,5 +1,9 @@
 // The app shell as each kind of user meets it: installed through App Management, opened from
 // /api/apps/metadata-sync/, with the DHIS2 header bar and the panels the user's role allows.
+// How the app finds its server: from manifest.webapp on 2.38, from the URL the server writes
+// into index.html on 2.41 (no manifest request).
+
+import { installApp } from '../lib/sim.mjs';
 
 const ALL_PANELS = ['instances', 'mapping', 'sync', 'rules', 'history'];
 const RUN_ONLY_PANELS = ['rules', 'history'];
@@ -69,4 +73,43 @@ export default async function shell(ctx) {
   await ctx.screenshot('guest', guest);
 
   for (const page of [admin, executor, guest]) expect.noErrors(page);
+
+  await findsItsServer(ctx);
+}
+
+const MANIFEST = /\/api\/apps\/metadata-sync\/manifest\.webapp$/;
+
+/** Opens the app again on `instance` and returns the URLs it asked for until the home page. */
+async function startUpRequests(ctx, instance) {
+  const page = await ctx.login('admin', undefined, { instance, path: '/api/system/info' });
+  const urls = [];
+  page.on('request', (request) => urls.push(request.url()));
+  await page.goto(ctx.sim(instance).appUrl);
+  await ctx.expect.visible(page.locator('[data-test="home"]'));
+  return { page, urls };
+}
+
+async function findsItsServer(ctx) {
+  const { expect } = ctx;
+  // 2.38 leaves the page's dhis2-base-url placeholder alone: the manifest tells the server URL.
+  const old = await startUpRequests(ctx, 'source');
+  expect.ok(old.urls.some((url) => MANIFEST.test(url)), `2.38: manifest.webapp was not asked for:\n${old.urls.join('\n')}`);
+
+  // 2.41 fills it in: no manifest request, and the session comes from that server.
+  const dest = ctx.sim('dest');
+  await installApp(dest.url, ctx.zipPath);
+  try {
+    const modern = await startUpRequests(ctx, 'dest');
+    const manifestAsked = modern.urls.filter((url) => MANIFEST.test(url));
+    expect.equal(manifestAsked.length, 0, `2.41: manifest.webapp was asked for: ${manifestAsked.join(', ')}`);
+    expect.ok(
+      modern.urls.some((url) => url.startsWith(`${dest.url}/api/system/info`)),
+      `2.41: system/info was not asked of ${dest.url}:\n${modern.urls.join('\n')}`,
+    );
+    const { json: info } = await dest.admin('info');
+    await expect.text(modern.page.locator('[data-test="headerbar-title"]'), `${info.applicationTitle} - MetaData Sync`);
+    expect.noErrors(modern.page);
+  } finally {
+    await dest.api('/api/apps/metadata-sync', { method: 'DELETE' });
+  }
 }

@@ -223,6 +223,41 @@ async fn create_test_edit_replicate_delete_and_no_plaintext_secret() {
 }
 
 #[wasm_bindgen_test]
+async fn a_test_before_the_first_save_gives_the_listed_version() {
+    let fake = FakeDhis2::server(&["ALL"], &[]);
+    remote_answers(&fake, 200, r#"{"version":"2.40.3","systemName":"Remote"}"#);
+    let mounted = open_instances(&fake).await;
+    mounted.click("instance-new");
+    mounted.wait_for("instance-form").await;
+    mounted.type_into("instance-name", "Tested first");
+    mounted.type_into("instance-url", &format!("{REMOTE}/api/"));
+    mounted.type_into("instance-username", "admin");
+    mounted.type_into("instance-secret", "district");
+    mounted.click("instance-form-test");
+    mounted
+        .wait_for_text("connection-message", "DHIS2 2.40.3")
+        .await;
+    mounted.click("instance-save");
+    mounted
+        .wait_for_text("instances-notice", "Saved \"Tested first\"")
+        .await;
+    mounted
+        .wait_until("the version tested before saving is listed", |m| {
+            m.row_with("Tested first")
+                .and_then(|r| r.text_content())
+                .unwrap_or_default()
+                .contains("2.40.3")
+        })
+        .await;
+    assert_eq!(
+        fake.requests_to("remote.test/dhis/api/system/info").len(),
+        1,
+        "no second test after saving"
+    );
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
 async fn an_unreachable_remote_names_the_origin_to_allow() {
     let fake = FakeDhis2::server(&["ALL"], &[]);
     fake.fail(

@@ -284,9 +284,26 @@ fn a_saved_instance_is_tested_and_its_version_remembered() {
     assert!(untested.is_success(), "{untested:?}");
     let saved = block_on(manager.create(&storage, &form)).expect("create");
     assert_eq!(saved.view.version, None);
+    let expected: Version = remote.version().to_string().parse().expect("version");
+    // The form's test of another URL tells nothing about the saved one.
+    let elsewhere =
+        block_on(manager.keep_tested_version(&storage, &saved, "http://other.sim", &untested))
+            .expect("keep");
+    assert_eq!(elsewhere, None);
+    // The same URL, typed with its /api suffix: the version seen before saving is kept.
+    let kept = block_on(manager.keep_tested_version(
+        &storage,
+        &saved,
+        "http://remote.sim/api/",
+        &untested,
+    ))
+    .expect("keep");
+    assert_eq!(kept, Some(expected.clone()));
+    let view = block_on(manager.get(&storage, &saved.view.id)).expect("view");
+    assert_eq!(view.version, Some(expected.clone()));
+
     let diagnosis = block_on(manager.test_saved(&storage, &saved.view.id, None)).expect("test");
     assert!(diagnosis.is_success(), "{diagnosis:?}");
     let view = block_on(manager.get(&storage, &saved.view.id)).expect("view");
-    let expected: Version = remote.version().to_string().parse().expect("version");
     assert_eq!(view.version, Some(expected));
 }

@@ -58,6 +58,8 @@ pub fn InstanceFormView(
     let errors = RwSignal::new(FormErrors::default());
     let failure = RwSignal::new(None::<String>);
     let diagnosis = RwSignal::new(None::<ConnectionDiagnosis>);
+    // The URL the shown diagnosis is about (the form may have changed since).
+    let tested_url = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let editing_id = editing.as_ref().map(|e| e.id.clone());
     let title = if editing.is_some() {
@@ -99,17 +101,32 @@ pub fn InstanceFormView(
                     Some(id) => ctx.manager.update(&storage, id, &submitted).await,
                     None => ctx.manager.create(&storage, &submitted).await,
                 };
-                busy.set(false);
                 match result {
-                    Ok(saved) => {
+                    Ok(mut saved) => {
+                        // A successful test before saving already told the version: keep it.
+                        if let (Some(tested), Some(url)) =
+                            (diagnosis.get_untracked(), tested_url.get_untracked())
+                        {
+                            let kept = ctx
+                                .manager
+                                .keep_tested_version(&storage, &saved, &url, &tested)
+                                .await;
+                            // Not kept (a storage error): the next test records it.
+                            if let Ok(Some(version)) = kept {
+                                saved.view.version = Some(version);
+                            }
+                        }
+                        busy.set(false);
                         errors.set(FormErrors::default());
                         on_done.run(Some(saved));
                     }
                     Err(InstanceError::Invalid(found)) => {
+                        busy.set(false);
                         failure.set(Some(format!("Check the form: {found}")));
                         errors.set(found);
                     }
                     Err(other) => {
+                        busy.set(false);
                         errors.set(FormErrors::default());
                         failure.set(Some(other.to_string()));
                     }
@@ -144,7 +161,10 @@ pub fn InstanceFormView(
                     .await;
                 busy.set(false);
                 match result {
-                    Ok(found) => diagnosis.set(Some(found)),
+                    Ok(found) => {
+                        tested_url.set(Some(submitted.url.clone()));
+                        diagnosis.set(Some(found));
+                    }
                     Err(error) => failure.set(Some(error.to_string())),
                 }
             });

@@ -4,7 +4,8 @@
 use super::connection::{test_connection, ConnectionDiagnosis, ConnectionRequest};
 use super::error::InstanceError;
 use super::form::InstanceForm;
-use super::manager::InstanceManager;
+use super::manager::{InstanceManager, SavedInstance};
+use super::url::normalise_url;
 use crate::dhis2::{Auth, Dhis2Client, Transport, Version};
 use crate::model::{AuthKind, LOCAL_INSTANCE_ID, LOCAL_INSTANCE_NAME};
 use crate::storage::{InstanceSecret, Storage};
@@ -46,6 +47,28 @@ impl InstanceManager {
             storage.instances().save(&instance).await?;
         }
         Ok(())
+    }
+
+    /// After a save: keeps the version that a connection test of the same URL, run in the form
+    /// just before, saw, so the lists show it without a second test. Returns the version kept;
+    /// `None` when the test failed, was of another URL, or the version is already stored.
+    pub async fn keep_tested_version<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        saved: &SavedInstance,
+        tested_url: &str,
+        diagnosis: &ConnectionDiagnosis,
+    ) -> Result<Option<Version>, InstanceError> {
+        let ConnectionDiagnosis::Connected { version, .. } = diagnosis else {
+            return Ok(None);
+        };
+        let same_url = normalise_url(tested_url).is_ok_and(|tested| tested.url == saved.view.url);
+        if !same_url || saved.view.version.as_ref() == Some(version) {
+            return Ok(None);
+        }
+        self.record_version(storage, &saved.view.id, version)
+            .await?;
+        Ok(Some(version.clone()))
     }
 
     /// URL and credentials of an instance the user may use (any role with access to the app).

@@ -265,6 +265,54 @@ async fn a_real_sync_asks_first_naming_the_destinations() {
 }
 
 #[wasm_bindgen_test]
+async fn cancel_during_the_read_writes_nothing_and_reports_cancelled() {
+    let fake = server().await;
+    // The origin is slow to give the picked data set: the sync is still reading when cancelled.
+    let slow_read = fake.hold("filter=id:in:%5BpBOMPrpg1QX%5D");
+    let mounted = open_page(&fake).await;
+    mounted.wait_for("sync-destination").await;
+    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
+    mounted.click("type-dataSets");
+    mounted
+        .wait_until("rows listed", |m| m.row_with("ANC monthly").is_some())
+        .await;
+    mounted.click_in_row("ANC monthly", "sync-row-check");
+    mounted.click("sync-start");
+    mounted.wait_for_text("confirm-dialog", "Destination").await;
+    mounted.click("confirm-ok");
+    mounted.wait_for("sync-cancel").await;
+    mounted
+        .wait_until("the read is under way", |_| {
+            !fake
+                .requests_to("filter=id:in:%5BpBOMPrpg1QX%5D")
+                .is_empty()
+        })
+        .await;
+    mounted.click("sync-cancel");
+    slow_read.open();
+
+    let results = mounted.wait_for_text("sync-results", "finished").await;
+    assert!(results.contains("finished: Cancelled"), "{results}");
+    assert!(results.contains("nothing was written"), "{results}");
+    assert_eq!(mounted.text("sync-target-status"), "Cancelled");
+    let writes: Vec<_> = fake
+        .requests_to("remote.test/dhis/api/metadata")
+        .into_iter()
+        .filter(|r| r.method == Method::Post)
+        .collect();
+    assert!(
+        writes.is_empty(),
+        "nothing is written after Cancel: {writes:?}"
+    );
+    assert!(
+        mounted.find("sync-cancel").is_none(),
+        "no Cancel once finished"
+    );
+    mounted.wait_for("sync-history-saved").await;
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
 async fn deletions_are_listed_confirmed_and_replayed_on_the_destination() {
     let fake = server().await;
     fake.on(

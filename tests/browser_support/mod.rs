@@ -34,6 +34,41 @@ pub struct FakeDhis2 {
     pub requests: Rc<RefCell<Vec<HttpRequest>>>,
     /// `namespace/key` → JSON text.
     pub datastore: Rc<RefCell<BTreeMap<String, String>>>,
+    /// Requests whose URL contains the text wait until the gate opens.
+    pub gates: Rc<RefCell<Vec<(String, Gate)>>>,
+}
+
+/// Holds the requests given to it (a slow server) until [`Gate::open`].
+#[derive(Clone, Default)]
+pub struct Gate(Rc<RefCell<GateState>>);
+
+#[derive(Default)]
+struct GateState {
+    open: bool,
+    waiting: Vec<std::task::Waker>,
+}
+
+impl Gate {
+    pub fn open(&self) {
+        let mut state = self.0.borrow_mut();
+        state.open = true;
+        for waker in state.waiting.drain(..) {
+            waker.wake();
+        }
+    }
+
+    async fn passed(&self) {
+        std::future::poll_fn(|cx| {
+            let mut state = self.0.borrow_mut();
+            if state.open {
+                std::task::Poll::Ready(())
+            } else {
+                state.waiting.push(cx.waker().clone());
+                std::task::Poll::Pending
+            }
+        })
+        .await
+    }
 }
 
 const DATASTORE: &str = "/api/dataStore/";
@@ -93,6 +128,15 @@ impl FakeDhis2 {
             answer: Ok(answer),
         });
         self
+    }
+
+    /// Requests whose URL contains `path_part` get no answer until the returned gate opens.
+    pub fn hold(&self, path_part: &str) -> Gate {
+        let gate = Gate::default();
+        self.gates
+            .borrow_mut()
+            .push((path_part.to_string(), gate.clone()));
+        gate
     }
 
     pub fn fail(&self, path_part: &str, error: TransportError) -> &Self {
@@ -213,6 +257,15 @@ impl FakeDhis2 {
 impl Transport for FakeDhis2 {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         self.requests.borrow_mut().push(request.clone());
+        let gate = self
+            .gates
+            .borrow()
+            .iter()
+            .find(|(part, _)| request.url.contains(part.as_str()))
+            .map(|(_, gate)| gate.clone());
+        if let Some(gate) = gate {
+            gate.passed().await;
+        }
         if let Some(answer) = self.datastore_answer(&request) {
             return Ok(answer);
         }

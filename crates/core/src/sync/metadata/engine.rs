@@ -12,7 +12,9 @@ use super::write::write_payload;
 use crate::dhis2::metadata::{fetch_any_type_by_ids, fetch_by_ids};
 use crate::dhis2::schemas::fetch_schemas;
 use crate::dhis2::{Dhis2Client, Dhis2Error, SchemaRegistry, Transport, Version};
-use crate::sync::report::{DryRunPreview, SyncError, SyncKind, SyncReport, TargetReport};
+use crate::sync::report::{
+    DryRunPreview, SyncError, SyncKind, SyncReport, TargetReport, TargetStatus,
+};
 use crate::sync::transport::{CountingTransport, ReadOnlyTransport};
 use crate::sync::{CancellationToken, ProgressSink, SyncProgress, SyncStep};
 
@@ -153,6 +155,17 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
         }
     };
     report.origin_version = Some(package.version.to_string());
+    if cancel.is_cancelled() {
+        // Not an error, and what was not read yet is not missing: each target says it was
+        // left untouched.
+        for target in targets {
+            let mut target_report = TargetReport::new(&target.name, target.client.base_url());
+            target_report.raise(TargetStatus::Cancelled);
+            target_report.notes.push(CANCELLED_BEFORE_WRITING.into());
+            report.targets.push(target_report);
+        }
+        return report;
+    }
     report.objects_by_type = package
         .payload
         .iter()
@@ -175,10 +188,6 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
             ),
             code: None,
         });
-    }
-    if cancel.is_cancelled() {
-        report.errors.push(cancelled_error());
-        return report;
     }
     let mut package = package;
     for (index, target) in targets.iter().enumerate() {
@@ -358,12 +367,5 @@ pub(crate) fn error_of(error: &Dhis2Error) -> SyncError {
     }
 }
 
-fn cancelled_error() -> SyncError {
-    SyncError {
-        object_id: None,
-        object_type: None,
-        property: None,
-        message: "The sync was cancelled before anything was written.".into(),
-        code: None,
-    }
-}
+const CANCELLED_BEFORE_WRITING: &str =
+    "Cancelled while reading the origin: nothing was written to this instance.";

@@ -238,6 +238,71 @@ fn a_cancelled_sync_writes_nothing_and_says_so() {
 }
 
 #[test]
+fn cancelled_while_reading_every_target_says_cancelled_and_nothing_is_written() {
+    let origin_server = MemoryServer::new("2.40.1");
+    package(&origin_server);
+    let first = MemoryServer::new("2.40.1");
+    let second = MemoryServer::new("2.41.0");
+    let origin = SyncInstance::new(
+        "origin",
+        Dhis2Client::new(&origin_server, "http://origin", Auth::Session),
+    );
+    let targets = [
+        SyncInstance::new(
+            "first",
+            Dhis2Client::new(&first, "http://first", Auth::Session),
+        ),
+        SyncInstance::new(
+            "second",
+            Dhis2Client::new(&second, "http://second", Auth::Session),
+        ),
+    ];
+    let cancel = CancellationToken::new();
+    let cancel_on_read = |event: crate::sync::SyncProgress| {
+        if let crate::sync::SyncProgress::Step {
+            step: crate::sync::SyncStep::Read,
+            ..
+        } = event
+        {
+            cancel.cancel();
+        }
+    };
+    let report = run_ready(run_metadata_sync(
+        &origin,
+        &targets,
+        &MetadataSelection::ids(["dsAAAAAAAA1"]),
+        &MetadataSyncOptions::default(),
+        &cancel_on_read,
+        &cancel,
+    ));
+    assert!(
+        report.errors.is_empty(),
+        "a cancel is no error: {:?}",
+        report.errors
+    );
+    assert_eq!(report.overall_status(), TargetStatus::Cancelled);
+    let statuses: Vec<_> = report
+        .targets
+        .iter()
+        .map(|t| (t.target.as_str(), t.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("first", TargetStatus::Cancelled),
+            ("second", TargetStatus::Cancelled)
+        ]
+    );
+    assert!(report.targets[0].notes[0].contains("nothing was written"));
+    assert_eq!(
+        first.requests.get() + second.requests.get(),
+        0,
+        "targets untouched"
+    );
+    assert!(!report.succeeded());
+}
+
+#[test]
 fn download_payload_builds_without_sending() {
     let origin_server = MemoryServer::new("2.40.1");
     package(&origin_server);

@@ -2,7 +2,9 @@ use mdsync_core::dhis2::{Dhis2Client, Version};
 use mdsync_core::instances::InstanceManager;
 use mdsync_core::storage::Storage;
 use mdsync_core::sync::metadata::SyncInstance;
+use mdsync_core::sync::{save_to_history, RunContext, SyncReport};
 
+use super::download::now_iso;
 use crate::services::Services;
 use crate::session::Session;
 use crate::transport::SharedTransport;
@@ -33,6 +35,19 @@ impl SyncContext {
 
     pub fn storage(&self) -> Storage<SharedTransport> {
         Storage::new(self.services.local_client(), self.version.clone())
+    }
+
+    /// Writes a manual run (no rule) to the history as this user; the entry's id, or why not.
+    pub async fn save_manual_run(&self, report: &SyncReport) -> Result<String, String> {
+        let context = RunContext {
+            date: now_iso(),
+            user: Some(self.username.clone()),
+            rule_id: None,
+        };
+        save_to_history(&self.storage(), report, &context)
+            .await
+            .map(|summary| summary.id)
+            .map_err(|e| e.to_string())
     }
 
     /// A client for an instance (the local one with the session, a remote one with its

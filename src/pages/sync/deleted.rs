@@ -7,10 +7,9 @@ use mdsync_core::access::Panel;
 use mdsync_core::browse::{is_iso_date, RunProgress};
 use mdsync_core::model::{InstanceView, LOCAL_INSTANCE_ID};
 use mdsync_core::sync::metadata::{execute_deletions, plan_deletions, DeletionPlan};
-use mdsync_core::sync::{save_to_history, CancellationToken, RunContext, SyncProgress, SyncReport};
+use mdsync_core::sync::{CancellationToken, SyncProgress, SyncReport};
 
 use super::context::SyncContext;
-use super::download::now_iso;
 use super::results::RunResults;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::loading::Loading;
@@ -161,15 +160,7 @@ pub fn DeletedSyncPage(session: Session) -> impl IntoView {
             let sink = move |event: SyncProgress| progress.update(|p| p.apply(event));
             let report = execute_deletions(&planned, &targets, dry_run, &sink, &cancel).await;
             progress.update(RunProgress::finish);
-            let context = RunContext {
-                date: now_iso(),
-                user: Some(ctx.username.clone()),
-                rule_id: None,
-            };
-            let history = save_to_history(&ctx.storage(), &report, &context)
-                .await
-                .map(|summary| summary.id)
-                .map_err(|e| e.to_string());
+            let history = ctx.save_manual_run(&report).await;
             outcome.set(Outcome::Finished(Box::new(report), history));
         });
     };

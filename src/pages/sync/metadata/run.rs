@@ -4,14 +4,14 @@ use mdsync_core::browse::{download_name, payload_document, RunProgress};
 use mdsync_core::sync::metadata::{
     build_target_payloads, run_metadata_sync, MetadataSelection, SyncInstance,
 };
-use mdsync_core::sync::{save_to_history, CancellationToken, RunContext, SyncProgress};
+use mdsync_core::sync::{CancellationToken, SyncProgress};
 
 use super::state::{RunState, SyncState};
 use crate::components::dialog::ConfirmDialog;
 use crate::components::notice::NoticeKind;
 use crate::components::progress_bar::ProgressBar;
 use crate::pages::sync::context::SyncContext;
-use crate::pages::sync::download::{download_json, now_iso};
+use crate::pages::sync::download::download_json;
 use crate::transport::SharedTransport;
 
 type Instances = (
@@ -71,15 +71,7 @@ fn start(state: SyncState, dry_run: bool) {
         let report =
             run_metadata_sync(&origin, &targets, &selection, &options, &sink, &cancel).await;
         state.progress.update(RunProgress::finish);
-        let context = RunContext {
-            date: now_iso(),
-            user: Some(ctx.username.clone()),
-            rule_id: None,
-        };
-        let history = save_to_history(&ctx.storage(), &report, &context)
-            .await
-            .map(|summary| summary.id)
-            .map_err(|e| e.to_string());
+        let history = ctx.save_manual_run(&report).await;
         state.run.set(RunState::Finished {
             report: Box::new(report),
             history,

@@ -14,6 +14,16 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The remote as destination, and the "ANC monthly" data set picked.
+async fn pick_anc_monthly_for_the_remote(mounted: &Mounted) {
+    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
+    mounted.click("type-dataSets");
+    mounted
+        .wait_until("rows listed", |m| m.row_with("ANC monthly").is_some())
+        .await;
+    mounted.click_in_row("ANC monthly", "sync-row-check");
+}
+
 #[wasm_bindgen_test]
 async fn the_menu_leads_to_metadata_and_says_what_is_coming() {
     let fake = server().await;
@@ -243,12 +253,7 @@ async fn a_real_sync_asks_first_naming_the_destinations() {
         .wait_for_text("sync-notice", "Select at least one object")
         .await;
     mounted.wait_for("sync-destination").await;
-    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
-    mounted.click("type-dataSets");
-    mounted
-        .wait_until("rows listed", |m| m.row_with("ANC monthly").is_some())
-        .await;
-    mounted.click_in_row("ANC monthly", "sync-row-check");
+    pick_anc_monthly_for_the_remote(&mounted).await;
     mounted.click("sync-start");
     let dialog = mounted.wait_for_text("confirm-dialog", "Destination").await;
     assert!(dialog.contains("Write the selected metadata"), "{dialog}");
@@ -271,12 +276,7 @@ async fn cancel_during_the_read_writes_nothing_and_reports_cancelled() {
     let slow_read = fake.hold("filter=id:in:%5BpBOMPrpg1QX%5D");
     let mounted = open_page(&fake).await;
     mounted.wait_for("sync-destination").await;
-    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
-    mounted.click("type-dataSets");
-    mounted
-        .wait_until("rows listed", |m| m.row_with("ANC monthly").is_some())
-        .await;
-    mounted.click_in_row("ANC monthly", "sync-row-check");
+    pick_anc_monthly_for_the_remote(&mounted).await;
     mounted.click("sync-start");
     mounted.wait_for_text("confirm-dialog", "Destination").await;
     mounted.click("confirm-ok");
@@ -432,12 +432,7 @@ async fn a_dependency_unchecked_per_type_stays_a_reference() {
     );
     let mounted = open_page(&fake).await;
     mounted.wait_for("sync-destination").await;
-    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
-    mounted.click("type-dataSets");
-    mounted
-        .wait_until("rows listed", |m| m.row_with("ANC monthly").is_some())
-        .await;
-    mounted.click_in_row("ANC monthly", "sync-row-check");
+    pick_anc_monthly_for_the_remote(&mounted).await;
     mounted.wait_for("sync-picked-line").await;
 
     mounted.click("opt-rules-toggle");

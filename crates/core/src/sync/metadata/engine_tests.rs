@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::memory_server::{run_ready, MemoryServer};
 use super::*;
 use crate::dhis2::{Auth, Dhis2Client};
-use crate::sync::{CancellationToken, NoProgress, TargetStatus};
+use crate::sync::{CancellationToken, NoProgress, SyncReport, SyncStep, TargetStatus};
 
 fn package(server: &MemoryServer) {
     server.insert(
@@ -201,37 +201,42 @@ fn syncs_to_a_target_and_never_writes_to_the_origin() {
     assert_eq!(target.request_count, target_server.requests.get());
 }
 
-#[test]
-fn a_cancelled_sync_writes_nothing_and_says_so() {
+/// Syncs the packaged data set to `targets`, cancelling at the first progress event of `step`.
+fn sync_cancelled_at(step: SyncStep, targets: &[(&str, &MemoryServer)]) -> SyncReport {
     let origin_server = MemoryServer::new("2.40.1");
     package(&origin_server);
-    let target_server = MemoryServer::new("2.40.1");
     let origin = SyncInstance::new(
         "origin",
         Dhis2Client::new(&origin_server, "http://origin", Auth::Session),
     );
-    let targets = [SyncInstance::new(
-        "target",
-        Dhis2Client::new(&target_server, "http://target", Auth::Session),
-    )];
+    let targets: Vec<_> = targets
+        .iter()
+        .map(|(name, server)| {
+            let url = format!("http://{name}");
+            SyncInstance::new(*name, Dhis2Client::new(*server, &url, Auth::Session))
+        })
+        .collect();
     let cancel = CancellationToken::new();
-    let cancel_on_write = |event: crate::sync::SyncProgress| {
-        if let crate::sync::SyncProgress::Step {
-            step: crate::sync::SyncStep::Write,
-            ..
-        } = event
+    let cancel_at_step = |event: crate::sync::SyncProgress| {
+        if matches!(event, crate::sync::SyncProgress::Step { step: reached, .. } if reached == step)
         {
             cancel.cancel();
         }
     };
-    let report = run_ready(run_metadata_sync(
+    run_ready(run_metadata_sync(
         &origin,
         &targets,
         &MetadataSelection::ids(["dsAAAAAAAA1"]),
         &MetadataSyncOptions::default(),
-        &cancel_on_write,
+        &cancel_at_step,
         &cancel,
-    ));
+    ))
+}
+
+#[test]
+fn a_cancelled_sync_writes_nothing_and_says_so() {
+    let target_server = MemoryServer::new("2.40.1");
+    let report = sync_cancelled_at(SyncStep::Write, &[("target", &target_server)]);
     assert_eq!(report.targets[0].status, TargetStatus::Cancelled);
     assert!(target_server.imports.borrow().is_empty());
     assert!(!report.succeeded());
@@ -239,42 +244,9 @@ fn a_cancelled_sync_writes_nothing_and_says_so() {
 
 #[test]
 fn cancelled_while_reading_every_target_says_cancelled_and_nothing_is_written() {
-    let origin_server = MemoryServer::new("2.40.1");
-    package(&origin_server);
     let first = MemoryServer::new("2.40.1");
     let second = MemoryServer::new("2.41.0");
-    let origin = SyncInstance::new(
-        "origin",
-        Dhis2Client::new(&origin_server, "http://origin", Auth::Session),
-    );
-    let targets = [
-        SyncInstance::new(
-            "first",
-            Dhis2Client::new(&first, "http://first", Auth::Session),
-        ),
-        SyncInstance::new(
-            "second",
-            Dhis2Client::new(&second, "http://second", Auth::Session),
-        ),
-    ];
-    let cancel = CancellationToken::new();
-    let cancel_on_read = |event: crate::sync::SyncProgress| {
-        if let crate::sync::SyncProgress::Step {
-            step: crate::sync::SyncStep::Read,
-            ..
-        } = event
-        {
-            cancel.cancel();
-        }
-    };
-    let report = run_ready(run_metadata_sync(
-        &origin,
-        &targets,
-        &MetadataSelection::ids(["dsAAAAAAAA1"]),
-        &MetadataSyncOptions::default(),
-        &cancel_on_read,
-        &cancel,
-    ));
+    let report = sync_cancelled_at(SyncStep::Read, &[("first", &first), ("second", &second)]);
     assert!(
         report.errors.is_empty(),
         "a cancel is no error: {:?}",

@@ -10,7 +10,7 @@ use mdsync_core::dhis2::{Auth, Dhis2Client};
 use mdsync_core::instances::{FormField, InstanceError, InstanceForm, InstanceManager};
 use mdsync_core::model::{AccessEntry, AuthKind, Sharing, LOCAL_INSTANCE_ID, LOCAL_INSTANCE_NAME};
 use mdsync_core::storage::{keys, Storage, StorageError, NAMESPACE};
-use support::{block_on, sim_named, SimTransport, PASSWORD};
+use support::{block_on, sim_named, InFlight, SimTransport, PASSWORD};
 
 /// The MetaData Sync users group every simulated configurator and executor belongs to.
 const SYNC_GROUP: &str = "uGrpMdSync1";
@@ -168,6 +168,32 @@ fn a_configurator_creates_edits_replicates_and_deletes() {
             Err(InstanceError::NotFound { .. })
         ));
     }
+}
+
+#[test]
+fn listing_reads_instances_and_secret_keys_in_one_round_trip() {
+    let world = World::new("2.41");
+    let (storage, manager) = world.open("configurator");
+    block_on(manager.create(&storage, &form("Remote", "http://remote.sim", PASSWORD)))
+        .expect("create");
+    let watched = InFlight::new(world.transport());
+    let client = Dhis2Client::new(
+        watched.clone(),
+        world.local.base_url(),
+        Auth::Basic {
+            username: "configurator".into(),
+            password: PASSWORD.into(),
+        },
+    );
+    let storage = Storage::new(client, "2.41".parse().expect("version"));
+    let list = block_on(manager.list(&storage)).expect("list");
+    assert_eq!(list.len(), 2);
+    assert!(
+        list[1].has_secret,
+        "the secret key was found: {:?}",
+        list[1]
+    );
+    assert_eq!(watched.most_in_flight(), 2, "both reads at once");
 }
 
 #[test]

@@ -36,16 +36,24 @@ enum Listing {
 /// Opens the manager (reads the encryption key) and, for configurators, brings the stored data
 /// to the current layout (core's migrations) before anything is listed.
 async fn open(services: Services, session: Session) -> Result<InstancesContext, String> {
-    let key = services.encryption_key().await?;
-    let ctx = InstancesContext {
+    let storage =
+        mdsync_core::storage::Storage::new(services.local_client(), session.info.version.clone());
+    // The key and the stored data's layout are needed together: one round trip for both.
+    let migrate = async {
+        if session.role.can_configure() {
+            storage.migrate().await.map(|_| ())
+        } else {
+            Ok(())
+        }
+    };
+    let (key, migrated) = futures::future::join(services.encryption_key(), migrate).await;
+    let key = key?;
+    migrated.map_err(|e| e.to_string())?;
+    Ok(InstancesContext {
         manager: InstanceManager::new(session.me.clone(), key, services.base_url()),
         services,
         version: session.info.version.clone(),
-    };
-    if session.role.can_configure() {
-        ctx.storage().migrate().await.map_err(|e| e.to_string())?;
-    }
-    Ok(ctx)
+    })
 }
 
 fn reload(ctx: InstancesContext, listing: RwSignal<Listing>) {

@@ -22,15 +22,18 @@ pub struct SyncContext {
 impl SyncContext {
     /// Reads the encryption key and brings the stored data to the current layout.
     pub async fn open(services: Services, session: &Session) -> Result<SyncContext, String> {
-        let key = services.encryption_key().await?;
-        let ctx = SyncContext {
+        let storage = Storage::new(services.local_client(), session.info.version.clone());
+        // The key and the stored data's layout are needed together: one round trip for both.
+        let (key, migrated) =
+            futures::future::join(services.encryption_key(), storage.migrate()).await;
+        let key = key?;
+        migrated.map_err(|e| e.to_string())?;
+        Ok(SyncContext {
             manager: InstanceManager::new(session.me.clone(), key, services.base_url()),
             services,
             version: session.info.version.clone(),
             username: session.me.username.clone(),
-        };
-        ctx.storage().migrate().await.map_err(|e| e.to_string())?;
-        Ok(ctx)
+        })
     }
 
     pub fn storage(&self) -> Storage<SharedTransport> {

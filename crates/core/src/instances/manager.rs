@@ -131,12 +131,13 @@ impl InstanceManager {
         storage: &Storage<T>,
     ) -> Result<Vec<InstanceView>, InstanceError> {
         self.require_configure("manage instances")?;
-        let with_secret = storage
-            .secrets(&self.key)
-            .instance_ids_with_secret()
-            .await?;
+        // Both reads go out together: one round trip instead of two.
+        let secrets = storage.secrets(&self.key);
+        let (with_secret, visible) =
+            futures::future::join(secrets.instance_ids_with_secret(), self.visible(storage)).await;
+        let with_secret = with_secret?;
         let mut views = vec![self.local_view()];
-        views.extend(self.visible(storage).await?.iter().map(|instance| {
+        views.extend(visible?.iter().map(|instance| {
             instance.view(with_secret.iter().any(|id| id == instance.id.as_str()))
         }));
         Ok(views)

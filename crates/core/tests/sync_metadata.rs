@@ -6,9 +6,13 @@ mod sync_common;
 
 use std::collections::BTreeSet;
 
-use mdsync_core::sync::metadata::{build_target_payloads, MetadataSelection, MetadataSyncOptions};
+use mdsync_core::dhis2::metadata::CONCURRENT_READS;
+use mdsync_core::dhis2::{Auth, Dhis2Client};
+use mdsync_core::sync::metadata::{
+    build_target_payloads, MetadataSelection, MetadataSyncOptions, SyncInstance,
+};
 use serde_json::Value;
-use support::{block_on, client_for, sim_named};
+use support::{block_on, client_for, sim_named, InFlight, SimTransport, PASSWORD};
 use sync_common::*;
 
 /// What the payload file itself says a data set needs: its data elements, their non-default
@@ -142,6 +146,49 @@ fn aggregate_round_trip(source_version: &str, target_version: &str) {
         synced.len(),
         "every synced object was written once"
     );
+}
+
+#[test]
+fn each_level_of_dependencies_is_read_together_and_the_payload_is_the_same() {
+    let source = source("2.40", &[SETUP, AGGREGATE]);
+    let target = sim_named("target", "2.40");
+    let data_sets = ids_of(&payload(AGGREGATE), "dataSets");
+    let selection = MetadataSelection::ids(data_sets.iter().cloned());
+    let options = MetadataSyncOptions::default();
+    let watched = InFlight::new(SimTransport::new(std::sync::Arc::clone(&source)));
+    let watched_origin = SyncInstance::new(
+        "source",
+        Dhis2Client::new(
+            watched.clone(),
+            source.base_url(),
+            Auth::Basic {
+                username: "admin".into(),
+                password: PASSWORD.into(),
+            },
+        ),
+    );
+    let targets = [instance(&target, "target")];
+    let concurrent = block_on(build_target_payloads(
+        &watched_origin,
+        &targets,
+        &selection,
+        &options,
+    ))
+    .expect("payload");
+    let most = watched.most_in_flight();
+    assert!(
+        (2..=CONCURRENT_READS).contains(&most),
+        "reads of a level overlap, at most {CONCURRENT_READS} at once: {most}"
+    );
+    // The same payload as when every answer comes before the next request goes out.
+    let one_by_one = block_on(build_target_payloads(
+        &instance(&source, "source"),
+        &targets,
+        &selection,
+        &options,
+    ))
+    .expect("payload");
+    assert_eq!(concurrent[0].payload, one_by_one[0].payload);
 }
 
 #[test]

@@ -12,7 +12,7 @@ use super::cleanup::ObjectCleaner;
 use super::expressions::expression_references;
 use super::rules::IncludeExcludeRules;
 use super::selection::MetadataSelection;
-use crate::dhis2::metadata::{fetch_any_type_by_ids, fetch_by_ids};
+use crate::dhis2::metadata::{fetch_any_type_by_ids, fetch_many_by_ids, ByIds};
 use crate::dhis2::schemas::{ReferenceProperty, ReferenceTarget, Schema};
 use crate::dhis2::{Dhis2Client, Dhis2Error, SchemaRegistry, Transport};
 use crate::sync::{CancellationToken, ProgressSink, SyncProgress, SyncStep};
@@ -121,17 +121,21 @@ impl<'a> Resolver<'a> {
             .into_iter()
             .collect();
         self.seen.extend(ids.iter().cloned());
-        let mut fetched: Vec<(String, Vec<Value>)> = Vec::new();
-        if selection.types.is_empty() {
-            fetched = fetch_any_type_by_ids(origin, &ids, ":owner").await?;
+        let fetched: Vec<(String, Vec<Value>)> = if selection.types.is_empty() {
+            fetch_any_type_by_ids(origin, &ids, ":owner").await?
         } else {
-            for plural in &selection.types {
-                fetched.push((
-                    plural.clone(),
-                    fetch_by_ids(origin, plural, "id", &ids, ":owner").await?,
-                ));
-            }
-        }
+            let reads: Vec<ByIds> = selection
+                .types
+                .iter()
+                .map(|plural| ByIds {
+                    plural,
+                    property: "id".into(),
+                    ids: ids.iter().map(String::as_str).collect(),
+                })
+                .collect();
+            let answers = fetch_many_by_ids(origin, &reads, ":owner").await?;
+            selection.types.iter().cloned().zip(answers).collect()
+        };
         let found: HashSet<String> = fetched
             .iter()
             .flat_map(|(_, objects)| objects.iter().filter_map(object_id))
@@ -147,24 +151,43 @@ impl<'a> Resolver<'a> {
                 done: level,
                 total: level + 1,
             });
-            let mut fetched: Vec<(String, Vec<Value>)> = Vec::new();
-            for (plural, ids) in &mut frontier.by_id {
+            // The whole level is read together: referenced objects by id, then children by
+            // their parent's id.
+            for ids in frontier.by_id.values_mut() {
                 ids.sort_unstable();
-                let ids: &[String] = ids;
-                fetched.push((
-                    plural.clone(),
-                    fetch_by_ids(origin, plural, "id", ids, ":owner").await?,
-                ));
             }
-            for ((child, via), parents) in &frontier.children {
-                let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
-                let property = format!("{via}.id");
-                let objects = fetch_by_ids(origin, child, &property, &parents, ":owner").await?;
-                let fresh = objects
-                    .into_iter()
-                    .filter(|o| object_id(o).is_some_and(|id| self.seen.insert(id.to_string())))
-                    .collect();
-                fetched.push((child.clone(), fresh));
+            let mut reads: Vec<ByIds> = frontier
+                .by_id
+                .iter()
+                .map(|(plural, ids)| ByIds {
+                    plural,
+                    property: "id".into(),
+                    ids: ids.iter().map(String::as_str).collect(),
+                })
+                .collect();
+            let referenced = reads.len();
+            reads.extend(
+                frontier
+                    .children
+                    .iter()
+                    .map(|((child, via), parents)| ByIds {
+                        plural: child,
+                        property: format!("{via}.id"),
+                        ids: parents.iter().map(String::as_str).collect(),
+                    }),
+            );
+            let answers = fetch_many_by_ids(origin, &reads, ":owner").await?;
+            let mut fetched: Vec<(String, Vec<Value>)> = Vec::with_capacity(answers.len());
+            for (position, (read, objects)) in reads.iter().zip(answers).enumerate() {
+                let objects = if position < referenced {
+                    objects
+                } else {
+                    objects
+                        .into_iter()
+                        .filter(|o| object_id(o).is_some_and(|id| self.seen.insert(id.to_string())))
+                        .collect()
+                };
+                fetched.push((read.plural.to_string(), objects));
             }
             frontier = self.absorb(fetched);
             level += 1;

@@ -45,47 +45,20 @@ pub async fn load_session<T: Transport>(client: &Dhis2Client<T>) -> Result<Sessi
 
 #[cfg(test)]
 mod tests {
-    use std::cell::Cell;
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
-
     use mdsync_core::access::AppRole;
+    use mdsync_core::dhis2::in_flight::InFlight;
     use mdsync_core::dhis2::{Auth, HttpRequest, HttpResponse, TransportError};
 
     use super::*;
 
-    /// Answers each request after yielding once, so requests asked together are in flight
-    /// together; remembers the most in flight at once.
-    #[derive(Default)]
-    struct YieldingServer {
-        in_flight: Cell<usize>,
-        most_in_flight: Cell<usize>,
+    /// Answers as a 2.41 server (or with a login page), at once.
+    #[derive(Clone, Default)]
+    struct Server {
         login_page: bool,
     }
 
-    struct YieldOnce(bool);
-
-    impl Future for YieldOnce {
-        type Output = ();
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-            if self.0 {
-                Poll::Ready(())
-            } else {
-                self.0 = true;
-                cx.waker().wake_by_ref();
-                Poll::Pending
-            }
-        }
-    }
-
-    impl Transport for YieldingServer {
+    impl Transport for Server {
         async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-            self.in_flight.set(self.in_flight.get() + 1);
-            self.most_in_flight
-                .set(self.most_in_flight.get().max(self.in_flight.get()));
-            YieldOnce(false).await;
-            self.in_flight.set(self.in_flight.get() - 1);
             let (content_type, body) = if self.login_page {
                 (
                     "text/html",
@@ -110,15 +83,18 @@ mod tests {
         }
     }
 
-    fn client(server: &YieldingServer) -> Dhis2Client<&YieldingServer> {
-        Dhis2Client::new(server, "https://dhis2.example.org", Auth::Session)
+    fn client(server: Server) -> (InFlight<Server>, Dhis2Client<InFlight<Server>>) {
+        let watched = InFlight::new(server);
+        let client = Dhis2Client::new(watched.clone(), "https://dhis2.example.org", Auth::Session);
+        (watched, client)
     }
 
     #[test]
     fn the_three_start_up_requests_go_out_together() {
-        let server = YieldingServer::default();
-        let session = futures::executor::block_on(load_session(&client(&server))).expect("session");
-        assert_eq!(server.most_in_flight.get(), 3);
+        let (watched, client) = client(Server::default());
+        let session = futures::executor::block_on(load_session(&client)).expect("session");
+        assert_eq!(watched.most_in_flight(), 3);
+        assert_eq!(watched.round_trips(), 1);
         assert_eq!(session.info.version.to_string(), "2.41.1");
         assert_eq!(session.me.username, "admin");
         assert_eq!(session.role, AppRole::Admin);
@@ -127,11 +103,8 @@ mod tests {
 
     #[test]
     fn a_login_page_is_reported_from_system_info() {
-        let server = YieldingServer {
-            login_page: true,
-            ..YieldingServer::default()
-        };
-        let error = futures::executor::block_on(load_session(&client(&server)))
+        let (_, client) = client(Server { login_page: true });
+        let error = futures::executor::block_on(load_session(&client))
             .expect_err("a login page is no session");
         assert!(
             matches!(&error, Dhis2Error::LoginPage { url } if url.contains("system/info")),

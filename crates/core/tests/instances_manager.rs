@@ -194,6 +194,7 @@ fn listing_reads_instances_and_secret_keys_in_one_round_trip() {
         list[1]
     );
     assert_eq!(watched.most_in_flight(), 2, "both reads at once");
+    assert_eq!(watched.round_trips(), 1);
 }
 
 #[test]

@@ -180,6 +180,17 @@ fn each_level_of_dependencies_is_read_together_and_the_payload_is_the_same() {
         (2..=CONCURRENT_READS).contains(&most),
         "reads of a level overlap, at most {CONCURRENT_READS} at once: {most}"
     );
+    assert!(
+        watched.round_trips() < watched.requests(),
+        "{} requests in {} round trips",
+        watched.requests(),
+        watched.round_trips()
+    );
+    println!(
+        "{} origin requests in {} round trips",
+        watched.requests(),
+        watched.round_trips()
+    );
     // The same payload as when every answer comes before the next request goes out.
     let one_by_one = block_on(build_target_payloads(
         &instance(&source, "source"),

@@ -22,6 +22,7 @@ mod datastore;
 mod sharing;
 pub use datastore::{put_creates_missing_keys, DataStore, DataStoreEntryMetadata, WriteOutcome};
 pub mod import_report;
+pub mod in_flight;
 pub mod metadata;
 pub mod schemas;
 pub use import_report::{ImportError, ImportResult, ImportStats, ImportStatus, TypeImportStats};

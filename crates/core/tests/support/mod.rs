@@ -2,7 +2,6 @@
 //! transport, a scripted transport, an executor, and the reference data folder.
 #![allow(dead_code)]
 
-pub mod in_flight;
 pub mod scripted;
 pub mod sim;
 
@@ -10,7 +9,7 @@ use std::future::Future;
 use std::path::PathBuf;
 
 #[allow(unused_imports)]
-pub use in_flight::InFlight;
+pub use mdsync_core::dhis2::in_flight::InFlight;
 #[allow(unused_imports)]
 pub use scripted::ScriptedTransport;
 #[allow(unused_imports)]

@@ -12,6 +12,7 @@ use super::memory_server::{run_ready, thread_cpu_time, MemoryServer, ReplayTrans
 use super::selection::{MetadataSelection, MetadataSyncOptions};
 use super::version_transform::adapt_payload;
 use super::{read_origin, OriginPackage};
+use crate::dhis2::in_flight::InFlight;
 use crate::dhis2::{Auth, Dhis2Client, Transport, Version};
 use crate::sync::{CancellationToken, NoProgress};
 
@@ -20,6 +21,8 @@ use crate::sync::{CancellationToken, NoProgress};
 pub struct BenchReport {
     pub objects: usize,
     pub requests: usize,
+    /// Round trips those requests take when each level of dependencies is read together.
+    pub round_trips: usize,
     pub chunks: usize,
     pub payload_bytes: usize,
     /// Resolution + payload build, without the in-memory server's own time.
@@ -68,6 +71,7 @@ impl fmt::Display for BenchReport {
         )?;
         writeln!(f, "  objects            {}", self.objects)?;
         writeln!(f, "  origin requests    {}", self.requests)?;
+        writeln!(f, "  origin round trips {}", self.round_trips)?;
         writeln!(f, "  chunks             {}", self.chunks)?;
         writeln!(
             f,
@@ -328,6 +332,10 @@ pub fn run_with(data_sets: usize, elements_per_set: usize) -> BenchReport {
         baseline = baseline.min(wall);
         baseline_cpu = sum_option(baseline_cpu, cpu);
     }
+    // Untimed: the same reads through a transport that counts round trips.
+    let watched = InFlight::new(&replay);
+    engine_round(&watched, || watched.requests(), &selection);
+    let round_trips = watched.round_trips();
     let rounds = ROUNDS as u32;
     let engine_cpu = engine_cpu.map(|total| total / rounds);
     let baseline_cpu = baseline_cpu.map(|total| total / rounds);
@@ -335,6 +343,7 @@ pub fn run_with(data_sets: usize, elements_per_set: usize) -> BenchReport {
     BenchReport {
         objects: best.objects,
         requests: best.requests,
+        round_trips,
         chunks: best.chunks.len(),
         payload_bytes: payload_bytes.max(reserialized),
         engine: best.engine,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use dhis2_sim::Sim;
 use mdsync_core::crypto::{CryptoError, EncryptionKey};
-use mdsync_core::dhis2::{Auth, Dhis2Client};
+use mdsync_core::dhis2::{Auth, Dhis2Client, Transport};
 use mdsync_core::instances::{FormField, InstanceError, InstanceForm, InstanceManager};
 use mdsync_core::model::{AccessEntry, AuthKind, Sharing, LOCAL_INSTANCE_ID, LOCAL_INSTANCE_NAME};
 use mdsync_core::storage::{keys, Storage, StorageError, NAMESPACE};
@@ -34,16 +34,21 @@ impl World {
         SimTransport::network(vec![Arc::clone(&self.local), Arc::clone(&self.remote)])
     }
 
-    /// Storage on the local instance and a manager, as `username`.
-    fn open(&self, username: &str) -> (Storage<SimTransport>, InstanceManager) {
-        let client = Dhis2Client::new(
-            self.transport(),
+    /// A client of the local instance over `transport`, as `username`.
+    fn local_client<T: Transport>(&self, transport: T, username: &str) -> Dhis2Client<T> {
+        Dhis2Client::new(
+            transport,
             self.local.base_url(),
             Auth::Basic {
                 username: username.into(),
                 password: PASSWORD.into(),
             },
-        );
+        )
+    }
+
+    /// Storage on the local instance and a manager, as `username`.
+    fn open(&self, username: &str) -> (Storage<SimTransport>, InstanceManager) {
+        let client = self.local_client(self.transport(), username);
         let me = block_on(client.me()).expect("me");
         let storage = block_on(Storage::connect(client)).expect("storage");
         block_on(storage.migrate()).expect("migrate");
@@ -52,14 +57,7 @@ impl World {
     }
 
     fn values(&self) -> Vec<(String, String)> {
-        let admin = Dhis2Client::new(
-            self.transport(),
-            self.local.base_url(),
-            Auth::Basic {
-                username: "admin".into(),
-                password: PASSWORD.into(),
-            },
-        );
+        let admin = self.local_client(self.transport(), "admin");
         let storage = Storage::new(admin, "2.40".parse().expect("version"));
         block_on(storage.keys())
             .expect("keys")
@@ -177,14 +175,7 @@ fn listing_reads_instances_and_secret_keys_in_one_round_trip() {
     block_on(manager.create(&storage, &form("Remote", "http://remote.sim", PASSWORD)))
         .expect("create");
     let watched = InFlight::new(world.transport());
-    let client = Dhis2Client::new(
-        watched.clone(),
-        world.local.base_url(),
-        Auth::Basic {
-            username: "configurator".into(),
-            password: PASSWORD.into(),
-        },
-    );
+    let client = world.local_client(watched.clone(), "configurator");
     let storage = Storage::new(client, "2.41".parse().expect("version"));
     let list = block_on(manager.list(&storage)).expect("list");
     assert_eq!(list.len(), 2);

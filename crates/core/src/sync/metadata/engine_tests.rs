@@ -161,14 +161,8 @@ fn syncs_to_a_target_and_never_writes_to_the_origin() {
     let origin_server = MemoryServer::new("2.40.1");
     package(&origin_server);
     let target_server = MemoryServer::new("2.30");
-    let origin = SyncInstance::new(
-        "origin",
-        Dhis2Client::new(&origin_server, "http://origin", Auth::Session),
-    );
-    let targets = [SyncInstance::new(
-        "target",
-        Dhis2Client::new(&target_server, "http://target", Auth::Session),
-    )];
+    let origin = named("origin", &origin_server);
+    let targets = [named("target", &target_server)];
     let selection = MetadataSelection::ids(["dsAAAAAAAA1"]);
     let options = MetadataSyncOptions::default();
     let report = run_ready(run_metadata_sync(
@@ -201,20 +195,22 @@ fn syncs_to_a_target_and_never_writes_to_the_origin() {
     assert_eq!(target.request_count, target_server.requests.get());
 }
 
+/// An instance called `name`, served by `server` at `http://<name>`.
+fn named<'a>(name: &str, server: &'a MemoryServer) -> SyncInstance<&'a MemoryServer> {
+    SyncInstance::new(
+        name,
+        Dhis2Client::new(server, &format!("http://{name}"), Auth::Session),
+    )
+}
+
 /// Syncs the packaged data set to `targets`, cancelling at the first progress event of `step`.
 fn sync_cancelled_at(step: SyncStep, targets: &[(&str, &MemoryServer)]) -> SyncReport {
     let origin_server = MemoryServer::new("2.40.1");
     package(&origin_server);
-    let origin = SyncInstance::new(
-        "origin",
-        Dhis2Client::new(&origin_server, "http://origin", Auth::Session),
-    );
+    let origin = named("origin", &origin_server);
     let targets: Vec<_> = targets
         .iter()
-        .map(|(name, server)| {
-            let url = format!("http://{name}");
-            SyncInstance::new(*name, Dhis2Client::new(*server, &url, Auth::Session))
-        })
+        .map(|(name, server)| named(name, server))
         .collect();
     let cancel = CancellationToken::new();
     let cancel_at_step = |event: crate::sync::SyncProgress| {
@@ -279,14 +275,8 @@ fn download_payload_builds_without_sending() {
     let origin_server = MemoryServer::new("2.40.1");
     package(&origin_server);
     let target_server = MemoryServer::new("2.41.0");
-    let origin = SyncInstance::new(
-        "origin",
-        Dhis2Client::new(&origin_server, "http://origin", Auth::Session),
-    );
-    let targets = [SyncInstance::new(
-        "target",
-        Dhis2Client::new(&target_server, "http://target", Auth::Session),
-    )];
+    let origin = named("origin", &origin_server);
+    let targets = [named("target", &target_server)];
     let payloads = run_ready(build_target_payloads(
         &origin,
         &targets,
@@ -308,14 +298,8 @@ fn references_to_defaults_point_at_the_target_defaults() {
         "categoryCombos",
         json!({"id": "ccDefault01", "name": "default"}),
     );
-    let origin = SyncInstance::new(
-        "origin",
-        Dhis2Client::new(&origin_server, "http://origin", Auth::Session),
-    );
-    let targets = [SyncInstance::new(
-        "target",
-        Dhis2Client::new(&target_server, "http://target", Auth::Session),
-    )];
+    let origin = named("origin", &origin_server);
+    let targets = [named("target", &target_server)];
     let report = run_ready(run_metadata_sync(
         &origin,
         &targets,

@@ -12,28 +12,28 @@ const USER_GROUPS: &str = "payloads/setup/userGroups.json";
 const USER_ROLES: &str = "payloads/setup/userRoles.json";
 const USERS: &str = "payloads/setup/users.json";
 
-#[test]
-fn sharing_with_objects_brings_the_user_groups_along() {
+/// Syncs the aggregate data sets from 2.40 to `target_version` with `sharing`, and returns the
+/// target's first data set and whether it got the user group its sharing names.
+fn sync_data_sets_with_sharing(target_version: &str, sharing: InclusionMode) -> (Value, bool) {
     let source = source("2.40", &[SETUP, USER_GROUPS, AGGREGATE]);
-    let target = sim_named("target", "2.41");
+    let target = sim_named("target", target_version);
     let options = MetadataSyncOptions {
-        sharing: InclusionMode::ObjectsAndReferences,
+        sharing,
         ..Default::default()
     };
-    let report = sync(
-        &source,
-        &target,
-        &ids_of(&payload(AGGREGATE), "dataSets"),
-        &options,
-    );
-    assert_synced(&report);
+    let data_sets = ids_of(&payload(AGGREGATE), "dataSets");
+    assert_synced(&sync(&source, &target, &data_sets, &options));
     let client = client_for(&target, "admin");
-    assert!(
-        exported(&client, "userGroups", "OPVIvvXzNTw").is_some(),
-        "the user group was not synced"
-    );
-    let data_set_id = ids_of(&payload(AGGREGATE), "dataSets").remove(0);
-    let data_set = exported(&client, "dataSets", &data_set_id).unwrap_or(Value::Null);
+    let group_synced = exported(&client, "userGroups", "OPVIvvXzNTw").is_some();
+    let data_set = exported(&client, "dataSets", &data_sets[0]).expect("the data set is synced");
+    (data_set, group_synced)
+}
+
+#[test]
+fn sharing_with_objects_brings_the_user_groups_along() {
+    let (data_set, group_synced) =
+        sync_data_sets_with_sharing("2.41", InclusionMode::ObjectsAndReferences);
+    assert!(group_synced, "the user group was not synced");
     assert!(
         data_set["sharing"]["userGroups"]
             .get("OPVIvvXzNTw")
@@ -45,23 +45,8 @@ fn sharing_with_objects_brings_the_user_groups_along() {
 
 #[test]
 fn sharing_removed_leaves_no_sharing_behind() {
-    let source = source("2.40", &[SETUP, USER_GROUPS, AGGREGATE]);
-    let target = sim_named("target", "2.40");
-    let options = MetadataSyncOptions {
-        sharing: InclusionMode::Remove,
-        ..Default::default()
-    };
-    let report = sync(
-        &source,
-        &target,
-        &ids_of(&payload(AGGREGATE), "dataSets"),
-        &options,
-    );
-    assert_synced(&report);
-    let client = client_for(&target, "admin");
-    assert!(exported(&client, "userGroups", "OPVIvvXzNTw").is_none());
-    let data_set_id = ids_of(&payload(AGGREGATE), "dataSets").remove(0);
-    let data_set = exported(&client, "dataSets", &data_set_id).unwrap_or(Value::Null);
+    let (data_set, group_synced) = sync_data_sets_with_sharing("2.40", InclusionMode::Remove);
+    assert!(!group_synced);
     assert!(
         data_set["sharing"]["userGroups"]
             .get("OPVIvvXzNTw")

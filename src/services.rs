@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use mdsync_core::crypto::EncryptionKey;
-use mdsync_core::dhis2::{Auth, Dhis2Client, HttpRequest, Transport};
+use mdsync_core::dhis2::{app_base_url, Auth, Dhis2Client, HttpRequest, Transport};
 use send_wrapper::SendWrapper;
 
 use crate::transport::{FetchTransport, SharedTransport};
@@ -129,24 +129,9 @@ fn resolve(relative: &str, page: &str) -> Option<String> {
         .map(|url| url.href())
 }
 
-#[derive(serde::Deserialize)]
-struct Manifest {
-    activities: Option<Activities>,
-}
-#[derive(serde::Deserialize)]
-struct Activities {
-    dhis: Option<DhisActivity>,
-}
-#[derive(serde::Deserialize)]
-struct DhisActivity {
-    href: Option<String>,
-}
-
-/// Finds the hosting instance. Servers from 2.39.10, 2.40.8 and 2.41 write their URL into the
-/// page (`<meta name="dhis2-base-url">`): no request needed. Older ones write it into
-/// `activities.dhis.href` of the `manifest.webapp` they serve; when that is missing too (or
-/// still `*`, as in a dev server), the app is at `<base>/api/apps/<key>/index.html`, so the
-/// base is `../../..`.
+/// Finds the hosting instance: from the page when the server filled it in, else from the
+/// served manifest, else `../../..` (`mdsync_core::dhis2::app_base_url` says which servers do
+/// what).
 async fn discover_base_url(transport: &SharedTransport, page: &str) -> String {
     let meta = web_sys::window()
         .and_then(|w| w.document())
@@ -156,7 +141,7 @@ async fn discover_base_url(transport: &SharedTransport, page: &str) -> String {
                 .flatten()
         })
         .and_then(|meta| meta.get_attribute("content"));
-    if let Some(injected) = crate::links::injected_base_url(meta.as_deref())
+    if let Some(injected) = app_base_url::injected_base_url(meta.as_deref())
         .and_then(|content| resolve(content, page))
         .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
     {
@@ -164,16 +149,13 @@ async fn discover_base_url(transport: &SharedTransport, page: &str) -> String {
     }
     if let Some(manifest_url) = resolve("manifest.webapp", page) {
         if let Ok(response) = transport.send(HttpRequest::get(manifest_url)).await {
-            let href = serde_json::from_slice::<Manifest>(&response.body)
-                .ok()
-                .and_then(|m| m.activities?.dhis?.href)
-                .filter(|href| href.starts_with("http://") || href.starts_with("https://"));
+            let href = app_base_url::manifest_base_url(&response.body);
             if let (true, Some(href)) = (response.is_success(), href) {
-                return href.trim_end_matches('/').to_string();
+                return href;
             }
         }
     }
-    resolve("../../..", page)
+    resolve(app_base_url::FALLBACK_RELATIVE_BASE, page)
         .unwrap_or_default()
         .trim_end_matches('/')
         .to_string()

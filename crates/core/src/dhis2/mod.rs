@@ -21,6 +21,7 @@ pub use web_message::WebMessage;
 mod datastore;
 mod sharing;
 pub use datastore::{put_creates_missing_keys, DataStore, DataStoreEntryMetadata, WriteOutcome};
+pub mod app_base_url;
 pub mod import_report;
 pub mod in_flight;
 pub mod metadata;

@@ -100,7 +100,9 @@ fn listing_requests_are_encoded_ordered_and_limited() {
         request.path(&version, "http://x.org"),
         Err(QueryError::BadDate("2024-02-30x".into()))
     );
-    request.updated_since = "2024-02-01".into();
+    request.page = 3;
+    request.set_updated_since("2024-02-01".into());
+    assert_eq!(request.page, 1, "a new date goes back to the first page");
     let dated = request.path(&version, "http://x.org").unwrap();
     assert!(dated.contains("filter=identifiable%3Atoken%3AANC"));
     assert!(dated.contains("filter=lastUpdated%3Age%3A2024-02-01"));
@@ -109,6 +111,7 @@ fn listing_requests_are_encoded_ordered_and_limited() {
         "the date must not be OR-ed: {dated}"
     );
 
+    request.page = 2;
     request.toggle_sort(SortField::LastUpdated);
     assert_eq!(request.page, 1, "sorting goes back to the first page");
     assert!(request
@@ -124,7 +127,9 @@ fn listing_requests_are_encoded_ordered_and_limited() {
     // "é" is two bytes, each escaped as three characters, and the search goes into two filters:
     // 12 URL bytes per character. The limit is on the encoded URL.
     request.updated_since.clear();
-    request.search = "é".repeat(MAX_URL_BYTES / 16);
+    request.page = 4;
+    request.set_search("é".repeat(MAX_URL_BYTES / 16));
+    assert_eq!(request.page, 1, "a new search goes back to the first page");
     assert!(request.path(&version, "http://x.org").is_ok());
     request.search = "é".repeat(MAX_URL_BYTES / 6);
     match request.path(&version, "http://x.org") {

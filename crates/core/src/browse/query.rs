@@ -62,6 +62,18 @@ impl ListRequest {
         }
     }
 
+    /// A new search text: back to page 1.
+    pub fn set_search(&mut self, text: String) {
+        self.search = text;
+        self.page = 1;
+    }
+
+    /// A new "last updated since" date (`YYYY-MM-DD`, or empty): back to page 1.
+    pub fn set_updated_since(&mut self, date: String) {
+        self.updated_since = date;
+        self.page = 1;
+    }
+
     /// Clicking a column header: sort by it ascending, or flip it; back to page 1.
     pub fn toggle_sort(&mut self, field: SortField) {
         if self.sort == field {

@@ -156,11 +156,7 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
                     data-test="sync-search"
                     prop:value=move || state.request.with(|r| r.search.clone())
                     on:input=move |ev| {
-                        let text = event_target_value(&ev);
-                        state.request.update(|r| {
-                            r.search = text;
-                            r.page = 1;
-                        });
+                        state.request.update(|r| r.set_search(event_target_value(&ev)));
                         load_listing(state);
                     }
                 />
@@ -172,11 +168,7 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
                         data-test="sync-since"
                         prop:value=move || state.request.with(|r| r.updated_since.clone())
                         on:input=move |ev| {
-                            let date = event_target_value(&ev);
-                            state.request.update(|r| {
-                                r.updated_since = date;
-                                r.page = 1;
-                            });
+                            state.request.update(|r| r.set_updated_since(event_target_value(&ev)));
                             load_listing(state);
                         }
                     />

@@ -61,6 +61,10 @@ fn post(path: &str, body: &str) -> Step {
     ("admin", "POST", path.to_string(), Some(body.to_string()))
 }
 
+fn delete(path: &str) -> Step {
+    ("admin", "DELETE", path.to_string(), None)
+}
+
 /// Recordings of served endpoints that have no row, with the reason.
 const NOT_SERVED: &[(&str, &str)] = &[
     (

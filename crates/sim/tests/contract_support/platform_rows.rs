@@ -1,6 +1,6 @@
 //! Contract rows for the platform endpoints: system info, `/api/me`, dataStore, header bar.
 
-use crate::{get, post, Row, Seed, Step};
+use crate::{delete, get, post, Row, Seed, Step};
 use serde_json::Value;
 
 pub fn rows() -> Vec<Row> {
@@ -108,13 +108,10 @@ pub fn rows() -> Vec<Row> {
             seed: Seed::Nothing,
             answer_at: "",
             steps: |_| {
-                let delete = (
-                    "admin",
-                    "DELETE",
-                    "/api/dataStore/android/config".to_string(),
-                    None,
-                );
-                (vec![post("/api/dataStore/android/config", "{}")], delete)
+                (
+                    vec![post("/api/dataStore/android/config", "{}")],
+                    delete("/api/dataStore/android/config"),
+                )
             },
             exact: true,
             exceptions: &[],
@@ -125,13 +122,10 @@ pub fn rows() -> Vec<Row> {
             seed: Seed::Nothing,
             answer_at: "",
             steps: |_| {
-                let delete = (
-                    "admin",
-                    "DELETE",
-                    "/api/dataStore/android/config".to_string(),
-                    None,
-                );
-                (vec![post("/api/dataStore/android/other", "{}")], delete)
+                (
+                    vec![post("/api/dataStore/android/other", "{}")],
+                    delete("/api/dataStore/android/config"),
+                )
             },
             exact: true,
             exceptions: &[],

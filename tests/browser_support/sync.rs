@@ -115,7 +115,7 @@ pub async fn server() -> FakeDhis2 {
         .expect("instance saved");
     storage
         .secrets(&EncryptionKey::from_bytes([7u8; 32]))
-        .save(REMOTE_ID, &InstanceSecret::Password("district".into()))
+        .save(&instance, &InstanceSecret::Password("district".into()))
         .await
         .expect("secret saved");
     fake

@@ -61,6 +61,10 @@ function listSpecs(wanted) {
     .filter((file) => file.endsWith('.mjs'))
     .sort()
     .map((file) => ({ name: file.replace(/\.mjs$/, ''), file: path.join(SPECS_DIR, file) }));
+  if (all.length === 0) {
+    console.error(`no spec found in ${SPECS_DIR}: the end-to-end step must test something`);
+    process.exit(1);
+  }
   if (wanted.length === 0) return all;
   const unknown = wanted.filter((name) => !all.some((spec) => spec.name === name));
   if (unknown.length > 0) {

@@ -12,6 +12,9 @@ pub enum XtaskError {
     #[error("`{command}` failed ({status})")]
     CommandFailed { command: String, status: ExitStatus },
 
+    #[error("`{command}` ran no test: a step that should test something found nothing to run")]
+    NothingTested { command: String },
+
     #[error("`{command}` printed output that could not be understood: {detail}")]
     UnexpectedOutput { command: String, detail: String },
 

@@ -41,11 +41,7 @@ impl<T: Transport> Context<T> {
         let storage = Storage::connect(client).await?;
         let instances =
             InstanceManager::new(me, key, storage.client().base_url()).with_local_auth(auth);
-        if instances.role().can_configure() {
-            storage.migrate().await?;
-        } else {
-            storage.require_current_schema().await?;
-        }
+        instances.prepare_storage(&storage).await?;
         Ok(Context { storage, instances })
     }
 

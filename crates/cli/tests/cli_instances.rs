@@ -378,3 +378,50 @@ fn config_problems_are_explained() {
         "{text}"
     );
 }
+
+#[test]
+fn run_only_and_roleless_users_are_refused_a_sync_and_nothing_reaches_the_remote() {
+    let local = SimServer::start("local", "2.41");
+    let remote = SimServer::start("remote", "2.39");
+    let dir = TempDir::new("security");
+    let key = mdsync_core::crypto::generate_key_string().expect("key");
+    let config = dir.write("mdsync.toml", &config_text(&local.url, &key));
+    let add = mdsync(
+        Some(&config),
+        &[
+            "instances",
+            "add",
+            "--name",
+            "Remote",
+            "--url",
+            &remote.url,
+            "--username",
+            "admin",
+            "--password",
+            "district",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    for username in ["executor", "guest"] {
+        let as_user = dir.write(
+            &format!("{username}.toml"),
+            &config_text(&local.url, &key).replace("\"admin\"", &format!("\"{username}\"")),
+        );
+        remote.sim.clear_request_log();
+        let refused = mdsync(
+            Some(&as_user),
+            &["sync", "metadata", "--to", "Remote", "--ids", "bjDvmb4bfuf"],
+        );
+        assert!(!refused.status.success(), "{username}: {}", stdout(&refused));
+        assert!(
+            stderr(&refused).contains("METADATA_SYNC_CONFIGURATOR"),
+            "{username}: {}",
+            stderr(&refused)
+        );
+        assert!(
+            remote.sim.request_log().is_empty(),
+            "{username}: {:?}",
+            remote.sim.request_log()
+        );
+    }
+}

@@ -5,6 +5,7 @@ mod support;
 use std::sync::Arc;
 
 use dhis2_sim::Sim;
+use mdsync_core::access::{AccessDenied, Operation};
 use mdsync_core::crypto::{CryptoError, EncryptionKey};
 use mdsync_core::dhis2::{Auth, Dhis2Client, Transport};
 use mdsync_core::instances::{FormField, InstanceError, InstanceForm, InstanceManager};
@@ -299,30 +300,38 @@ fn run_only_users_see_shared_names_and_change_nothing() {
     assert_eq!(names, vec![LOCAL_INSTANCE_NAME, "Shared"]);
     assert!(matches!(
         block_on(executor.list(&storage)),
-        Err(InstanceError::NotAllowed { .. })
+        Err(InstanceError::Denied(AccessDenied::MissingRole { .. }))
     ));
     let refused = block_on(executor.create(&storage, &form("Mine", "https://x.org", "p")));
-    assert!(matches!(refused, Err(InstanceError::NotAllowed { .. })));
+    assert!(matches!(refused, Err(InstanceError::Denied(AccessDenied::MissingRole { .. }))));
     assert!(refused
         .expect_err("refused")
         .to_string()
         .contains("METADATA_SYNC_CONFIGURATOR"));
     assert!(matches!(
         block_on(executor.delete(&storage, &private.view.id)),
-        Err(InstanceError::NotAllowed { .. })
+        Err(InstanceError::Denied(AccessDenied::MissingRole { .. }))
     ));
-    // The executor may use the shared instance (to run rules), not the private one.
+    // The executor runs rules through core's run operation; core never hands them the
+    // decrypted credentials of an instance, shared with them or not.
     let shared_id = block_on(executor.list_names(&storage)).expect("names")[1]
         .id
         .clone();
-    let target = block_on(executor.connection_target(&storage, &shared_id)).expect("shared");
-    assert!(matches!(target.auth, Auth::Basic { .. }));
-    assert!(block_on(executor.connection_target(&storage, &private.view.id)).is_err());
+    for id in [&shared_id, &private.view.id] {
+        let refused = block_on(executor.connection_target(&storage, id)).expect_err("refused");
+        assert!(matches!(
+            refused,
+            InstanceError::Denied(AccessDenied::MissingRole {
+                operation: Operation::UseInstanceCredentials,
+                ..
+            })
+        ));
+    }
 
     let (storage, guest) = world.open_guest();
     assert!(matches!(
         block_on(guest.list_names(&storage)),
-        Err(InstanceError::NotAllowed { .. })
+        Err(InstanceError::Denied(AccessDenied::MissingRole { .. }))
     ));
 }
 

@@ -355,14 +355,6 @@ fn rules_history_mappings_and_settings_round_trip() {
         assert!(block_on(rules.list()).expect("list").is_empty());
         assert_eq!(stored(&sim, "rule-rUle0000001"), None);
 
-        let history = storage.history::<RuleSummary, Vec<String>>();
-        let report = RuleSummary {
-            id: "rEport00001".into(),
-            name: "run".into(),
-        };
-        block_on(history.save(&report, &vec!["ok".to_string()])).expect("save report");
-        assert_eq!(stored(&sim, "history-rEport00001"), Some(json!(["ok"])));
-
         let mappings = storage.mappings::<serde_json::Value>();
         let mapping = json!({"dataElements": {"a": "b"}});
         block_on(mappings.save("tArget00001", &mapping)).expect("save mapping");

@@ -5,7 +5,10 @@ mod sync_common;
 
 use mdsync_core::storage::Storage;
 use mdsync_core::sync::metadata::MetadataSyncOptions;
-use mdsync_core::sync::{load_from_history, save_to_history, RunContext, TargetStatus};
+use mdsync_core::access::Actor;
+use mdsync_core::sync::{
+    list_history, load_from_history, save_to_history, RunContext, TargetStatus,
+};
 use support::{block_on, client_for, sim_named};
 use sync_common::*;
 
@@ -44,9 +47,13 @@ fn a_run_is_saved_to_history_and_read_back() {
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("history-{} is missing", summary.id));
     assert_eq!(stored, report);
-    let listed = source
-        .datastore_value("metadata-sync", "history")
+    // One key per run, holding the summary the list shows; no shared list is rewritten.
+    let entry = source
+        .datastore_value("metadata-sync", &format!("history-{}", summary.id))
         .unwrap_or_default();
-    assert_eq!(listed[0]["id"], summary.id.as_str());
-    assert_eq!(listed[0]["origin"], "source");
+    assert_eq!(entry["summary"]["id"], summary.id.as_str());
+    assert_eq!(entry["summary"]["origin"], "source");
+    let admin = Actor::new(block_on(client_for(&source, "admin").me()).unwrap_or_else(|e| panic!("{e}")));
+    let listed = block_on(list_history(&storage, &admin)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(listed, vec![summary]);
 }

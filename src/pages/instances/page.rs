@@ -39,18 +39,19 @@ async fn open(services: Services, session: Session) -> Result<InstancesContext, 
     let storage =
         mdsync_core::storage::Storage::new(services.local_client(), session.info.version.clone());
     // The key and the stored data's layout are needed together: one round trip for both.
-    let migrate = async {
-        if session.role.can_configure() {
-            storage.migrate().await.map(|_| ())
-        } else {
-            Ok(())
-        }
-    };
-    let (key, migrated) = futures::future::join(services.encryption_key(), migrate).await;
-    let key = key?;
-    migrated.map_err(|e| e.to_string())?;
+    let (key, checked) =
+        futures::future::join(services.encryption_key(), storage.require_current_schema()).await;
+    let manager = InstanceManager::new(session.me.clone(), key?, services.base_url());
+    if checked.is_err() {
+        // Configurators upgrade an old layout and bind secrets saved by older versions to
+        // their instance's address; others are told to ask for that.
+        manager
+            .prepare_storage(&storage)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     Ok(InstancesContext {
-        manager: InstanceManager::new(session.me.clone(), key, services.base_url()),
+        manager,
         services,
         version: session.info.version.clone(),
     })

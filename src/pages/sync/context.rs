@@ -2,9 +2,7 @@ use mdsync_core::dhis2::{Dhis2Client, Version};
 use mdsync_core::instances::InstanceManager;
 use mdsync_core::storage::Storage;
 use mdsync_core::sync::metadata::SyncInstance;
-use mdsync_core::sync::{save_to_history, RunContext, SyncReport};
 
-use super::download::now_iso;
 use crate::services::Services;
 use crate::session::Session;
 use crate::transport::SharedTransport;
@@ -16,7 +14,6 @@ pub struct SyncContext {
     pub manager: InstanceManager,
     pub services: Services,
     pub version: Version,
-    pub username: String,
 }
 
 impl SyncContext {
@@ -24,33 +21,26 @@ impl SyncContext {
     pub async fn open(services: Services, session: &Session) -> Result<SyncContext, String> {
         let storage = Storage::new(services.local_client(), session.info.version.clone());
         // The key and the stored data's layout are needed together: one round trip for both.
-        let (key, migrated) =
-            futures::future::join(services.encryption_key(), storage.migrate()).await;
-        let key = key?;
-        migrated.map_err(|e| e.to_string())?;
+        let (key, checked) =
+            futures::future::join(services.encryption_key(), storage.require_current_schema())
+                .await;
+        let manager = InstanceManager::new(session.me.clone(), key?, services.base_url());
+        if checked.is_err() {
+            // Not current: configurators upgrade it (others get the reason to ask for one).
+            manager
+                .prepare_storage(&storage)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         Ok(SyncContext {
-            manager: InstanceManager::new(session.me.clone(), key, services.base_url()),
+            manager,
             services,
             version: session.info.version.clone(),
-            username: session.me.username.clone(),
         })
     }
 
     pub fn storage(&self) -> Storage<SharedTransport> {
         Storage::new(self.services.local_client(), self.version.clone())
-    }
-
-    /// Writes a manual run (no rule) to the history as this user; the entry's id, or why not.
-    pub async fn save_manual_run(&self, report: &SyncReport) -> Result<String, String> {
-        let context = RunContext {
-            date: now_iso(),
-            user: Some(self.username.clone()),
-            rule_id: None,
-        };
-        save_to_history(&self.storage(), report, &context)
-            .await
-            .map(|summary| summary.id)
-            .map_err(|e| e.to_string())
     }
 
     /// A client for an instance (the local one with the session, a remote one with its

@@ -6,10 +6,11 @@ use leptos::task::spawn_local;
 use mdsync_core::access::Panel;
 use mdsync_core::browse::{is_iso_date, RunProgress};
 use mdsync_core::model::{InstanceView, LOCAL_INSTANCE_ID};
-use mdsync_core::sync::metadata::{execute_deletions, plan_deletions, DeletionPlan};
-use mdsync_core::sync::{CancellationToken, SyncProgress, SyncReport};
+use mdsync_core::sync::metadata::{plan_deletions, DeletionPlan};
+use mdsync_core::sync::{run_sync, CancellationToken, SyncJob, SyncProgress, SyncReport, SyncRequest};
 
 use super::context::SyncContext;
+use super::download::now_iso;
 use super::results::RunResults;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::loading::Loading;
@@ -146,22 +147,29 @@ pub fn DeletedSyncPage(session: Session) -> impl IntoView {
         progress.set(RunProgress::default());
         outcome.set(Outcome::Running(cancel.clone()));
         spawn_local(async move {
-            let mut targets = Vec::new();
-            for id in destinations.get_untracked() {
-                match ctx.instance(&id).await {
-                    Ok((instance, _)) => targets.push(instance),
-                    Err(message) => {
-                        notice.set(Some(message));
-                        outcome.set(Outcome::Idle);
-                        return;
-                    }
+            let request = SyncRequest {
+                origin: LOCAL_INSTANCE_ID.to_string(),
+                destinations: destinations.get_untracked(),
+                job: SyncJob::Deletions {
+                    plan: planned,
+                    dry_run,
+                },
+                rule: None,
+                started: now_iso(),
+            };
+            let sink = move |event: SyncProgress| progress.update(|p| p.apply(event));
+            let ran = run_sync(&ctx.manager, &ctx.storage(), &request, &sink, &cancel).await;
+            progress.update(RunProgress::finish);
+            match ran {
+                Ok(ran) => outcome.set(Outcome::Finished(
+                    Box::new(ran.report),
+                    ran.history.map(|summary| summary.id).map_err(|e| e.to_string()),
+                )),
+                Err(error) => {
+                    notice.set(Some(error.to_string()));
+                    outcome.set(Outcome::Idle);
                 }
             }
-            let sink = move |event: SyncProgress| progress.update(|p| p.apply(event));
-            let report = execute_deletions(&planned, &targets, dry_run, &sink, &cancel).await;
-            progress.update(RunProgress::finish);
-            let history = ctx.save_manual_run(&report).await;
-            outcome.set(Outcome::Finished(Box::new(report), history));
         });
     };
     let running = move || matches!(outcome.get(), Outcome::Running(_));

@@ -1,5 +1,6 @@
 use std::io::Write;
 
+use mdsync_core::access::Operation;
 use clap::{Args, Subcommand};
 use mdsync_core::dhis2::Transport;
 use mdsync_core::instances::{InstanceError, InstanceForm};
@@ -67,7 +68,12 @@ async fn list<T: Transport>(
     json: bool,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    if !context.instances.role().can_configure() {
+    if context
+        .instances
+        .actor()
+        .authorize(Operation::ListInstances)
+        .is_err()
+    {
         // Run-only users see the names of the instances shared with them, nothing more.
         let names = context.instances.list_names(&context.storage).await?;
         if json {

@@ -7,11 +7,10 @@ use clap::{Args, Subcommand, ValueEnum};
 use mdsync_core::dhis2::metadata::ImportStrategy;
 use mdsync_core::dhis2::Transport;
 use mdsync_core::model::LOCAL_INSTANCE_ID;
-use mdsync_core::sync::metadata::{
-    run_metadata_sync, MetadataSelection, MetadataSyncOptions, SyncInstance,
-};
+use mdsync_core::sync::metadata::{MetadataSelection, MetadataSyncOptions};
 use mdsync_core::sync::{
-    save_to_history, CancellationToken, RunContext, SyncProgress, SyncReport, TargetStatus,
+    run_sync, CancellationToken, MetadataPicks, RunError, SyncJob, SyncProgress, SyncReport,
+    SyncRequest, TargetStatus,
 };
 
 use crate::context::Context;
@@ -73,32 +72,13 @@ async fn metadata<T: Transport>(
     context: &Context<T>,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    let transport = context.storage.client().transport();
-    let from_id = match &args.from {
+    let origin = match &args.from {
         Some(wanted) => context.resolve_instance(wanted).await?,
         None => LOCAL_INSTANCE_ID.to_string(),
     };
-    let origin = context
-        .instances
-        .connection_target(&context.storage, &from_id)
-        .await?;
-    let origin = SyncInstance::new(origin.name.clone(), origin.client(transport));
-    let mut targets = Vec::new();
+    let mut destinations = Vec::new();
     for wanted in &args.to {
-        let id = context.resolve_instance(wanted).await?;
-        if id == from_id {
-            return Err(CliError::Usage(format!(
-                "\"{wanted}\" is the origin of the sync; choose another target."
-            )));
-        }
-        let target = context
-            .instances
-            .connection_target(&context.storage, &id)
-            .await?;
-        targets.push(SyncInstance::new(
-            target.name.clone(),
-            target.client(transport),
-        ));
+        destinations.push(context.resolve_instance(wanted).await?);
     }
     let mut options = MetadataSyncOptions {
         include_dependencies: !args.no_deps,
@@ -112,22 +92,32 @@ async fn metadata<T: Transport>(
     };
     let selection = MetadataSelection::ids(args.ids.iter().map(|id| id.trim().to_string()))
         .with_types(args.types.iter().map(|t| t.trim().to_string()));
-    let started = now_iso8601();
-    let report = run_metadata_sync(
-        &origin,
-        &targets,
-        &selection,
-        &options,
+    let request = SyncRequest {
+        origin,
+        destinations,
+        job: SyncJob::Metadata {
+            picks: MetadataPicks::Resolved(selection),
+            options,
+        },
+        rule: None,
+        started: now_iso8601(),
+    };
+    let outcome = run_sync(
+        &context.instances,
+        &context.storage,
+        &request,
         &print_progress,
         &CancellationToken::new(),
     )
-    .await;
-    let history_context = RunContext {
-        date: started,
-        user: Some(context.instances.me().username.clone()),
-        rule_id: None,
-    };
-    if let Err(error) = save_to_history(&context.storage, &report, &history_context).await {
+    .await
+    .map_err(|error| match error {
+        RunError::OriginIsDestination { .. } | RunError::NoDestination => {
+            CliError::Usage(error.to_string())
+        }
+        error => CliError::Failed(error.to_string()),
+    })?;
+    let report = outcome.report;
+    if let Err(error) = outcome.history {
         eprintln!("Warning: the report could not be saved to history: {error}");
     }
     if args.json {

@@ -35,6 +35,28 @@ pub struct DataStoreEntryMetadata {
     pub key: Option<String>,
     #[serde(default)]
     pub namespace: Option<String>,
+    /// The owner, 2.36+ (`createdBy`).
+    #[serde(default)]
+    created_by: Option<OwnerRef>,
+    /// The owner, before 2.36 (classic sharing fields).
+    #[serde(default)]
+    user: Option<OwnerRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+struct OwnerRef {
+    #[serde(default)]
+    id: Option<String>,
+}
+
+impl DataStoreEntryMetadata {
+    /// The user who owns the entry (its creator), as the version writes it.
+    pub fn owner(&self) -> Option<&str> {
+        self.created_by
+            .as_ref()
+            .or(self.user.as_ref())
+            .and_then(|owner| owner.id.as_deref())
+    }
 }
 
 /// One dataStore namespace of one server, seen through a client.
@@ -107,6 +129,38 @@ impl<'c, T: Transport> DataStore<'c, T> {
         }
         check_response(self.client.base_url(), &url, &response)?;
         super::client::decode_json(&url, &response)
+    }
+
+    /// Whether the server has the dataStore query API (`?fields=`), 2.38+.
+    pub fn has_query_api(&self) -> bool {
+        self.version.at_least(2, 38, 0)
+    }
+
+    /// One field of every entry the user may read (2.38+ query API, one request):
+    /// `(key, value of the field)`, entries without the field left out.
+    pub async fn field_of_all(
+        &self,
+        field: &str,
+    ) -> Result<Vec<(String, serde_json::Value)>, Dhis2Error> {
+        let path = format!(
+            "api/dataStore/{}?fields={}&paging=false&headless=true",
+            encode(&self.namespace),
+            encode(field)
+        );
+        let (url, response) = self.send(Method::Get, &path, None).await?;
+        if response.status == 404 && !is_html(&response) {
+            return Ok(Vec::new());
+        }
+        check_response(self.client.base_url(), &url, &response)?;
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+            super::client::decode_json(&url, &response)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|mut row| {
+                let key = row.get("key")?.as_str()?.to_string();
+                Some((key, row.remove(field)?))
+            })
+            .collect())
     }
 
     /// The value of a key, or `None` when the key does not exist.

@@ -1,16 +1,13 @@
 use super::form::FormErrors;
-use crate::access::CONFIGURATOR_ROLE;
+use crate::access::AccessDenied;
 use crate::model::LOCAL_INSTANCE_NAME;
 use crate::storage::StorageError;
 
 /// Why an instance operation was refused or failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum InstanceError {
-    #[error(
-        "Only MetaData Sync configurators may {action}. Ask your DHIS2 administrator for the user \
-         role {CONFIGURATOR_ROLE}."
-    )]
-    NotAllowed { action: &'static str },
+    #[error(transparent)]
+    Denied(#[from] AccessDenied),
 
     #[error(
         "You have no access to the instance \"{name}\". Ask a configurator to share it with you."

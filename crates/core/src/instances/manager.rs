@@ -2,7 +2,7 @@ use serde::Serialize;
 
 use super::error::InstanceError;
 use super::form::{validate_form, InstanceForm};
-use crate::access::AppRole;
+use crate::access::{Actor, AppRole, Operation};
 use crate::crypto::EncryptionKey;
 use crate::dhis2::{Auth, Me, Transport};
 use crate::model::{
@@ -23,8 +23,8 @@ pub struct SavedInstance {
 /// takes the [`Storage`] to work on.
 #[derive(Debug, Clone)]
 pub struct InstanceManager {
+    pub(super) actor: Actor,
     pub(super) me: Me,
-    pub(super) role: AppRole,
     pub(super) key: EncryptionKey,
     pub(super) local_url: String,
     pub(super) local_auth: Auth,
@@ -35,7 +35,7 @@ impl InstanceManager {
     /// session unless [`InstanceManager::with_local_auth`] says otherwise (CLI).
     pub fn new(me: Me, key: EncryptionKey, local_url: &str) -> Self {
         InstanceManager {
-            role: AppRole::of(&me),
+            actor: Actor::new(me.clone()),
             me,
             key,
             local_url: local_url.trim_end_matches('/').to_string(),
@@ -49,11 +49,51 @@ impl InstanceManager {
     }
 
     pub fn role(&self) -> AppRole {
-        self.role
+        self.actor.role()
+    }
+
+    /// The acting user, for the operations of `core` that take one.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
     }
 
     pub fn me(&self) -> &Me {
         &self.me
+    }
+
+    /// Binds secrets saved before they were bound to their instance's URL and username
+    /// (configurators, when they open the app). Returns how many were upgraded.
+    pub async fn rebind_legacy_secrets<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+    ) -> Result<usize, InstanceError> {
+        self.authorize(Operation::EditInstance)?;
+        let secrets = storage.secrets(&self.key);
+        let mut upgraded = 0;
+        for instance in storage.instances().list().await? {
+            if instance.sharing.can_write(&self.me) && secrets.rebind_legacy(&instance).await? {
+                upgraded += 1;
+            }
+        }
+        Ok(upgraded)
+    }
+
+    /// What every entry point does once before listing or running: configurators bring the
+    /// stored layout forward and bind legacy secrets; others only check the layout is current.
+    pub async fn prepare_storage<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+    ) -> Result<(), InstanceError> {
+        if self.authorize(Operation::EditInstance).is_ok() {
+            let report = storage.migrate().await?;
+            // Secrets saved before layout 3 are bound to the storage key only.
+            if report.from < 3 && report.to >= 3 {
+                self.rebind_legacy_secrets(storage).await?;
+            }
+        } else {
+            storage.require_current_schema().await?;
+        }
+        Ok(())
     }
 
     /// "This instance", as listed first.
@@ -75,12 +115,8 @@ impl InstanceManager {
         }
     }
 
-    pub(super) fn require_configure(&self, action: &'static str) -> Result<(), InstanceError> {
-        if self.role.can_configure() {
-            Ok(())
-        } else {
-            Err(InstanceError::NotAllowed { action })
-        }
+    pub(super) fn authorize(&self, operation: Operation) -> Result<(), InstanceError> {
+        Ok(self.actor.authorize(operation)?)
     }
 
     fn refuse_local(id: &str, action: &'static str) -> Result<(), InstanceError> {
@@ -107,10 +143,10 @@ impl InstanceManager {
         &self,
         storage: &Storage<T>,
         id: &str,
-        action: &'static str,
+        operation: Operation,
     ) -> Result<(Vec<Instance>, Instance), InstanceError> {
-        self.require_configure(action)?;
-        Self::refuse_local(id, action)?;
+        self.authorize(operation)?;
+        Self::refuse_local(id, operation.describe())?;
         let all = storage.instances().list().await?;
         let instance = all
             .iter()
@@ -130,7 +166,7 @@ impl InstanceManager {
         &self,
         storage: &Storage<T>,
     ) -> Result<Vec<InstanceView>, InstanceError> {
-        self.require_configure("manage instances")?;
+        self.authorize(Operation::ListInstances)?;
         // Both reads go out together: one round trip instead of two.
         let secrets = storage.secrets(&self.key);
         let (with_secret, visible) =
@@ -148,11 +184,7 @@ impl InstanceManager {
         &self,
         storage: &Storage<T>,
     ) -> Result<Vec<InstanceName>, InstanceError> {
-        if !self.role.can_run_rules() {
-            return Err(InstanceError::NotAllowed {
-                action: "see instances",
-            });
-        }
+        self.authorize(Operation::ListInstanceNames)?;
         let mut names = vec![InstanceName {
             id: LOCAL_INSTANCE_ID.into(),
             name: LOCAL_INSTANCE_NAME.into(),
@@ -181,7 +213,7 @@ impl InstanceManager {
         storage: &Storage<T>,
         id: &str,
     ) -> Result<InstanceForm, InstanceError> {
-        let (_, instance) = self.writable(storage, id, "edit instances").await?;
+        let (_, instance) = self.writable(storage, id, Operation::EditInstance).await?;
         Ok(InstanceForm::editing(&instance))
     }
 
@@ -190,7 +222,7 @@ impl InstanceManager {
         storage: &Storage<T>,
         form: &InstanceForm,
     ) -> Result<SavedInstance, InstanceError> {
-        self.require_configure("create instances")?;
+        self.authorize(Operation::CreateInstance)?;
         let all = storage.instances().list().await?;
         let valid = validate_form(form, &all, None).map_err(InstanceError::Invalid)?;
         let mut sharing = valid.sharing;
@@ -205,11 +237,11 @@ impl InstanceManager {
             version: None,
             sharing,
         };
-        let mut warnings = valid.warnings;
+        let warnings = valid.warnings;
         let secret = valid.secret.ok_or(InstanceError::NoSecret {
             name: instance.name.clone(),
         })?;
-        self.store_secret(storage, &instance, &secret, &mut warnings)
+        self.store_secret(storage, &instance, &secret)
             .await?;
         if let Err(error) = storage.instances().save(&instance).await {
             // Leave no orphaned secret behind; the save error is what the user must see.
@@ -231,7 +263,7 @@ impl InstanceManager {
         id: &str,
         form: &InstanceForm,
     ) -> Result<SavedInstance, InstanceError> {
-        let (all, stored) = self.writable(storage, id, "edit instances").await?;
+        let (all, stored) = self.writable(storage, id, Operation::EditInstance).await?;
         let secrets = storage.secrets(&self.key);
         let has_secret = secrets.exists(id).await?;
         let valid = validate_form(form, &all, Some((&stored, has_secret)))
@@ -255,14 +287,24 @@ impl InstanceManager {
             },
             sharing,
         };
-        let mut warnings = valid.warnings;
+        let warnings = valid.warnings;
+        let rebinding = instance.url != stored.url || instance.username != stored.username;
         match &valid.secret {
             Some(secret) => {
-                self.store_secret(storage, &instance, secret, &mut warnings)
+                self.store_secret(storage, &instance, secret)
                     .await?
             }
+            // A configurator moving the instance through this form keeps its secret: it is
+            // decrypted under the old address and bound to the new one. Any other change of the
+            // address (a direct dataStore write) leaves it undecryptable.
+            None if rebinding => {
+                if let Some(secret) = secrets.load(&stored).await? {
+                    self.store_secret(storage, &instance, &secret)
+                        .await?;
+                }
+            }
             None if instance.sharing != stored.sharing => {
-                self.share_secret(storage, &instance, &mut warnings).await
+                self.share_secret(storage, &instance).await?
             }
             None => {}
         }
@@ -279,7 +321,7 @@ impl InstanceManager {
         storage: &Storage<T>,
         id: &str,
     ) -> Result<SavedInstance, InstanceError> {
-        self.require_configure("create instances")?;
+        self.authorize(Operation::CreateInstance)?;
         Self::refuse_local(id, "replicated")?;
         let all = storage.instances().list().await?;
         let original = all
@@ -292,10 +334,10 @@ impl InstanceManager {
         copy.name = name;
         copy.sharing.owner = Some(self.me.id.clone());
         let secrets = storage.secrets(&self.key);
-        let mut warnings = Vec::new();
-        let has_secret = match secrets.load(id).await? {
+        let warnings = Vec::new();
+        let has_secret = match secrets.load(original).await? {
             Some(secret) => {
-                self.store_secret(storage, &copy, &secret, &mut warnings)
+                self.store_secret(storage, &copy, &secret)
                     .await?;
                 true
             }
@@ -314,7 +356,7 @@ impl InstanceManager {
         storage: &Storage<T>,
         id: &str,
     ) -> Result<(), InstanceError> {
-        self.writable(storage, id, "delete instances").await?;
+        self.writable(storage, id, Operation::DeleteInstance).await?;
         storage.instances().delete(id).await?;
         storage.secrets(&self.key).delete(id).await?;
         storage.remove(&crate::storage::keys::mappings(id)).await?;
@@ -326,35 +368,18 @@ impl InstanceManager {
         storage: &Storage<T>,
         instance: &Instance,
         secret: &InstanceSecret,
-        warnings: &mut Vec<String>,
     ) -> Result<(), StorageError> {
-        storage
-            .secrets(&self.key)
-            .save(instance.id.as_str(), secret)
-            .await?;
-        self.share_secret(storage, instance, warnings).await;
-        Ok(())
+        storage.secrets(&self.key).save(instance, secret).await
     }
 
-    /// Restricts the secret key to the instance's sharing. A server that refuses leaves the
-    /// namespace's own protection (app users only); the user is told.
+    /// Restricts the secret key to the instance's sharing. A server that refuses fails the
+    /// save: the secret is not left readable by every app user.
     async fn share_secret<T: Transport>(
         &self,
         storage: &Storage<T>,
         instance: &Instance,
-        warnings: &mut Vec<String>,
-    ) {
-        if let Err(error) = storage
-            .secrets(&self.key)
-            .share(instance.id.as_str(), &instance.sharing)
-            .await
-        {
-            warnings.push(format!(
-                "The credentials of \"{}\" were saved, but their sharing could not be restricted \
-                 to the instance's users: {error}",
-                instance.name
-            ));
-        }
+    ) -> Result<(), StorageError> {
+        storage.secrets(&self.key).share(instance).await
     }
 }
 

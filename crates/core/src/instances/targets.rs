@@ -6,6 +6,7 @@ use super::error::InstanceError;
 use super::form::InstanceForm;
 use super::manager::{InstanceManager, SavedInstance};
 use super::url::normalise_url;
+use crate::access::Operation;
 use crate::dhis2::{Auth, Dhis2Client, Transport, Version};
 use crate::model::{AuthKind, LOCAL_INSTANCE_ID, LOCAL_INSTANCE_NAME};
 use crate::storage::{InstanceSecret, Storage};
@@ -71,17 +72,27 @@ impl InstanceManager {
         Ok(Some(version.clone()))
     }
 
-    /// URL and credentials of an instance the user may use (any role with access to the app).
+    /// URL and credentials of an instance, for a configurator who browses or tests it. Runs go
+    /// through `core`'s run operation, which opens the instances itself: a run-only user never
+    /// receives credentials.
     pub async fn connection_target<T: Transport>(
         &self,
         storage: &Storage<T>,
         id: &str,
     ) -> Result<ConnectionTarget, InstanceError> {
-        if !self.role.can_run_rules() {
-            return Err(InstanceError::NotAllowed {
-                action: "use instances",
-            });
-        }
+        self.target_for(storage, id, Operation::UseInstanceCredentials)
+            .await
+    }
+
+    /// URL and credentials of an instance, for `operation`: the user's role must allow it and
+    /// the instance must be shared with them.
+    pub(crate) async fn target_for<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        id: &str,
+        operation: Operation,
+    ) -> Result<ConnectionTarget, InstanceError> {
+        self.authorize(operation)?;
         if id == LOCAL_INSTANCE_ID {
             return Ok(ConnectionTarget {
                 id: id.into(),
@@ -101,14 +112,13 @@ impl InstanceManager {
                 name: instance.name,
             });
         }
-        let secret =
-            storage
-                .secrets(&self.key)
-                .load(id)
-                .await?
-                .ok_or_else(|| InstanceError::NoSecret {
-                    name: instance.name.clone(),
-                })?;
+        let secret = storage
+            .secrets(&self.key)
+            .load(&instance)
+            .await?
+            .ok_or_else(|| InstanceError::NoSecret {
+                name: instance.name.clone(),
+            })?;
         Ok(ConnectionTarget {
             id: id.into(),
             url: instance.url.clone(),
@@ -125,7 +135,7 @@ impl InstanceManager {
         id: &str,
         app_origin: Option<&str>,
     ) -> Result<ConnectionDiagnosis, InstanceError> {
-        let target = self.connection_target(storage, id).await?;
+        let target = self.target_for(storage, id, Operation::TestInstance).await?;
         let request = ConnectionRequest {
             url: target.url,
             auth: target.auth,
@@ -134,7 +144,7 @@ impl InstanceManager {
         };
         let diagnosis = test_connection(storage.client().transport(), &request).await;
         if let ConnectionDiagnosis::Connected { version, .. } = &diagnosis {
-            if self.role.can_configure() {
+            if self.actor.authorize(Operation::EditInstance).is_ok() {
                 self.record_version(storage, id, version).await?;
             }
         }
@@ -150,15 +160,15 @@ impl InstanceManager {
         editing_id: Option<&str>,
         app_origin: Option<&str>,
     ) -> Result<ConnectionDiagnosis, InstanceError> {
-        self.require_configure("test instances")?;
+        self.authorize(Operation::TestInstance)?;
         let stored = match editing_id {
-            Some(id) => Some(self.writable(storage, id, "edit instances").await?.1),
+            Some(id) => Some(self.writable(storage, id, Operation::EditInstance).await?.1),
             None => None,
         };
         let secret = if form.secret.trim().is_empty() {
             match (&stored, editing_id) {
-                (Some(instance), Some(id)) if instance.auth_kind == form.auth_kind => {
-                    storage.secrets(&self.key).load(id).await?
+                (Some(instance), Some(_)) if instance.auth_kind == form.auth_kind => {
+                    storage.secrets(&self.key).load(instance).await?
                 }
                 _ => None,
             }

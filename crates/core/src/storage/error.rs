@@ -1,3 +1,4 @@
+use crate::access::AccessDenied;
 use crate::crypto::CryptoError;
 use crate::dhis2::Dhis2Error;
 
@@ -6,6 +7,9 @@ use super::NAMESPACE;
 /// What went wrong reading or writing the app's data in the dataStore.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StorageError {
+    #[error(transparent)]
+    Denied(#[from] AccessDenied),
+
     #[error("Could not read or write MetaData Sync's data in DHIS2: {0}")]
     Dhis2(#[from] Dhis2Error),
 
@@ -30,6 +34,20 @@ pub enum StorageError {
 
     #[error("The secret in the dataStore entry '{key}' cannot be read: {source}")]
     Secret { key: String, source: CryptoError },
+
+    #[error(
+        "The address or account of \"{instance}\" changed since its password or token was saved \
+         (or the stored secret '{key}' was altered), so it was not sent anywhere. Edit the \
+         instance, check its URL and username, and enter the password or token again."
+    )]
+    SecretBoundElsewhere { key: String, instance: String },
+
+    #[error(
+        "DHIS2 refused to restrict who may read and change '{key}' ({reason}), so it was not \
+         saved: nothing is left readable or writable by every app user. Ask your DHIS2 \
+         administrator to check that you may share dataStore entries, then try again."
+    )]
+    SharingRefused { key: String, reason: String },
 
     #[error("Could not store '{key}': {reason}")]
     Encode { key: String, reason: String },

@@ -10,6 +10,7 @@ pub const SETTINGS: &str = "settings";
 pub const SCHEDULER: &str = "scheduler";
 pub const SECRET_PREFIX: &str = "instance-secret-";
 pub const MAPPINGS_PREFIX: &str = "mappings-";
+pub const RUN_PREFIX: &str = "run-";
 
 pub fn instance_secret(instance_id: &str) -> String {
     format!("{SECRET_PREFIX}{instance_id}")

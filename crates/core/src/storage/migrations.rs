@@ -17,6 +17,7 @@ pub enum MigrationStep {
     CreateSettings,
     NormaliseInstanceUrls,
     WriteRetentionDefault,
+    ProtectKeys,
 }
 
 impl MigrationStep {
@@ -29,6 +30,7 @@ impl MigrationStep {
             MigrationStep::CreateSettings => "create-settings",
             MigrationStep::NormaliseInstanceUrls => "normalise-instance-urls",
             MigrationStep::WriteRetentionDefault => "write-retention-default",
+            MigrationStep::ProtectKeys => "protect-keys",
         }
     }
 }
@@ -62,10 +64,16 @@ pub const MIGRATIONS: &[Migration] = &[
             MigrationStep::WriteRetentionDefault,
         ],
     },
+    Migration {
+        version: 3,
+        description: "give every key explicit sharing: configuration written by configurators \
+                      only, secrets read by their instance's users only",
+        steps: &[MigrationStep::ProtectKeys],
+    },
 ];
 
 /// The layout version this build reads and writes.
-pub const LATEST_SCHEMA_VERSION: u64 = 2;
+pub const LATEST_SCHEMA_VERSION: u64 = 3;
 
 /// What [`Storage::migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -76,6 +84,9 @@ pub struct MigrationReport {
     pub steps_run: Vec<String>,
     /// Steps an earlier, interrupted run had already done.
     pub steps_resumed: Vec<String>,
+    /// Keys whose sharing this user could not set (owned by someone else): an administrator
+    /// sets it with `mdsync migrate` or by opening the app.
+    pub not_protected: Vec<(String, String)>,
 }
 
 impl<T: Transport> Storage<T> {
@@ -107,7 +118,7 @@ impl<T: Transport> Storage<T> {
                     report.steps_resumed.push(label);
                     continue;
                 }
-                self.run_step(*step)
+                self.run_step(*step, &mut report)
                     .await
                     .map_err(|source| StorageError::MigrationStep {
                         version: migration.version,
@@ -132,7 +143,11 @@ impl<T: Transport> Storage<T> {
         Ok(report)
     }
 
-    async fn run_step(&self, step: MigrationStep) -> Result<(), StorageError> {
+    async fn run_step(
+        &self,
+        step: MigrationStep,
+        report: &mut MigrationReport,
+    ) -> Result<(), StorageError> {
         let empty: Vec<serde_json::Value> = Vec::new();
         match step {
             MigrationStep::CreateInstanceList => {
@@ -180,6 +195,9 @@ impl<T: Transport> Storage<T> {
                     );
                     self.write(keys::SETTINGS, &settings).await?;
                 }
+            }
+            MigrationStep::ProtectKeys => {
+                report.not_protected = self.protect_all().await?.refused;
             }
         }
         Ok(())

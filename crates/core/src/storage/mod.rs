@@ -11,6 +11,7 @@ mod instances;
 pub mod keys;
 mod mappings;
 mod migrations;
+mod protection;
 mod schema;
 mod secrets;
 mod settings;
@@ -22,6 +23,7 @@ pub use mappings::MappingRepository;
 pub use migrations::{
     Migration, MigrationReport, MigrationStep, LATEST_SCHEMA_VERSION, MIGRATIONS,
 };
+pub use protection::{KeyProtection, ProtectionReport};
 pub use schema::{MigrationProgress, SchemaRecord, SchemaStatus};
 pub use secrets::{InstanceSecret, SecretRepository};
 pub use settings::Settings;
@@ -40,6 +42,10 @@ pub struct Storage<T> {
     client: Dhis2Client<T>,
     server_version: Version,
     namespace: String,
+    /// The acting user's id: the owner of the keys they create.
+    acting_user: Option<String>,
+    /// Users holding the configurator role, looked up once when a key is first protected.
+    configurators: std::sync::OnceLock<Vec<String>>,
 }
 
 impl<T: Transport> Storage<T> {
@@ -49,7 +55,19 @@ impl<T: Transport> Storage<T> {
             client,
             server_version,
             namespace: NAMESPACE.to_string(),
+            acting_user: None,
+            configurators: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Names the acting user (from `/api/me`): the owner given to the keys they create.
+    pub fn acting_as(mut self, user_id: &str) -> Self {
+        self.acting_user = Some(user_id.to_string());
+        self
+    }
+
+    pub(crate) fn acting_user(&self) -> Option<&str> {
+        self.acting_user.as_deref()
     }
 
     /// Asks the server for its version, then opens the storage.
@@ -90,24 +108,44 @@ impl<T: Transport> Storage<T> {
             .map_err(|error| StorageError::corrupt(key, error))
     }
 
-    /// Writes a key, creating it if needed.
+    /// Writes a key, creating it if needed. A key created here gets its protection
+    /// ([`KeyProtection::of_key`]) at once; when DHIS2 refuses it, the key is removed again and
+    /// the write fails.
     pub async fn write<S: Serialize>(
         &self,
         key: &str,
         value: &S,
     ) -> Result<WriteOutcome, StorageError> {
-        let value = to_json(key, value)?;
-        Ok(self.datastore().save(key, &value).await?)
+        self.write_with(key, value, &KeyProtection::of_key(key))
+            .await
     }
 
-    /// Writes a key that should not exist yet (a fresh id): one request on every version.
+    /// As [`Storage::write`], with the protection given.
+    pub(crate) async fn write_with<S: Serialize>(
+        &self,
+        key: &str,
+        value: &S,
+        protection: &KeyProtection,
+    ) -> Result<WriteOutcome, StorageError> {
+        let value = to_json(key, value)?;
+        let outcome = self.datastore().save(key, &value).await?;
+        if outcome == WriteOutcome::Created {
+            self.protect_new(key, protection).await?;
+        }
+        Ok(outcome)
+    }
+
+    /// Writes a key that should not exist yet (a fresh id): one request on every version, then
+    /// its protection.
     pub async fn write_new<S: Serialize>(
         &self,
         key: &str,
         value: &S,
     ) -> Result<WriteOutcome, StorageError> {
         let value = to_json(key, value)?;
-        Ok(self.datastore().save_new(key, &value).await?)
+        let outcome = self.datastore().save_new(key, &value).await?;
+        self.protect_new(key, &KeyProtection::of_key(key)).await?;
+        Ok(outcome)
     }
 
     /// Writes a key only if it does not exist; `false` when it was already there.
@@ -117,7 +155,24 @@ impl<T: Transport> Storage<T> {
         value: &S,
     ) -> Result<bool, StorageError> {
         let value = to_json(key, value)?;
-        Ok(self.datastore().create(key, &value).await?)
+        let created = self.datastore().create(key, &value).await?;
+        if created {
+            self.protect_new(key, &KeyProtection::of_key(key)).await?;
+        }
+        Ok(created)
+    }
+
+    /// Protects a key just created; removes it when DHIS2 refuses.
+    pub(crate) async fn protect_new(
+        &self,
+        key: &str,
+        protection: &KeyProtection,
+    ) -> Result<(), StorageError> {
+        if let Err(error) = self.protect(key, protection).await {
+            let _ = self.remove(key).await;
+            return Err(error);
+        }
+        Ok(())
     }
 
     /// Deletes a key; `false` when it did not exist.
@@ -148,11 +203,6 @@ impl<T: Transport> Storage<T> {
     /// Sync rules: summaries `S` in `rules`, full rules `D` in `rule-<id>`.
     pub fn rules<S, D>(&self) -> Collection<'_, T, S, D> {
         Collection::new(self, keys::RULES, keys::RULE_PREFIX)
-    }
-
-    /// Sync reports: summaries `S` in `history`, per-target results `D` in `history-<id>`.
-    pub fn history<S, D>(&self) -> Collection<'_, T, S, D> {
-        Collection::new(self, keys::HISTORY, keys::HISTORY_PREFIX)
     }
 
     /// App settings (`settings`); defaults when never saved.

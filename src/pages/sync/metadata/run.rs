@@ -1,23 +1,16 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mdsync_core::browse::{download_name, payload_document, RunProgress};
-use mdsync_core::sync::metadata::{
-    build_target_payloads, run_metadata_sync, MetadataSelection, SyncInstance,
+use mdsync_core::sync::{
+    build_payloads, run_sync, CancellationToken, MetadataPicks, SyncJob, SyncProgress,
+    SyncRequest,
 };
-use mdsync_core::sync::{CancellationToken, SyncProgress};
 
 use super::state::{RunState, SyncState};
 use crate::components::dialog::ConfirmDialog;
 use crate::components::notice::NoticeKind;
 use crate::components::progress_bar::ProgressBar;
-use crate::pages::sync::context::SyncContext;
-use crate::pages::sync::download::download_json;
-use crate::transport::SharedTransport;
-
-type Instances = (
-    SyncInstance<SharedTransport>,
-    Vec<SyncInstance<SharedTransport>>,
-);
+use crate::pages::sync::download::{download_json, now_iso};
 
 /// What stops a run before it starts, said to the user.
 fn missing_input(state: SyncState) -> Option<&'static str> {
@@ -30,23 +23,18 @@ fn missing_input(state: SyncState) -> Option<&'static str> {
     }
 }
 
-/// Opens the origin and destinations and turns the picks into the engine's selection.
-async fn prepare(
-    ctx: &SyncContext,
-    state: SyncState,
-) -> Result<(Instances, MetadataSelection), String> {
-    let (origin, _) = ctx.instance(&state.origin.get_untracked()).await?;
-    let mut targets = Vec::new();
-    for id in state.destinations.get_untracked() {
-        targets.push(ctx.instance(&id).await?.0);
+/// The page's picks as the request `core` runs (roles, instances and history are core's).
+fn request(state: SyncState, dry_run: bool) -> SyncRequest {
+    SyncRequest {
+        origin: state.origin.get_untracked(),
+        destinations: state.destinations.get_untracked(),
+        job: SyncJob::Metadata {
+            picks: MetadataPicks::Picked(state.selection.get_untracked()),
+            options: state.options.get_untracked().to_options(dry_run),
+        },
+        rule: None,
+        started: now_iso(),
     }
-    let selection = state
-        .selection
-        .get_untracked()
-        .resolve(&origin.client)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(((origin, targets), selection))
 }
 
 fn start(state: SyncState, dry_run: bool) {
@@ -59,22 +47,19 @@ fn start(state: SyncState, dry_run: bool) {
         cancel: cancel.clone(),
     });
     spawn_local(async move {
-        let ((origin, targets), selection) = match prepare(&ctx, state).await {
-            Ok(prepared) => prepared,
-            Err(message) => {
-                state.run.set(RunState::Failed(message));
-                return;
-            }
-        };
-        let options = state.options.get_untracked().to_options(dry_run);
         let sink = move |event: SyncProgress| state.progress.update(|p| p.apply(event));
-        let report =
-            run_metadata_sync(&origin, &targets, &selection, &options, &sink, &cancel).await;
+        let request = request(state, dry_run);
+        let outcome = run_sync(&ctx.manager, &ctx.storage(), &request, &sink, &cancel).await;
         state.progress.update(RunProgress::finish);
-        let history = ctx.save_manual_run(&report).await;
-        state.run.set(RunState::Finished {
-            report: Box::new(report),
-            history,
+        state.run.set(match outcome {
+            Ok(outcome) => RunState::Finished {
+                report: Box::new(outcome.report),
+                history: outcome
+                    .history
+                    .map(|summary| summary.id)
+                    .map_err(|e| e.to_string()),
+            },
+            Err(error) => RunState::Failed(error.to_string()),
         });
     });
 }
@@ -86,9 +71,7 @@ fn download_payload(state: SyncState) {
         .set(Some((NoticeKind::Info, "Building the payload…".into())));
     spawn_local(async move {
         let built = async {
-            let ((origin, targets), selection) = prepare(&ctx, state).await?;
-            let options = state.options.get_untracked().to_options(false);
-            let payloads = build_target_payloads(&origin, &targets, &selection, &options)
+            let payloads = build_payloads(&ctx.manager, &ctx.storage(), &request(state, false))
                 .await
                 .map_err(|e| e.to_string())?;
             let name = match payloads.as_slice() {

@@ -31,6 +31,9 @@ pub enum CliError {
     #[error(transparent)]
     Instance(#[from] InstanceError),
 
+    #[error(transparent)]
+    Denied(#[from] mdsync_core::access::AccessDenied),
+
     #[error("Could not start the HTTP client: {0}")]
     Transport(#[from] TransportError),
 

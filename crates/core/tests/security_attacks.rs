@@ -360,3 +360,32 @@ fn no_key_of_the_namespace_holds_a_secret_in_clear() {
         assert!(!value.contains(SECRET), "{key} holds the password in clear");
     }
 }
+
+#[test]
+fn settings_and_mappings_are_changed_only_by_the_roles_that_may() {
+    let world = World::new();
+    let remote_id = world.configured_remote();
+    let mapping = serde_json::json!({"aggregatedDataElements": {}});
+    for username in ["executor", "guest"] {
+        let (storage, user) = world.open(username);
+        let actor = user.actor();
+        let refused =
+            block_on(storage.change_mapping(actor, &remote_id, &mapping)).expect_err("mapping");
+        assert!(matches!(refused, StorageError::Denied(_)), "{username}");
+        assert!(block_on(storage.mapping_for::<serde_json::Value>(actor, &remote_id)).is_err());
+        let settings = block_on(storage.settings()).expect("settings");
+        assert!(block_on(storage.change_settings(actor, &settings)).is_err());
+    }
+    let (storage, configurator) = world.open("configurator");
+    let actor = configurator.actor();
+    block_on(storage.change_mapping(actor, &remote_id, &mapping)).expect("configurators map");
+    assert_eq!(
+        block_on(storage.mapping_for::<serde_json::Value>(actor, &remote_id)).expect("read"),
+        Some(mapping)
+    );
+    let settings = block_on(storage.settings_for(actor)).expect("settings");
+    let refused = block_on(storage.change_settings(actor, &settings)).expect_err("admins only");
+    assert!(refused.to_string().contains("ALL"), "{refused}");
+    let (storage, admin) = world.open("admin");
+    block_on(storage.change_settings(admin.actor(), &settings)).expect("admins change settings");
+}

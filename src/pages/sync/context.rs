@@ -1,5 +1,9 @@
+use mdsync_core::access::AppRole;
 use mdsync_core::dhis2::{Dhis2Client, Version};
 use mdsync_core::instances::InstanceManager;
+use mdsync_core::sync::prune_history;
+
+use super::download::now_iso;
 use mdsync_core::storage::Storage;
 use mdsync_core::sync::metadata::SyncInstance;
 
@@ -31,6 +35,17 @@ impl SyncContext {
                 .prepare_storage(&storage)
                 .await
                 .map_err(|e| e.to_string())?;
+        }
+        if manager.role() == AppRole::Admin {
+            // Retention: entries past the configured days go, without holding up the page.
+            let storage = Storage::new(services.local_client(), session.info.version.clone());
+            let actor = manager.actor().clone();
+            leptos::task::spawn_local(async move {
+                let today = now_iso();
+                if let Err(error) = prune_history(&storage, &actor, &today[..10]).await {
+                    leptos::logging::warn!("History retention was not applied: {error}");
+                }
+            });
         }
         Ok(SyncContext {
             manager,

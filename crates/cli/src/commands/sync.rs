@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand, ValueEnum};
+use mdsync_core::access::Operation;
 use mdsync_core::dhis2::metadata::ImportStrategy;
 use mdsync_core::dhis2::Transport;
 use mdsync_core::model::LOCAL_INSTANCE_ID;
@@ -72,6 +73,12 @@ async fn metadata<T: Transport>(
     context: &Context<T>,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
+    // Said before the instances are looked up, so a refused user learns the role they lack,
+    // not that an instance is unknown to them. `run_sync` checks it again.
+    context
+        .instances
+        .actor()
+        .authorize(Operation::RunMetadataSync)?;
     let origin = match &args.from {
         Some(wanted) => context.resolve_instance(wanted).await?,
         None => LOCAL_INSTANCE_ID.to_string(),
@@ -111,10 +118,10 @@ async fn metadata<T: Transport>(
     )
     .await
     .map_err(|error| match error {
-        RunError::OriginIsDestination { .. } | RunError::NoDestination => {
-            CliError::Usage(error.to_string())
-        }
-        error => CliError::Failed(error.to_string()),
+        RunError::Denied(denied) => CliError::Denied(denied),
+        RunError::Instance(error) => CliError::Instance(error),
+        RunError::Selection(error) => CliError::Dhis2(error),
+        error => CliError::Usage(error.to_string()),
     })?;
     let report = outcome.report;
     if let Err(error) = outcome.history {

@@ -7,6 +7,7 @@
 
 mod collection;
 mod error;
+mod guarded;
 mod instances;
 pub mod keys;
 mod mappings;

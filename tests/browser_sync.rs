@@ -234,7 +234,8 @@ async fn options_reach_the_import_and_the_report_is_shown_and_saved() {
     let history = fake
         .datastore_values("metadata-sync")
         .into_iter()
-        .find(|(key, _)| key == "history")
+        // One key per run: `history-<id>`, holding its summary and report.
+        .find(|(key, _)| key.starts_with("history-"))
         .map(|(_, value)| value)
         .unwrap_or_default();
     assert!(

@@ -23,7 +23,7 @@ pub fn panel_description(panel: Panel, role: AppRole) -> &'static str {
              category options, organisation units and more."
         }
         (Panel::Sync, _) => {
-            "Copy metadata, aggregated data or events to one or more instances now, with a \
+            "Copy metadata, or replay deletions, to one or more instances now, with a \
              dry run first."
         }
         (Panel::Rules, AppRole::RunOnly) => "Run the sync rules shared with you.",

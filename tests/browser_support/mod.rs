@@ -174,6 +174,18 @@ impl FakeDhis2 {
                 ),
             ),
         )
+        // The app gives every dataStore key it creates explicit sharing (core's protection):
+        // it looks up the configurators and posts the sharing of the entry.
+        .on(
+            Method::Get,
+            "/api/userRoles",
+            json(200, r#"{"userRoles":[]}"#),
+        )
+        .on(
+            Method::Post,
+            "/api/sharing",
+            json(200, r#"{"httpStatusCode":200,"status":"OK"}"#),
+        )
         .on(
             Method::Get,
             "/api/systemSettings/applicationTitle",
@@ -224,8 +236,19 @@ impl FakeDhis2 {
                 json(200, &serde_json::to_string(&keys).unwrap_or_default())
             });
         };
-        if key.ends_with("/metaData") {
-            return Some(not_found());
+        if let Some(entry) = key.strip_suffix("/metaData") {
+            let entry = format!("{namespace}/{entry}");
+            return Some(if store.contains_key(&entry) {
+                json(
+                    200,
+                    &format!(
+                        r#"{{"id":"entry{:06}","createdBy":{{"id":"xE7jOejl9FI"}}}}"#,
+                        entry.len()
+                    ),
+                )
+            } else {
+                not_found()
+            });
         }
         let entry = format!("{namespace}/{key}");
         let body =

@@ -107,6 +107,7 @@ pub async fn server() -> FakeDhis2 {
             public_access: Sharing::PUBLIC_READ.into(),
             ..Sharing::default()
         },
+        route: None,
     };
     storage
         .instances()

@@ -189,7 +189,7 @@ struct ExternalBenchmark {
     features: Option<&'static str>,
 }
 
-const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 2] = [
+const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 3] = [
     ExternalBenchmark {
         title: "simulator scale (dhis2-sim data values)",
         package: "xtask",
@@ -201,6 +201,12 @@ const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 2] = [
         package: "mdsync-core",
         bench: "metadata_engine",
         features: Some("bench"),
+    },
+    ExternalBenchmark {
+        title: "mapping 1,000,000 data values (mdsync-core)",
+        package: "mdsync-core",
+        bench: "mapping_apply",
+        features: None,
     },
 ];
 

@@ -214,8 +214,7 @@ fn run_step(
             for suite in &suites {
                 arguments.extend(["--test", suite.as_str()]);
             }
-            cmd::run_counting_tests(cargo(&arguments).env("CHROMEDRIVER", CHROMEDRIVER))
-                .map(|_| ())
+            cmd::run_counting_tests(cargo(&arguments).env("CHROMEDRIVER", CHROMEDRIVER)).map(|_| ())
         }
         Step::Dist => {
             let key = std::env::var("MDSYNC_ENCRYPTION_KEY").ok();

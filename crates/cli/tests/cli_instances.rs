@@ -412,7 +412,11 @@ fn run_only_and_roleless_users_are_refused_a_sync_and_nothing_reaches_the_remote
             Some(&as_user),
             &["sync", "metadata", "--to", "Remote", "--ids", "bjDvmb4bfuf"],
         );
-        assert!(!refused.status.success(), "{username}: {}", stdout(&refused));
+        assert!(
+            !refused.status.success(),
+            "{username}: {}",
+            stdout(&refused)
+        );
         assert!(
             stderr(&refused).contains("METADATA_SYNC_CONFIGURATOR"),
             "{username}: {}",

@@ -358,6 +358,7 @@ mod tests {
                 .collect(),
             user_groups: Vec::new(),
             organisation_units: Vec::new(),
+            ui_locale: None,
         }
     }
 

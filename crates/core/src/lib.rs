@@ -9,6 +9,8 @@ pub mod browse;
 pub mod crypto;
 pub mod dhis2;
 pub mod instances;
+pub mod locale;
+pub mod mapping;
 pub mod model;
 pub mod storage;
 pub mod sync;

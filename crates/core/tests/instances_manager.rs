@@ -8,7 +8,9 @@ use dhis2_sim::Sim;
 use mdsync_core::access::{AccessDenied, Operation};
 use mdsync_core::crypto::{CryptoError, EncryptionKey};
 use mdsync_core::dhis2::{Auth, Dhis2Client, Transport};
-use mdsync_core::instances::{FormField, InstanceError, InstanceForm, InstanceManager};
+use mdsync_core::instances::{
+    CredentialStore, FormField, InstanceError, InstanceForm, InstanceManager,
+};
 use mdsync_core::model::{AccessEntry, AuthKind, Sharing, LOCAL_INSTANCE_ID, LOCAL_INSTANCE_NAME};
 use mdsync_core::storage::{keys, Storage, StorageError, NAMESPACE};
 use support::{block_on, sim_named, InFlight, SimTransport, PASSWORD};
@@ -88,9 +90,10 @@ fn a_configurator_creates_edits_replicates_and_deletes() {
     for version in ["2.30", "2.37", "2.38.0", "2.40", "2.41"] {
         let world = World::new(version);
         let (storage, manager) = world.open("configurator");
-        let created = block_on(manager.create(
+        let created = block_on(manager.create_with(
             &storage,
             &form("Remote", "http://remote.sim/api/", PASSWORD),
+            CredentialStore::DataStore,
         ))
         .expect("create");
         assert_eq!(created.view.url, "http://remote.sim", "{version}");
@@ -173,8 +176,12 @@ fn a_configurator_creates_edits_replicates_and_deletes() {
 fn listing_reads_instances_and_secret_keys_in_one_round_trip() {
     let world = World::new("2.41");
     let (storage, manager) = world.open("configurator");
-    block_on(manager.create(&storage, &form("Remote", "http://remote.sim", PASSWORD)))
-        .expect("create");
+    block_on(manager.create_with(
+        &storage,
+        &form("Remote", "http://remote.sim", PASSWORD),
+        CredentialStore::DataStore,
+    ))
+    .expect("create");
     let watched = InFlight::new(world.transport());
     let client = world.local_client(watched.clone(), "configurator");
     let storage = Storage::new(client, "2.41".parse().expect("version"));
@@ -193,8 +200,12 @@ fn listing_reads_instances_and_secret_keys_in_one_round_trip() {
 fn the_form_reports_every_problem_on_its_field() {
     let world = World::new("2.41");
     let (storage, manager) = world.open("admin");
-    block_on(manager.create(&storage, &form("Remote", "http://remote.sim", PASSWORD)))
-        .expect("create");
+    block_on(manager.create_with(
+        &storage,
+        &form("Remote", "http://remote.sim", PASSWORD),
+        CredentialStore::DataStore,
+    ))
+    .expect("create");
 
     let bad = InstanceForm {
         name: "  remote ".into(),
@@ -203,7 +214,9 @@ fn the_form_reports_every_problem_on_its_field() {
         secret: String::new(),
         ..form("", "", "")
     };
-    let Err(InstanceError::Invalid(errors)) = block_on(manager.create(&storage, &bad)) else {
+    let Err(InstanceError::Invalid(errors)) =
+        block_on(manager.create_with(&storage, &bad, CredentialStore::DataStore))
+    else {
         panic!("expected field errors");
     };
     assert!(errors
@@ -218,7 +231,8 @@ fn the_form_reports_every_problem_on_its_field() {
         .is_some_and(|m| m.contains("password")));
 
     let local_name = form(LOCAL_INSTANCE_NAME, "https://x.org", "p");
-    let Err(InstanceError::Invalid(errors)) = block_on(manager.create(&storage, &local_name))
+    let Err(InstanceError::Invalid(errors)) =
+        block_on(manager.create_with(&storage, &local_name, CredentialStore::DataStore))
     else {
         panic!("expected a name error");
     };
@@ -232,7 +246,7 @@ fn the_form_reports_every_problem_on_its_field() {
         ..form("Other", "https://other.example.org", "p")
     };
     assert!(matches!(
-        block_on(manager.create(&storage, &bad_sharing)),
+        block_on(manager.create_with(&storage, &bad_sharing, CredentialStore::DataStore)),
         Err(InstanceError::Invalid(errors)) if errors.for_field(FormField::Sharing).is_some()
     ));
 
@@ -289,10 +303,14 @@ fn run_only_users_see_shared_names_and_change_nothing() {
         },
         ..form("Shared", "http://remote.sim", PASSWORD)
     };
-    block_on(configurator.create(&storage, &shared)).expect("shared");
-    let private =
-        block_on(configurator.create(&storage, &form("Private", "http://remote.sim", "x")))
-            .expect("private");
+    block_on(configurator.create_with(&storage, &shared, CredentialStore::DataStore))
+        .expect("shared");
+    let private = block_on(configurator.create_with(
+        &storage,
+        &form("Private", "http://remote.sim", "x"),
+        CredentialStore::DataStore,
+    ))
+    .expect("private");
 
     let (storage, executor) = world.open("executor");
     let names = block_on(executor.list_names(&storage)).expect("names");
@@ -302,8 +320,15 @@ fn run_only_users_see_shared_names_and_change_nothing() {
         block_on(executor.list(&storage)),
         Err(InstanceError::Denied(AccessDenied::MissingRole { .. }))
     ));
-    let refused = block_on(executor.create(&storage, &form("Mine", "https://x.org", "p")));
-    assert!(matches!(refused, Err(InstanceError::Denied(AccessDenied::MissingRole { .. }))));
+    let refused = block_on(executor.create_with(
+        &storage,
+        &form("Mine", "https://x.org", "p"),
+        CredentialStore::DataStore,
+    ));
+    assert!(matches!(
+        refused,
+        Err(InstanceError::Denied(AccessDenied::MissingRole { .. }))
+    ));
     assert!(refused
         .expect_err("refused")
         .to_string()
@@ -359,9 +384,12 @@ impl World {
 fn the_secret_key_is_shared_like_its_instance() {
     let world = World::new("2.40");
     let (storage, configurator) = world.open("configurator");
-    let created =
-        block_on(configurator.create(&storage, &form("Remote", "http://remote.sim", PASSWORD)))
-            .expect("create");
+    let created = block_on(configurator.create_with(
+        &storage,
+        &form("Remote", "http://remote.sim", PASSWORD),
+        CredentialStore::DataStore,
+    ))
+    .expect("create");
     let id = created.view.id.clone();
     let secret_key = keys::instance_secret(&id);
     let metadata = block_on(storage.datastore().metadata(&secret_key))
@@ -395,9 +423,10 @@ fn no_password_or_token_is_stored_or_shown_in_clear() {
     let (storage, manager) = world.open("admin");
     let password = "Pa55-word-that-must-not-leak";
     let token = "d2pat_abcdefghijklmnopqrstuvwxyz0123451234567890";
-    block_on(manager.create(
+    block_on(manager.create_with(
         &storage,
         &form("Basic one", "https://a.example.org", password),
+        CredentialStore::DataStore,
     ))
     .expect("basic");
     let with_token = InstanceForm {
@@ -406,7 +435,8 @@ fn no_password_or_token_is_stored_or_shown_in_clear() {
         secret: token.into(),
         ..form("Token one", "https://b.example.org", "")
     };
-    block_on(manager.create(&storage, &with_token)).expect("token");
+    block_on(manager.create_with(&storage, &with_token, CredentialStore::DataStore))
+        .expect("token");
 
     let values = world.values();
     assert!(values.len() >= 4, "{values:?}");
@@ -436,9 +466,12 @@ fn no_password_or_token_is_stored_or_shown_in_clear() {
 fn a_wrong_key_says_so() {
     let world = World::new("2.38.0");
     let (storage, manager) = world.open("admin");
-    let created =
-        block_on(manager.create(&storage, &form("Remote", "http://remote.sim", PASSWORD)))
-            .expect("create");
+    let created = block_on(manager.create_with(
+        &storage,
+        &form("Remote", "http://remote.sim", PASSWORD),
+        CredentialStore::DataStore,
+    ))
+    .expect("create");
     let other = InstanceManager::new(
         manager.me().clone(),
         EncryptionKey::generate().expect("randomness"),

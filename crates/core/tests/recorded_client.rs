@@ -242,6 +242,7 @@ fn me_with(authorities: &[&str], roles: &[&str]) -> Me {
             .collect(),
         user_groups: Vec::new(),
         organisation_units: Vec::new(),
+        ui_locale: None,
     }
 }
 

@@ -1,5 +1,7 @@
-//! The users every simulated instance starts with (passwords are all `district`).
+//! The users every simulated instance starts with (passwords are all `district`), with the
+//! org unit hierarchies and authorities of a real deployment.
 
+use crate::metadata::schema::authorities::metadata_manager_authorities;
 use crate::{Account, SimVersion};
 
 /// The app the MetaData Sync roles grant access to: its name and `short_name` decide the `M_`
@@ -14,7 +16,27 @@ pub const GUEST_ID: &str = "gSt9Kv2Hd6Y";
 pub const OUTSIDER_ID: &str = "oUts1dR4nX8";
 pub const DEFAULT_PASSWORD: &str = "district";
 
-const ROOT_ORG_UNIT: (&str, &str) = ("ImspTQPwCqd", "/ImspTQPwCqd");
+/// Where the accounts capture data: the country for the administrators and MetaData Sync
+/// users, one province (region) each for the two data entry clerks. Each is (UID, path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgUnitPlaces {
+    pub national: (String, String),
+    pub clerk: (String, String),
+    pub outsider: (String, String),
+}
+
+impl OrgUnitPlaces {
+    /// Sierra Leone of DHIS2's demo database (the reference payloads' tree): the country,
+    /// Bo and Bombali.
+    pub fn sierra_leone() -> Self {
+        let unit = |id: &str, path: &str| (id.to_string(), path.to_string());
+        OrgUnitPlaces {
+            national: unit("ImspTQPwCqd", "/ImspTQPwCqd"),
+            clerk: unit("O6uvpzGd5pu", "/ImspTQPwCqd/O6uvpzGd5pu"),
+            outsider: unit("fdc6uOvgoji", "/ImspTQPwCqd/fdc6uOvgoji"),
+        }
+    }
+}
 
 fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -28,12 +50,8 @@ pub fn metadata_sync_authority(version: SimVersion) -> String {
     crate::apps::app_authority(version, APP_NAME, Some(APP_SHORT_NAME))
 }
 
-fn app_authority_for_guest(version: SimVersion) -> String {
-    metadata_sync_authority(version)
-}
-
 /// admin (superuser), configurator, executor, guest (app access, no app role) and outsider
-/// (no app access).
+/// (no app access), placed in Sierra Leone (see [`place_accounts`] for other trees).
 pub fn default_accounts(version: SimVersion) -> Vec<Account> {
     let app_authority = metadata_sync_authority(version);
     let sync_group = [("uGrpMdSync1", "MetaData Sync users")];
@@ -46,9 +64,18 @@ pub fn default_accounts(version: SimVersion) -> Vec<Account> {
         user_roles: Vec::new(),
         authorities: Vec::new(),
         user_groups: Vec::new(),
-        organisation_units: owned(&[ROOT_ORG_UNIT]),
+        organisation_units: Vec::new(),
     };
-    vec![
+    // A configurator runs syncs with their own session, so their role carries what a
+    // metadata manager's does: creating and deleting the synced types, and entering data.
+    let mut configurator_authorities = vec![
+        app_authority.clone(),
+        "F_METADATA_IMPORT".to_string(),
+        "F_METADATA_EXPORT".to_string(),
+        "F_DATAVALUE_ADD".to_string(),
+    ];
+    configurator_authorities.extend(metadata_manager_authorities(version));
+    let mut accounts = vec![
         Account {
             user_roles: owned(&[("yrB6vc5Ip3r", "Superuser")]),
             authorities: vec!["ALL".to_string()],
@@ -57,17 +84,13 @@ pub fn default_accounts(version: SimVersion) -> Vec<Account> {
         },
         Account {
             user_roles: owned(&[("rCfgMdSync1", "METADATA_SYNC_CONFIGURATOR")]),
-            authorities: vec![
-                app_authority.clone(),
-                "F_METADATA_IMPORT".to_string(),
-                "F_METADATA_EXPORT".to_string(),
-            ],
+            authorities: configurator_authorities,
             user_groups: owned(&sync_group),
             ..account(CONFIGURATOR_ID, "configurator", "Cora", "Figueroa")
         },
         Account {
             user_roles: owned(&[("rExeMdSync1", "METADATA_SYNC_EXECUTOR")]),
-            authorities: vec![app_authority],
+            authorities: vec![app_authority.clone()],
             user_groups: owned(&sync_group),
             ..account(EXECUTOR_ID, "executor", "Evan", "Runner")
         },
@@ -76,10 +99,7 @@ pub fn default_accounts(version: SimVersion) -> Vec<Account> {
         // explain which role to ask for.
         Account {
             user_roles: owned(&[("rDataEntr01", "Data entry clerk")]),
-            authorities: vec![
-                app_authority_for_guest(version),
-                "F_DATAVALUE_ADD".to_string(),
-            ],
+            authorities: vec![app_authority, "F_DATAVALUE_ADD".to_string()],
             ..account(GUEST_ID, "guest", "Gail", "Guest")
         },
         // Has no access to the app at all (no `M_` authority): DHIS2 refuses to serve it.
@@ -88,5 +108,20 @@ pub fn default_accounts(version: SimVersion) -> Vec<Account> {
             authorities: vec!["F_DATAVALUE_ADD".to_string()],
             ..account(OUTSIDER_ID, "outsider", "Otto", "Outsider")
         },
-    ]
+    ];
+    place_accounts(&mut accounts, &OrgUnitPlaces::sierra_leone());
+    accounts
+}
+
+/// Assigns each account its data capture (and data view) org unit: the country to admin,
+/// configurator and executor, a province each to guest and outsider.
+pub fn place_accounts(accounts: &mut [Account], places: &OrgUnitPlaces) {
+    for account in accounts {
+        let place = match account.username.as_str() {
+            "guest" => &places.clerk,
+            "outsider" => &places.outsider,
+            _ => &places.national,
+        };
+        account.organisation_units = vec![place.clone()];
+    }
 }

@@ -78,14 +78,20 @@ impl AuthState {
     }
 
     /// The answer to a request without valid credentials: a JSON 401 for XHR callers, else a
-    /// 302 to the login page, remembering a GET's URL to come back to after login.
-    pub fn challenge(&mut self, request: &SimRequest, base_url: &str) -> SimResponse {
-        if is_xhr(request) {
-            return unauthenticated(request, "Unauthorized");
-        }
-        let mut response = SimResponse::empty(302)
-            .with_header("Location", &format!("{base_url}{LOGIN_PAGE_PATH}"));
-        if request.method == "GET" {
+    /// 302 to the login page. The request is remembered to come back to after login when the
+    /// version's request cache keeps it (see [`request_is_saved`]).
+    pub fn challenge(
+        &mut self,
+        request: &SimRequest,
+        base_url: &str,
+        version: SimVersion,
+    ) -> SimResponse {
+        let mut response = if is_xhr(request) {
+            unauthenticated(request, "Unauthorized")
+        } else {
+            SimResponse::empty(302).with_header("Location", &format!("{base_url}{LOGIN_PAGE_PATH}"))
+        };
+        if request_is_saved(version, request) {
             let id = session_id(request)
                 .filter(|id| !self.sessions.contains_key(id))
                 .unwrap_or_else(new_session_id);
@@ -113,23 +119,35 @@ impl AuthState {
             );
         }
         let saved = session_id(request).and_then(|id| self.saved_requests.remove(&id));
-        let target = saved.unwrap_or_else(|| "/".to_string());
+        // `MappedRedirectStrategy` sends a saved keep-alive ping back to the start page.
+        let target = saved
+            .map(|target| target.replacen("/dhis-web-commons-stream/ping.action", "/", 1))
+            .unwrap_or_else(|| "/".to_string());
         let id = self.open_session(username);
         SimResponse::empty(302)
             .with_header("Location", &format!("{base_url}{target}"))
             .with_header("Set-Cookie", &session_cookie(&id))
     }
 
-    /// `POST /api/auth/login` (2.41+) with `{"username","password"}`.
-    pub fn login_json(&mut self, request: &SimRequest, accounts: &[Account]) -> SimResponse {
+    /// `POST /api/auth/login` (2.41+) with `{"username","password"}`. `redirectUrl` is the
+    /// saved request of the caller's session, else `/` + the `startModule` setting
+    /// (`AuthenticationController.getRedirectUrl`).
+    pub fn login_json(
+        &mut self,
+        request: &SimRequest,
+        accounts: &[Account],
+        start_module: &str,
+    ) -> SimResponse {
         let body = request.body_json().unwrap_or_default();
         let username = body["username"].as_str().unwrap_or_default();
         let password = body["password"].as_str().unwrap_or_default();
         if find_account(accounts, username, password).is_none() {
             return SimResponse::web_message(401, "Bad credentials");
         }
+        let saved = session_id(request).and_then(|id| self.saved_requests.remove(&id));
+        let redirect = saved.unwrap_or_else(|| format!("/{start_module}"));
         let id = self.open_session(username);
-        let value = serde_json::json!({"loginStatus": "SUCCESS", "redirectUrl": "/"});
+        let value = serde_json::json!({"loginStatus": "SUCCESS", "redirectUrl": redirect});
         SimResponse::json(200, &value).with_header("Set-Cookie", &session_cookie(&id))
     }
 
@@ -152,6 +170,36 @@ impl AuthState {
         self.sessions.insert(id.clone(), username.to_string());
         id
     }
+}
+
+/// Whether DHIS2's request cache keeps a refused request to return to after login.
+/// 2.30–2.34 (`security.xml`, CSRF off) and 2.41+ (a plain `HttpSessionRequestCache` bean) keep
+/// every one, XHR included. 2.35–2.40 use Spring Security's default matcher, which skips XHR,
+/// requests accepting `application/json` (or multipart, event streams) and `favicon.*`.
+pub fn request_is_saved(version: SimVersion, request: &SimRequest) -> bool {
+    if !(35..=40).contains(&version.minor) {
+        return true;
+    }
+    let path = request.path();
+    let favicon = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.starts_with("favicon."));
+    let accept = request
+        .header("Accept")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let accepts = |media: &str| {
+        accept
+            .split(',')
+            .any(|range| range.split(';').next().unwrap_or_default().trim() == media)
+    };
+    let skipped = is_xhr(request)
+        || favicon
+        || accepts("application/json")
+        || accepts("multipart/form-data")
+        || accepts("text/event-stream");
+    !skipped
 }
 
 /// 401 WebMessage.

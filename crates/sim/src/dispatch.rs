@@ -3,7 +3,7 @@
 
 use crate::auth::{self, Authentication};
 use crate::sim::{Sim, State};
-use crate::{cors, me, pages, system, RequestContext, SimRequest, SimResponse};
+use crate::{cors, locales, me, pages, public, system, RequestContext, SimRequest, SimResponse};
 use serde_json::json;
 
 pub(crate) fn respond(
@@ -30,16 +30,22 @@ pub(crate) fn respond(
         }
         (_, auth::LOGOUT_PATH) => return state.auth.logout(request, base_url),
         ("POST", "/api/auth/login") if version.at_least(41, 0) => {
-            return state.auth.login_json(request, &state.accounts)
+            let start_module = state.system_settings.start_module(version);
+            return state
+                .auth
+                .login_json(request, &state.accounts, &start_module);
         }
         ("POST" | "GET", "/api/auth/logout") if version.at_least(41, 0) => {
             return state.auth.logout(request, base_url)
         }
         _ => {}
     }
+    if let Some(response) = public::respond(sim, state, request, path) {
+        return response;
+    }
     let user_index = match sim.authenticate(state, request) {
         Authentication::User(index) => index,
-        Authentication::Anonymous => return state.auth.challenge(request, base_url),
+        Authentication::Anonymous => return state.auth.challenge(request, base_url, version),
         Authentication::Refused(response) => return response,
     };
     let State {
@@ -53,10 +59,22 @@ pub(crate) fn respond(
         data_values,
         tracker,
         auth: auth_state,
+        routes,
+        system_settings,
+        user_settings,
+        static_content,
         ..
     } = state;
     let user = &accounts[user_index];
-    if path == "/" || path.is_empty() {
+    // `/dhis-web-dashboard` is where a 2.41 JSON login lands by default (`startModule`), and
+    // the apps menu's Dashboard entry.
+    if matches!(
+        path,
+        "/" | ""
+            | "/dhis-web-dashboard"
+            | "/dhis-web-dashboard/"
+            | "/dhis-web-dashboard/index.action"
+    ) {
         return pages::home_page(title, apps, user);
     }
     if path == "/dhis-web-commons/menu/getModules.action" {
@@ -77,6 +95,7 @@ pub(crate) fn respond(
         base_url,
     };
     let content_type = request.header("Content-Type").unwrap_or_default();
+    let accept = request.header("Accept");
     let first = ctx.segments.first().map(String::as_str).unwrap_or_default();
     let own = match first {
         "system" if ctx.segments.get(1).map(String::as_str) == Some("info") => {
@@ -85,8 +104,17 @@ pub(crate) fn respond(
         "system" if ctx.segments.get(1).map(String::as_str) == Some("ping") => {
             Some(SimResponse::bytes(200, "text/plain;charset=UTF-8", "pong"))
         }
-        "systemSettings" => system::system_settings(&ctx, title),
-        "me" | "userSettings" => me::handle(&ctx),
+        "systemSettings" => system_settings.handle(&ctx, accept, content_type, title),
+        "userSettings" => user_settings.handle(&ctx, system_settings),
+        "me" if ctx.segments.get(1).map(String::as_str) == Some("settings") => {
+            user_settings.handle(&ctx, system_settings)
+        }
+        "me" => me::handle(
+            &ctx,
+            user_settings.map(version, system_settings, &user.username, true),
+        ),
+        "staticContent" => static_content.handle(&ctx, accept, content_type, system_settings),
+        "locales" => locales::handle(version, ctx.method, &ctx.segments),
         "apiToken" => auth_state.tokens.handle(&ctx),
         "apps" => apps.handle(&ctx, content_type),
         "dataStore" => {
@@ -100,8 +128,12 @@ pub(crate) fn respond(
         "sharing" if ctx.query.get("type") == Some("dataStore") => {
             Some(datastore.handle_sharing(&ctx))
         }
-        "userDataStore" => user_datastore.handle(&ctx),
+        "userDataStore" => user_datastore.handle(&ctx, accounts),
         "configuration" => cors_configuration(&ctx, allowlist),
+        "routes" => routes.handle(&ctx, request, path),
+        "sharing" if ctx.query.get("type") == Some("route") => {
+            routes.handle_sharing(&ctx, accounts)
+        }
         _ => None,
     };
     own.or_else(|| metadata.handle(&ctx))
@@ -113,7 +145,7 @@ pub(crate) fn respond(
 /// `37/dataElements.json` → (Some(37), ["dataElements"]). A trailing `.json` on the last
 /// segment is dropped (DHIS2 accepts it on every endpoint) except under `apps` and `dataStore`,
 /// where it can be part of a file name or key.
-fn split_api_path(api_path: &str) -> (Option<u32>, Vec<String>) {
+pub(crate) fn split_api_path(api_path: &str) -> (Option<u32>, Vec<String>) {
     let mut segments: Vec<String> = api_path
         .split('/')
         .filter(|s| !s.is_empty())

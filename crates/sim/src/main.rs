@@ -1,7 +1,8 @@
 //! `dhis2-sim serve --instance NAME=VERSION@PORT [--instance …] [--seed empty|demo]
-//! [--title NAME=TITLE] [--cors NAME=ORIGIN]`
+//! [--title NAME=TITLE] [--cors NAME=ORIGIN] [--route-allow NAME=GLOB]`
 
 use clap::{Parser, Subcommand};
+use dhis2_sim::routes::LoopbackHttp;
 use dhis2_sim::server::{bind, serve_on};
 use dhis2_sim::{DemoSide, InstanceConfig, Seed, Sim, SimVersion};
 use std::io::Write;
@@ -36,6 +37,11 @@ enum Command {
         /// NAME=ORIGIN: an origin the instance's CORS allowlist accepts (globs allowed). Repeatable.
         #[arg(long = "cors")]
         cors: Vec<String>,
+        /// NAME=GLOB: an origin the instance's routes may reach (dhis.conf
+        /// `route.remote_servers_allowed`, checked from 2.42; default `https://*`), e.g.
+        /// `destination=http://127.0.0.1:*`. Repeatable; replaces the default.
+        #[arg(long = "route-allow")]
+        route_allow: Vec<String>,
     },
 }
 
@@ -111,6 +117,7 @@ async fn serve(
     seed: String,
     titles: Vec<String>,
     cors: Vec<String>,
+    route_allow: Vec<String>,
 ) -> Result<(), CliError> {
     let specs = instances
         .iter()
@@ -119,6 +126,7 @@ async fn serve(
     let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
     let titles = parse_pairs("title", &titles, &names)?;
     let cors = parse_pairs("cors", &cors, &names)?;
+    let route_allow = parse_pairs("route-allow", &route_allow, &names)?;
     let demo = match seed.trim().to_ascii_lowercase().as_str() {
         "empty" => false,
         "demo" => true,
@@ -151,7 +159,21 @@ async fn serve(
                 .filter(|(name, _)| *name == spec.name)
                 .map(|(_, origin)| origin.clone())
                 .collect(),
+            // Route runs go over HTTP, to this machine only.
+            route_upstream: Some(Arc::new(LoopbackHttp)),
             ..InstanceConfig::new(&spec.name, spec.version)
+        };
+        let globs: Vec<String> = route_allow
+            .iter()
+            .filter(|(name, _)| *name == spec.name)
+            .map(|(_, glob)| glob.clone())
+            .collect();
+        let config = match globs.is_empty() {
+            true => config,
+            false => InstanceConfig {
+                route_remote_servers_allowed: globs,
+                ..config
+            },
         };
         let building = tokio::task::spawn_blocking(move || Sim::new(config));
         pending.push((spec, listener, building));
@@ -193,6 +215,7 @@ fn main() -> ExitCode {
         seed,
         titles,
         cors,
+        route_allow,
     } = cli.command;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -204,7 +227,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(serve(instances, seed, titles, cors)) {
+    match runtime.block_on(serve(instances, seed, titles, cors, route_allow)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("dhis2-sim: {error}");

@@ -3,7 +3,7 @@
 
 use crate::system::filtered;
 use crate::{Account, RequestContext, SimResponse};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 const CREATED: &str = "2019-01-01T00:00:00.000";
 
@@ -20,8 +20,9 @@ fn groups(pairs: &[(String, String)], base_url: &str) -> Value {
         .collect()
 }
 
-/// The full `/api/me` document of `user` on this version, before any `fields=` filter.
-pub fn me_document(ctx: &RequestContext, user: &Account) -> Value {
+/// The full `/api/me` document of `user` on this version, before any `fields=` filter;
+/// `settings` are the user's settings with fallback (as `/api/userSettings` lists them).
+pub fn me_document(ctx: &RequestContext, user: &Account, settings: Map<String, Value>) -> Value {
     let roles: Vec<Value> = user
         .user_roles
         .iter()
@@ -78,7 +79,7 @@ pub fn me_document(ctx: &RequestContext, user: &Account) -> Value {
         "dataViewOrganisationUnits": org_units,
         "teiSearchOrganisationUnits": [],
         "authorities": user.authorities,
-        "settings": {"keyUiLocale": "en", "keyDbLocale": "en"},
+        "settings": settings,
         "programs": [],
         "dataSets": [],
         "userCredentials": credentials,
@@ -103,15 +104,18 @@ fn credentials_id(user_id: &str) -> String {
     id
 }
 
-/// `/api/me…` routes; `None` for paths that are not the platform's.
-pub fn handle(ctx: &RequestContext) -> Option<SimResponse> {
+/// `/api/me…` routes (`/api/me/settings` is in [`crate::user_settings`]); `None` for paths
+/// that are not the platform's.
+pub fn handle(ctx: &RequestContext, settings: Map<String, Value>) -> Option<SimResponse> {
     if ctx.method != "GET" {
         return None;
     }
     let segments: Vec<&str> = ctx.segments.iter().map(String::as_str).collect();
     let user = ctx.user;
     let response = match segments.as_slice() {
-        ["me"] | ["me.json"] => SimResponse::json(200, &filtered(ctx, me_document(ctx, user))),
+        ["me"] | ["me.json"] => {
+            SimResponse::json(200, &filtered(ctx, me_document(ctx, user, settings)))
+        }
         ["me", "authorization" | "authorities"] => SimResponse::json(200, &json!(user.authorities)),
         ["me", "authorization" | "authorities", authority] => {
             SimResponse::json(200, &json!(user.has_authority(authority)))
@@ -119,12 +123,6 @@ pub fn handle(ctx: &RequestContext) -> Option<SimResponse> {
         ["me", "dashboard"] => SimResponse::json(
             200,
             &json!({"unreadInterpretations": 0, "unreadMessageConversations": 0}),
-        ),
-        ["userSettings"] => SimResponse::json(
-            200,
-            &json!({"keyUiLocale": "en", "keyDbLocale": "en", "keyMessageEmailNotification": false,
-                    "keyMessageSmsNotification": false, "keyStyle": "light_blue/light_blue.css",
-                    "keyCurrentStyle": "light_blue/light_blue.css", "keyAnalysisDisplayProperty": "name"}),
         ),
         _ => return None,
     };

@@ -7,11 +7,15 @@ use crate::data_values::DataValueStore;
 use crate::datastore::{DataStore, UserDataStore};
 use crate::faults::{FaultKind, FaultRule, Faults};
 use crate::metadata::MetadataStore;
+use crate::routes::{RouteStore, RouteUpstream, UpstreamRequest};
 use crate::seed::Seed;
+use crate::static_content::StaticContent;
+use crate::system_settings::SystemSettings;
 use crate::tracker::TrackerStore;
+use crate::user_settings::UserSettings;
 use crate::{cors, Account, SimFault, SimRequest, SimResponse, SimVersion};
 use serde::Serialize;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// The request log keeps at most this many entries (the oldest tenth is dropped when full).
@@ -29,6 +33,12 @@ pub struct InstanceConfig {
     pub base_url: String,
     /// Origins allowed by CORS (globs allowed), as in `/api/configuration/corsWhitelist`.
     pub cors_whitelist: Vec<String>,
+    /// dhis.conf `route.remote_servers_allowed` (2.42+): origin globs routes may point at.
+    /// DHIS2's default is `https://*`.
+    pub route_remote_servers_allowed: Vec<String>,
+    /// Where route runs go ([`crate::routes::SimPeers`] in-process, `LoopbackHttp` over
+    /// HTTP); `None`: every remote is unreachable.
+    pub route_upstream: Option<Arc<dyn RouteUpstream>>,
 }
 
 impl InstanceConfig {
@@ -40,6 +50,10 @@ impl InstanceConfig {
             seed: Seed::Empty,
             base_url: "http://127.0.0.1".to_string(),
             cors_whitelist: Vec::new(),
+            route_remote_servers_allowed: vec![
+                crate::routes::DEFAULT_REMOTE_SERVERS_ALLOWED.to_string()
+            ],
+            route_upstream: None,
         }
     }
 }
@@ -79,6 +93,10 @@ pub(crate) struct State {
     pub metadata: MetadataStore,
     pub data_values: DataValueStore,
     pub tracker: TrackerStore,
+    pub system_settings: SystemSettings,
+    pub user_settings: UserSettings,
+    pub static_content: StaticContent,
+    pub routes: RouteStore,
 }
 
 /// One DHIS2 instance. Share it as `Arc<Sim>`: every method takes `&self`.
@@ -100,11 +118,18 @@ fn title_from_name(name: &str) -> String {
 
 impl Sim {
     pub fn new(config: InstanceConfig) -> Sim {
-        let accounts = crate::accounts::default_accounts(config.version);
+        let mut accounts = crate::accounts::default_accounts(config.version);
+        let places = crate::seed::org_unit_places(&config.seed);
+        crate::accounts::place_accounts(&mut accounts, &places);
         let mut metadata = MetadataStore::new(config.version, &accounts);
         let mut data_values = DataValueStore::new();
         let mut tracker = TrackerStore::new();
         crate::seed::apply(&config.seed, &mut metadata, &mut data_values, &mut tracker);
+        let routes = RouteStore::new(
+            config.version,
+            config.route_remote_servers_allowed,
+            config.route_upstream,
+        );
         let state = State {
             accounts,
             auth: AuthState::default(),
@@ -118,6 +143,10 @@ impl Sim {
             metadata,
             data_values,
             tracker,
+            system_settings: SystemSettings::default(),
+            user_settings: UserSettings::default(),
+            static_content: StaticContent::default(),
+            routes,
         };
         Sim {
             name: config.name,
@@ -170,6 +199,8 @@ impl Sim {
             None => Ok(crate::dispatch::respond(self, &mut state, &request, &path)),
             Some(rule) => fault_outcome(rule, &state.title),
         };
+        // A route run waits for its remote with this instance unlocked.
+        let (mut state, outcome) = crate::routes::complete_run(self, state, outcome);
         let outcome = outcome.map(|response| self.with_cors(&state, &request, response));
         if state.log.len() >= REQUEST_LOG_LIMIT {
             // A long demo run must not grow without bound: keep the most recent requests.
@@ -277,6 +308,31 @@ impl Sim {
             ..
         } = &mut *state;
         work(metadata, data_values, tracker)
+    }
+
+    /// Where this instance's route runs go (see [`InstanceConfig::route_upstream`]).
+    pub fn set_route_upstream(&self, upstream: Option<Arc<dyn RouteUpstream>>) {
+        self.lock().routes.set_upstream(upstream);
+    }
+
+    /// Replaces `route.remote_servers_allowed` (origin globs, e.g. `http://127.0.0.1:*`).
+    pub fn set_route_remote_servers_allowed(&self, globs: Vec<String>) {
+        self.lock().routes.set_allowed(globs);
+    }
+
+    /// Every request route runs sent upstream, headers included (for assertions).
+    pub fn route_upstream_log(&self) -> Vec<UpstreamRequest> {
+        self.lock().routes.sent().to_vec()
+    }
+
+    pub fn clear_route_upstream_log(&self) {
+        self.lock().routes.clear_sent();
+    }
+
+    /// How a route's auth is kept at rest (its `Debug` form), for checks that no secret is
+    /// stored in clear.
+    pub fn route_auth_at_rest(&self, id: &str) -> Option<String> {
+        self.lock().routes.stored_auth_debug(id)
     }
 
     /// Authenticates a request against this instance (used by the dispatcher).

@@ -1,4 +1,4 @@
-//! `/api/system/info` (§5.2) and the system settings the header bar reads (§7.3).
+//! `/api/system/info` (§5.2); the system settings are in [`crate::system_settings`].
 
 use crate::{fields, RequestContext, SimResponse};
 use serde_json::{json, Map, Value};
@@ -105,32 +105,5 @@ pub fn filtered(ctx: &RequestContext, value: Value) -> Value {
     match ctx.query.get("fields").filter(|f| !f.trim().is_empty()) {
         Some(spec) => fields::apply(&value, &fields::parse(spec)),
         None => value,
-    }
-}
-
-/// `/api/systemSettings/{key}` and `/api/systemSettings?key=…` for the keys the app reads.
-pub fn system_settings(ctx: &RequestContext, application_title: &str) -> Option<SimResponse> {
-    if ctx.method != "GET" {
-        return None;
-    }
-    let all = json!({
-        "applicationTitle": application_title,
-        "helpPageLink": "https://docs.dhis2.org/en/use/use-dhis2.html",
-        "keyUiLocale": "en",
-        "keyDbLocale": "en",
-    });
-    match ctx.segments.get(1).map(|s| s.trim_end_matches(".json")) {
-        // DHIS2 answers a single setting as `{key: value}` for JSON clients.
-        Some(key) => Some(match all.get(key) {
-            Some(value) => SimResponse::json(200, &json!({ key: value })),
-            None => SimResponse::json(200, &json!({})),
-        }),
-        None => {
-            let keys = ctx.query.all("key");
-            if keys.is_empty() {
-                return Some(SimResponse::json(200, &all));
-            }
-            Some(SimResponse::json(200, &keep_only(&all, &keys)))
-        }
     }
 }

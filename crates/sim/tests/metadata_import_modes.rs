@@ -51,19 +51,28 @@ fn skip_translation_keeps_stored_translations() {
     assert_eq!(stored["translations"], json!([]));
 }
 
+/// DHIS2 guards `POST /api/metadata` with no authority of its own: each object needs its
+/// type's (`SecurityCheck`, E3000). The export needs `F_METADATA_EXPORT`.
 #[test]
-fn import_and_export_need_their_authorities() {
+fn imports_need_the_types_authorities_and_exports_their_own() {
     let mut sim = Instance::new(39);
     let mut viewer = admin();
     viewer.id = "viewerUser1".into();
     viewer.username = "viewer".into();
-    viewer.authorities = vec!["F_METADATA_EXPORT".into()];
+    viewer.authorities = vec!["F_METADATA_EXPORT".into(), "F_METADATA_IMPORT".into()];
     let body = serde_json::to_vec(&json!({ "dataElements": [element()] })).unwrap();
     let denied = sim
         .request_as(&viewer, "POST", "/api/metadata", &body)
         .unwrap();
-    assert_eq!(denied.status, 403);
-    assert_eq!(denied.body_json().unwrap()["message"], "Access is denied");
+    assert_eq!(denied.status, 409);
+    let errors = error_messages(&denied.body_json().unwrap());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with(
+            "E3000 User `John Traore [viewerUser1] (User)` is not allowed to create objects of type "
+        ) && errors[0].ends_with("[deModes0001] (DataElement)"),
+        "{errors:?}"
+    );
     assert!(sim.store.get("dataElements", "deModes0001").is_none());
     let export = sim
         .request_as(&viewer, "GET", "/api/metadata?dataElements=true", b"")
@@ -103,7 +112,7 @@ fn users_without_write_access_cannot_update() {
     let errors = error_messages(&response.body_json().unwrap());
     assert_eq!(
         errors,
-        vec!["E3001 User `clerk` is not allowed to update object `Protected [deProtect01] (DataElement)`.".to_string()]
+        vec!["E3001 User `C Lerk [clerkUser01] (User)` is not allowed to update object `Protected [deProtect01] (DataElement)`".to_string()]
     );
     assert!(sim
         .store

@@ -291,3 +291,85 @@ fn destination_differs_like_a_real_second_instance() {
     assert!(!destination.values.is_empty());
     assert_eq!(destination.tracker.event_count(), 0);
 }
+
+/// The demo accounts capture data like a deployment's: admin and the MetaData Sync users at the
+/// top of the country, each data entry clerk in one province (DHIS2 refuses org units outside
+/// the user's hierarchy with E7617 and users without `F_DATAVALUE_ADD` with 403); data sets and
+/// category options share data write with everyone.
+#[test]
+fn demo_accounts_enter_data_where_they_are_placed() {
+    use base64::Engine;
+    use dhis2_sim::{InstanceConfig, Sim, SimRequest};
+    let mut config = InstanceConfig::new("source", version("2.41"));
+    config.seed = Seed::Demo(DemoSide::Source);
+    let sim = Sim::new(config);
+    let places = dhis2_sim::seed::org_unit_places(&Seed::Demo(DemoSide::Source));
+    let (element, facility_of) = sim.with_stores(|metadata, _, _| {
+        let data_set = metadata.list("dataSets")[0].clone();
+        let element = data_set["dataSetElements"][0]["dataElement"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let assigned: Vec<String> = data_set["organisationUnits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap().to_string())
+            .collect();
+        let facility_of = |province: &str| {
+            metadata
+                .list("organisationUnits")
+                .into_iter()
+                .find(|u| {
+                    let path = u["path"].as_str().unwrap_or("");
+                    path.contains(province)
+                        && assigned
+                            .iter()
+                            .any(|a| Some(a.as_str()) == u["id"].as_str())
+                })
+                .and_then(|u| u["id"].as_str())
+                .unwrap()
+                .to_string()
+        };
+        (
+            element,
+            [
+                facility_of(&places.clerk.0),
+                facility_of(&places.outsider.0),
+            ],
+        )
+    });
+    let post = |user: &str, unit: &str| {
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:district"));
+        let body = serde_json::json!({ "dataValues": [{ "dataElement": element, "period": "202501",
+            "orgUnit": unit, "value": "7" }] });
+        let response = sim
+            .handle(
+                SimRequest::new("POST", "http://127.0.0.1/api/dataValueSets")
+                    .with_header("Authorization", &format!("Basic {token}"))
+                    .with_header("X-Requested-With", "XMLHttpRequest")
+                    .with_body(serde_json::to_vec(&body).unwrap()),
+            )
+            .unwrap();
+        let json = response.body_json().unwrap_or(Value::Null);
+        (response.status, json)
+    };
+    let [clerk_unit, outsider_unit] = facility_of;
+    for user in ["admin", "configurator", "guest"] {
+        let (status, body) = post(user, &clerk_unit);
+        assert_eq!(status, 200, "{user}: {body}");
+    }
+    let (status, body) = post("guest", &outsider_unit);
+    assert_eq!(status, 409);
+    assert_eq!(
+        body["response"]["conflicts"][0]["errorCode"], "E7617",
+        "{body}"
+    );
+    let (status, _) = post("outsider", &outsider_unit);
+    assert_eq!(status, 200);
+    let (status, body) = post("executor", &clerk_unit);
+    assert_eq!(
+        (status, body["message"].clone()),
+        (403, Value::from("Access is denied"))
+    );
+}

@@ -1,6 +1,6 @@
 use mdsync_core::access::AppRole;
-use mdsync_core::dhis2::{Dhis2Client, Version};
-use mdsync_core::instances::InstanceManager;
+use mdsync_core::dhis2::Version;
+use mdsync_core::instances::{InstanceManager, InstanceTransport};
 use mdsync_core::sync::prune_history;
 
 use super::download::now_iso;
@@ -63,13 +63,14 @@ impl SyncContext {
     pub async fn instance(
         &self,
         id: &str,
-    ) -> Result<(SyncInstance<SharedTransport>, Option<Version>), String> {
+    ) -> Result<(SyncInstance<InstanceTransport<SharedTransport>>, Option<Version>), String> {
         let target = self
             .manager
             .connection_target(&self.storage(), id)
             .await
             .map_err(|e| e.to_string())?;
-        let client = Dhis2Client::new(self.services.transport(), &target.url, target.auth);
-        Ok((SyncInstance::new(target.name, client), target.version))
+        // Straight to the instance, or through its DHIS2 route when the credential lives there.
+        let client = target.client(self.services.transport());
+        Ok((SyncInstance::new(target.name.clone(), client), target.version))
     }
 }

@@ -7,7 +7,9 @@ use mdsync_core::access::Panel;
 use mdsync_core::browse::{is_iso_date, RunProgress};
 use mdsync_core::model::{InstanceView, LOCAL_INSTANCE_ID};
 use mdsync_core::sync::metadata::{plan_deletions, DeletionPlan};
-use mdsync_core::sync::{run_sync, CancellationToken, SyncJob, SyncProgress, SyncReport, SyncRequest};
+use mdsync_core::sync::{
+    run_sync, CancellationToken, SyncJob, SyncProgress, SyncReport, SyncRequest,
+};
 
 use super::context::SyncContext;
 use super::download::now_iso;
@@ -163,7 +165,9 @@ pub fn DeletedSyncPage(session: Session) -> impl IntoView {
             match ran {
                 Ok(ran) => outcome.set(Outcome::Finished(
                     Box::new(ran.report),
-                    ran.history.map(|summary| summary.id).map_err(|e| e.to_string()),
+                    ran.history
+                        .map(|summary| summary.id)
+                        .map_err(|e| e.to_string()),
                 )),
                 Err(error) => {
                     notice.set(Some(error.to_string()));

@@ -1,7 +1,7 @@
 use std::io::Write;
 
-use mdsync_core::access::Operation;
 use clap::{Args, Subcommand};
+use mdsync_core::access::Operation;
 use mdsync_core::dhis2::Transport;
 use mdsync_core::instances::{InstanceError, InstanceForm};
 use mdsync_core::model::{AuthKind, InstanceView, Sharing};

@@ -8,8 +8,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use mdsync_core::dhis2::Transport;
 use mdsync_core::mapping::mdsync_format::read_mdsync_mapping;
 use mdsync_core::mapping::{
-    import_mapping, load_mapping, parse_strict, save_imported, Applied, ApplyReport,
-    DataValueSet, ImportOutcome, Mapper, MappingContext, MappingStoreError,
+    import_mapping, load_mapping, parse_strict, save_imported, Applied, DataValueSet,
+    ImportOutcome, Mapper, MappingContext, MappingStoreError,
 };
 use mdsync_core::model::Uid;
 use serde_json::{Map, Value};
@@ -88,20 +88,21 @@ pub fn apply(args: ApplyArgs, out: &mut impl Write) -> Result<(), CliError> {
         eprintln!("mdsync: {}: {warning}", args.mapping.display());
     }
     let context: MappingContext = match &args.context {
-        Some(path) => serde_json::from_str(&read_text(path)?).map_err(|error| {
-            in_file(path, format!("not a mapping context: {error}"))
-        })?,
+        Some(path) => serde_json::from_str(&read_text(path)?)
+            .map_err(|error| in_file(path, format!("not a mapping context: {error}")))?,
         None => MappingContext::default(),
     };
     let text = read_text(&args.payload)?;
     let mapper = Mapper::new(&mapping, &context);
-    let (key, mapped, report) = match args.kind {
+    let (mapped, report) = match args.kind {
         Kind::Aggregated => {
-            let set: DataValueSet = serde_json::from_str(&text)
-                .map_err(|error| in_file(&args.payload, format!("not a data value set: {error}")))?;
+            let set: DataValueSet = serde_json::from_str(&text).map_err(|error| {
+                in_file(&args.payload, format!("not a data value set: {error}"))
+            })?;
             let Applied { payload, report } = mapper.data_values(set);
-            let value = serde_json::to_value(payload).map_err(|e| CliError::Failed(e.to_string()))?;
-            (None, value, report)
+            let value =
+                serde_json::to_value(payload).map_err(|e| CliError::Failed(e.to_string()))?;
+            (value, report)
         }
         kind => {
             let (key, mut object) = tracker_payload(kind, &text, &args.payload)?;
@@ -123,10 +124,9 @@ pub fn apply(args: ApplyArgs, out: &mut impl Write) -> Result<(), CliError> {
                 key
             };
             object.insert(out_key.to_string(), Value::Array(payload));
-            (Some(out_key), Value::Object(object), report)
+            (Value::Object(object), report)
         }
     };
-    let _ = key;
     let text = if args.pretty {
         serde_json::to_string_pretty(&mapped)
     } else {
@@ -134,22 +134,24 @@ pub fn apply(args: ApplyArgs, out: &mut impl Write) -> Result<(), CliError> {
     }
     .map_err(|error| CliError::Failed(error.to_string()))?;
     writeln!(out, "{text}")?;
-    eprintln!("mdsync: mapped: {}", describe(&report));
+    eprintln!("mdsync: mapped: {report}");
     Ok(())
 }
 
-fn describe(report: &ApplyReport) -> String {
-    report.to_string()
-}
-
 /// The payload object and its top-level key for a tracker kind.
-fn tracker_payload(kind: Kind, text: &str, path: &Path) -> Result<(&'static str, Map<String, Value>), CliError> {
+fn tracker_payload(
+    kind: Kind,
+    text: &str,
+    path: &Path,
+) -> Result<(&'static str, Map<String, Value>), CliError> {
     let key = match kind {
         Kind::Events => "events",
         _ => "trackedEntities",
     };
     match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(object)) if object.get(key).is_some_and(Value::is_array) => Ok((key, object)),
+        Ok(Value::Object(object)) if object.get(key).is_some_and(Value::is_array) => {
+            Ok((key, object))
+        }
         Ok(_) => Err(in_file(path, format!("expected {{\"{key}\": [...]}}"))),
         Err(error) => Err(in_file(path, format!("not JSON: {error}"))),
     }
@@ -213,8 +215,9 @@ async fn export<T: Transport>(
     if file == Path::new("-") {
         writeln!(out, "{text}")?;
     } else {
-        std::fs::write(file, format!("{text}\n"))
-            .map_err(|error| CliError::Usage(format!("Cannot write {}: {error}", file.display())))?;
+        std::fs::write(file, format!("{text}\n")).map_err(|error| {
+            CliError::Usage(format!("Cannot write {}: {error}", file.display()))
+        })?;
         writeln!(
             out,
             "Wrote the mapping toward \"{instance}\" ({entries} entries) to {}.",
@@ -224,7 +227,11 @@ async fn export<T: Transport>(
     Ok(())
 }
 
-fn print_import(instance: &str, outcome: &ImportOutcome, out: &mut impl Write) -> Result<(), CliError> {
+fn print_import(
+    instance: &str,
+    outcome: &ImportOutcome,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
     match outcome.replaced_entries {
         Some(count) => writeln!(
             out,
@@ -273,7 +280,11 @@ fn now_timestamp() -> String {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.000",

@@ -23,7 +23,10 @@ pub async fn run<T: Transport>(context: &Context<T>, out: &mut impl Write) -> Re
             protected.protected.len()
         )?;
         for (key, reason) in protected.refused {
-            writeln!(out, "Warning: the sharing of '{key}' could not be set: {reason}")?;
+            writeln!(
+                out,
+                "Warning: the sharing of '{key}' could not be set: {reason}"
+            )?;
         }
     }
     for (key, reason) in &report.not_protected {

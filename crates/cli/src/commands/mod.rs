@@ -3,6 +3,7 @@
 
 pub mod instances;
 pub mod key;
+pub mod mapping;
 pub mod migrate;
 pub mod sync;
 
@@ -19,7 +20,7 @@ use crate::error::CliError;
 #[command(
     name = "mdsync",
     version,
-    about = "MetaData Sync: copy DHIS2 metadata, data and events between instances"
+    about = "MetaData Sync: copy DHIS2 metadata between instances"
 )]
 pub struct Cli {
     /// The config file (TOML: `encryption_key` and a `[local]` instance). Default: ./mdsync.toml
@@ -38,6 +39,10 @@ pub enum Command {
     /// Encryption keys for the app and this CLI.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// Preview a mapping on a payload offline; export and import the mapping toward an
+    /// instance (MDSync's format too).
+    #[command(subcommand)]
+    Mapping(mapping::MappingCommand),
     /// Upgrade MetaData Sync's stored data to this version's layout.
     Migrate,
     /// Run a sync now (metadata), from this instance or another one to one or more targets.
@@ -49,6 +54,8 @@ pub enum Command {
 pub async fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
     match cli.command {
         Command::Key(command) => key::run(command, out),
+        // Offline: no config, no server.
+        Command::Mapping(mapping::MappingCommand::Apply(args)) => mapping::apply(args, out),
         command => {
             let config = Config::load(cli.config.as_deref())?;
             let context = Context::open(&config).await?;
@@ -65,6 +72,7 @@ pub async fn run_with<T: mdsync_core::dhis2::Transport>(
 ) -> Result<(), CliError> {
     match command {
         Command::Instances(command) => instances::run(command, context, out).await,
+        Command::Mapping(command) => mapping::run(command, context, out).await,
         Command::Migrate => migrate::run(context, out).await,
         Command::Sync(command) => sync::run(command, context, out).await,
         Command::Key(command) => key::run(command, out),

@@ -30,3 +30,4 @@ pub use import_report::{ImportError, ImportResult, ImportStats, ImportStatus, Ty
 pub use schemas::{Schema, SchemaProperty, SchemaRegistry};
 pub mod header_bar;
 pub mod metadata_list;
+pub mod routes;

@@ -28,4 +28,13 @@ pub enum InstanceError {
 
     #[error(transparent)]
     Storage(#[from] StorageError),
+
+    #[error(transparent)]
+    Route(#[from] crate::dhis2::routes::RouteError),
+
+    #[error(
+        "The credentials of \"{name}\" are kept in a DHIS2 route, which never gives them back: \
+         enter the password or token again to {action}."
+    )]
+    SecretNeededAgain { name: String, action: &'static str },
 }

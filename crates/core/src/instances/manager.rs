@@ -2,6 +2,7 @@ use serde::Serialize;
 
 use super::error::InstanceError;
 use super::form::{validate_form, InstanceForm};
+use super::routing::CredentialStore;
 use crate::access::{Actor, AppRole, Operation};
 use crate::crypto::EncryptionKey;
 use crate::dhis2::{Auth, Me, Transport};
@@ -111,6 +112,7 @@ impl InstanceManager {
                 ..Sharing::default()
             },
             has_secret: false,
+            through_route: false,
             is_local: true,
         }
     }
@@ -217,17 +219,30 @@ impl InstanceManager {
         Ok(InstanceForm::editing(&instance))
     }
 
+    /// Saves a new instance; its credential goes into a DHIS2 route where the local server has
+    /// routes (2.40+), else encrypted into the dataStore ([`CredentialStore::Automatic`]).
     pub async fn create<T: Transport>(
         &self,
         storage: &Storage<T>,
         form: &InstanceForm,
+    ) -> Result<SavedInstance, InstanceError> {
+        self.create_with(storage, form, CredentialStore::Automatic)
+            .await
+    }
+
+    /// As [`InstanceManager::create`], with the credential kept where `store` says.
+    pub async fn create_with<T: Transport>(
+        &self,
+        storage: &Storage<T>,
+        form: &InstanceForm,
+        store: CredentialStore,
     ) -> Result<SavedInstance, InstanceError> {
         self.authorize(Operation::CreateInstance)?;
         let all = storage.instances().list().await?;
         let valid = validate_form(form, &all, None).map_err(InstanceError::Invalid)?;
         let mut sharing = valid.sharing;
         sharing.owner.get_or_insert_with(|| self.me.id.clone());
-        let instance = Instance {
+        let mut instance = Instance {
             id: Uid::generate(),
             name: valid.name,
             url: valid.url,
@@ -236,19 +251,23 @@ impl InstanceManager {
             username: valid.username,
             version: None,
             sharing,
+            route: None,
         };
-        let warnings = valid.warnings;
+        let mut warnings = valid.warnings;
         let secret = valid.secret.ok_or(InstanceError::NoSecret {
             name: instance.name.clone(),
         })?;
-        self.store_secret(storage, &instance, &secret)
+        self.keep_credential(storage, &mut instance, &secret, store, &mut warnings)
             .await?;
         if let Err(error) = storage.instances().save(&instance).await {
-            // Leave no orphaned secret behind; the save error is what the user must see.
+            // Leave no orphaned credential behind; the save error is what the user must see.
             let _ = storage
                 .secrets(&self.key)
                 .delete(instance.id.as_str())
                 .await;
+            if let Some(route) = &instance.route {
+                let _ = self.delete_route(storage, route).await;
+            }
             return Err(error.into());
         }
         Ok(SavedInstance {
@@ -265,7 +284,7 @@ impl InstanceManager {
     ) -> Result<SavedInstance, InstanceError> {
         let (all, stored) = self.writable(storage, id, Operation::EditInstance).await?;
         let secrets = storage.secrets(&self.key);
-        let has_secret = secrets.exists(id).await?;
+        let has_secret = stored.route.is_some() || secrets.exists(id).await?;
         let valid = validate_form(form, &all, Some((&stored, has_secret)))
             .map_err(InstanceError::Invalid)?;
         let mut sharing = valid.sharing;
@@ -273,7 +292,7 @@ impl InstanceManager {
             sharing.owner = stored.sharing.owner.clone();
         }
         let url_changed = valid.url != stored.url;
-        let instance = Instance {
+        let mut instance = Instance {
             id: stored.id.clone(),
             name: valid.name,
             url: valid.url,
@@ -286,25 +305,38 @@ impl InstanceManager {
                 stored.version.clone()
             },
             sharing,
+            route: stored.route.clone(),
         };
-        let warnings = valid.warnings;
+        let mut warnings = valid.warnings;
         let rebinding = instance.url != stored.url || instance.username != stored.username;
+        // A new secret stays where the old one was (a route, or the dataStore).
+        let store = if stored.route.is_some() {
+            CredentialStore::Route
+        } else {
+            CredentialStore::DataStore
+        };
         match &valid.secret {
             Some(secret) => {
-                self.store_secret(storage, &instance, secret)
+                self.keep_credential(storage, &mut instance, secret, store, &mut warnings)
                     .await?
+            }
+            None if rebinding && stored.route.is_some() => {
+                return Err(InstanceError::SecretNeededAgain {
+                    name: instance.name,
+                    action: "change its address or account",
+                })
             }
             // A configurator moving the instance through this form keeps its secret: it is
             // decrypted under the old address and bound to the new one. Any other change of the
             // address (a direct dataStore write) leaves it undecryptable.
             None if rebinding => {
                 if let Some(secret) = secrets.load(&stored).await? {
-                    self.store_secret(storage, &instance, &secret)
-                        .await?;
+                    self.store_secret(storage, &instance, &secret).await?;
                 }
             }
             None if instance.sharing != stored.sharing => {
-                self.share_secret(storage, &instance).await?
+                self.share_secret(storage, &instance).await?;
+                self.share_route(storage, &instance).await?;
             }
             None => {}
         }
@@ -335,10 +367,18 @@ impl InstanceManager {
         copy.sharing.owner = Some(self.me.id.clone());
         let secrets = storage.secrets(&self.key);
         let warnings = Vec::new();
+        let mut warnings = warnings;
+        copy.route = None;
+        if original.route.is_some() {
+            warnings.push(format!(
+                "The credentials of \"{}\" are kept in a DHIS2 route, which never gives them \
+                 back: edit the copy and enter its password or token.",
+                original.name
+            ));
+        }
         let has_secret = match secrets.load(original).await? {
             Some(secret) => {
-                self.store_secret(storage, &copy, &secret)
-                    .await?;
+                self.store_secret(storage, &copy, &secret).await?;
                 true
             }
             None => false,
@@ -356,7 +396,12 @@ impl InstanceManager {
         storage: &Storage<T>,
         id: &str,
     ) -> Result<(), InstanceError> {
-        self.writable(storage, id, Operation::DeleteInstance).await?;
+        let (_, instance) = self
+            .writable(storage, id, Operation::DeleteInstance)
+            .await?;
+        if let Some(route) = &instance.route {
+            self.delete_route(storage, route).await?;
+        }
         storage.instances().delete(id).await?;
         storage.secrets(&self.key).delete(id).await?;
         storage.remove(&crate::storage::keys::mappings(id)).await?;

@@ -7,6 +7,7 @@ mod connection;
 mod error;
 mod form;
 mod manager;
+mod routing;
 mod targets;
 mod url;
 
@@ -14,5 +15,6 @@ pub use connection::{test_connection, ConnectionDiagnosis, ConnectionRequest};
 pub use error::InstanceError;
 pub use form::{validate_form, FieldError, FormErrors, FormField, InstanceForm, ValidForm};
 pub use manager::{InstanceManager, SavedInstance};
+pub use routing::{CredentialStore, InstanceTransport, TargetRoute};
 pub use targets::ConnectionTarget;
 pub use url::{normalise_url, origin_of, NormalisedUrl, UrlError};

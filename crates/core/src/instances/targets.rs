@@ -5,8 +5,10 @@ use super::connection::{test_connection, ConnectionDiagnosis, ConnectionRequest}
 use super::error::InstanceError;
 use super::form::InstanceForm;
 use super::manager::{InstanceManager, SavedInstance};
+use super::routing::{InstanceTransport, TargetRoute};
 use super::url::normalise_url;
 use crate::access::Operation;
+use crate::dhis2::routes::{RouteSupport, RoutedTransport};
 use crate::dhis2::{Auth, Dhis2Client, Transport, Version};
 use crate::model::{AuthKind, LOCAL_INSTANCE_ID, LOCAL_INSTANCE_NAME};
 use crate::storage::{InstanceSecret, Storage};
@@ -18,14 +20,31 @@ pub struct ConnectionTarget {
     pub id: String,
     pub name: String,
     pub url: String,
+    /// The credential (or, through a route, the user's own local auth).
     pub auth: Auth,
     pub version: Option<Version>,
+    /// The local DHIS2 route requests go through, when the credential lives in one.
+    pub route: Option<TargetRoute>,
 }
 
 impl ConnectionTarget {
+    /// The request path to this instance over `transport`: straight, or through its route.
+    pub fn transport<T: Transport>(&self, transport: T) -> InstanceTransport<T> {
+        match &self.route {
+            None => InstanceTransport::Direct(transport),
+            Some(route) => InstanceTransport::Routed(RoutedTransport::new(
+                transport,
+                &route.local_url,
+                &route.route_id,
+                &self.url,
+                &route.local_support,
+            )),
+        }
+    }
+
     /// A client for this instance over `transport`.
-    pub fn client<T: Transport>(&self, transport: T) -> Dhis2Client<T> {
-        Dhis2Client::new(transport, &self.url, self.auth.clone())
+    pub fn client<T: Transport>(&self, transport: T) -> Dhis2Client<InstanceTransport<T>> {
+        Dhis2Client::new(self.transport(transport), &self.url, self.auth.clone())
     }
 }
 
@@ -100,6 +119,7 @@ impl InstanceManager {
                 url: self.local_url.clone(),
                 auth: self.local_auth.clone(),
                 version: Some(storage.server_version().clone()),
+                route: None,
             });
         }
         let instance = storage
@@ -109,6 +129,22 @@ impl InstanceManager {
             .ok_or_else(|| InstanceError::NotFound { id: id.into() })?;
         if !instance.sharing.can_read(&self.me) {
             return Err(InstanceError::NotShared {
+                name: instance.name,
+            });
+        }
+        if let Some(route_id) = &instance.route {
+            // The route holds the credential: the request carries the user's own local auth,
+            // which DHIS2 swaps for the route's.
+            return Ok(ConnectionTarget {
+                id: id.into(),
+                url: instance.url.clone(),
+                auth: self.local_auth.clone(),
+                version: instance.version.clone(),
+                route: Some(TargetRoute {
+                    route_id: route_id.clone(),
+                    local_url: self.local_url.clone(),
+                    local_support: RouteSupport::for_version(storage.server_version()),
+                }),
                 name: instance.name,
             });
         }
@@ -124,6 +160,7 @@ impl InstanceManager {
             url: instance.url.clone(),
             auth: secret.to_auth(instance.username.as_deref()),
             version: instance.version.clone(),
+            route: None,
             name: instance.name,
         })
     }
@@ -135,14 +172,20 @@ impl InstanceManager {
         id: &str,
         app_origin: Option<&str>,
     ) -> Result<ConnectionDiagnosis, InstanceError> {
-        let target = self.target_for(storage, id, Operation::TestInstance).await?;
+        let target = self
+            .target_for(storage, id, Operation::TestInstance)
+            .await?;
+        let transport = target.transport(storage.client().transport());
         let request = ConnectionRequest {
             url: target.url,
             auth: target.auth,
-            app_origin: app_origin.map(str::to_string),
+            // Through a route the browser never talks to the remote: no CORS to diagnose.
+            app_origin: app_origin
+                .filter(|_| target.route.is_none())
+                .map(str::to_string),
             known_version: target.version,
         };
-        let diagnosis = test_connection(storage.client().transport(), &request).await;
+        let diagnosis = test_connection(transport, &request).await;
         if let ConnectionDiagnosis::Connected { version, .. } = &diagnosis {
             if self.actor.authorize(Operation::EditInstance).is_ok() {
                 self.record_version(storage, id, version).await?;

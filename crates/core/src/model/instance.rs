@@ -57,6 +57,10 @@ pub struct Instance {
     pub version: Option<Version>,
     #[serde(default)]
     pub sharing: Sharing,
+    /// The DHIS2 route (on the local server) that holds the credential and carries every
+    /// request to this instance; `None`: the credential is in `instance-secret-<id>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
 }
 
 /// What the Instances panel shows to a user who may configure: everything except the secret,
@@ -74,6 +78,9 @@ pub struct InstanceView {
     pub version: Option<Version>,
     pub sharing: Sharing,
     pub has_secret: bool,
+    /// The credential is kept in a DHIS2 route (so `has_secret` is true without a stored one).
+    #[serde(default)]
+    pub through_route: bool,
     /// "This instance": listed first, neither editable nor deletable.
     pub is_local: bool,
 }
@@ -104,7 +111,8 @@ impl Instance {
             username: self.username.clone(),
             version: self.version.clone(),
             sharing: self.sharing.clone(),
-            has_secret,
+            has_secret: has_secret || self.route.is_some(),
+            through_route: self.route.is_some(),
             is_local: false,
         }
     }

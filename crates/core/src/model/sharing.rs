@@ -139,6 +139,7 @@ mod tests {
                 })
                 .collect(),
             organisation_units: Vec::new(),
+            ui_locale: None,
         }
     }
 

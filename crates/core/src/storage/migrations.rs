@@ -118,13 +118,13 @@ impl<T: Transport> Storage<T> {
                     report.steps_resumed.push(label);
                     continue;
                 }
-                self.run_step(*step, &mut report)
-                    .await
-                    .map_err(|source| StorageError::MigrationStep {
+                self.run_step(*step, &mut report).await.map_err(|source| {
+                    StorageError::MigrationStep {
                         version: migration.version,
                         step: step.name().to_string(),
                         source: Box::new(source),
-                    })?;
+                    }
+                })?;
                 progress.completed_steps.push(step.name().to_string());
                 report.steps_run.push(label);
                 self.write_schema(&SchemaRecord {

@@ -8,7 +8,7 @@
 use crate::access::{AccessDenied, Operation};
 use crate::browse::SelectionState;
 use crate::dhis2::{Dhis2Error, Transport};
-use crate::instances::{InstanceError, InstanceManager};
+use crate::instances::{InstanceError, InstanceManager, InstanceTransport};
 use crate::model::Sharing;
 use crate::storage::{Storage, StorageError};
 use crate::sync::metadata::{
@@ -111,7 +111,8 @@ fn authorize(manager: &InstanceManager, request: &SyncRequest) -> Result<Operati
     }
 }
 
-type Opened<'t, T> = (SyncInstance<&'t T>, Vec<SyncInstance<&'t T>>);
+type Reached<'t, T> = SyncInstance<InstanceTransport<&'t T>>;
+type Opened<'t, T> = (Reached<'t, T>, Vec<Reached<'t, T>>);
 
 /// Opens the origin and the destinations for `operation` (role and instance sharing checked,
 /// credentials decrypted here and kept inside the run).
@@ -147,7 +148,7 @@ async fn open_instances<'t, T: Transport>(
 
 async fn resolve<T: Transport>(
     picks: &MetadataPicks,
-    origin: &SyncInstance<&T>,
+    origin: &Reached<'_, T>,
 ) -> Result<MetadataSelection, RunError> {
     match picks {
         MetadataPicks::Resolved(selection) => Ok(selection.clone()),

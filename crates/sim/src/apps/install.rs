@@ -38,35 +38,7 @@ pub fn handle_upload(
 
 /// The bytes of the multipart part named `file`.
 pub fn multipart_file(content_type: &str, body: &[u8]) -> Option<Vec<u8>> {
-    let boundary = content_type
-        .split(';')
-        .filter_map(|part| part.trim().strip_prefix("boundary="))
-        .next()?
-        .trim_matches('"');
-    let delimiter = format!("--{boundary}").into_bytes();
-    let mut rest = body;
-    while let Some(start) = find(rest, &delimiter) {
-        rest = &rest[start + delimiter.len()..];
-        let header_end = find(rest, b"\r\n\r\n")?;
-        let headers = String::from_utf8_lossy(&rest[..header_end]).to_ascii_lowercase();
-        let content = &rest[header_end + 4..];
-        let end = find(content, &delimiter)?;
-        // The part ends with CRLF before the next delimiter.
-        let part = content[..end]
-            .strip_suffix(b"\r\n")
-            .unwrap_or(&content[..end]);
-        if headers.contains("name=\"file\"") {
-            return Some(part.to_vec());
-        }
-        rest = &content[end..];
-    }
-    None
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    crate::multipart::part(content_type, body, "file").map(|part| part.bytes)
 }
 
 /// Unpacks a zip into an app. 2.41+ accept the manifest inside one top-level folder.

@@ -76,7 +76,11 @@ fn bench_account() -> Account {
         user_roles: Vec::new(),
         authorities: vec!["ALL".into()],
         user_groups: Vec::new(),
-        organisation_units: Vec::new(),
+        // Like any real admin, placed at the top of the demo country (DHIS2 checks the
+        // hierarchy of superusers too).
+        organisation_units: vec![
+            crate::seed::org_unit_places(&Seed::Demo(DemoSide::Source)).national,
+        ],
     }
 }
 

@@ -34,7 +34,10 @@ fn conflict(
         value,
         legacy_value,
         error_code,
-        objects,
+        objects: objects
+            .into_iter()
+            .map(|(key, value)| (key, Some(value)))
+            .collect(),
         property,
         indexes: Vec::new(),
     }

@@ -126,6 +126,40 @@ pub enum PeriodType {
 }
 
 impl PeriodType {
+    /// The period type of a `periodType` name; the financial years all count as one.
+    pub fn from_name(name: &str) -> Option<PeriodType> {
+        Some(match name {
+            "Daily" => PeriodType::Daily,
+            "Weekly" | "WeeklyWednesday" | "WeeklyThursday" | "WeeklySaturday" | "WeeklySunday"
+            | "BiWeekly" => PeriodType::Weekly,
+            "Monthly" => PeriodType::Monthly,
+            "BiMonthly" => PeriodType::BiMonthly,
+            "Quarterly" => PeriodType::Quarterly,
+            "SixMonthly" | "SixMonthlyApril" | "SixMonthlyNov" => PeriodType::SixMonthly,
+            "Yearly" => PeriodType::Yearly,
+            name if name.starts_with("Financial") => PeriodType::FinancialYear,
+            _ => return None,
+        })
+    }
+
+    /// The day `periods` periods of this type after `day` (`PeriodType.getRewindedDate` with a
+    /// negative count): months keep their day of the month, clamped to the month's length.
+    pub fn shift_day(self, day: i64, periods: i64) -> i64 {
+        let months = match self {
+            PeriodType::Daily => return day + periods,
+            PeriodType::Weekly => return day + 7 * periods,
+            PeriodType::Monthly => 1,
+            PeriodType::BiMonthly => 2,
+            PeriodType::Quarterly => 3,
+            PeriodType::SixMonthly => 6,
+            PeriodType::Yearly | PeriodType::FinancialYear => 12,
+        };
+        let (year, month, dom) = civil_from_days(day);
+        let index = year * 12 + i64::from(month) - 1 + months * periods;
+        let (year, month) = (index.div_euclid(12), (index.rem_euclid(12) + 1) as u32);
+        days_from_civil(year, month, dom.min(days_in_month(year, month)))
+    }
+
     /// The name DHIS2 uses in `periodType` fields.
     pub fn name(self) -> &'static str {
         match self {
@@ -278,6 +312,12 @@ mod tests {
             "2023April"
         );
         assert!(parse_period("202413").is_none() && parse_period("20x4").is_none());
+        let jan31 = days_from_civil(2024, 1, 31);
+        assert_eq!(
+            PeriodType::Monthly.shift_day(jan31, 1),
+            days_from_civil(2024, 2, 29)
+        );
+        assert_eq!(PeriodType::from_name("Monthly"), Some(PeriodType::Monthly));
         assert!(parse_period("2024a€").is_none());
     }
 }

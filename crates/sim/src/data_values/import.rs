@@ -1,82 +1,65 @@
-//! `POST /api/dataValueSets`: DHIS2's import loop — references resolved by id scheme, values
-//! checked against value types and option sets, unchanged values ignored, soft deletes.
+//! `POST /api/dataValueSets`: DHIS2's import loop — references resolved by id scheme, the
+//! importing user's access checked, values checked against value types, option sets, the strict
+//! modes and locked periods, unchanged values ignored, soft deletes.
 
-use super::conflicts::{header_conflict, value_conflict, ConflictKind};
-use super::dates::{now_millis, parse_timestamp};
+use super::checks::{Finding, Gate, ValueRefs};
+use super::conflicts::{value_conflict, ConflictKind};
+use super::dates::now_millis;
+pub use super::elements::option_codes;
+use super::elements::{element_info, ElementInfo};
+use super::header::{text_field, Header};
+use super::locks::LockExceptions;
 use super::meta::{uid_of, Lookup};
 pub use super::settings::ImportSettings;
 use super::store::{StoredValue, ValueKey, ValueTable};
 use super::summary::{Conflicts, ImportOutcome, ImportStatus};
+use super::system_settings::DataImportSystemSettings;
 use super::validate::{check_value, is_insignificant_zero, normalize_boolean};
 use crate::metadata::MetadataStore;
 use crate::SimVersion;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-struct ElementInfo {
-    uid: String,
-    value_type: String,
-    zero_is_significant: bool,
-    option_codes: Option<HashSet<String>>,
+/// What the instance adds to a request's own options: its system settings and lock exceptions.
+#[derive(Clone, Copy)]
+pub struct InstanceRules<'a> {
+    pub system: DataImportSystemSettings,
+    pub locks: &'a LockExceptions,
 }
 
-/// The option codes of an option set (empty when the set is unknown); options listed only by id
-/// take their code from the stored option. The tracker importer checks against them too.
-pub(crate) fn option_codes(metadata: &MetadataStore, set_uid: &str) -> Vec<String> {
-    let Some(set) = metadata.get("optionSets", set_uid) else {
-        return Vec::new();
-    };
-    set.get("options")
-        .and_then(Value::as_array)
-        .map(|options| {
-            options
-                .iter()
-                .filter_map(|option| {
-                    let inline = option
-                        .get("code")
-                        .and_then(Value::as_str)
-                        .map(str::to_string);
-                    inline.or_else(|| {
-                        let stored = metadata.get("options", &uid_of(option)?)?;
-                        stored
-                            .get("code")
-                            .and_then(Value::as_str)
-                            .map(str::to_string)
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+fn outcome(
+    status: ImportStatus,
+    description: &str,
+    conflicts: Conflicts,
+    rejected: Vec<usize>,
+    counts: [usize; 4],
+    complete: String,
+) -> ImportOutcome {
+    ImportOutcome {
+        status,
+        description: description.to_string(),
+        imported: counts[0],
+        updated: counts[1],
+        ignored: counts[2],
+        deleted: counts[3],
+        conflicts,
+        rejected_indexes: rejected,
+        data_set_complete: complete,
+    }
 }
 
-fn element_info(metadata: &MetadataStore, element: &Value) -> Option<ElementInfo> {
-    let text = |key: &str| element.get(key).and_then(Value::as_str);
-    let option_codes = element
-        .get("optionSet")
-        .and_then(uid_of)
-        .map(|set_uid| option_codes(metadata, &set_uid).into_iter().collect());
-    Some(ElementInfo {
-        uid: text("id")?.to_string(),
-        value_type: text("valueType").unwrap_or("TEXT").to_string(),
-        // Averaged data elements keep their zeros whatever `zeroIsSignificant` says.
-        zero_is_significant: element
-            .get("zeroIsSignificant")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-            || matches!(
-                text("aggregationType"),
-                Some("AVERAGE" | "AVERAGE_SUM_ORG_UNIT")
-            ),
-        option_codes,
-    })
-}
-
-fn text_field<'v>(object: &'v Value, key: &str) -> Option<&'v str> {
-    object
-        .get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|text| !text.is_empty())
+/// Adds the conflicts of one refused value.
+fn refuse(
+    conflicts: &mut Conflicts,
+    rejected: &mut Vec<usize>,
+    index: usize,
+    version: SimVersion,
+    findings: Vec<Finding>,
+) {
+    for finding in findings {
+        conflicts.add(Some(index), finding.conflict(version));
+    }
+    rejected.push(index);
 }
 
 /// Runs one import of a data value set payload against `table`.
@@ -86,24 +69,10 @@ pub fn import_values(
     version: SimVersion,
     payload: &Value,
     settings: &ImportSettings,
+    rules: InstanceRules,
 ) -> ImportOutcome {
     let mut lookup = Lookup::new(metadata);
     let schemes = &settings.schemes;
-    let mut conflicts = Conflicts::default();
-    let outcome =
-        |status, description: &str, conflicts, rejected, counts: [usize; 4], complete: String| {
-            ImportOutcome {
-                status,
-                description: description.to_string(),
-                imported: counts[0],
-                updated: counts[1],
-                ignored: counts[2],
-                deleted: counts[3],
-                conflicts,
-                rejected_indexes: rejected,
-                data_set_complete: complete,
-            }
-        };
     let empty = Vec::new();
     let values = payload
         .get("dataValues")
@@ -111,37 +80,22 @@ pub fn import_values(
         .unwrap_or(&empty);
 
     // Header: data set, org unit, period and attribute combo apply to every value.
-    let data_set_key = text_field(payload, "dataSet");
-    let data_set =
-        data_set_key.and_then(|key| lookup.find("dataSets", &schemes.for_plural("dataSets"), key));
-    let header_unit_key = text_field(payload, "orgUnit");
-    let header_unit = header_unit_key
-        .and_then(|key| {
-            lookup.find(
-                "organisationUnits",
-                &schemes.for_plural("organisationUnits"),
-                key,
-            )
-        })
-        .and_then(uid_of);
-    let header_aoc_key = text_field(payload, "attributeOptionCombo");
-    let header_aoc =
-        header_aoc_key.and_then(|key| lookup.find_combo(&schemes.attribute_combo(), key));
-    let header_period = text_field(payload, "period");
-    if let (Some(key), None) = (data_set_key, data_set) {
-        conflicts.add(None, header_conflict(version, ConflictKind::DataSet, key));
-    }
-    if let (Some(key), None) = (header_unit_key, &header_unit) {
-        conflicts.add(
-            None,
-            header_conflict(version, ConflictKind::HeaderOrgUnit, key),
-        );
-    }
-    if let (Some(key), None) = (header_aoc_key, &header_aoc) {
-        conflicts.add(
-            None,
-            header_conflict(version, ConflictKind::HeaderAttributeCombo, key),
-        );
+    let header = Header::read(&mut lookup, payload, schemes);
+    let mut gate = Gate::new(
+        version,
+        metadata,
+        settings.user.as_ref(),
+        settings.strict.or(rules.system.strict),
+        rules.system.strict_data_set_locking,
+        settings.force,
+        header.data_set,
+        rules.locks,
+    );
+    let mut conflicts = header.missing(version);
+    if conflicts.is_empty() {
+        for finding in gate.header(header.data_set_key) {
+            conflicts.add(None, finding.conflict(version));
+        }
     }
     if !conflicts.is_empty() {
         let all: Vec<usize> = (0..values.len()).collect();
@@ -157,28 +111,15 @@ pub fn import_values(
     }
 
     let now = now_millis();
-    let mut data_set_complete = "false".to_string();
-    let completion = text_field(payload, "completeDate").and_then(parse_timestamp);
-    if let (Some(data_set), Some(when), Some(period), Some(unit)) =
-        (data_set, completion, header_period, &header_unit)
-    {
-        data_set_complete = super::dates::format_date(when);
-        if !settings.dry_run {
-            let default_combo = lookup.default_combo_uid();
-            let aoc = header_aoc.clone().unwrap_or(default_combo);
-            if let (Some(ds), Some(pe)) = (uid_of(data_set), table.intern_period(period)) {
-                let key = (
-                    table.uids.intern(&ds),
-                    pe,
-                    table.uids.intern(unit),
-                    table.uids.intern(&aoc),
-                );
-                table.completions.insert(key, when);
-            }
-        }
-    }
-
-    let default_combo = table.uids.intern(&lookup.default_combo_uid());
+    let default_uid = lookup.default_combo_uid();
+    let data_set_complete = header.complete(
+        payload,
+        table,
+        &default_uid,
+        settings.dry_run,
+        &mut conflicts,
+    );
+    let default_combo = table.uids.intern(&default_uid);
     let user = table.users.intern(&settings.username);
     let element_scheme = schemes.for_plural("dataElements");
     let unit_scheme = schemes.for_plural("organisationUnits");
@@ -206,13 +147,19 @@ pub fn import_values(
             reject(ConflictKind::DataElement, element_key, "");
             continue;
         };
-        let period_key = header_period.or(text_field(entry, "period")).unwrap_or("");
-        let Some(period) = table.intern_period(period_key) else {
+        let period_key = header.period.or(text_field(entry, "period")).unwrap_or("");
+        let Some((period, parsed)) = table
+            .intern_period(period_key)
+            .and_then(|handle| Some((handle, *table.period(handle)?)))
+        else {
             reject(ConflictKind::Period, period_key, "");
             continue;
         };
-        let unit_key = text_field(entry, "orgUnit").unwrap_or("");
-        let unit = match &header_unit {
+        let unit_key = header
+            .unit_key
+            .or(text_field(entry, "orgUnit"))
+            .unwrap_or("");
+        let unit = match &header.unit {
             Some(uid) => Some(table.uids.intern(uid)),
             None => *units.entry(unit_key.to_string()).or_insert_with(|| {
                 let uid = lookup
@@ -234,7 +181,8 @@ pub fn import_values(
                         .map(|uid| table.uids.intern(&uid))
                 })
         };
-        let coc = match text_field(entry, "categoryOptionCombo") {
+        let combo_key = text_field(entry, "categoryOptionCombo");
+        let coc = match combo_key {
             None => default_combo,
             Some(key) => match resolve_combo(key, &combo_scheme) {
                 Some(handle) => handle,
@@ -244,7 +192,10 @@ pub fn import_values(
                 }
             },
         };
-        let aoc = match (&header_aoc, text_field(entry, "attributeOptionCombo")) {
+        let attribute_key = header
+            .attribute_key
+            .or(text_field(entry, "attributeOptionCombo"));
+        let aoc = match (&header.attribute, text_field(entry, "attributeOptionCombo")) {
             (Some(uid), _) => table.uids.intern(uid),
             (None, None) => default_combo,
             (None, Some(key)) => match resolve_combo(key, &aoc_scheme) {
@@ -254,6 +205,33 @@ pub fn import_values(
                     continue;
                 }
             },
+        };
+        let (coc_uid, aoc_uid) = (
+            table.uids.name(coc).to_string(),
+            table.uids.name(aoc).to_string(),
+        );
+        let unit_uid = table.uids.name(unit).to_string();
+        if combo_key.is_some() {
+            let found = gate.combo_access(&coc_uid, combo_key, false);
+            if !found.is_empty() {
+                refuse(&mut conflicts, &mut rejected, index, version, found);
+                continue;
+            }
+        }
+        if attribute_key.is_some() {
+            let found = gate.combo_access(&aoc_uid, attribute_key, true);
+            if !found.is_empty() {
+                refuse(&mut conflicts, &mut rejected, index, version, found);
+                continue;
+            }
+        }
+        if let Some(finding) = gate.hierarchy(&unit_uid, unit_key) {
+            refuse(&mut conflicts, &mut rejected, index, version, vec![finding]);
+            continue;
+        }
+        let mut reject = |kind: ConflictKind, key: &str, extra: &str| {
+            conflicts.add(Some(index), value_conflict(version, kind, key, extra));
+            rejected.push(index);
         };
         let value = entry.get("value").and_then(|v| match v {
             Value::String(text) => Some(text.clone()),
@@ -273,6 +251,7 @@ pub fn import_values(
             reject(ConflictKind::NoValue, &info.uid, "");
             continue;
         }
+        let mut insignificant_zero = false;
         if let (Some(text), false) = (&value, deleting) {
             if let Some(problem) = check_value(text, &info.value_type) {
                 reject(ConflictKind::ValueType(problem), &info.uid, text);
@@ -286,13 +265,43 @@ pub fn import_values(
                 reject(ConflictKind::Option, &info.uid, text);
                 continue;
             }
-            if is_insignificant_zero(text, &info.value_type, info.zero_is_significant) {
-                // 2.30 reports a conflict; later versions skip the value silently ("ignored").
-                if version.minor < 31 {
-                    reject(ConflictKind::InsignificantZero, &info.uid, text);
-                }
+            insignificant_zero =
+                is_insignificant_zero(text, &info.value_type, info.zero_is_significant);
+            // The simulator has 2.30 report a conflict here.
+            if insignificant_zero && version.minor < 31 {
+                reject(ConflictKind::InsignificantZero, &info.uid, text);
                 continue;
             }
+        }
+        let refs = ValueRefs {
+            element_key,
+            element: &info.uid,
+            period_key,
+            period: parsed,
+            unit_key,
+            unit: &unit_uid,
+            combo_key,
+            combo: &coc_uid,
+            attribute_key,
+            attribute: &aoc_uid,
+            value: value.as_deref(),
+        };
+        if let Some(finding) = gate.constraints(&refs) {
+            refuse(&mut conflicts, &mut rejected, index, version, vec![finding]);
+            continue;
+        }
+        // Zeros that are not stored are dropped silently: before the date and lock checks up
+        // to 2.36, after every check from 2.37.
+        if insignificant_zero && version.minor < 37 {
+            continue;
+        }
+        let found = gate.periods(&refs);
+        if !found.is_empty() {
+            refuse(&mut conflicts, &mut rejected, index, version, found);
+            continue;
+        }
+        if insignificant_zero {
+            continue;
         }
 
         let key = ValueKey {

@@ -3,32 +3,42 @@
 
 mod analytics;
 pub mod bench;
+pub mod checks;
 mod conflicts;
 pub mod dates;
+mod elements;
 mod export;
+mod header;
 pub mod import;
+pub mod locks;
 pub mod meta;
 pub mod settings;
 pub mod store;
 pub mod summary;
+pub mod system_settings;
 pub mod validate;
 
 use crate::metadata::MetadataStore;
 use crate::{RequestContext, SimResponse};
-use import::import_values;
+use import::{import_values, InstanceRules};
+use locks::LockExceptions;
 use meta::IdSchemes;
 use serde_json::{json, Value};
-use settings::{strategy_and_label, ImportSettings};
+use settings::{strategy_and_label, ImportSettings, Strictness};
 use store::ValueTable;
-use summary::{import_response, ImportOutcome, ImportStatus};
+use summary::{import_response, web_message, ImportOutcome, ImportStatus};
+use system_settings::DataImportSystemSettings;
 
 pub use settings::ImportSettings as DataValueImportSettings;
 pub use summary::ImportOutcome as DataValueImportOutcome;
 
-/// Every data value of one simulated instance.
+/// Every data value of one simulated instance, with the system settings and lock exceptions
+/// its imports obey.
 #[derive(Debug, Default)]
 pub struct DataValueStore {
     pub(crate) table: ValueTable,
+    pub system_settings: DataImportSystemSettings,
+    pub lock_exceptions: LockExceptions,
 }
 
 fn strip_json(segment: &str) -> &str {
@@ -54,6 +64,8 @@ impl DataValueStore {
             ("POST", [first]) if strip_json(first) == "dataValueSets" => {
                 Some(self.post(ctx, metadata))
             }
+            (_, ["lockExceptions"]) => Some(self.lock_exceptions.handle(ctx, metadata)),
+            (_, ["systemSettings", ..]) => self.system_settings.handle(ctx),
             ("GET", ["analytics", second]) if strip_json(second) == "dataValueSet" => Some(
                 analytics::analytics_data_value_set(&self.table, ctx, metadata),
             ),
@@ -68,8 +80,20 @@ impl DataValueStore {
     }
 
     fn post(&mut self, ctx: &RequestContext, metadata: &mut MetadataStore) -> SimResponse {
-        let mut settings = ImportSettings::new(&ctx.user.username);
+        // `@PreAuthorize("hasRole('ALL') or hasRole('F_DATAVALUE_ADD')")` on every version;
+        // 2.42's `@RequiresAuthority` names the authority.
+        if !ctx.user.has_authority("F_DATAVALUE_ADD") {
+            let message = if ctx.version.at_least(42, 0) {
+                "Access is denied, requires one Authority from [F_DATAVALUE_ADD]"
+            } else {
+                "Access is denied"
+            };
+            return web_message(ctx.version, 403, message, None);
+        }
+        let mut settings = ImportSettings::for_user(ctx.user);
         let url_schemes = IdSchemes::read(|key| ctx.query.get(key).map(str::to_string));
+        settings.strict = Strictness::read(|key| ctx.query.flag(key));
+        settings.force = ctx.query.flag("force");
         settings.asynchronous = ctx.query.flag("async");
         settings.skip_audit = ctx.query.flag("skipAudit");
         settings.skip_existing_check = ctx.query.flag("skipExistingCheck");
@@ -86,7 +110,18 @@ impl DataValueStore {
                     .get("dryRun")
                     .and_then(Value::as_bool)
                     .unwrap_or_else(|| ctx.query.flag("dryRun"));
-                import_values(&mut self.table, metadata, ctx.version, &payload, &settings)
+                let rules = InstanceRules {
+                    system: self.system_settings,
+                    locks: &self.lock_exceptions,
+                };
+                import_values(
+                    &mut self.table,
+                    metadata,
+                    ctx.version,
+                    &payload,
+                    &settings,
+                    rules,
+                )
             }
             Err(error) => {
                 settings.schemes = url_schemes;
@@ -116,7 +151,11 @@ impl DataValueStore {
         payload: &Value,
         settings: &ImportSettings,
     ) -> ImportOutcome {
-        import_values(&mut self.table, metadata, version, payload, settings)
+        let rules = InstanceRules {
+            system: self.system_settings,
+            locks: &self.lock_exceptions,
+        };
+        import_values(&mut self.table, metadata, version, payload, settings, rules)
     }
 
     /// Number of stored values that are not deleted.

@@ -6,14 +6,35 @@ use serde_json::{json, Map, Value};
 /// One import conflict; 2.37+ writes the structured form, earlier versions `object` + `value`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
+    /// The object of the version that raised it; empty when a 2.37+ conflict names no object
+    /// (`object` is then left out, as Jackson leaves out nulls).
     pub object: String,
     pub value: String,
     /// 2.30–2.36 text.
     pub legacy_value: String,
+    /// Empty for the conflicts DHIS2 still raises in the old `object` + `value` form.
     pub error_code: &'static str,
-    pub objects: Vec<(&'static str, String)>,
+    /// Keyed by the schema's singular name of each object's type (or the property for texts);
+    /// `None` where the payload left the identifier out (written as `null`).
+    pub objects: Vec<(&'static str, Option<String>)>,
+    /// Empty when the conflict is about no single property.
     pub property: &'static str,
     pub indexes: Vec<usize>,
+}
+
+impl Conflict {
+    /// A conflict in DHIS2's old form only: `object` and `value`, in every version.
+    pub fn plain(object: &str, value: &str) -> Conflict {
+        Conflict {
+            object: object.to_string(),
+            value: value.to_string(),
+            legacy_value: value.to_string(),
+            error_code: "",
+            objects: Vec::new(),
+            property: "",
+            indexes: Vec::new(),
+        }
+    }
 }
 
 /// Conflicts of one import; equal conflicts are merged and their payload indexes collected.
@@ -48,19 +69,29 @@ impl Conflicts {
                 if version.minor < 37 {
                     return json!({ "object": conflict.object, "value": conflict.legacy_value });
                 }
+                if conflict.error_code.is_empty() {
+                    return json!({ "object": conflict.object, "value": conflict.value });
+                }
                 let objects: Map<String, Value> = conflict
                     .objects
                     .iter()
                     .map(|(key, value)| (key.to_string(), json!(value)))
                     .collect();
-                json!({
-                    "object": conflict.object,
-                    "objects": objects,
-                    "value": conflict.value,
-                    "errorCode": conflict.error_code,
-                    "property": conflict.property,
-                    "indexes": conflict.indexes,
-                })
+                let mut out = Map::new();
+                if !conflict.object.is_empty() {
+                    out.insert("object".into(), json!(conflict.object));
+                }
+                out.insert("objects".into(), Value::Object(objects));
+                out.insert("value".into(), json!(conflict.value));
+                out.insert("errorCode".into(), json!(conflict.error_code));
+                if !conflict.property.is_empty() {
+                    out.insert("property".into(), json!(conflict.property));
+                }
+                // Header conflicts have no index (DHIS2 keeps `null`, which Jackson leaves out).
+                if !conflict.indexes.is_empty() {
+                    out.insert("indexes".into(), json!(conflict.indexes));
+                }
+                Value::Object(out)
             })
             .collect()
     }
@@ -92,6 +123,8 @@ pub struct EchoedOptions {
     pub skip_audit: bool,
     pub skip_existing_check: bool,
     pub force: bool,
+    /// The strict switches of the request (not the system settings).
+    pub strict: super::settings::Strictness,
     pub id_schemes: Value,
 }
 
@@ -109,13 +142,13 @@ impl EchoedOptions {
             "skipNotifications": false,
             "skipAudit": self.skip_audit,
             "datasetAllowsPeriods": false,
-            "strictPeriods": false,
-            "strictDataElements": false,
-            "strictCategoryOptionCombos": false,
-            "strictAttributeOptionCombos": false,
-            "strictOrganisationUnits": false,
-            "requireCategoryOptionCombo": false,
-            "requireAttributeOptionCombo": false,
+            "strictPeriods": self.strict.periods,
+            "strictDataElements": self.strict.data_elements,
+            "strictCategoryOptionCombos": self.strict.category_option_combos,
+            "strictAttributeOptionCombos": self.strict.attribute_option_combos,
+            "strictOrganisationUnits": self.strict.organisation_units,
+            "requireCategoryOptionCombo": self.strict.require_category_option_combo,
+            "requireAttributeOptionCombo": self.strict.require_attribute_option_combo,
             "skipPatternValidation": false,
             "ignoreEmptyCollection": false,
             "force": self.force,
@@ -217,8 +250,11 @@ pub fn web_message(
     error_code: Option<&str>,
 ) -> SimResponse {
     let reason = match code {
+        201 => "Created",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
+        405 => "Method Not Allowed",
         409 => "Conflict",
         500 => "Internal Server Error",
         _ => "OK",

@@ -183,6 +183,8 @@ pub fn build(side: DemoSide, categories: &Categories, facilities: &[(String, boo
         data_set["openFuturePeriods"] = json!(0);
         data_set["expiryDays"] = json!(0);
         data_set["timelyDays"] = json!(15);
+        // Everyone may enter data into the demo's data sets (data write sharing).
+        data_set["sharing"] = json!({ "public": "rwrw----", "external": false });
         data_set["dataSetElements"] = json!(elements
             .iter()
             .map(|e| json!({ "dataElement": { "id": e.id }, "dataSet": { "id": id } }))

@@ -35,6 +35,8 @@ pub struct Categories {
 fn option_object(id: &str, name: &str, code: &str) -> Value {
     let mut option = identifiable(id, name, Some(code));
     option["shortName"] = json!(name);
+    // Data entry needs data write sharing on every option of the combos it uses.
+    option["sharing"] = json!({ "public": "rwrw----", "external": false });
     option
 }
 

@@ -136,6 +136,25 @@ fn demo_model(side: DemoSide) -> DemoModel {
     }
 }
 
+/// Where the accounts of an instance with this seed capture data: the demo country and two of
+/// its provinces, or Sierra Leone (the reference payloads' tree) for an empty instance.
+pub fn org_unit_places(seed: &Seed) -> crate::accounts::OrgUnitPlaces {
+    let Seed::Demo(_) = seed else {
+        return crate::accounts::OrgUnitPlaces::sierra_leone();
+    };
+    let country = rng::uid("ou:country");
+    let province = |index: usize| {
+        let id = rng::uid(&format!("ou:province:{index}"));
+        let path = format!("/{country}/{id}");
+        (id, path)
+    };
+    crate::accounts::OrgUnitPlaces {
+        national: (country.clone(), format!("/{country}")),
+        clerk: province(0),
+        outsider: province(1),
+    }
+}
+
 /// Fills the stores of a fresh instance.
 pub fn apply(
     seed: &Seed,

@@ -231,10 +231,16 @@ pub fn rows() -> Vec<Row> {
             answer_at: "",
             steps: |_| (vec![], get("admin", "/api/userSettings")),
             exact: false,
-            exceptions: &[(
-                "$.keyTrackerDashboardLayout",
-                "only stored once a user rearranges the tracker capture dashboard",
-            )],
+            exceptions: &[
+                (
+                    "$.keyCurrentStyle",
+                    "not a setting of any 2.30+ server (UserSettingKey); the recording is older",
+                ),
+                (
+                    "$.keyTrackerDashboardLayout",
+                    "only stored once a user rearranges the tracker capture dashboard",
+                ),
+            ],
         },
     ]
 }

@@ -8,9 +8,10 @@ mod reference_support;
 pub use reference_support::{admin, reference_dir};
 
 pub mod tracker;
+pub mod world;
 
 use dhis2_sim::metadata::MetadataStore;
-use dhis2_sim::{Query, RequestContext, SimResponse, SimVersion};
+use dhis2_sim::{Account, Query, RequestContext, SimResponse, SimVersion};
 use serde_json::Value;
 
 pub fn read_reference(relative: &str) -> Value {
@@ -55,7 +56,21 @@ pub fn call<F>(at: SimVersion, method: &str, url: &str, body: &[u8], handler: F)
 where
     F: FnOnce(&RequestContext) -> Option<SimResponse>,
 {
-    let user = admin();
+    call_as(at, &admin(), method, url, body, handler)
+}
+
+/// [`call`] as `user`.
+pub fn call_as<F>(
+    at: SimVersion,
+    user: &Account,
+    method: &str,
+    url: &str,
+    body: &[u8],
+    handler: F,
+) -> SimResponse
+where
+    F: FnOnce(&RequestContext) -> Option<SimResponse>,
+{
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     let mut segments: Vec<String> = path
         .trim_start_matches('/')
@@ -69,7 +84,7 @@ where
     }
     let ctx = RequestContext {
         version: at,
-        user: &user,
+        user,
         method,
         segments,
         api_version,

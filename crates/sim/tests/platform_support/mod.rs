@@ -82,3 +82,47 @@ pub fn reference_file(relative: &str) -> std::path::PathBuf {
     );
     path
 }
+
+/// The `Accept` of Chromium loading an `<img>`, and navigating to a page.
+pub const IMAGE_ACCEPT: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+pub const PAGE_ACCEPT: &str =
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+
+/// A request as app-runtime sends it: XHR, `Accept: application/json`, as `user`.
+pub fn runtime(user: &str, method: &str, url: &str) -> SimRequest {
+    as_user(user, method, url).with_header("Accept", "application/json")
+}
+
+/// A GET without credentials (as a browser sends it before logging in).
+pub fn anonymous(url: &str) -> SimRequest {
+    SimRequest::new("GET", url)
+}
+
+pub fn json_of(response: &SimResponse) -> Value {
+    response.body_json().unwrap_or(Value::Null)
+}
+
+/// The keys of a JSON object, sorted.
+pub fn keys_of(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value
+        .as_object()
+        .map(|map| map.keys().cloned().collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+/// `NAME=value` of the response's `Set-Cookie`, if any.
+pub fn session_cookie_of(response: &SimResponse) -> Option<String> {
+    let set_cookie = response.header("Set-Cookie")?;
+    set_cookie.split(';').next().map(str::to_string)
+}
+
+/// A recording of the shared reference data, as JSON.
+pub fn recorded(relative: &str) -> Value {
+    let file = reference_file(&format!("recorded/{relative}"));
+    let text = std::fs::read_to_string(&file)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", file.display()));
+    serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("{} is not JSON: {error}", file.display()))
+}

@@ -2,8 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mdsync_core::browse::{download_name, payload_document, RunProgress};
 use mdsync_core::sync::{
-    build_payloads, run_sync, CancellationToken, MetadataPicks, SyncJob, SyncProgress,
-    SyncRequest,
+    build_payloads, run_sync, CancellationToken, MetadataPicks, SyncJob, SyncProgress, SyncRequest,
 };
 
 use super::state::{RunState, SyncState};

@@ -258,6 +258,23 @@ impl<'a> Resolver<'a> {
             let include = !self.rules.is_excluded(target);
             self.plan_reference(target, &id, include, next);
         }
+        self.plan_attribute_references(plural, object, next);
+    }
+
+    /// The metadata attributes named by the object's attribute values: DHIS2's dependency
+    /// export brings them along, and a 2.39+ target refuses the values of an attribute it does
+    /// not have (E6012). Servers before 2.42 describe `AttributeValue` as an embedded schema
+    /// whose walk meets the same ids (planned once); 2.42 and the simulator do not.
+    fn plan_attribute_references(&mut self, plural: &str, object: &Value, next: &mut Frontier) {
+        let Some(values) = object.get("attributeValues").and_then(Value::as_array) else {
+            return;
+        };
+        let include = self.rules.includes(plural, "attributes");
+        for value in values {
+            if let Some(id) = value.get("attribute").and_then(object_id) {
+                self.plan_reference("attributes", id, include, next);
+            }
+        }
     }
 
     /// Plans the references the schema declares, in declaration order, descending into

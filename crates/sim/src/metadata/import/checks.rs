@@ -1,4 +1,4 @@
-//! Per-object checks that depend on the store and the user (strategy, write access), the
+//! Per-object checks that depend on the store (strategy, deletions, legacy usernames), the
 //! commit of one object and its object report.
 
 use super::validate::{self, Candidate, Checker};
@@ -8,51 +8,6 @@ use crate::metadata::MetadataStore;
 use crate::Account;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-
-/// Non-superusers need metadata write access to change or delete an existing object
-/// (E3001/E3002).
-pub fn check_write_access(
-    checker: &Checker,
-    user: &Account,
-    schema: &Schema,
-    candidate: &mut Candidate,
-    strategy: &str,
-) {
-    if !candidate.exists || !schema.shareable || user.is_superuser() {
-        return;
-    }
-    let stored = checker.store.get(&schema.plural, candidate.id());
-    let access = crate::metadata::sharing_model::effective_access(
-        stored.and_then(|s| s.get("sharing")),
-        user,
-    );
-    if access.as_bytes().get(1) == Some(&b'w') {
-        return;
-    }
-    let (code, verb) = if strategy == "DELETE" {
-        ("E3002", "delete")
-    } else {
-        ("E3001", "update")
-    };
-    let id = candidate.id().to_string();
-    let shown = validate::display(candidate.name(), &id, schema.short_klass());
-    let report = validate::error_report(
-        checker.version,
-        validate::ErrorSpec {
-            code,
-            message: format!(
-                "User `{}` is not allowed to {verb} object `{shown}`.",
-                user.username
-            ),
-            main_klass: &schema.klass,
-            main_id: &id,
-            error_klass: &schema.klass,
-            error_property: None,
-            args: vec![user.username.clone(), shown.clone()],
-        },
-    );
-    candidate.errors.push(report);
-}
 
 /// A deletion DHIS2 refuses: another object holds a required reference to this one (E4030).
 pub fn check_deletion(

@@ -1,13 +1,17 @@
 //! `POST /api/metadata`: identifies objects, validates them, commits them in schema order
 //! and reports like DHIS2 of the simulated version.
 
+mod attributes;
 mod checks;
 mod options;
+mod properties;
 mod report;
+mod security;
 mod single;
 mod validate;
 
 pub use options::ImportOptions;
+pub use properties::unreadable;
 pub use report::import_response;
 pub use single::{delete_object_response, single_object_response};
 
@@ -195,6 +199,13 @@ pub fn run(
         }
     }
 
+    let attribute_classes = attributes::AttributeIndex::new(
+        store,
+        candidates
+            .iter()
+            .filter(|c| c.plural == "attributes")
+            .map(|c| &c.object),
+    );
     let checker = Checker {
         store,
         catalog: &catalog,
@@ -226,21 +237,34 @@ pub fn run(
         let Some(schema) = catalog.by_plural(&candidate.plural) else {
             continue;
         };
+        // DHIS2's order: SecurityCheck, Creation/UpdateCheck, SchemaCheck, uniqueness,
+        // references, then (2.39+) MetadataAttributeCheck. A refused strategy ends the checks
+        // of the object; a security refusal does not.
+        security::check(
+            &checker,
+            user,
+            schema,
+            candidate,
+            &strategy,
+            options.skip_sharing,
+        );
+        let before = candidate.errors.len();
         checks::check_strategy(&checker, schema, candidate, &strategy);
-        checks::check_write_access(&checker, user, schema, candidate, &strategy);
         if strategy == "DELETE" && candidate.errors.is_empty() {
             checks::check_deletion(&checker, schema, candidate, &leaving);
         }
-        if strategy == "DELETE" || !candidate.errors.is_empty() {
+        if strategy == "DELETE" || candidate.errors.len() > before {
             continue;
         }
         validate::apply_defaults(schema, &mut candidate.object);
         if !options.skip_validation {
             checker.required(schema, candidate);
+            properties::check(&checker, schema, candidate);
             checker.unique(schema, candidate);
             checks::check_legacy_username(&checker, schema, candidate, &legacy_usernames);
         }
         checker.references(schema, candidate, by_code);
+        attributes::check(&checker, &attribute_classes, schema, candidate);
     }
 
     let has_errors = candidates.iter().any(|c| !c.errors.is_empty());

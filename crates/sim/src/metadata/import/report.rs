@@ -89,6 +89,9 @@ pub fn import_response(store: &mut MetadataStore, ctx: &RequestContext) -> SimRe
             }
         }
     };
+    if let Some(problem) = super::unreadable(&store.catalog, version, &payload) {
+        return message::respond(500, &problem, None, version);
+    }
     let options = ImportOptions::from_query(&ctx.query, version);
     let outcome = run(store, ctx.user, &payload, &options);
     if options.async_import {

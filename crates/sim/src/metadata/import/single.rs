@@ -30,6 +30,9 @@ pub fn single_object_response(
         ..ImportOptions::from_query(&ctx.query, version)
     };
     let payload = json!({ schema.plural.clone(): [Value::Object(object)] });
+    if let Some(problem) = super::unreadable(&store.catalog, version, &payload) {
+        return message::respond(500, &problem, None, version);
+    }
     let outcome = run(store, ctx.user, &payload, &options);
     let object_report = outcome
         .type_reports

@@ -52,6 +52,18 @@ pub struct ErrorSpec<'a> {
     pub args: Vec<String>,
 }
 
+/// An `ErrorCode` text as the version writes it: until 2.38 most texts end with a full stop,
+/// which 2.39 dropped ("Clean up error code values").
+pub fn dotted(version: SimVersion, text: String) -> String {
+    if version.at_least(39, 0) {
+        text
+    } else {
+        text + "."
+    }
+}
+
+/// An `ErrorReport`; an empty `main_id` or `error_klass` is left out, as DHIS2 leaves out
+/// what the report was not given.
 pub fn error_report(version: SimVersion, spec: ErrorSpec) -> Value {
     let mut out = Map::new();
     out.insert("message".into(), json!(spec.message));
@@ -59,7 +71,9 @@ pub fn error_report(version: SimVersion, spec: ErrorSpec) -> Value {
     if !spec.main_id.is_empty() {
         out.insert("mainId".into(), json!(spec.main_id));
     }
-    out.insert("errorKlass".into(), json!(spec.error_klass));
+    if !spec.error_klass.is_empty() {
+        out.insert("errorKlass".into(), json!(spec.error_klass));
+    }
     if let Some(property) = spec.error_property {
         out.insert("errorProperty".into(), json!(property));
     }
@@ -146,7 +160,10 @@ impl Checker<'_> {
                     self.version,
                     ErrorSpec {
                         code: "E4000",
-                        message: format!("Missing required property `{}`.", property.name),
+                        message: dotted(
+                            self.version,
+                            format!("Missing required property `{}`", property.name),
+                        ),
                         main_klass: &schema.klass,
                         main_id: candidate.id(),
                         error_klass: &property.klass,

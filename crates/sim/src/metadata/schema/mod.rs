@@ -5,6 +5,7 @@
 //! version, so that version differences (e.g. `sharing` from 2.36, flattened users from 2.38)
 //! live in one place.
 
+pub mod authorities;
 mod build;
 mod catalog;
 mod catalog_tracker;

@@ -19,7 +19,10 @@ struct SimServer {
 impl SimServer {
     fn start(name: &str, version: &str) -> SimServer {
         let version: SimVersion = version.parse().expect("version");
-        let config = InstanceConfig::new(name, version);
+        let mut config = InstanceConfig::new(name, version);
+        // Routes (the credential store on 2.40+) reach the other servers over loopback HTTP,
+        // as `dhis2-sim serve` does.
+        config.route_upstream = Some(Arc::new(dhis2_sim::routes::LoopbackHttp));
         let (ready_tx, ready_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -191,12 +194,16 @@ fn instances_are_added_listed_tested_and_removed() {
         !stdout(&json).contains("district"),
         "no secret in the listing"
     );
+    // The local server is 2.41: the credential went into a DHIS2 route, which never shows it,
+    // and no secret was stored in the dataStore.
+    assert_eq!(views[1]["throughRoute"], true);
     let secret_key = format!("instance-secret-{}", views[1]["id"].as_str().expect("id"));
-    let stored = local
-        .sim
-        .datastore_value("metadata-sync", &secret_key)
-        .expect("secret stored");
-    assert!(!stored.to_string().contains("district"));
+    assert_eq!(local.sim.datastore_value("metadata-sync", &secret_key), None);
+    let routes = as_admin(&local.sim, "GET", "/api/routes?fields=*&paging=false");
+    assert!(
+        routes.to_string().contains(&remote.url) && !routes.to_string().contains("district"),
+        "{routes}"
+    );
 
     // A run-only user sees names only, of the instances shared with them, and adds nothing.
     let executor = dir.write(
@@ -427,5 +434,85 @@ fn run_only_and_roleless_users_are_refused_a_sync_and_nothing_reaches_the_remote
             "{username}: {:?}",
             remote.sim.request_log()
         );
+    }
+}
+
+/// `admin:district`, as a Basic header.
+const ADMIN_BASIC: &str = "Basic YWRtaW46ZGlzdHJpY3Q=";
+
+/// Asks `sim` as the admin, in-process; the answer's JSON.
+fn as_admin(sim: &Sim, method: &str, path: &str) -> serde_json::Value {
+    let request = dhis2_sim::SimRequest::new(method, path)
+        .with_header("Authorization", ADMIN_BASIC)
+        .with_header("Content-Type", "application/json")
+        .with_body(b"{}".to_vec());
+    let response = sim.handle(request).expect("answered");
+    serde_json::from_slice(&response.body).expect("json")
+}
+
+/// A personal access token of `admin` on `sim`, made through its API.
+fn admin_token(sim: &Sim) -> String {
+    as_admin(sim, "POST", "/api/apiToken")["response"]["key"]
+        .as_str()
+        .expect("a token")
+        .to_string()
+}
+
+#[test]
+fn a_sync_leaves_no_secret_in_its_output_history_or_storage() {
+    let local = SimServer::start("local", "2.41");
+    let remote = SimServer::start("remote", "2.39");
+    let token = admin_token(&remote.sim);
+    let dir = TempDir::new("no-secret");
+    let key = mdsync_core::crypto::generate_key_string().expect("key");
+    let config = dir.write("mdsync.toml", &config_text(&local.url, &key));
+    let add = mdsync(
+        Some(&config),
+        &[
+            "instances",
+            "add",
+            "--name",
+            "Remote",
+            "--url",
+            &remote.url,
+            "--token",
+            &token,
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let synced = mdsync(
+        Some(&config),
+        &[
+            "sync",
+            "metadata",
+            "--to",
+            "Remote",
+            "--ids",
+            "bjDvmb4bfuf",
+            "--json",
+        ],
+    );
+    let printed = format!("{}{}", stdout(&synced), stderr(&synced));
+    assert!(
+        printed.contains("\"kind\""),
+        "the report was printed: {printed}"
+    );
+    assert!(!printed.contains(&token), "the token was printed");
+    let list = mdsync(Some(&config), &["instances", "list", "--json"]);
+    assert!(!stdout(&list).contains(&token));
+    // Every key of the namespace, history included, as the server stores it.
+    let keys: Vec<String> =
+        serde_json::from_value(as_admin(&local.sim, "GET", "/api/dataStore/metadata-sync"))
+            .expect("keys");
+    assert!(
+        keys.iter().any(|key| key.starts_with("history-")),
+        "{keys:?}"
+    );
+    for key in keys {
+        let value = local
+            .sim
+            .datastore_value("metadata-sync", &key)
+            .unwrap_or_default();
+        assert!(!value.to_string().contains(&token), "{key} holds the token");
     }
 }

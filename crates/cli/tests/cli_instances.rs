@@ -198,11 +198,45 @@ fn instances_are_added_listed_tested_and_removed() {
     // and no secret was stored in the dataStore.
     assert_eq!(views[1]["throughRoute"], true);
     let secret_key = format!("instance-secret-{}", views[1]["id"].as_str().expect("id"));
-    assert_eq!(local.sim.datastore_value("metadata-sync", &secret_key), None);
+    assert_eq!(
+        local.sim.datastore_value("metadata-sync", &secret_key),
+        None
+    );
     let routes = as_admin(&local.sim, "GET", "/api/routes?fields=*&paging=false");
     assert!(
         routes.to_string().contains(&remote.url) && !routes.to_string().contains("district"),
         "{routes}"
+    );
+    // Moved into MetaData Sync's encrypted storage on request (the password is asked again),
+    // and back into a route.
+    let back = mdsync(
+        Some(&config),
+        &[
+            "instances",
+            "move",
+            "Remote",
+            "--to",
+            "datastore",
+            "--password",
+            "district",
+        ],
+    );
+    assert!(back.status.success(), "{}", stderr(&back));
+    let stored = local
+        .sim
+        .datastore_value("metadata-sync", &secret_key)
+        .expect("secret stored");
+    assert!(!stored.to_string().contains("district"));
+    let test = mdsync(Some(&config), &["instances", "test", "remote"]);
+    assert!(test.status.success(), "{}{}", stdout(&test), stderr(&test));
+    let routed = mdsync(
+        Some(&config),
+        &["instances", "move", "Remote", "--to", "route"],
+    );
+    assert!(routed.status.success(), "{}", stderr(&routed));
+    assert_eq!(
+        local.sim.datastore_value("metadata-sync", &secret_key),
+        None
     );
 
     // A run-only user sees names only, of the instances shared with them, and adds nothing.

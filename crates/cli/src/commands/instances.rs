@@ -3,8 +3,9 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use mdsync_core::access::Operation;
 use mdsync_core::dhis2::Transport;
-use mdsync_core::instances::{InstanceError, InstanceForm};
+use mdsync_core::instances::{CredentialStore, InstanceError, InstanceForm};
 use mdsync_core::model::{AuthKind, InstanceView, Sharing};
+use mdsync_core::storage::InstanceSecret;
 
 use crate::context::Context;
 use crate::error::CliError;
@@ -23,6 +24,46 @@ pub enum InstancesCommand {
     Test { instance: String },
     /// Remove an instance (by name or id), with its stored credentials and mapping.
     Remove { instance: String },
+    /// Move an instance's credential into a DHIS2 route of this server (2.40+), or back into
+    /// MetaData Sync's encrypted storage (DHIS2 never gives a route's credential back, so moving
+    /// back asks for the password or token again: --password/--token, `-` reads standard input).
+    Move(MoveArgs),
+}
+
+/// Where `instances add` keeps the credential.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StoreArg {
+    /// A DHIS2 route where this server has routes (2.40+), else the encrypted dataStore.
+    Auto,
+    /// A DHIS2 route; refused on servers before 2.40.
+    Route,
+    /// MetaData Sync's encrypted dataStore entry.
+    Datastore,
+}
+
+impl StoreArg {
+    fn store(self) -> CredentialStore {
+        match self {
+            StoreArg::Auto => CredentialStore::Automatic,
+            StoreArg::Route => CredentialStore::Route,
+            StoreArg::Datastore => CredentialStore::DataStore,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// The instance (name or id).
+    pub instance: String,
+    /// `route` or `datastore`.
+    #[arg(long, value_enum)]
+    pub to: StoreArg,
+    /// The password, when moving to the dataStore (`-`: standard input).
+    #[arg(long, conflicts_with = "token")]
+    pub password: Option<String>,
+    /// The token, when moving to the dataStore (`-`: standard input).
+    #[arg(long)]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +89,9 @@ pub struct AddArgs {
     /// Access of all users to the instance, as a DHIS2 access string (r------- = may use it).
     #[arg(long, default_value = Sharing::PRIVATE)]
     pub public_access: String,
+    /// Where the credential is kept.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub store: StoreArg,
 }
 
 pub async fn run<T: Transport>(
@@ -58,6 +102,7 @@ pub async fn run<T: Transport>(
     match command {
         InstancesCommand::List { json } => list(context, json, out).await,
         InstancesCommand::Add(args) => add(context, args, out).await,
+        InstancesCommand::Move(args) => move_credential(context, args, out).await,
         InstancesCommand::Test { instance } => test(context, &instance, out).await,
         InstancesCommand::Remove { instance } => remove(context, &instance, out).await,
     }
@@ -170,7 +215,11 @@ async fn add<T: Transport>(
             ..Sharing::default()
         },
     };
-    let saved = match context.instances.create(&context.storage, &form).await {
+    let saved = match context
+        .instances
+        .create_with(&context.storage, &form, args.store.store())
+        .await
+    {
         Ok(saved) => saved,
         Err(InstanceError::Invalid(errors)) => {
             let lines: Vec<String> = errors
@@ -244,5 +293,50 @@ async fn remove<T: Transport>(
     let id = context.resolve_instance(wanted).await?;
     context.instances.delete(&context.storage, &id).await?;
     writeln!(out, "Removed instance \"{wanted}\" ({id}).")?;
+    Ok(())
+}
+
+async fn move_credential<T: Transport>(
+    context: &Context<T>,
+    args: MoveArgs,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let id = context.resolve_instance(&args.instance).await?;
+    match args.to {
+        StoreArg::Route => {
+            context
+                .instances
+                .move_to_route(&context.storage, &id)
+                .await?;
+            writeln!(
+                out,
+                "The credential of \"{}\" is now kept in a DHIS2 route.",
+                args.instance
+            )?;
+        }
+        StoreArg::Datastore | StoreArg::Auto => {
+            let secret =
+                match (
+                    args.token.map(read_if_dash).transpose()?,
+                    args.password.map(read_if_dash).transpose()?,
+                ) {
+                    (Some(token), _) => InstanceSecret::Token(token),
+                    (None, Some(password)) => InstanceSecret::Password(password),
+                    (None, None) => return Err(CliError::Usage(
+                        "DHIS2 never gives a route's credential back: give --password or --token."
+                            .into(),
+                    )),
+                };
+            context
+                .instances
+                .move_to_datastore(&context.storage, &id, &secret)
+                .await?;
+            writeln!(
+                out,
+                "The credential of \"{}\" is now kept encrypted by MetaData Sync.",
+                args.instance
+            )?;
+        }
+    }
     Ok(())
 }

@@ -12,13 +12,22 @@ pub mod table_model;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+pub mod clock;
+#[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod l10n;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
 #[cfg(target_arch = "wasm32")]
 pub mod services;
 #[cfg(target_arch = "wasm32")]
 pub mod transport;
+
+// The `i18n` module generated from `locales/*.json` by build.rs (leptos_i18n): `i18n::Locale`
+// and one accessor per key. Pages reach it through `crate::l10n`.
+#[cfg(target_arch = "wasm32")]
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 /// Mounts the app on `<body>`.
 #[cfg(target_arch = "wasm32")]

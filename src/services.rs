@@ -5,11 +5,44 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use mdsync_core::crypto::EncryptionKey;
-use mdsync_core::dhis2::{app_base_url, Auth, Dhis2Client, HttpRequest, Transport};
+use mdsync_core::crypto::{CryptoError, EncryptionKey};
+use mdsync_core::dhis2::{app_base_url, Auth, Dhis2Client, HttpRequest, Transport, TransportError};
+use mdsync_core::instances::InstanceError;
 use send_wrapper::SendWrapper;
 
 use crate::transport::{FetchTransport, SharedTransport};
+
+/// Why the deployment's encryption key is not available.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum KeyError {
+    #[error(
+        "The app's configuration ({url}) could not be read: {problem}. Reinstall the app from a \
+         zip built with `cargo xtask dist`, which includes the encryption key."
+    )]
+    ConfigUnreadable { url: String, problem: ConfigProblem },
+    #[error(transparent)]
+    InvalidKey(#[from] CryptoError),
+}
+
+/// What went wrong reading `app-config.json`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigProblem {
+    #[error(transparent)]
+    Transport(TransportError),
+    #[error("status {0}")]
+    Status(u16),
+    #[error("{0}")]
+    NotJson(String),
+}
+
+/// Why a panel could not open the app's data: the key, or the stored instances.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Instances(#[from] InstanceError),
+}
 
 /// Where the encryption key comes from.
 #[derive(Clone)]
@@ -70,7 +103,7 @@ impl Services {
     }
 
     /// The deployment's encryption key, read from `app-config.json` on first use.
-    pub async fn encryption_key(&self) -> Result<EncryptionKey, String> {
+    pub async fn encryption_key(&self) -> Result<EncryptionKey, KeyError> {
         if let Some(key) = self.0.key.borrow().clone() {
             return Ok(key);
         }
@@ -89,23 +122,21 @@ struct AppConfig {
     encryption_key: String,
 }
 
-async fn load_key(transport: &SharedTransport, url: &str) -> Result<EncryptionKey, String> {
-    let missing = |why: String| {
-        format!(
-            "The app's configuration ({url}) could not be read: {why}. Reinstall the app from a \
-             zip built with `cargo xtask dist`, which includes the encryption key."
-        )
+async fn load_key(transport: &SharedTransport, url: &str) -> Result<EncryptionKey, KeyError> {
+    let unreadable = |problem: ConfigProblem| KeyError::ConfigUnreadable {
+        url: url.to_string(),
+        problem,
     };
     let response = transport
         .send(HttpRequest::get(url))
         .await
-        .map_err(|e| missing(e.to_string()))?;
+        .map_err(|e| unreadable(ConfigProblem::Transport(e)))?;
     if !response.is_success() {
-        return Err(missing(format!("status {}", response.status)));
+        return Err(unreadable(ConfigProblem::Status(response.status)));
     }
-    let config: AppConfig =
-        serde_json::from_slice(&response.body).map_err(|e| missing(e.to_string()))?;
-    EncryptionKey::parse(&config.encryption_key).map_err(|e| e.to_string())
+    let config: AppConfig = serde_json::from_slice(&response.body)
+        .map_err(|e| unreadable(ConfigProblem::NotJson(e.to_string())))?;
+    Ok(EncryptionKey::parse(&config.encryption_key)?)
 }
 
 /// The page's own URL and origin.

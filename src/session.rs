@@ -23,7 +23,8 @@ impl Session {
 }
 
 /// Loads the session: `system/info`, `me` and the application title are asked together, one
-/// round trip instead of three on a slow link. `system/info`'s error wins: a login page, a 401
+/// round trip instead of three on a slow link. `me` carries the user's settings, so the
+/// interface language (`keyUiLocale`) comes with it. `system/info`'s error wins: a login page, a 401
 /// or an unreachable server is reported from there, as the first thing that went wrong.
 pub async fn load_session<T: Transport>(client: &Dhis2Client<T>) -> Result<Session, Dhis2Error> {
     let (info, me, application_title) = futures::future::join3(
@@ -67,10 +68,17 @@ mod tests {
             } else if request.url.contains("/api/system/info") {
                 ("application/json", r#"{"version":"2.41.1"}"#.to_string())
             } else if request.url.contains("/api/me") {
+                // Like DHIS2, `settings` only when the field list asks for it.
+                let settings = if request.url.contains("settings") {
+                    r#","settings":{"keyUiLocale":"pt_MZ","keyDbLocale":"en"}"#
+                } else {
+                    ""
+                };
                 (
                     "application/json",
-                    r#"{"id":"u1","username":"admin","name":"Admin","authorities":["ALL"]}"#
-                        .to_string(),
+                    format!(
+                        r#"{{"id":"u1","username":"admin","name":"Admin","authorities":["ALL"]{settings}}}"#
+                    ),
                 )
             } else {
                 ("text/plain", "Ministry of Health".to_string())
@@ -99,6 +107,12 @@ mod tests {
         assert_eq!(session.me.username, "admin");
         assert_eq!(session.role, AppRole::Admin);
         assert_eq!(session.header_title(), "Ministry of Health - MetaData Sync");
+        // The interface language came with `me`, in the same round trip.
+        assert_eq!(session.me.ui_locale.as_deref(), Some("pt_MZ"));
+        assert_eq!(
+            session.me.ui_language(),
+            mdsync_core::locale::UiLanguage::Portuguese
+        );
     }
 
     #[test]

@@ -1,5 +1,8 @@
 use leptos::prelude::*;
 
+use crate::l10n::use_language;
+use crate::tr;
+
 /// A modal asking to confirm a destructive action.
 #[component]
 pub fn ConfirmDialog(
@@ -9,6 +12,7 @@ pub fn ConfirmDialog(
     on_confirm: Callback<()>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
+    let lang = use_language();
     view! {
         <div class="modal-backdrop">
             <div class="modal" role="dialog" aria-modal="true" data-test="confirm-dialog">
@@ -20,7 +24,7 @@ pub fn ConfirmDialog(
                         data-test="confirm-cancel"
                         on:click=move |_| on_cancel.run(())
                     >
-                        "Cancel"
+                        {move || tr!(lang, common.cancel)}
                     </button>
                     <button
                         class="button button-destructive"

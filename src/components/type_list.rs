@@ -4,6 +4,9 @@
 use leptos::prelude::*;
 use mdsync_core::browse::TypeCatalog;
 
+use crate::l10n::messages::{type_group, type_label};
+use crate::l10n::use_language;
+
 /// `counts` holds (plural, label) for the types that have picks.
 #[component]
 pub fn TypeList(
@@ -12,16 +15,22 @@ pub fn TypeList(
     #[prop(into)] counts: Signal<Vec<(String, String)>>,
     on_pick: Callback<String>,
 ) -> impl IntoView {
+    let lang = use_language();
     move || {
         catalog.with(|catalog| {
             catalog
                 .groups()
                 .iter()
                 .map(|(group, entries)| {
-                    let buttons = entries
+                    // Named and sorted in the user's language.
+                    let mut named: Vec<(String, String)> = entries
                         .iter()
-                        .map(|entry| {
-                            let plural = entry.plural.clone();
+                        .map(|entry| (type_label(lang, &entry.plural), entry.plural.clone()))
+                        .collect();
+                    named.sort_by_key(|(label, _)| label.to_lowercase());
+                    let buttons = named
+                        .into_iter()
+                        .map(|(label, plural)| {
                             let plural_current = plural.clone();
                             let plural_count = plural.clone();
                             let is_current = move || current.with(|c| c.as_deref() == Some(plural_current.as_str()));
@@ -41,7 +50,7 @@ pub fn TypeList(
                                         data-test=format!("type-{plural}")
                                         on:click=move |_| on_pick.run(plural.clone())
                                     >
-                                        <span>{entry.label.clone()}</span>
+                                        <span>{label}</span>
                                         {move || count().map(|label| view! {
                                             <span class="tag" data-test="type-count">{label}</span>
                                         })}
@@ -52,7 +61,7 @@ pub fn TypeList(
                         .collect_view();
                     view! {
                         <details class="type-list-group" open=true data-test=format!("type-group-{}", group.key())>
-                            <summary>{group.label()}</summary>
+                            <summary>{type_group(lang, *group)}</summary>
                             <ul>{buttons}</ul>
                         </details>
                     }

@@ -21,8 +21,11 @@ use mdsync_core::dhis2::Dhis2Error;
 
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
+use crate::l10n::messages::{dhis2_error, needs_login, panel_title};
+use crate::l10n::{use_language, Language};
 use crate::services::Services;
 use crate::session::Session;
+use crate::tr;
 
 /// Draws a loaded panel.
 pub type PanelRenderer = fn(Session) -> AnyView;
@@ -45,18 +48,15 @@ enum PanelFailure {
 }
 
 impl PanelFailure {
-    fn message(&self) -> String {
+    fn message(&self, lang: Language) -> String {
         match self {
-            PanelFailure::Files(error) => error.to_string(),
-            PanelFailure::Server(error) => error.to_string(),
+            PanelFailure::Files(_) => tr!(lang, lazy.files),
+            PanelFailure::Server(error) => dhis2_error(lang, error),
         }
     }
 
     fn needs_login(&self) -> bool {
-        matches!(
-            self,
-            PanelFailure::Server(Dhis2Error::LoginPage { .. } | Dhis2Error::Unauthorized { .. })
-        )
+        matches!(self, PanelFailure::Server(error) if needs_login(error))
     }
 }
 
@@ -169,6 +169,7 @@ enum Status {
 #[component]
 pub fn LazyPanel(split: SplitPanel, session: Session) -> impl IntoView {
     let panel = split.panel();
+    let lang = use_language();
     let services = expect_context::<Services>();
     let login_href = format!("{}/", services.base_url());
     let services = StoredValue::new(services);
@@ -188,25 +189,26 @@ pub fn LazyPanel(split: SplitPanel, session: Session) -> impl IntoView {
     };
     fetch();
     move || match status.get() {
-        Status::Loading => {
-            view! { <Loading label=format!("Loading the {} panel…", panel.title())/> }.into_any()
+        Status::Loading => view! {
+            <Loading label=tr!(lang, lazy.loading, panel = panel_title(lang, panel))/>
         }
+        .into_any(),
         Status::Ready(render) => render(session.clone()),
         Status::Failed(failure) => {
             let login_href = login_href.clone();
             view! {
             <div class="page" data-test="panel-load-error">
-                <p class="breadcrumb"><a href="#/">"MetaData Sync"</a>" / "{panel.title()}</p>
-                <Notice kind=NoticeKind::Error title=format!("The {} panel did not load", panel.title())>
-                    <p data-test="panel-load-message">{failure.message()}</p>
+                <p class="breadcrumb"><a href="#/">"MetaData Sync"</a>" / "{panel_title(lang, panel)}</p>
+                <Notice kind=NoticeKind::Error title=tr!(lang, lazy.did_not_load, panel = panel_title(lang, panel))>
+                    <p data-test="panel-load-message">{failure.message(lang)}</p>
                     <p class="notice-actions">
                         {failure.needs_login().then(|| view! {
                             <a class="button" href=login_href data-test="panel-load-login">
-                                "Log in again"
+                                {tr!(lang, app.log_in_again)}
                             </a>
                         })}
                         <button class="button button-primary" data-test="panel-load-retry" on:click=move |_| fetch()>
-                            "Retry"
+                            {tr!(lang, lazy.retry)}
                         </button>
                     </p>
                 </Notice>

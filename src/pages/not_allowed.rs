@@ -1,28 +1,29 @@
 use leptos::prelude::*;
-use mdsync_core::access::{AppRole, Panel};
+use mdsync_core::access::{AppRole, Panel, CONFIGURATOR_ROLE};
 
 use crate::components::notice::{Notice, NoticeKind};
+use crate::l10n::messages::access::panel_list;
+use crate::l10n::messages::panel_title;
+use crate::l10n::use_language;
+use crate::tr;
 
 /// Reached by typing the hash of a panel the role may not open.
 #[component]
 pub fn NotAllowed(panel: Panel, role: AppRole) -> impl IntoView {
-    let allowed = role
-        .panels()
-        .iter()
-        .map(|p| p.title())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let lang = use_language();
     view! {
         <div class="page" data-test="not-allowed">
-            <Notice kind=NoticeKind::Warning title="Not allowed">
+            <Notice kind=NoticeKind::Warning title=tr!(lang, app.not_allowed_title)>
                 <p data-test="not-allowed-message">
-                    {format!(
-                        "You are not allowed to open {}. With your role you can use: {allowed}.",
-                        panel.title(),
+                    {move || tr!(
+                        lang,
+                        app.not_allowed,
+                        panel = panel_title(lang, panel),
+                        panels = panel_list(lang, role)
                     )}
                 </p>
-                <p>"To configure instances, mappings and rules, ask your DHIS2 administrator for the user role METADATA_SYNC_CONFIGURATOR."</p>
-                <p><a href="#/">"Go to the home page"</a></p>
+                <p>{move || tr!(lang, app.ask_for_configurator, role = CONFIGURATOR_ROLE)}</p>
+                <p><a href="#/">{move || tr!(lang, app.go_home)}</a></p>
             </Notice>
         </div>
     }

@@ -6,8 +6,10 @@ use super::home::Home;
 use super::lazy_panel::{LazyPanel, SplitPanel};
 use super::not_allowed::NotAllowed;
 use crate::components::notice::{Notice, NoticeKind};
+use crate::l10n::use_language;
 use crate::routes::Route;
 use crate::session::Session;
+use crate::tr;
 
 fn current_route() -> Route {
     let hash = web_sys::window()
@@ -20,6 +22,7 @@ fn current_route() -> Route {
 #[component]
 pub fn PanelRouter(session: Session) -> impl IntoView {
     let role = session.role;
+    let lang = use_language();
     let route = RwSignal::new(current_route());
     let handle = window_event_listener(ev::hashchange, move |_| route.set(current_route()));
     on_cleanup(move || handle.remove());
@@ -34,9 +37,9 @@ pub fn PanelRouter(session: Session) -> impl IntoView {
         },
         Route::Unknown(name) => view! {
             <div class="page" data-test="not-found">
-                <Notice kind=NoticeKind::Warning title="No such page">
-                    <p>{format!("MetaData Sync has no page called \"{name}\".")}</p>
-                    <p><a href="#/">"Go to the home page"</a></p>
+                <Notice kind=NoticeKind::Warning title=tr!(lang, app.no_such_page_title)>
+                    <p>{tr!(lang, app.no_such_page, name = name)}</p>
+                    <p><a href="#/">{tr!(lang, app.go_home)}</a></p>
                 </Notice>
             </div>
         }

@@ -41,6 +41,14 @@ const DEMO_USERS: &[(&str, &str)] = &[
         "METADATA_SYNC_CONFIGURATOR: instances, mappings, syncs, rules",
     ),
     (
+        "configurateur",
+        "METADATA_SYNC_CONFIGURATOR, interface in French (keyUiLocale fr)",
+    ),
+    (
+        "configurador",
+        "METADATA_SYNC_CONFIGURATOR, interface in Portuguese (keyUiLocale pt)",
+    ),
+    (
         "executor",
         "METADATA_SYNC_EXECUTOR: runs shared rules, reads history",
     ),

@@ -196,7 +196,11 @@ fn run_step(
             "warnings",
         ])),
         Step::Native => {
-            cmd::run_counting_tests(&mut cargo(&["test", "--workspace", "--locked"])).map(|_| ())
+            let started = std::time::SystemTime::now();
+            let outcome = cmd::run_counting_tests(&mut cargo(&["test", "--workspace", "--locked"]))
+                .map(|_| ());
+            print_fault_matrix(workspace, started);
+            outcome
         }
         Step::Browser => {
             let suites = browser_suites(workspace);
@@ -236,6 +240,21 @@ fn run_step(
     match result {
         Ok(()) => Outcome::Passed,
         Err(error) => Outcome::Failed(error.to_string()),
+    }
+}
+
+/// The fault matrix (fault × sync kind → outcome) that `crates/core/tests/sync_faults.rs`
+/// wrote during this step, if it ran.
+fn print_fault_matrix(workspace: &Workspace, since: std::time::SystemTime) {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace.path("target"));
+    let path = target.join("tmp").join("fault-matrix.txt");
+    let fresh = std::fs::metadata(&path)
+        .and_then(|meta| meta.modified())
+        .is_ok_and(|modified| modified >= since);
+    if let (true, Ok(table)) = (fresh, std::fs::read_to_string(&path)) {
+        println!("\nfault matrix (crates/core/tests/sync_faults.rs):\n{table}");
     }
 }
 

@@ -44,8 +44,35 @@ pub enum CliError {
     #[error("{0}")]
     Failed(String),
 
+    /// A sync stopped half-way for a reason that passes (network, session, a stop); the
+    /// details were printed and the run can be resumed.
+    #[error("{message}")]
+    Interrupted { run_id: String, message: String },
+
     #[error("Could not write the output: {0}")]
     Output(#[from] std::io::Error),
+}
+
+impl CliError {
+    /// The process exit status: 0 success, 1 a destination (or a check) failed, 2 bad input,
+    /// 3 interrupted and resumable.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Interrupted { .. } => 3,
+            CliError::ConfigMissing { .. }
+            | CliError::ConfigUnreadable { .. }
+            | CliError::ConfigInvalid { .. }
+            | CliError::Usage(_)
+            | CliError::Denied(_)
+            | CliError::Key(_) => 2,
+            _ => 1,
+        }
+    }
+
+    /// Whether the details were already printed, so only the exit status is left to give.
+    pub fn already_reported(&self) -> bool {
+        matches!(self, CliError::Failed(_) | CliError::Interrupted { .. })
+    }
 }
 
 fn missing_config(path: &std::path::Path, named: bool) -> String {

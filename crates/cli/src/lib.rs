@@ -1,5 +1,6 @@
 //! `mdsync`: MetaData Sync from the command line, over the same core as the app.
 
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod context;

@@ -1,6 +1,6 @@
 use clap::Parser;
 
-use mdsync::{Cli, CliError};
+use mdsync::Cli;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -17,10 +17,11 @@ fn main() -> std::process::ExitCode {
     let mut out = std::io::stdout().lock();
     match runtime.block_on(mdsync::commands::run(cli, &mut out)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(CliError::Failed(_)) => std::process::ExitCode::FAILURE,
         Err(error) => {
-            eprintln!("mdsync: {error}");
-            std::process::ExitCode::FAILURE
+            if !error.already_reported() {
+                eprintln!("mdsync: {error}");
+            }
+            std::process::ExitCode::from(error.exit_code())
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use mdsync_core::dhis2::retry::RequestTimeouts;
 use mdsync_core::dhis2::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 
 pub struct ReqwestTransport {
@@ -16,7 +17,10 @@ impl ReqwestTransport {
     pub fn new(timeout: Duration) -> Result<Self, TransportError> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // The engine cuts each attempt at its own total limit (and retries); this is the
+            // backstop for commands outside a sync.
             .timeout(timeout)
+            .connect_timeout(RequestTimeouts::default().connect())
             .user_agent(concat!("mdsync/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| TransportError::Unreachable {

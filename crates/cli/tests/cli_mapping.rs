@@ -323,7 +323,9 @@ fn put_entry(sim: &Sim, namespace: &str, key: &str, body: &str) {
         .with_header("Authorization", "Basic YWRtaW46ZGlzdHJpY3Q=")
         .with_header("Content-Type", "application/json")
         .with_body(body.as_bytes().to_vec());
-    let response = sim.handle(request).ok().expect("answer");
+    let Ok(response) = sim.handle(request) else {
+        panic!("the simulator did not answer");
+    };
     assert!(
         response.status < 300,
         "{}",
@@ -453,7 +455,10 @@ fn export_and_import_through_the_datastore_with_checks() {
         .with_header("Authorization", "Basic YWRtaW46ZGlzdHJpY3Q=")
         .with_header("Content-Type", "application/json")
         .with_body(br#"{"options": {"Opt": {}}}"#.to_vec());
-    assert!(local.sim.handle(request).ok().expect("answer").status < 300);
+    let Ok(response) = local.sim.handle(request) else {
+        panic!("the simulator did not answer");
+    };
+    assert!(response.status < 300);
     let refused = mdsync(
         Some(&config),
         &["mapping", "import", "--instance", "Remote", path(&exported)],

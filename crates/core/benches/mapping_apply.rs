@@ -10,7 +10,7 @@ use mdsync_core::mapping::{decode_strict, DataValueSet, Mapper, MappingContext};
 use serde_json::{json, Value};
 
 const VALUES: usize = 1_000_000;
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 const ELEMENTS: usize = 200;
 const UNITS: usize = 600;
 
@@ -23,9 +23,9 @@ fn mapping() -> Value {
     let mut elements = serde_json::Map::new();
     for e in 0..ELEMENTS {
         // Half the data elements are mapped; every tenth carries its own option mapping.
-        if e % 2 == 0 {
+        if e.is_multiple_of(2) {
             let mut entry = json!({"mappedId": uid("Dst", e), "code": format!("DE_{e}")});
-            if e % 10 == 0 {
+            if e.is_multiple_of(10) {
                 entry["mapping"] =
                     json!({"options": {uid("Opt", e): {"code": "YES", "mappedCode": "SI"}}});
             }
@@ -33,7 +33,7 @@ fn mapping() -> Value {
         }
     }
     let units: serde_json::Map<String, Value> = (0..UNITS)
-        .filter(|u| u % 3 != 0)
+        .filter(|u| !u.is_multiple_of(3))
         .map(|u| {
             (
                 uid("Org", u),
@@ -78,7 +78,7 @@ fn payload() -> Vec<u8> {
         let element = i % ELEMENTS;
         let unit = (i / ELEMENTS) % UNITS;
         let month = 1 + (i / (ELEMENTS * UNITS)) % 12;
-        let value = if element % 10 == 0 {
+        let value = if element.is_multiple_of(10) {
             "YES".to_string()
         } else {
             (i % 97).to_string()
@@ -106,17 +106,22 @@ fn cpu() -> Option<Duration> {
     ))
 }
 
-/// The fastest of the rounds, in wall and CPU time.
-fn time(mut run: impl FnMut()) -> (Duration, Option<Duration>) {
+/// Wall and CPU time (when the OS reports it) of one call.
+fn measure<T>(run: impl FnOnce() -> T) -> (T, Duration, Option<Duration>) {
+    let (wall, cpu_start) = (Instant::now(), cpu());
+    let result = run();
+    let elapsed = wall.elapsed();
+    let used = cpu_start.zip(cpu()).map(|(start, end)| end - start);
+    (result, elapsed, used)
+}
+
+/// The fastest of the rounds, in wall and CPU time; `round` returns its own measurement so
+/// that setup and clean-up stay out of it.
+fn time(mut round: impl FnMut() -> (Duration, Option<Duration>)) -> (Duration, Option<Duration>) {
     let mut best = (Duration::MAX, None::<Duration>);
     for _ in 0..ROUNDS {
-        let (wall, cpu_start) = (Instant::now(), cpu());
-        run();
-        let elapsed = wall.elapsed();
-        let used = cpu_start.zip(cpu()).map(|(start, end)| end - start);
-        if elapsed < best.0 {
-            best.0 = elapsed;
-        }
+        let (wall, used) = round();
+        best.0 = best.0.min(wall);
         best.1 = match (best.1, used) {
             (Some(known), Some(now)) => Some(known.min(now)),
             (_, now) => now,
@@ -135,30 +140,31 @@ fn main() {
     let context = context();
 
     let (baseline, baseline_cpu) = time(|| {
-        let set: DataValueSet = serde_json::from_slice(&bytes).expect("parse");
-        let out = serde_json::to_vec(&set).expect("serialise");
-        std::hint::black_box(out);
+        let (out, wall, used) = measure(|| {
+            let set: DataValueSet = serde_json::from_slice(&bytes).expect("parse");
+            serde_json::to_vec(&set).expect("serialise")
+        });
+        drop(std::hint::black_box(out));
+        (wall, used)
     });
     let (with_mapping, with_mapping_cpu) = time(|| {
-        let set: DataValueSet = serde_json::from_slice(&bytes).expect("parse");
-        let mapped = Mapper::new(&mapping, &context).data_values(set);
-        let out = serde_json::to_vec(&mapped.payload).expect("serialise");
-        std::hint::black_box(out);
+        let (out, wall, used) = measure(|| {
+            let set: DataValueSet = serde_json::from_slice(&bytes).expect("parse");
+            let mapped = Mapper::new(&mapping, &context).data_values(set);
+            serde_json::to_vec(&mapped.payload).expect("serialise")
+        });
+        drop(std::hint::black_box(out));
+        (wall, used)
     });
     let parsed: DataValueSet = serde_json::from_slice(&bytes).expect("parse");
     let mut written = 0;
     let (alone, alone_cpu) = time(|| {
         let set = parsed.clone();
-        let mapped = Mapper::new(&mapping, &context).data_values(set);
+        let (mapped, wall, used) = measure(|| Mapper::new(&mapping, &context).data_values(set));
         written = mapped.report.written;
-        std::hint::black_box(mapped);
+        drop(std::hint::black_box(mapped));
+        (wall, used)
     });
-    // The clone is inside the timed closure: time it alone and take it out.
-    let (clone_time, clone_cpu) = time(|| {
-        std::hint::black_box(parsed.clone());
-    });
-    let alone = alone.saturating_sub(clone_time);
-    let alone_cpu = alone_cpu.zip(clone_cpu).map(|(a, c)| a.saturating_sub(c));
 
     let pick = |wall: Duration, cpu: Option<Duration>| cpu.unwrap_or(wall);
     let base = pick(baseline, baseline_cpu);

@@ -6,11 +6,13 @@
 
 pub mod access;
 pub mod browse;
+pub mod clock;
 pub mod crypto;
 pub mod dhis2;
 pub mod instances;
 pub mod locale;
 pub mod mapping;
 pub mod model;
+pub mod rules;
 pub mod storage;
 pub mod sync;

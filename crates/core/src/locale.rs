@@ -51,6 +51,24 @@ impl UiLanguage {
     }
 }
 
+/// The BCP 47 tag the browser formats numbers and dates with (`Intl`): the user's locale with
+/// its region when the app speaks its language (`fr_SN` → `fr-SN`, `es_419` → `es-419`), else
+/// the code of the language the app speaks (`ar_EG` → `en`, nothing → `en`).
+pub fn formatting_tag(locale: Option<&str>) -> String {
+    let language = UiLanguage::from_dhis2_locale(locale);
+    let region = locale
+        .filter(|raw| language_subtag(raw).as_deref() == Some(language.code()))
+        .and_then(|raw| raw.trim().split(['_', '-']).nth(1))
+        .filter(|region| {
+            (region.len() == 2 && region.chars().all(|c| c.is_ascii_alphabetic()))
+                || (region.len() == 3 && region.chars().all(|c| c.is_ascii_digit()))
+        });
+    match region {
+        Some(region) => format!("{}-{}", language.code(), region.to_ascii_uppercase()),
+        None => language.code().to_string(),
+    }
+}
+
 /// The lower-cased language of a well-formed locale: 2 or 3 letters, then optional region,
 /// script or variant subtags (letters and digits, at most 8 each) joined by `_` or `-`.
 fn language_subtag(locale: &str) -> Option<String> {
@@ -103,6 +121,22 @@ mod tests {
         for other in ["ar", "zh_CN", "lo", "ru", "nb", "km", "prs"] {
             assert_eq!(language(other), UiLanguage::English, "{other}");
         }
+    }
+
+    #[test]
+    fn numbers_and_dates_follow_the_region_of_a_shipped_language() {
+        let tag = |locale: &str| formatting_tag(Some(locale));
+        assert_eq!(tag("fr_SN"), "fr-SN");
+        assert_eq!(tag("pt_br"), "pt-BR");
+        assert_eq!(tag("es_419"), "es-419");
+        assert_eq!(tag("pt"), "pt");
+        assert_eq!(tag("en_GB"), "en-GB");
+        // A script or variant is not a region; another language formats as English does.
+        assert_eq!(tag("fr_Latn"), "fr");
+        assert_eq!(tag("ar_EG"), "en");
+        assert_eq!(tag("uz_UZ_Cyrl"), "en");
+        assert_eq!(tag("fr_SN!"), "en");
+        assert_eq!(formatting_tag(None), "en");
     }
 
     #[test]

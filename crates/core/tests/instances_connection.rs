@@ -8,6 +8,7 @@ use dhis2_sim::{FaultKind, FaultRule, Sim};
 use mdsync_core::dhis2::{Auth, Dhis2Client, Version};
 use mdsync_core::instances::{
     test_connection, ConnectionDiagnosis, ConnectionRequest, FormField, InstanceManager,
+    NotDhis2Sign,
 };
 use mdsync_core::model::{AuthKind, Sharing};
 use support::{block_on, client_for, sim_named, ScriptedTransport, SimTransport, PASSWORD};
@@ -160,7 +161,13 @@ fn what_is_not_a_dhis2_root_says_so() {
         &request("http://remote.sim", basic("admin", PASSWORD)),
     );
     assert!(
-        matches!(&login, ConnectionDiagnosis::NotDhis2 { detail, .. } if detail.contains("login page")),
+        matches!(
+            &login,
+            ConnectionDiagnosis::NotDhis2 {
+                sign: NotDhis2Sign::LoginPage,
+                ..
+            }
+        ),
         "{login:?}"
     );
     assert!(login.message().contains("root of a DHIS2 instance"));

@@ -105,7 +105,10 @@ fn a_configurator_creates_edits_replicates_and_deletes() {
             "{version}: {:?}",
             created.warnings
         );
-        assert!(created.warnings[0].contains("http://"), "{version}");
+        assert!(
+            created.warnings[0].to_string().contains("http://"),
+            "{version}"
+        );
         let id = created.view.id.clone();
 
         let list = block_on(manager.list(&storage)).expect("list");

@@ -11,7 +11,9 @@ use dhis2_sim::Sim;
 use mdsync_core::access::Operation;
 use mdsync_core::crypto::EncryptionKey;
 use mdsync_core::dhis2::Auth;
-use mdsync_core::instances::{CredentialStore, InstanceError, InstanceForm, InstanceManager};
+use mdsync_core::instances::{
+    CredentialStore, InstanceError, InstanceForm, InstanceManager, SaveWarning,
+};
 use mdsync_core::model::{AuthKind, Sharing, LOCAL_INSTANCE_ID};
 use mdsync_core::storage::{keys, InstanceSecret, Storage, NAMESPACE};
 use mdsync_core::sync::metadata::MetadataSelection;
@@ -117,10 +119,12 @@ fn on_2_40_and_later_the_credential_goes_into_a_route_and_runs_go_through_it() {
     assert!(routes >= 2);
 
     // A connection test goes through the route too.
-    let diagnosis =
-        block_on(admin.test_saved(&storage, &remote.view.id, None)).expect("tested");
+    let diagnosis = block_on(admin.test_saved(&storage, &remote.view.id, None)).expect("tested");
     assert!(
-        matches!(diagnosis, mdsync_core::instances::ConnectionDiagnosis::Connected { .. }),
+        matches!(
+            diagnosis,
+            mdsync_core::instances::ConnectionDiagnosis::Connected { .. }
+        ),
         "{diagnosis:?}"
     );
 
@@ -151,17 +155,31 @@ fn on_2_40_and_later_the_credential_goes_into_a_route_and_runs_go_through_it() {
         &request,
         &NoProgress,
         &CancellationToken::new(),
+        &mdsync_core::clock::TestClock::new(),
     ))
     .expect("ran");
     assert!(ran.report.errors.is_empty(), "{:?}", ran.report.errors);
-    assert!(!ran.report.targets[0].status.is_failure(), "{:?}", ran.report.targets[0]);
-    assert!(!world.remote.request_log().is_empty(), "the origin was read");
+    assert!(
+        !ran.report.targets[0].status.is_failure(),
+        "{:?}",
+        ran.report.targets[0]
+    );
+    assert!(
+        !world.remote.request_log().is_empty(),
+        "the origin was read"
+    );
 
     // Deleting the instance deletes its route.
     let (storage, admin) = world.open("admin");
     block_on(admin.delete(&storage, &remote.view.id)).expect("deleted");
-    let routes = block_on(storage.client().routes(storage.server_version()).expect("routes").list())
-        .expect("listed");
+    let routes = block_on(
+        storage
+            .client()
+            .routes(storage.server_version())
+            .expect("routes")
+            .list(),
+    )
+    .expect("listed");
     assert!(routes.iter().all(|route| route.id != remote.view.id));
     let _ = LOCAL_INSTANCE_ID;
 }
@@ -178,7 +196,10 @@ fn a_route_the_server_refuses_falls_back_to_the_datastore_and_says_why() {
     assert!(world.secret_stored(&saved.view.id));
     assert!(mentions_route(&saved.warnings), "{:?}", saved.warnings);
     assert!(
-        saved.warnings.iter().any(|w| w.contains("F_ROUTE_PRIVATE_ADD")),
+        saved
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("F_ROUTE_PRIVATE_ADD")),
         "the authority to ask for is named: {:?}",
         saved.warnings
     );
@@ -220,6 +241,8 @@ fn before_2_40_the_credential_stays_encrypted_in_the_datastore() {
 }
 
 /// Whether a warning says the route could not be used (others, like plain http, may stand).
-fn mentions_route(warnings: &[String]) -> bool {
-    warnings.iter().any(|warning| warning.contains("DHIS2 route"))
+fn mentions_route(warnings: &[SaveWarning]) -> bool {
+    warnings
+        .iter()
+        .any(|warning| warning.to_string().contains("DHIS2 route"))
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use dhis2_sim::Sim;
 use mdsync_core::access::{AccessDenied, Operation, RequiredRole};
+use mdsync_core::clock::TestClock;
 use mdsync_core::crypto::EncryptionKey;
 use mdsync_core::dhis2::{Auth, Dhis2Client, Method, Transport};
 use mdsync_core::instances::{InstanceError, InstanceForm, InstanceManager};
@@ -137,6 +138,7 @@ fn run_only_and_roleless_users_cannot_run_manual_syncs_and_nothing_reaches_the_r
             &metadata_request(LOCAL_INSTANCE_ID, &remote_id),
             &NoProgress,
             &CancellationToken::new(),
+            &TestClock::new(),
         ))
         .expect_err("refused");
         assert!(
@@ -180,6 +182,7 @@ fn a_run_only_user_may_run_a_rule_shared_with_them_and_not_one_that_is_not() {
         &request,
         &NoProgress,
         &CancellationToken::new(),
+        &TestClock::new(),
     ))
     .expect_err("not shared");
     assert!(matches!(
@@ -200,6 +203,7 @@ fn a_run_only_user_may_run_a_rule_shared_with_them_and_not_one_that_is_not() {
         &request,
         &NoProgress,
         &CancellationToken::new(),
+        &TestClock::new(),
     ))
     .expect("a shared rule runs");
     let summary = ran.history.expect("history written");
@@ -231,6 +235,7 @@ fn an_origin_that_is_also_a_destination_is_refused_before_anything_is_read() {
         &metadata_request(&remote_id, &remote_id),
         &NoProgress,
         &CancellationToken::new(),
+        &TestClock::new(),
     ))
     .expect_err("same instance");
     assert!(matches!(refused, RunError::OriginIsDestination { .. }));
@@ -303,6 +308,7 @@ fn a_secret_whose_instance_was_pointed_elsewhere_is_never_sent() {
         &metadata_request(LOCAL_INSTANCE_ID, &remote_id),
         &NoProgress,
         &CancellationToken::new(),
+        &TestClock::new(),
     ));
     assert!(ran.is_err());
     assert!(
@@ -346,6 +352,7 @@ fn no_key_of_the_namespace_holds_a_secret_in_clear() {
         &metadata_request(LOCAL_INSTANCE_ID, &remote_id),
         &NoProgress,
         &CancellationToken::new(),
+        &TestClock::new(),
     ))
     .expect("ran");
     ran.history.expect("history written");

@@ -34,6 +34,7 @@ fn instance(name: &str, url: &str) -> Instance {
         username: Some("admin".into()),
         version: None,
         sharing: Sharing::default(),
+        route: None,
     }
 }
 
@@ -216,8 +217,11 @@ fn a_fresh_namespace_migrates_to_the_latest_layout_once() {
             (0, LATEST_SCHEMA_VERSION),
             "{version}"
         );
-        assert_eq!(report.steps_run.len(), 6, "{version}: {report:?}");
-        assert_eq!(stored(&sim, keys::SCHEMA), Some(json!({"version": 2})));
+        assert_eq!(report.steps_run.len(), 7, "{version}: {report:?}");
+        assert_eq!(
+            stored(&sim, keys::SCHEMA),
+            Some(json!({"version": LATEST_SCHEMA_VERSION}))
+        );
         assert_eq!(stored(&sim, keys::INSTANCES), Some(json!([])));
         assert_eq!(stored(&sim, keys::RULES), Some(json!([])));
         assert_eq!(stored(&sim, keys::HISTORY), Some(json!([])));
@@ -270,7 +274,10 @@ fn an_interrupted_migration_resumes_where_it_stopped() {
         );
         assert_eq!(report.steps_run[0], "1:create-history-list");
         assert_eq!(report.to, LATEST_SCHEMA_VERSION);
-        assert_eq!(stored(&sim, keys::SCHEMA), Some(json!({"version": 2})));
+        assert_eq!(
+            stored(&sim, keys::SCHEMA),
+            Some(json!({"version": LATEST_SCHEMA_VERSION}))
+        );
         assert_eq!(stored(&sim, keys::HISTORY), Some(json!([])));
     }
 }
@@ -288,10 +295,14 @@ fn the_second_migration_normalises_stored_instance_urls() {
     block_on(store.save(keys::INSTANCES, &old)).expect("raw");
 
     let report = block_on(storage.migrate()).expect("migrate");
-    assert_eq!((report.from, report.to), (1, 2));
+    assert_eq!((report.from, report.to), (1, LATEST_SCHEMA_VERSION));
     assert_eq!(
         report.steps_run,
-        vec!["2:normalise-instance-urls", "2:write-retention-default"]
+        vec![
+            "2:normalise-instance-urls",
+            "2:write-retention-default",
+            "3:protect-keys"
+        ]
     );
     let instances = block_on(storage.instances().list()).expect("list");
     assert_eq!(instances[0].url, "https://hmis.example.org/dhis");

@@ -7,12 +7,15 @@ mod sync_common;
 use std::sync::Arc;
 
 use dhis2_sim::{FaultKind, FaultRule, Sim};
+use mdsync_core::clock::TestClock;
 use mdsync_core::dhis2::metadata::{import_metadata, ImportOptions, ImportStrategy};
 use mdsync_core::sync::metadata::{
     execute_deletions, plan_deletions, run_metadata_sync, ChunkLimits, MetadataSelection,
     MetadataSyncOptions,
 };
-use mdsync_core::sync::{CancellationToken, NoProgress, SyncProgress, SyncStep, TargetStatus};
+use mdsync_core::sync::{
+    CancellationToken, NoProgress, SyncProgress, SyncRuntime, SyncStep, TargetStatus,
+};
 use serde_json::{json, Value};
 use support::{block_on, client_for, sim_named};
 use sync_common::*;
@@ -112,29 +115,19 @@ fn faulty_write(kind: FaultKind, status: Option<u16>) -> (mdsync_core::sync::Syn
 }
 
 #[test]
-fn a_dropped_connection_mid_run_is_a_network_error_with_what_was_done() {
-    let (report, _) = faulty_write(FaultKind::Drop, None);
+fn a_dropped_connection_mid_write_is_retried_and_the_sync_completes() {
+    let (report, target_sim) = faulty_write(FaultKind::Drop, None);
     let target = &report.targets[0];
-    assert_eq!(target.status, TargetStatus::NetworkError, "{target:?}");
-    assert!(!report.succeeded());
-    assert_eq!(
-        target.chunks.len(),
-        2,
-        "one chunk written, the second dropped"
-    );
-    assert!(target.chunks_planned > 2);
-    assert!(
-        target.stats.created > 0,
-        "the first chunk's objects are counted"
-    );
-    assert!(
-        target
-            .notes
-            .iter()
-            .any(|n| n.contains("Stopped after chunk 2")),
-        "{:?}",
-        target.notes
-    );
+    assert_eq!(target.status, TargetStatus::Success, "{:?}", target.errors);
+    assert_eq!(target.retries, 1, "the dropped import is sent once more");
+    assert_eq!(target.chunks.len(), target.chunks_planned);
+    let posts = target_sim
+        .request_log()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, target.chunks.len() + 1);
+    assert_eq!(target.request_count, target_sim.request_log().len());
 }
 
 #[test]
@@ -251,13 +244,13 @@ fn cancelling_between_chunks_stops_and_reports_what_was_done() {
     };
     let origin = instance(&source, "source");
     let targets = [instance(&target, "target")];
-    let report = block_on(run_metadata_sync(
+    let clock = TestClock::new();
+    let report = clock.run(run_metadata_sync(
         &origin,
         &targets,
         &MetadataSelection::ids(data_sets()),
         &small_chunks(),
-        &cancel_after_first_chunk,
-        &cancel,
+        &SyncRuntime::new(&clock, &cancel_after_first_chunk, &cancel),
     ));
     let result = &report.targets[0];
     assert_eq!(result.status, TargetStatus::Cancelled);
@@ -309,24 +302,23 @@ fn deletions_are_planned_then_replayed_on_the_targets() {
         .map(|o| o.iter().map(|d| d.uid.as_str()).collect())
         .unwrap_or_default();
     assert_eq!(planned, vec![indicator.as_str()]);
-    let report = block_on(execute_deletions(
+    let clock = TestClock::new();
+    let report = clock.run(execute_deletions(
         &plan,
         &[instance(&target, "target")],
         false,
-        &NoProgress,
-        &CancellationToken::new(),
+        &SyncRuntime::new(&clock, &NoProgress, &CancellationToken::new()),
     ));
     assert!(report.succeeded(), "{:?}", report.targets);
     assert_eq!(report.targets[0].stats.deleted, 1);
     assert!(exported(&client_for(&target, "admin"), "indicators", &indicator).is_none());
 
     // Replaying the same plan finds nothing left to delete: a warning, not an error.
-    let again = block_on(execute_deletions(
+    let again = clock.run(execute_deletions(
         &plan,
         &[instance(&target, "target")],
         false,
-        &NoProgress,
-        &CancellationToken::new(),
+        &SyncRuntime::new(&clock, &NoProgress, &CancellationToken::new()),
     ));
     assert_eq!(
         again.targets[0].status,

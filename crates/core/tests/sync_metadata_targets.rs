@@ -4,9 +4,10 @@ mod support;
 mod sync_common;
 
 use dhis2_sim::{FaultKind, FaultRule};
+use mdsync_core::clock::TestClock;
 use mdsync_core::sync::metadata::{run_metadata_sync, MetadataSelection, MetadataSyncOptions};
-use mdsync_core::sync::{CancellationToken, NoProgress, TargetStatus};
-use support::{block_on, client_for, sim_named};
+use mdsync_core::sync::{CancellationToken, NoProgress, SyncRuntime, TargetStatus};
+use support::{client_for, sim_named};
 use sync_common::*;
 
 #[test]
@@ -22,13 +23,13 @@ fn each_target_gets_its_version_and_its_own_status() {
         instance(&broken, "broken"),
         instance(&new, "new"),
     ];
-    let report = block_on(run_metadata_sync(
+    let clock = TestClock::new();
+    let report = clock.run(run_metadata_sync(
         &instance(&source, "source"),
         &targets,
         &MetadataSelection::ids(data_sets.iter().cloned()),
         &MetadataSyncOptions::default(),
-        &NoProgress,
-        &CancellationToken::new(),
+        &SyncRuntime::new(&clock, &NoProgress, &CancellationToken::new()),
     ));
     let statuses: Vec<TargetStatus> = report.targets.iter().map(|t| t.status).collect();
     assert_eq!(

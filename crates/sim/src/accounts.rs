@@ -14,6 +14,8 @@ pub const CONFIGURATOR_ID: &str = "cFgR8tQm2Lx";
 pub const EXECUTOR_ID: &str = "eXc4Rn7Wq1P";
 pub const GUEST_ID: &str = "gSt9Kv2Hd6Y";
 pub const OUTSIDER_ID: &str = "oUts1dR4nX8";
+pub const FRENCH_CONFIGURATOR_ID: &str = "cFgFr5nKs2W";
+pub const PORTUGUESE_CONFIGURATOR_ID: &str = "cFgPt3mZa7Q";
 pub const DEFAULT_PASSWORD: &str = "district";
 
 /// Where the accounts capture data: the country for the administrators and MetaData Sync
@@ -50,8 +52,13 @@ pub fn metadata_sync_authority(version: SimVersion) -> String {
     crate::apps::app_authority(version, APP_NAME, Some(APP_SHORT_NAME))
 }
 
+/// The interface language (`keyUiLocale` user setting) of the accounts that do not use the
+/// server's default: configurators for francophone and lusophone deployments.
+pub const UI_LOCALES: [(&str, &str); 2] = [("configurateur", "fr"), ("configurador", "pt")];
+
 /// admin (superuser), configurator, executor, guest (app access, no app role) and outsider
-/// (no app access), placed in Sierra Leone (see [`place_accounts`] for other trees).
+/// (no app access), and configurators who work in French and in Portuguese ([`UI_LOCALES`]),
+/// placed in Sierra Leone (see [`place_accounts`] for other trees).
 pub fn default_accounts(version: SimVersion) -> Vec<Account> {
     let app_authority = metadata_sync_authority(version);
     let sync_group = [("uGrpMdSync1", "MetaData Sync users")];
@@ -84,9 +91,26 @@ pub fn default_accounts(version: SimVersion) -> Vec<Account> {
         },
         Account {
             user_roles: owned(&[("rCfgMdSync1", "METADATA_SYNC_CONFIGURATOR")]),
-            authorities: configurator_authorities,
+            authorities: configurator_authorities.clone(),
             user_groups: owned(&sync_group),
             ..account(CONFIGURATOR_ID, "configurator", "Cora", "Figueroa")
+        },
+        Account {
+            user_roles: owned(&[("rCfgMdSync1", "METADATA_SYNC_CONFIGURATOR")]),
+            authorities: configurator_authorities.clone(),
+            user_groups: owned(&sync_group),
+            ..account(FRENCH_CONFIGURATOR_ID, "configurateur", "Aminata", "Diallo")
+        },
+        Account {
+            user_roles: owned(&[("rCfgMdSync1", "METADATA_SYNC_CONFIGURATOR")]),
+            authorities: configurator_authorities,
+            user_groups: owned(&sync_group),
+            ..account(
+                PORTUGUESE_CONFIGURATOR_ID,
+                "configurador",
+                "Armando",
+                "Macuácua",
+            )
         },
         Account {
             user_roles: owned(&[("rExeMdSync1", "METADATA_SYNC_EXECUTOR")]),

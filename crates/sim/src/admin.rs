@@ -1,4 +1,5 @@
-//! `/__sim/*`: the test harness's controls (no authentication): request log, faults, CORS.
+//! `/__sim/*`: the test harness's controls (no authentication): request log, faults, import
+//! jobs, CORS.
 
 use crate::faults::FaultRule;
 use crate::{Sim, SimRequest, SimResponse};
@@ -30,6 +31,19 @@ pub fn handle(sim: &Sim, request: &SimRequest, path: &str) -> SimResponse {
             sim.clear_faults();
             SimResponse::empty(204)
         }
+        ("GET", "/__sim/jobs") => SimResponse::json(200, &json!(sim.job_behaviour())),
+        ("POST" | "PUT", "/__sim/jobs") => {
+            match serde_json::from_slice::<crate::metadata::JobBehaviour>(&request.body) {
+                Ok(behaviour) => {
+                    sim.set_job_behaviour(behaviour.clone());
+                    SimResponse::json(200, &json!(behaviour))
+                }
+                Err(error) => SimResponse::json(
+                    400,
+                    &json!({ "error": format!("invalid job behaviour: {error}") }),
+                ),
+            }
+        }
         ("GET", "/__sim/cors") => SimResponse::json(200, &json!(sim.cors_allowlist())),
         ("POST" | "PUT", "/__sim/cors") => match cors_change(sim, &request.body) {
             Ok(list) => SimResponse::json(200, &json!(list)),
@@ -47,7 +61,7 @@ pub fn handle(sim: &Sim, request: &SimRequest, path: &str) -> SimResponse {
         }
         _ => SimResponse::json(
             404,
-            &json!({"error": "unknown simulator control; use /__sim/requests, /__sim/faults, /__sim/cors or /__sim/info"}),
+            &json!({"error": "unknown simulator control; use /__sim/requests, /__sim/faults, /__sim/jobs, /__sim/cors or /__sim/info"}),
         ),
     }
 }

@@ -104,10 +104,12 @@ pub(crate) fn respond(
         "system" if ctx.segments.get(1).map(String::as_str) == Some("ping") => {
             Some(SimResponse::bytes(200, "text/plain;charset=UTF-8", "pong"))
         }
-        "systemSettings" => system_settings.handle(&ctx, accept, content_type, title),
-        "userSettings" => user_settings.handle(&ctx, system_settings),
+        // The data import keys (`keyDataImportStrict…`) belong to the data value imports.
+        "systemSettings" => (data_values.system_settings.handle(&ctx))
+            .or_else(|| system_settings.handle(&ctx, accept, content_type, title)),
+        "userSettings" => user_settings.handle(&ctx, system_settings, accounts),
         "me" if ctx.segments.get(1).map(String::as_str) == Some("settings") => {
-            user_settings.handle(&ctx, system_settings)
+            user_settings.handle(&ctx, system_settings, accounts)
         }
         "me" => me::handle(
             &ctx,

@@ -144,7 +144,7 @@ impl Sim {
             data_values,
             tracker,
             system_settings: SystemSettings::default(),
-            user_settings: UserSettings::default(),
+            user_settings: UserSettings::with_ui_locales(&crate::accounts::UI_LOCALES),
             static_content: StaticContent::default(),
             routes,
         };
@@ -258,6 +258,16 @@ impl Sim {
 
     pub fn faults(&self) -> Vec<FaultRule> {
         self.lock().faults.rules()
+    }
+
+    /// How asynchronous import jobs started from now on behave: how many polls they take,
+    /// whether they fail (`POST /__sim/jobs`).
+    pub fn set_job_behaviour(&self, behaviour: crate::metadata::JobBehaviour) {
+        self.lock().metadata.set_job_behaviour(behaviour);
+    }
+
+    pub fn job_behaviour(&self) -> crate::metadata::JobBehaviour {
+        self.lock().metadata.job_behaviour()
     }
 
     pub fn cors_allowlist(&self) -> Vec<String> {

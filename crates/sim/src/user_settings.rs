@@ -2,10 +2,12 @@
 //! of `/api/me` (`UserSettingController` / `MeController`, 2.42 `UserSettingsController`).
 //! A user's own value wins; otherwise the version's default, else the system setting of the
 //! same name (`useFallback`, on by default). Settings without a value are left out, as DHIS2's
-//! JSON mapper drops nulls.
+//! JSON mapper drops nulls. `/api/userSettings` also reads and writes another user's settings
+//! (`?user=<username>` or `?userId=<uid>`) for those who may manage users, as the Users app
+//! does when an administrator sets someone's interface language.
 
 use crate::system_settings::SystemSettings;
-use crate::{RequestContext, SimResponse, SimVersion};
+use crate::{Account, RequestContext, SimResponse, SimVersion};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -67,6 +69,20 @@ pub struct UserSettings {
 }
 
 impl UserSettings {
+    /// Settings stored for some users from the start: (username, `keyUiLocale`), as the Users
+    /// app stores a user's interface language when the user is created.
+    pub fn with_ui_locales(locales: &[(&str, &str)]) -> UserSettings {
+        let mut settings = UserSettings::default();
+        for (username, locale) in locales {
+            settings
+                .stored
+                .entry(username.to_string())
+                .or_default()
+                .insert("keyUiLocale".to_string(), json!(locale));
+        }
+        settings
+    }
+
     /// Every setting of `username` on this version, with fallback to the system settings.
     pub fn map(
         &self,
@@ -93,8 +109,14 @@ impl UserSettings {
             .collect()
     }
 
-    /// `/api/userSettings[/{key}]`, `/api/me/settings[/{key}]`.
-    pub fn handle(&mut self, ctx: &RequestContext, system: &SystemSettings) -> Option<SimResponse> {
+    /// `/api/userSettings[/{key}]`, `/api/me/settings[/{key}]`; `accounts` are the users a
+    /// `?user=` or `?userId=` may name.
+    pub fn handle(
+        &mut self,
+        ctx: &RequestContext,
+        system: &SystemSettings,
+        accounts: &[Account],
+    ) -> Option<SimResponse> {
         let segments: Vec<&str> = ctx.segments.iter().map(String::as_str).collect();
         let key = match segments.as_slice() {
             ["userSettings"] | ["me", "settings"] => None,
@@ -106,7 +128,14 @@ impl UserSettings {
             .query
             .get("useFallback")
             .is_some_and(|v| v.eq_ignore_ascii_case("false"));
-        let username = ctx.user.username.as_str();
+        let username = if on_me {
+            ctx.user.username.as_str()
+        } else {
+            match target_user(ctx, accounts) {
+                Ok(account) => account.username.as_str(),
+                Err(refused) => return Some(refused),
+            }
+        };
         let response = match (ctx.method, key) {
             ("GET", None) => SimResponse::json(
                 200,
@@ -134,14 +163,14 @@ impl UserSettings {
                     SimResponse::bytes(200, "text/plain;charset=UTF-8", text)
                 }
             }
-            ("POST", Some(key)) if !on_me => self.set(ctx, key),
+            ("POST", Some(key)) if !on_me => self.set(ctx, key, username),
             _ => return None,
         };
         Some(response)
     }
 
-    /// `POST /api/userSettings/{key}` with `?value=` or the value as body.
-    fn set(&mut self, ctx: &RequestContext, key: &str) -> SimResponse {
+    /// `POST /api/userSettings/{key}` with `?value=` or the value as body, for `username`.
+    fn set(&mut self, ctx: &RequestContext, key: &str, username: &str) -> SimResponse {
         if !keys(ctx.version).contains(&key) {
             return SimResponse::web_message(
                 404,
@@ -160,11 +189,45 @@ impl UserSettings {
             _ => json!(raw.trim_matches('"')),
         };
         self.stored
-            .entry(ctx.user.username.clone())
+            .entry(username.to_string())
             .or_default()
             .insert(key.to_string(), value);
         SimResponse::web_message(200, "User setting saved")
     }
+}
+
+/// The user `?userId=` or `?user=` names (the id wins), else the caller. DHIS2 answers 409
+/// for a user it cannot find and 401 when the caller may not manage users
+/// (`UserSettingController.getUser`; the simulator grants it to superusers and `F_USER_ADD`).
+fn target_user<'a>(
+    ctx: &RequestContext<'a>,
+    accounts: &'a [Account],
+) -> Result<&'a Account, SimResponse> {
+    let by_id = ctx.query.get("userId");
+    let by_name = ctx.query.get("user");
+    let Some(wanted) = by_id.or(by_name) else {
+        return Ok(ctx.user);
+    };
+    let found = accounts.iter().find(|account| match by_id {
+        Some(id) => account.id == id,
+        None => account.username == wanted,
+    });
+    let Some(account) = found else {
+        return Err(SimResponse::web_message(
+            409,
+            &format!("Could not find user '{wanted}'"),
+        ));
+    };
+    if account.id != ctx.user.id && !ctx.user.has_authority("F_USER_ADD") {
+        return Err(SimResponse::web_message(
+            401,
+            &format!(
+                "You are not authorized to access user: {}",
+                account.username
+            ),
+        ));
+    }
+    Ok(account)
 }
 
 /// The system setting a user setting falls back to (only keys both kinds share).

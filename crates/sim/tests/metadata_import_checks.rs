@@ -172,21 +172,28 @@ fn updates_need_the_types_authority_and_write_sharing() {
 #[test]
 fn creating_and_deleting_need_the_types_authorities() {
     let mut sim = Instance::new(36);
-    let public = serde_json::to_vec(&json!({ "dataElements": [element("rw------", None)] })).unwrap();
+    let public =
+        serde_json::to_vec(&json!({ "dataElements": [element("rw------", None)] })).unwrap();
     let denied = user(&["F_OPTIONSET_PUBLIC_ADD"]);
-    let response = sim.request_as(&denied, "POST", "/api/metadata", &public).unwrap();
+    let response = sim
+        .request_as(&denied, "POST", "/api/metadata", &public)
+        .unwrap();
     assert_eq!(
         error_messages(&response.body_json().unwrap()),
         vec!["E3000 User `Check User [userCheck01] (User)` is not allowed to create objects of type DataElementA [deAclTest01] (DataElement).".to_string()]
     );
     let private = user(&["F_DATAELEMENT_PRIVATE_ADD"]);
-    let response = sim.request_as(&private, "POST", "/api/metadata", &public).unwrap();
+    let response = sim
+        .request_as(&private, "POST", "/api/metadata", &public)
+        .unwrap();
     assert_eq!(
         error_messages(&response.body_json().unwrap()),
         vec!["E3008 User `checker` is not allowed to make public objects of type `class org.hisp.dhis.dataelement.DataElement`.".to_string()]
     );
     let body = serde_json::to_vec(&json!({ "dataElements": [element("--------", None)] })).unwrap();
-    let response = sim.request_as(&private, "POST", "/api/metadata", &body).unwrap();
+    let response = sim
+        .request_as(&private, "POST", "/api/metadata", &body)
+        .unwrap();
     assert!(error_messages(&response.body_json().unwrap()).is_empty());
     let url = "/api/metadata?importStrategy=DELETE";
     let mut owner = private.clone();

@@ -339,20 +339,27 @@ fn demo_accounts_enter_data_where_they_are_placed() {
             ],
         )
     });
-    let post = |user: &str, unit: &str| {
+    let send = |user: &str, url: &str, body: Vec<u8>| {
         let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:district"));
-        let body = serde_json::json!({ "dataValues": [{ "dataElement": element, "period": "202501",
-            "orgUnit": unit, "value": "7" }] });
         let response = sim
             .handle(
-                SimRequest::new("POST", "http://127.0.0.1/api/dataValueSets")
+                SimRequest::new("POST", &format!("http://127.0.0.1{url}"))
                     .with_header("Authorization", &format!("Basic {token}"))
                     .with_header("X-Requested-With", "XMLHttpRequest")
-                    .with_body(serde_json::to_vec(&body).unwrap()),
+                    .with_body(body),
             )
             .unwrap();
         let json = response.body_json().unwrap_or(Value::Null);
         (response.status, json)
+    };
+    let post = |user: &str, unit: &str| {
+        let body = serde_json::json!({ "dataValues": [{ "dataElement": element, "period": "202501",
+            "orgUnit": unit, "value": "7" }] });
+        send(
+            user,
+            "/api/dataValueSets",
+            serde_json::to_vec(&body).unwrap(),
+        )
     };
     let [clerk_unit, outsider_unit] = facility_of;
     for user in ["admin", "configurator", "guest"] {
@@ -371,5 +378,18 @@ fn demo_accounts_enter_data_where_they_are_placed() {
     assert_eq!(
         (status, body["message"].clone()),
         (403, Value::from("Access is denied"))
+    );
+    // The strict switches are system settings, set through the platform's endpoint.
+    let (status, _) = send(
+        "admin",
+        "/api/systemSettings/keyDataImportStrictOrganisationUnits",
+        b"true".to_vec(),
+    );
+    assert_eq!(status, 200);
+    let (status, body) = post("guest", &places.clerk.0);
+    assert_eq!(status, 409);
+    assert_eq!(
+        body["response"]["conflicts"][0]["errorCode"], "E7636",
+        "{body}"
     );
 }

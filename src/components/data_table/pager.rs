@@ -1,6 +1,9 @@
 use leptos::prelude::*;
 
-/// "1–10 of 23" with previous / next buttons.
+use crate::l10n::use_language;
+use crate::tr;
+
+/// A summary ("1–10 of 23") with previous / next buttons.
 #[component]
 pub fn Pager(
     #[prop(into)] summary: Signal<String>,
@@ -9,6 +12,7 @@ pub fn Pager(
     on_previous: Callback<()>,
     on_next: Callback<()>,
 ) -> impl IntoView {
+    let lang = use_language();
     view! {
         <div class="data-table-pager">
             <span data-test="data-table-page-info">{summary}</span>
@@ -18,7 +22,7 @@ pub fn Pager(
                 disabled=move || !has_previous.get()
                 on:click=move |_| on_previous.run(())
             >
-                "Previous"
+                {move || tr!(lang, common.previous)}
             </button>
             <button
                 class="button button-small"
@@ -26,7 +30,7 @@ pub fn Pager(
                 disabled=move || !has_next.get()
                 on:click=move |_| on_next.run(())
             >
-                "Next"
+                {move || tr!(lang, common.next)}
             </button>
         </div>
     }

@@ -1,18 +1,23 @@
 use leptos::prelude::*;
 
 use super::Pager;
+use crate::l10n::use_language;
 use crate::table_model::{query_rows, TableQuery, TableRow};
+use crate::tr;
 
-/// A column: a stable key (for `data-test`) and its title.
+/// A column: a stable key (for `data-test`) and its title, in the user's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     pub key: &'static str,
-    pub title: &'static str,
+    pub title: String,
 }
 
 impl Column {
-    pub const fn new(key: &'static str, title: &'static str) -> Self {
-        Column { key, title }
+    pub fn new(key: &'static str, title: impl Into<String>) -> Self {
+        Column {
+            key,
+            title: title.into(),
+        }
     }
 }
 
@@ -24,9 +29,16 @@ pub fn DataTable(
     #[prop(into)] rows: Signal<Vec<TableRow>>,
     #[prop(optional)] actions: Option<Callback<String, AnyView>>,
     #[prop(default = 10)] page_size: usize,
-    #[prop(into, default = "Search".to_string())] search_placeholder: String,
-    #[prop(into, default = "Nothing to show yet.".to_string())] empty_message: String,
+    /// The search box's hint; "Search" in the user's language when not given.
+    #[prop(into, optional)]
+    search_placeholder: Option<String>,
+    /// Said when there are no rows at all; "Nothing to show yet." when not given.
+    #[prop(into, optional)]
+    empty_message: Option<String>,
 ) -> impl IntoView {
+    let lang = use_language();
+    let search_placeholder = search_placeholder.unwrap_or_else(|| tr!(lang, common.search));
+    let empty_message = empty_message.unwrap_or_else(|| tr!(lang, common.nothing_yet));
     let query = RwSignal::new(TableQuery::new(page_size));
     let page = Memo::new(move |_| query.with(|q| rows.with(|rows| query_rows(rows, q))));
     let has_actions = actions.is_some();
@@ -35,7 +47,7 @@ pub fn DataTable(
         .iter()
         .enumerate()
         .map(|(index, column)| {
-            let title = column.title;
+            let title = column.title.clone();
             let aria_sort = move || {
                 query.with(|q| match q.sort {
                     Some((sorted, direction)) if sorted == index => direction.aria(),
@@ -72,7 +84,7 @@ pub fn DataTable(
             let message = if rows.with(Vec::is_empty) {
                 empty_message.clone()
             } else {
-                "No row matches the search.".to_string()
+                tr!(lang, common.no_row_matches)
             };
             return view! {
                 <tr>
@@ -131,13 +143,25 @@ pub fn DataTable(
                 <thead>
                     <tr>
                         {headers}
-                        {has_actions.then(|| view! { <th>"Actions"</th> })}
+                        {has_actions.then(|| view! { <th>{tr!(lang, common.actions)}</th> })}
                     </tr>
                 </thead>
                 <tbody>{body}</tbody>
             </table>
             <Pager
-                summary=Signal::derive(move || page.with(|p| p.summary()))
+                summary=Signal::derive(move || page.with(|p| {
+                    if p.matching == 0 {
+                        tr!(lang, common.no_rows)
+                    } else {
+                        tr!(
+                            lang,
+                            common.rows_range,
+                            first = lang.number(p.first as f64),
+                            last = lang.number(p.last as f64),
+                            total = lang.number(p.matching as f64)
+                        )
+                    }
+                }))
                 has_previous=Signal::derive(move || page.with(|p| p.has_previous()))
                 has_next=Signal::derive(move || page.with(|p| p.has_next()))
                 on_previous=Callback::new(move |_| query.update(|q| q.page = q.page.saturating_sub(1)))

@@ -5,17 +5,22 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::components::icons::AppsIcon;
+use crate::l10n::messages::dhis2_error;
+use crate::l10n::use_language;
 use crate::services::Services;
 use crate::session::Session;
+use crate::tr;
 use mdsync_core::dhis2::header_bar::{self, MenuModule};
+use mdsync_core::dhis2::Dhis2Error;
 
 /// The apps grid with a search box. The menu is fetched the first time it is opened.
 #[component]
 pub fn AppsMenu(session: Session) -> impl IntoView {
     let services = expect_context::<Services>();
+    let lang = use_language();
     let open = RwSignal::new(false);
     let filter = RwSignal::new(String::new());
-    let modules = RwSignal::new(None::<Result<Vec<MenuModule>, String>>);
+    let modules = RwSignal::new(None::<Result<Vec<MenuModule>, Dhis2Error>>);
     let container = NodeRef::<html::Div>::new();
     let version = session.info.version.clone();
 
@@ -26,23 +31,23 @@ pub fn AppsMenu(session: Session) -> impl IntoView {
             let version = version.clone();
             spawn_local(async move {
                 let client = services.local_client();
-                let loaded = header_bar::apps_menu(&client, &version)
-                    .await
-                    .map_err(|e| e.to_string());
-                modules.set(Some(loaded));
+                modules.set(Some(header_bar::apps_menu(&client, &version).await));
             });
         }
     };
     close_on_outside_click(container, open);
 
     let items = move || match modules.get() {
-        None => view! { <p class="menu-note">"Loading apps…"</p> }.into_any(),
-        Some(Err(error)) => view! { <p class="menu-note menu-error">{error}</p> }.into_any(),
+        None => view! { <p class="menu-note">{tr!(lang, header.loading_apps)}</p> }.into_any(),
+        Some(Err(error)) => {
+            view! { <p class="menu-note menu-error">{dhis2_error(lang, &error)}</p> }.into_any()
+        }
         Some(Ok(all)) => {
             let needle = filter.get();
             let shown: Vec<MenuModule> = all.into_iter().filter(|m| m.matches(&needle)).collect();
             if shown.is_empty() {
-                return view! { <p class="menu-note">"No app matches this search."</p> }.into_any();
+                return view! { <p class="menu-note">{tr!(lang, header.no_app_matches)}</p> }
+                    .into_any();
             }
             shown
                 .into_iter()
@@ -65,8 +70,8 @@ pub fn AppsMenu(session: Session) -> impl IntoView {
             <button
                 class="headerbar-button"
                 data-test="headerbar-apps-icon"
-                title="Apps"
-                aria-label="Apps"
+                title=move || tr!(lang, header.apps)
+                aria-label=move || tr!(lang, header.apps)
                 aria-expanded=move || open.get().to_string()
                 on:click=toggle
             >
@@ -77,7 +82,7 @@ pub fn AppsMenu(session: Session) -> impl IntoView {
                     <input
                         class="input"
                         type="search"
-                        placeholder="Search apps"
+                        placeholder=move || tr!(lang, header.search_apps)
                         data-test="headerbar-apps-search"
                         prop:value=move || filter.get()
                         on:input=move |ev| filter.set(event_target_value(&ev))

@@ -2,13 +2,16 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::apps_menu::close_on_outside_click;
+use crate::l10n::use_language;
 use crate::links;
 use crate::session::Session;
+use crate::tr;
 use mdsync_core::dhis2::header_bar;
 
 /// The initials avatar and its menu: name, username, edit profile, logout.
 #[component]
 pub fn ProfileMenu(session: Session) -> impl IntoView {
+    let lang = use_language();
     let open = RwSignal::new(false);
     let container = NodeRef::<html::Div>::new();
     close_on_outside_click(container, open);
@@ -26,7 +29,7 @@ pub fn ProfileMenu(session: Session) -> impl IntoView {
                 class="headerbar-button"
                 data-test="headerbar-profile-icon"
                 title=name.clone()
-                aria-label="Profile"
+                aria-label=move || tr!(lang, header.profile)
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|open| *open = !*open)
             >
@@ -46,10 +49,10 @@ pub fn ProfileMenu(session: Session) -> impl IntoView {
                         </div>
                     </div>
                     <a class="menu-item" href=edit_profile.clone() data-test="headerbar-profile-edit">
-                        "Edit profile"
+                        {move || tr!(lang, header.edit_profile)}
                     </a>
                     <a class="menu-item" href=logout.clone() data-test="headerbar-logout">
-                        "Logout"
+                        {move || tr!(lang, header.logout)}
                     </a>
                 </div>
             </Show>

@@ -9,6 +9,9 @@ use mdsync_core::model::AuthKind;
 use super::diagnosis::ConnectionResult;
 use super::InstancesContext;
 use crate::components::notice::{Notice, NoticeKind};
+use crate::l10n::messages::{field_problem, instance_error};
+use crate::l10n::use_language;
+use crate::tr;
 
 /// The instance being edited, as far as the form needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,12 +36,13 @@ fn field_key(field: FormField) -> &'static str {
 /// The message under a field, if the last save found one.
 #[component]
 fn FieldError(errors: RwSignal<FormErrors>, field: FormField) -> impl IntoView {
+    let lang = use_language();
     move || {
         errors.with(|errors| {
-            errors.for_field(field).map(|message| {
+            errors.problem(field).map(|problem| {
                 view! {
                     <div class="field-error" data-test=format!("field-error-{}", field_key(field))>
-                        {message.to_string()}
+                        {field_problem(lang, problem)}
                     </div>
                 }
             })
@@ -54,26 +58,30 @@ pub fn InstanceFormView(
     editing: Option<Editing>,
     on_done: Callback<Option<SavedInstance>>,
 ) -> impl IntoView {
+    let lang = use_language();
     let form = RwSignal::new(initial);
     let errors = RwSignal::new(FormErrors::default());
-    let failure = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<InstanceError>);
     let diagnosis = RwSignal::new(None::<ConnectionDiagnosis>);
     // The URL the shown diagnosis is about (the form may have changed since).
     let tested_url = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let editing_id = editing.as_ref().map(|e| e.id.clone());
-    let title = if editing.is_some() {
-        "Edit instance"
-    } else {
-        "New instance"
+    let editing_existing = editing.is_some();
+    let title = move || {
+        if editing_existing {
+            tr!(lang, instances.form.edit_title)
+        } else {
+            tr!(lang, instances.form.new_title)
+        }
     };
 
     let insecure =
         move || form.with(|f| normalise_url(&f.url).map(|u| u.insecure).unwrap_or(false));
     let auth_kind = move || form.with(|f| f.auth_kind);
     let secret_label = move || match auth_kind() {
-        AuthKind::Basic => "Password",
-        AuthKind::Token => "Personal access token",
+        AuthKind::Basic => tr!(lang, instances.form.password),
+        AuthKind::Token => tr!(lang, instances.form.token),
     };
     // A stored secret is kept when the field stays empty, unless the auth kind changes.
     let editing_for_secret = editing.clone();
@@ -122,13 +130,13 @@ pub fn InstanceFormView(
                     }
                     Err(InstanceError::Invalid(found)) => {
                         busy.set(false);
-                        failure.set(Some(format!("Check the form: {found}")));
+                        failure.set(Some(InstanceError::Invalid(found.clone())));
                         errors.set(found);
                     }
                     Err(other) => {
                         busy.set(false);
                         errors.set(FormErrors::default());
-                        failure.set(Some(other.to_string()));
+                        failure.set(Some(other));
                     }
                 }
             });
@@ -165,7 +173,7 @@ pub fn InstanceFormView(
                         tested_url.set(Some(submitted.url.clone()));
                         diagnosis.set(Some(found));
                     }
-                    Err(error) => failure.set(Some(error.to_string())),
+                    Err(error) => failure.set(Some(error)),
                 }
             });
         }
@@ -175,34 +183,33 @@ pub fn InstanceFormView(
         <div class="form-panel" data-test="instance-form">
             <h2 class="page-title">{title}</h2>
             <div class="field">
-                <label for="instance-name">"Name"</label>
+                <label for="instance-name">{move || tr!(lang, instances.fields.name)}</label>
                 <input id="instance-name" class="input" data-test="instance-name" autocomplete="off"
                     prop:value=move || form.with(|f| f.name.clone())
                     on:input=move |ev| form.update(|f| f.name = event_target_value(&ev))/>
                 <FieldError errors field=FormField::Name/>
             </div>
             <div class="field">
-                <label for="instance-url">"URL"</label>
+                <label for="instance-url">{move || tr!(lang, instances.fields.url)}</label>
                 <input id="instance-url" class="input" data-test="instance-url" type="url"
                     placeholder="https://dhis2.example.org" autocomplete="off"
                     prop:value=move || form.with(|f| f.url.clone())
                     on:input=move |ev| form.update(|f| f.url = event_target_value(&ev))/>
                 <Show when=insecure>
                     <div class="field-warning" data-test="instance-http-warning">
-                        "This address uses http://: the password or token would travel unencrypted. \
-                         Use https:// unless the server is on a trusted network."
+                        {move || tr!(lang, instances.form.http_warning)}
                     </div>
                 </Show>
                 <FieldError errors field=FormField::Url/>
             </div>
             <div class="field">
-                <label for="instance-description">"Description"</label>
+                <label for="instance-description">{move || tr!(lang, instances.fields.description)}</label>
                 <textarea id="instance-description" class="input" data-test="instance-description"
                     prop:value=move || form.with(|f| f.description.clone())
                     on:input=move |ev| form.update(|f| f.description = event_target_value(&ev))></textarea>
             </div>
             <div class="field">
-                <label for="instance-auth">"Authentication"</label>
+                <label for="instance-auth">{move || tr!(lang, instances.fields.authentication)}</label>
                 <select id="instance-auth" class="input" data-test="instance-auth"
                     prop:value=move || auth_kind().as_str()
                     on:change=move |ev| {
@@ -213,14 +220,14 @@ pub fn InstanceFormView(
                         };
                         form.update(|f| f.auth_kind = kind)
                     }>
-                    <option value="basic">"Username and password"</option>
-                    <option value="token">"Personal access token (DHIS2 2.37 and later)"</option>
+                    <option value="basic">{move || tr!(lang, instances.auth.basic)}</option>
+                    <option value="token">{move || tr!(lang, instances.form.token_option)}</option>
                 </select>
                 <FieldError errors field=FormField::AuthKind/>
             </div>
             <Show when=move || auth_kind() == AuthKind::Basic>
                 <div class="field">
-                    <label for="instance-username">"Username"</label>
+                    <label for="instance-username">{move || tr!(lang, instances.form.username)}</label>
                     <input id="instance-username" class="input" data-test="instance-username" autocomplete="off"
                         prop:value=move || form.with(|f| f.username.clone())
                         on:input=move |ev| form.update(|f| f.username = event_target_value(&ev))/>
@@ -232,31 +239,37 @@ pub fn InstanceFormView(
                 <input id="instance-secret" class="input" data-test="instance-secret" type="password"
                     autocomplete="new-password"
                     placeholder=move || {
-                        if secret_saved_for_placeholder() { "A secret is saved — type to replace it" } else { "" }
+                        if secret_saved_for_placeholder() {
+                            tr!(lang, instances.form.secret_saved_placeholder)
+                        } else {
+                            String::new()
+                        }
                     }
                     prop:value=move || form.with(|f| f.secret.clone())
                     on:input=move |ev| form.update(|f| f.secret = event_target_value(&ev))/>
                 <Show when=secret_saved.clone()>
                     <div class="field-help" data-test="instance-secret-saved">
-                        "A secret is saved — type to replace it, or leave empty to keep it."
+                        {move || tr!(lang, instances.form.secret_saved_help)}
                     </div>
                 </Show>
                 <FieldError errors field=FormField::Secret/>
             </div>
             <FieldError errors field=FormField::Sharing/>
-            {move || failure.get().map(|message| view! {
-                <Notice kind=NoticeKind::Error data_test="instance-form-error"><p>{message}</p></Notice>
+            {move || failure.get().map(|error| view! {
+                <Notice kind=NoticeKind::Error data_test="instance-form-error">
+                    <p>{instance_error(lang, &error)}</p>
+                </Notice>
             })}
             {move || diagnosis.get().map(|diagnosis| view! { <ConnectionResult diagnosis/> })}
             <div class="toolbar">
                 <button class="button button-primary" data-test="instance-save"
-                    disabled=move || busy.get() on:click=save>"Save"</button>
+                    disabled=move || busy.get() on:click=save>{move || tr!(lang, instances.form.save)}</button>
                 <button class="button" data-test="instance-form-test"
-                    disabled=move || busy.get() on:click=test>"Test connection"</button>
+                    disabled=move || busy.get() on:click=test>{move || tr!(lang, instances.test_connection)}</button>
                 <button class="button" data-test="instance-cancel"
-                    on:click=move |_| on_done.run(None)>"Cancel"</button>
+                    on:click=move |_| on_done.run(None)>{move || tr!(lang, common.cancel)}</button>
                 <Show when=move || busy.get()>
-                    <span class="field-help" data-test="instance-busy">"Working…"</span>
+                    <span class="field-help" data-test="instance-busy">{move || tr!(lang, instances.form.working)}</span>
                 </Show>
             </div>
         </div>

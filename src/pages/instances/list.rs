@@ -3,7 +3,10 @@ use mdsync_core::dhis2::Version;
 use mdsync_core::model::{AuthKind, InstanceName, InstanceView};
 
 use crate::components::data_table::{Column, DataTable};
+use crate::l10n::messages::instance_name;
+use crate::l10n::{use_language, Language};
 use crate::table_model::TableRow;
+use crate::tr;
 
 /// What a row button asks the page to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,22 +17,24 @@ pub enum RowAction {
     Delete(String),
 }
 
-fn auth_text(view: &InstanceView) -> String {
+fn auth_text(lang: Language, view: &InstanceView) -> String {
     if view.is_local {
-        return "Your DHIS2 session".to_string();
+        return tr!(lang, instances.auth.session);
     }
     match (view.auth_kind, &view.username) {
-        (AuthKind::Basic, Some(username)) => format!("Username and password ({username})"),
-        (AuthKind::Basic, None) => "Username and password".to_string(),
-        (AuthKind::Token, _) => "Personal access token".to_string(),
+        (AuthKind::Basic, Some(username)) => {
+            tr!(lang, instances.auth.basic_as, username = username)
+        }
+        (AuthKind::Basic, None) => tr!(lang, instances.auth.basic),
+        (AuthKind::Token, _) => tr!(lang, instances.auth.token),
     }
 }
 
-fn version_text(view: &InstanceView, local_version: &Version) -> String {
+fn version_text(lang: Language, view: &InstanceView, local_version: &Version) -> String {
     match (&view.version, view.is_local) {
         (Some(version), _) => version.to_string(),
         (None, true) => local_version.to_string(),
-        (None, false) => "not tested yet".to_string(),
+        (None, false) => tr!(lang, instances.not_tested_yet),
     }
 }
 
@@ -40,16 +45,17 @@ pub fn InstanceTable(
     local_version: Version,
     on_action: Callback<RowAction>,
 ) -> impl IntoView {
+    let lang = use_language();
     let rows = Signal::derive(move || {
         instances.with(|all| {
             all.iter()
                 .map(|view| TableRow {
                     id: view.id.clone(),
                     cells: vec![
-                        view.name.clone(),
+                        instance_name(lang, view),
                         view.url.clone(),
-                        version_text(view, &local_version),
-                        auth_text(view),
+                        version_text(lang, view, &local_version),
+                        auth_text(lang, view),
                         view.description.clone(),
                     ],
                     pinned: view.is_local,
@@ -66,16 +72,16 @@ pub fn InstanceTable(
             let (edit_id, copy_id, delete_id) = (id.clone(), id.clone(), id.clone());
             view! {
                 <button class="button button-small" data-test="instance-edit"
-                    on:click=move |_| on_action.run(RowAction::Edit(edit_id.clone()))>"Edit"</button>
+                    on:click=move |_| on_action.run(RowAction::Edit(edit_id.clone()))>{tr!(lang, instances.actions.edit)}</button>
                 <button class="button button-small" data-test="instance-copy"
-                    on:click=move |_| on_action.run(RowAction::Replicate(copy_id.clone()))>"Replicate"</button>
+                    on:click=move |_| on_action.run(RowAction::Replicate(copy_id.clone()))>{tr!(lang, instances.actions.replicate)}</button>
                 <button class="button button-small button-destructive" data-test="instance-delete"
-                    on:click=move |_| on_action.run(RowAction::Delete(delete_id.clone()))>"Delete"</button>
+                    on:click=move |_| on_action.run(RowAction::Delete(delete_id.clone()))>{tr!(lang, instances.actions.delete)}</button>
             }
         });
         view! {
             <button class="button button-small" data-test="instance-test"
-                on:click=move |_| on_action.run(RowAction::Test(test_id.clone()))>"Test connection"</button>
+                on:click=move |_| on_action.run(RowAction::Test(test_id.clone()))>{tr!(lang, instances.test_connection)}</button>
             {buttons}
         }
         .into_any()
@@ -84,15 +90,15 @@ pub fn InstanceTable(
         <div data-test="instances-table">
             <DataTable
                 columns=vec![
-                    Column::new("name", "Name"),
-                    Column::new("url", "URL"),
-                    Column::new("version", "DHIS2 version"),
-                    Column::new("auth", "Authentication"),
-                    Column::new("description", "Description"),
+                    Column::new("name", tr!(lang, instances.fields.name)),
+                    Column::new("url", tr!(lang, instances.fields.url)),
+                    Column::new("version", tr!(lang, instances.fields.version)),
+                    Column::new("auth", tr!(lang, instances.fields.authentication)),
+                    Column::new("description", tr!(lang, instances.fields.description)),
                 ]
                 rows
                 actions
-                search_placeholder="Search instances"
+                search_placeholder=tr!(lang, instances.search)
             />
         </div>
     }
@@ -101,12 +107,17 @@ pub fn InstanceTable(
 /// What run-only users see: names, nothing to change.
 #[component]
 pub fn InstanceNames(#[prop(into)] names: Signal<Vec<InstanceName>>) -> impl IntoView {
+    let lang = use_language();
     let rows = Signal::derive(move || {
         names.with(|all| {
             all.iter()
                 .map(|name| TableRow {
                     id: name.id.clone(),
-                    cells: vec![name.name.clone()],
+                    cells: vec![if name.is_local {
+                        tr!(lang, instances.this_instance)
+                    } else {
+                        name.name.clone()
+                    }],
                     pinned: name.is_local,
                 })
                 .collect::<Vec<_>>()
@@ -114,7 +125,11 @@ pub fn InstanceNames(#[prop(into)] names: Signal<Vec<InstanceName>>) -> impl Int
     });
     view! {
         <div data-test="instances-table">
-            <DataTable columns=vec![Column::new("name", "Name")] rows search_placeholder="Search instances"/>
+            <DataTable
+                columns=vec![Column::new("name", tr!(lang, instances.fields.name))]
+                rows
+                search_placeholder=tr!(lang, instances.search)
+            />
         </div>
     }
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mdsync_core::access::Panel;
-use mdsync_core::instances::{InstanceForm, InstanceManager, SavedInstance};
+use mdsync_core::instances::{InstanceError, InstanceForm, InstanceManager, SavedInstance};
 use mdsync_core::model::{InstanceName, InstanceView};
 
 use super::diagnosis::ConnectionResult;
@@ -11,8 +11,11 @@ use super::InstancesContext;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
-use crate::services::Services;
+use crate::l10n::messages::{instance_error, instance_name, open_error, panel_title, save_warning};
+use crate::l10n::{use_language, Language};
+use crate::services::{OpenError, Services};
 use crate::session::Session;
+use crate::tr;
 
 /// What the page shows.
 #[derive(Clone)]
@@ -30,12 +33,12 @@ enum Listing {
     Loading,
     Instances(Vec<InstanceView>),
     Names(Vec<InstanceName>),
-    Failed(String),
+    Failed(InstanceError),
 }
 
 /// Opens the manager (reads the encryption key) and, for configurators, brings the stored data
 /// to the current layout (core's migrations) before anything is listed.
-async fn open(services: Services, session: Session) -> Result<InstancesContext, String> {
+async fn open(services: Services, session: Session) -> Result<InstancesContext, OpenError> {
     let storage =
         mdsync_core::storage::Storage::new(services.local_client(), session.info.version.clone());
     // The key and the stored data's layout are needed together: one round trip for both.
@@ -45,10 +48,7 @@ async fn open(services: Services, session: Session) -> Result<InstancesContext, 
     if checked.is_err() {
         // Configurators upgrade an old layout and bind secrets saved by older versions to
         // their instance's address; others are told to ask for that.
-        manager
-            .prepare_storage(&storage)
-            .await
-            .map_err(|e| e.to_string())?;
+        manager.prepare_storage(&storage).await?;
     }
     Ok(InstancesContext {
         manager,
@@ -65,14 +65,15 @@ fn reload(ctx: InstancesContext, listing: RwSignal<Listing>) {
         } else {
             ctx.manager.list_names(&storage).await.map(Listing::Names)
         };
-        listing.set(loaded.unwrap_or_else(|e| Listing::Failed(e.to_string())));
+        listing.set(loaded.unwrap_or_else(Listing::Failed));
     });
 }
 
 #[component]
 pub fn InstancesPage(session: Session) -> impl IntoView {
     let services = expect_context::<Services>();
-    let context = RwSignal::new(None::<Result<InstancesContext, String>>);
+    let lang = use_language();
+    let context = RwSignal::new(None::<Result<InstancesContext, OpenError>>);
     let listing = RwSignal::new(Listing::Loading);
     let mode = RwSignal::new(Mode::List);
     let flash = RwSignal::new(None::<(NoticeKind, String)>);
@@ -104,7 +105,9 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
         tested.set(None);
         match action {
             RowAction::Test(id) => with_ctx(&|ctx| {
-                let name = find(&id).map(|view| view.name).unwrap_or_default();
+                let name = find(&id)
+                    .map(|view| instance_name(lang, &view))
+                    .unwrap_or_default();
                 let id = id.clone();
                 spawn_local(async move {
                     let storage = ctx.storage();
@@ -121,7 +124,9 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
                                 reload(ctx.clone(), listing);
                             }
                         }
-                        Err(error) => flash.set(Some((NoticeKind::Error, error.to_string()))),
+                        Err(error) => {
+                            flash.set(Some((NoticeKind::Error, instance_error(lang, &error))))
+                        }
                     }
                 });
             }),
@@ -139,7 +144,9 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
                             }),
                             initial,
                         }),
-                        Err(error) => flash.set(Some((NoticeKind::Error, error.to_string()))),
+                        Err(error) => {
+                            flash.set(Some((NoticeKind::Error, instance_error(lang, &error))))
+                        }
                     }
                 });
             }),
@@ -149,10 +156,12 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
                     let storage = ctx.storage();
                     match ctx.manager.replicate(&storage, &id).await {
                         Ok(saved) => {
-                            flash.set(Some(saved_notice(&saved, "Created")));
+                            flash.set(Some(saved_notice(lang, &saved, Saved::Replicated)));
                             reload(ctx.clone(), listing);
                         }
-                        Err(error) => flash.set(Some((NoticeKind::Error, error.to_string()))),
+                        Err(error) => {
+                            flash.set(Some((NoticeKind::Error, instance_error(lang, &error))))
+                        }
                     }
                 });
             }),
@@ -173,11 +182,13 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
                     Ok(()) => {
                         flash.set(Some((
                             NoticeKind::Success,
-                            format!("Deleted \"{}\".", view.name),
+                            tr!(lang, instances.deleted, name = view.name),
                         )));
                         reload(ctx.clone(), listing);
                     }
-                    Err(error) => flash.set(Some((NoticeKind::Error, error.to_string()))),
+                    Err(error) => {
+                        flash.set(Some((NoticeKind::Error, instance_error(lang, &error))))
+                    }
                 }
             });
         });
@@ -186,7 +197,7 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
     let form_done = Callback::new(move |saved: Option<SavedInstance>| {
         mode.set(Mode::List);
         if let Some(saved) = saved {
-            flash.set(Some(saved_notice(&saved, "Saved")));
+            flash.set(Some(saved_notice(lang, &saved, Saved::Edited)));
             with_ctx(&|ctx| reload(ctx, listing));
         }
     });
@@ -202,11 +213,13 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
 
     let content = move || {
         let ctx = match context.get() {
-            None => return view! { <Loading label="Opening the instances…"/> }.into_any(),
-            Some(Err(message)) => {
+            None => {
+                return view! { <Loading label=tr!(lang, instances.opening)/> }.into_any()
+            }
+            Some(Err(error)) => {
                 return view! {
-                    <Notice kind=NoticeKind::Error title="The instances cannot be shown" data_test="instances-error">
-                        <p>{message}</p>
+                    <Notice kind=NoticeKind::Error title=tr!(lang, instances.cannot_show) data_test="instances-error">
+                        <p>{open_error(lang, &error)}</p>
                     </Notice>
                 }
                 .into_any()
@@ -223,15 +236,15 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
                     {can_configure.then(|| view! {
                         <div class="toolbar">
                             <button class="button button-primary" data-test="instance-new" on:click=new_instance>
-                                "New instance"
+                                {tr!(lang, instances.form.new_title)}
                             </button>
                         </div>
                     })}
                     {move || match listing.get() {
-                        Listing::Loading => view! { <Loading label="Loading instances…"/> }.into_any(),
-                        Listing::Failed(message) => view! {
-                            <Notice kind=NoticeKind::Error title="The instances could not be loaded" data_test="instances-error">
-                                <p>{message}</p>
+                        Listing::Loading => view! { <Loading label=tr!(lang, instances.loading)/> }.into_any(),
+                        Listing::Failed(error) => view! {
+                            <Notice kind=NoticeKind::Error title=tr!(lang, instances.could_not_load) data_test="instances-error">
+                                <p>{instance_error(lang, &error)}</p>
                             </Notice>
                         }.into_any(),
                         Listing::Instances(all) => view! {
@@ -249,8 +262,8 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
 
     view! {
         <div class="page" data-test="panel-instances">
-            <p class="breadcrumb"><a href="#/">"MetaData Sync"</a>" / "{Panel::Instances.title()}</p>
-            <h1 class="page-title">{Panel::Instances.title()}</h1>
+            <p class="breadcrumb"><a href="#/">"MetaData Sync"</a>" / "{move || panel_title(lang, Panel::Instances)}</p>
+            <h1 class="page-title">{move || panel_title(lang, Panel::Instances)}</h1>
             {move || flash.get().map(|(kind, message)| view! {
                 <Notice kind data_test="instances-notice"><p>{message}</p></Notice>
             })}
@@ -260,12 +273,9 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
             {content}
             {move || deleting.get().map(|view| view! {
                 <ConfirmDialog
-                    title="Delete instance"
-                    message=format!(
-                        "Delete \"{}\"? Its stored credentials and its mapping are deleted too. Rules that sync to it will fail until you choose another instance.",
-                        view.name,
-                    )
-                    confirm_label="Delete"
+                    title=tr!(lang, instances.delete_dialog.title)
+                    message=tr!(lang, instances.delete_dialog.message, name = view.name)
+                    confirm_label=tr!(lang, instances.actions.delete)
                     on_confirm=confirm_delete
                     on_cancel=Callback::new(move |_| deleting.set(None))
                 />
@@ -274,11 +284,22 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
     }
 }
 
-fn saved_notice(saved: &SavedInstance, verb: &str) -> (NoticeKind, String) {
-    let mut message = format!("{verb} \"{}\".", saved.view.name);
+/// How an instance came to be saved, for the notice.
+#[derive(Clone, Copy)]
+enum Saved {
+    Edited,
+    Replicated,
+}
+
+fn saved_notice(lang: Language, saved: &SavedInstance, how: Saved) -> (NoticeKind, String) {
+    let name = saved.view.name.clone();
+    let mut message = match how {
+        Saved::Edited => tr!(lang, instances.saved, name = name),
+        Saved::Replicated => tr!(lang, instances.created, name = name),
+    };
     for warning in &saved.warnings {
         message.push(' ');
-        message.push_str(warning);
+        message.push_str(&save_warning(lang, warning));
     }
     let kind = if saved.warnings.is_empty() {
         NoticeKind::Success

@@ -1,13 +1,13 @@
 use mdsync_core::access::AppRole;
 use mdsync_core::dhis2::Version;
-use mdsync_core::instances::{InstanceManager, InstanceTransport};
+use mdsync_core::instances::{InstanceError, InstanceManager, InstanceTransport};
 use mdsync_core::sync::prune_history;
 
 use super::download::now_iso;
 use mdsync_core::storage::Storage;
 use mdsync_core::sync::metadata::SyncInstance;
 
-use crate::services::Services;
+use crate::services::{OpenError, Services};
 use crate::session::Session;
 use crate::transport::SharedTransport;
 
@@ -22,7 +22,7 @@ pub struct SyncContext {
 
 impl SyncContext {
     /// Reads the encryption key and brings the stored data to the current layout.
-    pub async fn open(services: Services, session: &Session) -> Result<SyncContext, String> {
+    pub async fn open(services: Services, session: &Session) -> Result<SyncContext, OpenError> {
         let storage = Storage::new(services.local_client(), session.info.version.clone());
         // The key and the stored data's layout are needed together: one round trip for both.
         let (key, checked) =
@@ -31,10 +31,7 @@ impl SyncContext {
         let manager = InstanceManager::new(session.me.clone(), key?, services.base_url());
         if checked.is_err() {
             // Not current: configurators upgrade it (others get the reason to ask for one).
-            manager
-                .prepare_storage(&storage)
-                .await
-                .map_err(|e| e.to_string())?;
+            manager.prepare_storage(&storage).await?;
         }
         if manager.role() == AppRole::Admin {
             // Retention: entries past the configured days go, without holding up the page.
@@ -63,14 +60,19 @@ impl SyncContext {
     pub async fn instance(
         &self,
         id: &str,
-    ) -> Result<(SyncInstance<InstanceTransport<SharedTransport>>, Option<Version>), String> {
-        let target = self
-            .manager
-            .connection_target(&self.storage(), id)
-            .await
-            .map_err(|e| e.to_string())?;
+    ) -> Result<
+        (
+            SyncInstance<InstanceTransport<SharedTransport>>,
+            Option<Version>,
+        ),
+        InstanceError,
+    > {
+        let target = self.manager.connection_target(&self.storage(), id).await?;
         // Straight to the instance, or through its DHIS2 route when the credential lives there.
         let client = target.client(self.services.transport());
-        Ok((SyncInstance::new(target.name.clone(), client), target.version))
+        Ok((
+            SyncInstance::new(target.name.clone(), client),
+            target.version,
+        ))
     }
 }

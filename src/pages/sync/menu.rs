@@ -1,44 +1,41 @@
 use leptos::prelude::*;
 use mdsync_core::access::Panel;
 
+use crate::l10n::messages::panel_title;
+use crate::l10n::use_language;
+use crate::tr;
+
 /// The kinds of sync: metadata and deleted objects are here; the others say plainly that they
 /// are coming.
 #[component]
 pub fn SyncMenu() -> impl IntoView {
+    let lang = use_language();
     let coming = [
         (
             "aggregated",
-            "Aggregated data",
-            "Copy data values of data sets and data elements for chosen org units and periods. \
-             Coming: this page is not built yet.",
+            tr!(lang, sync.menu.aggregated_title),
+            tr!(lang, sync.menu.aggregated_text),
         ),
         (
             "events",
-            "Events and tracker data",
-            "Copy events, tracked entities and enrollments of chosen programs. Coming: this page \
-             is not built yet.",
+            tr!(lang, sync.menu.events_title),
+            tr!(lang, sync.menu.events_text),
         ),
     ];
     view! {
         <div class="page" data-test="panel-sync">
-            <p class="breadcrumb"><a href="#/">"MetaData Sync"</a>" / "{Panel::Sync.title()}</p>
-            <h1 class="page-title">{Panel::Sync.title()}</h1>
+            <p class="breadcrumb"><a href="#/">"MetaData Sync"</a>" / "{panel_title(lang, Panel::Sync)}</p>
+            <h1 class="page-title">{panel_title(lang, Panel::Sync)}</h1>
             <div class="home-cards">
                 <a class="card home-card" href="#/sync/metadata" data-test="sync-menu-metadata">
-                    <h2 class="card-title">"Metadata"</h2>
-                    <p class="card-text">
-                        "Copy data sets, programs, dashboards and any other metadata, with their \
-                         dependencies, to one or more instances, or pull them from another one."
-                    </p>
-                    <span class="card-link">"Open metadata sync"</span>
+                    <h2 class="card-title">{tr!(lang, sync.menu.metadata_title)}</h2>
+                    <p class="card-text">{tr!(lang, sync.menu.metadata_text)}</p>
+                    <span class="card-link">{tr!(lang, sync.menu.metadata_open)}</span>
                 </a>
                 <a class="card home-card" href="#/sync/deleted" data-test="sync-menu-deleted">
-                    <h2 class="card-title">"Deleted objects"</h2>
-                    <p class="card-text">
-                        "List what was deleted on this instance, then delete it on other instances \
-                         too, after a dry run and a confirmation."
-                    </p>
-                    <span class="card-link">"Open deleted objects"</span>
+                    <h2 class="card-title">{tr!(lang, sync.menu.deleted_title)}</h2>
+                    <p class="card-text">{tr!(lang, sync.menu.deleted_text)}</p>
+                    <span class="card-link">{tr!(lang, sync.menu.deleted_open)}</span>
                 </a>
                 {coming
                     .into_iter()

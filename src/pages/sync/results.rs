@@ -2,27 +2,20 @@ use leptos::prelude::*;
 use mdsync_core::browse::{download_name, raw_response_document};
 use mdsync_core::dhis2::ImportStats;
 use mdsync_core::sync::report::SyncKind;
-use mdsync_core::sync::{SyncError, SyncReport, TargetReport, TargetStatus};
+use mdsync_core::sync::{SyncError, SyncReport, TargetReport};
 
 use crate::components::notice::{Notice, NoticeKind};
+use crate::l10n::messages::{named_instance, target_status, type_label};
+use crate::l10n::{use_language, Language};
 use crate::pages::sync::download::download_json;
+use crate::{counted, tr};
 
-fn status_text(status: TargetStatus) -> (&'static str, &'static str) {
-    match status {
-        TargetStatus::Success => ("Success", "success"),
-        TargetStatus::Warning => ("Warning", "warning"),
-        TargetStatus::Error => ("Error", "error"),
-        TargetStatus::NetworkError => ("Network error", "network-error"),
-        TargetStatus::Cancelled => ("Cancelled", "cancelled"),
-    }
-}
-
-fn stats_cells(stats: &ImportStats) -> impl IntoView {
+fn stats_cells(lang: Language, stats: &ImportStats) -> impl IntoView {
     view! {
-        <td data-test="sync-type-created">{stats.created}</td>
-        <td data-test="sync-type-updated">{stats.updated}</td>
-        <td data-test="sync-type-deleted">{stats.deleted}</td>
-        <td data-test="sync-type-ignored">{stats.ignored}</td>
+        <td data-test="sync-type-created">{lang.number(stats.created as f64)}</td>
+        <td data-test="sync-type-updated">{lang.number(stats.updated as f64)}</td>
+        <td data-test="sync-type-deleted">{lang.number(stats.deleted as f64)}</td>
+        <td data-test="sync-type-ignored">{lang.number(stats.ignored as f64)}</td>
     }
 }
 
@@ -47,7 +40,7 @@ fn type_rows(
     rows
 }
 
-fn errors_table(errors: Vec<SyncError>) -> impl IntoView {
+fn errors_table(lang: Language, errors: Vec<SyncError>) -> impl IntoView {
     (!errors.is_empty()).then(|| {
         let rows = errors
             .into_iter()
@@ -55,7 +48,7 @@ fn errors_table(errors: Vec<SyncError>) -> impl IntoView {
                 view! {
                     <tr data-test="sync-error-row">
                         <td>{error.object_id.unwrap_or_default()}</td>
-                        <td>{error.object_type.unwrap_or_default()}</td>
+                        <td>{error.object_type.map(|t| type_label(lang, &t)).unwrap_or_default()}</td>
                         <td>{error.property.unwrap_or_default()}</td>
                         <td>{error.message}</td>
                         <td>{error.code.unwrap_or_default()}</td>
@@ -66,7 +59,11 @@ fn errors_table(errors: Vec<SyncError>) -> impl IntoView {
         view! {
             <table class="data-table" data-test="sync-errors">
                 <thead><tr>
-                    <th>"Object"</th><th>"Type"</th><th>"Property"</th><th>"Message"</th><th>"Code"</th>
+                    <th>{tr!(lang, sync.results.object)}</th>
+                    <th>{tr!(lang, sync.results.type_column)}</th>
+                    <th>{tr!(lang, sync.results.property)}</th>
+                    <th>{tr!(lang, sync.results.message)}</th>
+                    <th>{tr!(lang, sync.results.code)}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
@@ -75,7 +72,7 @@ fn errors_table(errors: Vec<SyncError>) -> impl IntoView {
 }
 
 /// In a dry run: per type, what a sync would create and update on this target.
-fn dry_run_preview(target: &TargetReport) -> impl IntoView {
+fn dry_run_preview(lang: Language, target: &TargetReport) -> impl IntoView {
     let preview = target.dry_run_preview.clone();
     (!preview.is_empty()).then(|| {
         let rows = preview
@@ -84,16 +81,20 @@ fn dry_run_preview(target: &TargetReport) -> impl IntoView {
                 let type_name = row.type_name.clone();
                 view! {
                     <tr data-test="sync-preview-row" data-type=type_name>
-                        <td>{row.type_name}</td>
-                        <td data-test="sync-preview-create">{row.would_create}</td>
-                        <td data-test="sync-preview-update">{row.would_update}</td>
+                        <td>{type_label(lang, &row.type_name)}</td>
+                        <td data-test="sync-preview-create">{lang.number(row.would_create as f64)}</td>
+                        <td data-test="sync-preview-update">{lang.number(row.would_update as f64)}</td>
                     </tr>
                 }
             })
             .collect_view();
         view! {
             <table class="data-table" data-test="sync-dry-run-preview">
-                <thead><tr><th>"Type"</th><th>"Would create"</th><th>"Would update"</th></tr></thead>
+                <thead><tr>
+                    <th>{tr!(lang, sync.results.type_column)}</th>
+                    <th>{tr!(lang, sync.results.would_create)}</th>
+                    <th>{tr!(lang, sync.results.would_update)}</th>
+                </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         }
@@ -102,7 +103,8 @@ fn dry_run_preview(target: &TargetReport) -> impl IntoView {
 
 #[component]
 fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>) -> impl IntoView {
-    let (status_label, status_key) = status_text(target.status);
+    let lang = use_language();
+    let (status_label, status_key) = target_status(lang, target.status);
     let download_error = RwSignal::new(None::<String>);
     let raw = raw_response_document(&target);
     let file = download_name("raw-response", &target.target);
@@ -113,9 +115,9 @@ fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>)
         .map(|(name, sent, stats)| {
             view! {
                 <tr data-test="sync-type-stats" data-type=name.clone()>
-                    <td>{name.clone()}</td>
-                    <td data-test="sync-type-sent">{sent.map(|n| n.to_string()).unwrap_or_default()}</td>
-                    {stats_cells(&stats)}
+                    <td>{type_label(lang, &name)}</td>
+                    <td data-test="sync-type-sent">{sent.map(|n| lang.number(n as f64)).unwrap_or_default()}</td>
+                    {stats_cells(lang, &stats)}
                 </tr>
             }
         })
@@ -128,7 +130,7 @@ fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>)
     view! {
         <div class=format!("sync-target sync-target-{status_key}") data-test="sync-target" data-status=status_key>
             <h3>
-                {target.target.clone()}
+                {named_instance(lang, &target.target)}
                 " "
                 <span class=format!("sync-status sync-status-{status_key}") data-test="sync-target-status">
                     {status_label}
@@ -137,31 +139,41 @@ fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>)
             <p class="field-help">
                 {target.base_url.clone()}
                 {target.version.clone().map(|v| format!(" — DHIS2 {v}"))}
-                {format!(" — {} request(s), {} of {} chunk(s)", target.request_count, target.chunks.len(), target.chunks_planned)}
-                {dry_run.then_some(" — dry run: nothing was written")}
+                " — "{counted!(lang, sync.results.requests, target.request_count)}
+                ", "{tr!(
+                    lang,
+                    sync.results.chunks_of,
+                    done = lang.number(target.chunks.len() as f64),
+                    chunks = counted!(lang, sync.results.chunks, target.chunks_planned)
+                )}
+                {dry_run.then(|| format!(" — {}", tr!(lang, sync.results.dry_run_nothing_written)))}
             </p>
             <ul class="sync-notes">{notes}</ul>
             {dry_run.then(|| view! {
                 <p class="field-help" data-test="sync-dry-run-note">
-                    "A dry run only validates; nothing was written. What a sync would create and \
-                     update was checked against the destination; every problem it found is listed below."
+                    {tr!(lang, sync.results.dry_run_note)}
                 </p>
             })}
-            {dry_run_preview(&target)}
+            {dry_run_preview(lang, &target)}
             <table class="data-table" data-test="sync-stats">
                 <thead><tr>
-                    <th>"Type"</th><th>"In payload"</th><th>"Created"</th><th>"Updated"</th><th>"Deleted"</th><th>"Ignored"</th>
+                    <th>{tr!(lang, sync.results.type_column)}</th>
+                    <th>{tr!(lang, sync.results.in_payload)}</th>
+                    <th>{tr!(lang, sync.results.created)}</th>
+                    <th>{tr!(lang, sync.results.updated)}</th>
+                    <th>{tr!(lang, sync.results.deleted)}</th>
+                    <th>{tr!(lang, sync.results.ignored)}</th>
                 </tr></thead>
                 <tbody>
                     {type_rows}
                     <tr class="sync-total" data-test="sync-total">
-                        <td>"All types"</td>
-                        <td>{total_sent}</td>
-                        {stats_cells(&target.stats)}
+                        <td>{tr!(lang, sync.results.all_types)}</td>
+                        <td>{lang.number(total_sent as f64)}</td>
+                        {stats_cells(lang, &target.stats)}
                     </tr>
                 </tbody>
             </table>
-            {errors_table(target.errors.clone())}
+            {errors_table(lang, target.errors.clone())}
             <div class="toolbar">
                 <button
                     class="button button-small"
@@ -169,7 +181,7 @@ fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>)
                     disabled=!has_raw
                     on:click=move |_| download_error.set(download_json(&file, &raw).err())
                 >
-                    "Download raw response"
+                    {tr!(lang, sync.results.download_raw)}
                 </button>
                 {move || download_error.get().map(|e| view! { <span class="field-error">{e}</span> })}
             </div>
@@ -180,25 +192,32 @@ fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>)
 /// The report of a finished run.
 #[component]
 pub fn RunResults(report: SyncReport, history: Result<String, String>) -> impl IntoView {
-    let (overall, overall_key) = status_text(report.overall_status());
-    let kind = match (report.kind, report.dry_run) {
-        (_, true) => "Dry run",
-        (SyncKind::Deleted, false) => "Deletion",
-        (_, false) => "Sync",
+    let lang = use_language();
+    let (overall, overall_key) = target_status(lang, report.overall_status());
+    let finished = match (report.kind, report.dry_run) {
+        (_, true) => tr!(lang, sync.results.dry_run_finished),
+        (SyncKind::Deleted, false) => tr!(lang, sync.results.deletion_finished),
+        (_, false) => tr!(lang, sync.results.sync_finished),
     };
     let objects: Vec<String> = report
         .objects_by_type
         .iter()
-        .map(|(plural, count)| format!("{plural}: {count}"))
+        .map(|(plural, count)| {
+            format!(
+                "{}: {}",
+                type_label(lang, plural),
+                lang.number(*count as f64)
+            )
+        })
         .collect();
     let dry_run = report.dry_run;
     let history_note = match history {
         Ok(id) => view! {
-            <p class="field-help" data-test="sync-history-saved">{format!("Saved to the history ({id}).")}</p>
+            <p class="field-help" data-test="sync-history-saved">{tr!(lang, sync.results.history_saved, id = id)}</p>
         }
         .into_any(),
         Err(message) => view! {
-            <Notice kind=NoticeKind::Warning title="The run could not be saved to the history">
+            <Notice kind=NoticeKind::Warning title=tr!(lang, sync.results.history_failed)>
                 <p>{message}</p>
             </Notice>
         }
@@ -213,15 +232,19 @@ pub fn RunResults(report: SyncReport, history: Result<String, String>) -> impl I
     view! {
         <section class="sync-section card" data-test="sync-results" data-status=overall_key>
             <h2 class="sync-section-title">
-                {format!("{kind} finished: ")}
+                {finished}" "
                 <span class=format!("sync-status sync-status-{overall_key}") data-test="sync-overall-status">{overall}</span>
             </h2>
             <p data-test="sync-payload-summary">
-                {format!("From {}", report.origin)}
+                {tr!(lang, sync.results.from, origin = named_instance(lang, &report.origin))}
                 {report.origin_version.map(|v| format!(" (DHIS2 {v})"))}
-                {if objects.is_empty() { ": nothing to send.".to_string() } else { format!(": {}.", objects.join(", ")) }}
+                {if objects.is_empty() {
+                    format!(": {}", tr!(lang, sync.results.nothing_to_send))
+                } else {
+                    format!(": {}.", objects.join(", "))
+                }}
             </p>
-            {errors_table(report.errors)}
+            {errors_table(lang, report.errors)}
             {targets}
             {history_note}
         </section>

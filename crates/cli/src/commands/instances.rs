@@ -225,7 +225,7 @@ async fn add<T: Transport>(
             let lines: Vec<String> = errors
                 .errors
                 .iter()
-                .map(|error| format!("  --{}: {}", flag_of(error.field), error.message))
+                .map(|error| format!("  --{}: {}", flag_of(error.field), error.problem))
                 .collect();
             return Err(CliError::Usage(format!(
                 "The instance was not added:\n{}",

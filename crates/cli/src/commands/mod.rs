@@ -1,11 +1,15 @@
 //! The commands. One module per command group; to add one, add a variant to [`Command`] and an
 //! arm to [`run`].
 
+pub mod history;
 pub mod instances;
 pub mod key;
 pub mod mapping;
 pub mod migrate;
+pub mod rules;
+pub mod scheduler;
 pub mod sync;
+pub mod sync_resume;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -48,6 +52,14 @@ pub enum Command {
     /// Run a sync now (metadata), from this instance or another one to one or more targets.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
+    /// List, show, run, export, import, enable and disable saved rules.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+    /// The record of every run: list, show, prune.
+    #[command(subcommand)]
+    History(history::HistoryCommand),
+    /// Run the enabled rules on their schedules until stopped (SIGTERM, Ctrl-C).
+    Scheduler(scheduler::SchedulerArgs),
 }
 
 /// Runs a parsed command line, writing its output to `out`.
@@ -75,6 +87,9 @@ pub async fn run_with<T: mdsync_core::dhis2::Transport>(
         Command::Mapping(command) => mapping::run(command, context, out).await,
         Command::Migrate => migrate::run(context, out).await,
         Command::Sync(command) => sync::run(command, context, out).await,
+        Command::Rules(command) => rules::run(command, context, out).await,
+        Command::History(command) => history::run(command, context, out).await,
+        Command::Scheduler(args) => scheduler::run(args, context, out).await,
         Command::Key(command) => key::run(command, out),
     }
 }

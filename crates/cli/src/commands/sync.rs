@@ -1,19 +1,24 @@
-//! `mdsync sync metadata`: one metadata sync from the command line. Progress goes to standard
-//! error, the report to standard output; the exit status is non-zero when any target failed.
+//! `mdsync sync metadata`: one metadata sync from the command line; `mdsync sync resume` and
+//! `mdsync sync runs` (in [`super::sync_resume`]) take up runs that stopped half-way. Progress
+//! goes to standard error, the report to standard output. Exit status: 0 success, 1 a
+//! destination failed, 2 bad input, 3 interrupted and resumable.
 
 use std::io::Write;
 
 use clap::{Args, Subcommand, ValueEnum};
 use mdsync_core::access::Operation;
+use mdsync_core::browse::reliability_text;
 use mdsync_core::dhis2::metadata::ImportStrategy;
 use mdsync_core::dhis2::Transport;
 use mdsync_core::model::LOCAL_INSTANCE_ID;
 use mdsync_core::sync::metadata::{MetadataSelection, MetadataSyncOptions};
 use mdsync_core::sync::{
-    run_sync, CancellationToken, MetadataPicks, RunError, SyncJob, SyncProgress, SyncReport,
-    SyncRequest, TargetStatus,
+    run_sync, CancellationToken, MetadataPicks, RunError, RunOutcome, SyncJob, SyncProgress,
+    SyncReport, SyncRequest, TargetStatus,
 };
 
+use super::sync_resume::{self, ResumeArgs};
+use crate::clock::TokioClock;
 use crate::context::Context;
 use crate::error::CliError;
 
@@ -21,6 +26,11 @@ use crate::error::CliError;
 pub enum SyncCommand {
     /// Copy metadata objects (and, by default, their dependencies) to one or more instances.
     Metadata(MetadataArgs),
+    /// Take up a run that stopped half-way (network, expired session, a stop): what already
+    /// arrived is not sent again.
+    Resume(ResumeArgs),
+    /// List the runs that started and did not finish.
+    Runs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -65,6 +75,8 @@ pub async fn run<T: Transport>(
 ) -> Result<(), CliError> {
     match command {
         SyncCommand::Metadata(args) => metadata(args, context, out).await,
+        SyncCommand::Resume(args) => sync_resume::resume(args, context, out).await,
+        SyncCommand::Runs => sync_resume::list(context, out).await,
     }
 }
 
@@ -115,36 +127,60 @@ async fn metadata<T: Transport>(
         &request,
         &print_progress,
         &CancellationToken::new(),
+        &TokioClock,
     )
     .await
-    .map_err(|error| match error {
+    .map_err(run_error)?;
+    finish(outcome, args.json, out)
+}
+
+/// Why a run did not start, as the CLI says it.
+pub(super) fn run_error(error: RunError) -> CliError {
+    match error {
         RunError::Denied(denied) => CliError::Denied(denied),
         RunError::Instance(error) => CliError::Instance(error),
         RunError::Selection(error) => CliError::Dhis2(error),
         error => CliError::Usage(error.to_string()),
-    })?;
+    }
+}
+
+/// Prints the report of a run (or resumed run) and turns its outcome into the exit status.
+pub(super) fn finish(
+    outcome: RunOutcome,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
     let report = outcome.report;
     if let Err(error) = outcome.history {
         eprintln!("Warning: the report could not be saved to history: {error}");
     }
-    if args.json {
+    if json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|error| CliError::Failed(error.to_string()))?;
         writeln!(out, "{text}")?;
     } else {
         print_report(&report, out)?;
     }
-    if report.succeeded() {
-        Ok(())
-    } else {
-        Err(CliError::Failed(format!(
+    match (&report.run_id, outcome.resumable) {
+        (Some(run_id), true) => {
+            eprintln!("{}", reliability_text::resume_hint(run_id));
+            Err(CliError::Interrupted {
+                run_id: run_id.clone(),
+                message: format!(
+                    "The sync stopped with status {:?}.",
+                    report.overall_status()
+                ),
+            })
+        }
+        _ if report.succeeded() => Ok(()),
+        _ => Err(CliError::Failed(format!(
             "The sync ended with status {:?}.",
             report.overall_status()
-        )))
+        ))),
     }
 }
 
-fn print_progress(event: SyncProgress) {
+pub(super) fn print_progress(event: SyncProgress) {
     match event {
         SyncProgress::Step {
             target, message, ..
@@ -160,10 +196,22 @@ fn print_progress(event: SyncProgress) {
         } => eprintln!("[{target}] {done}/{total} chunk(s) written"),
         SyncProgress::Advance { .. } => {}
         SyncProgress::TargetDone { target, status } => eprintln!("[{target}] {status:?}"),
+        SyncProgress::Retrying {
+            target,
+            attempt,
+            max_attempts,
+            reason,
+            delay_ms,
+        } => eprintln!(
+            "[{}] {} (waiting {:.1} s)",
+            target.as_deref().unwrap_or("origin"),
+            reliability_text::retrying(attempt, max_attempts, reason),
+            delay_ms as f64 / 1000.0
+        ),
     }
 }
 
-fn print_report(report: &SyncReport, out: &mut impl Write) -> Result<(), CliError> {
+pub(crate) fn print_report(report: &SyncReport, out: &mut impl Write) -> Result<(), CliError> {
     let objects: usize = report.objects_by_type.iter().map(|(_, n)| n).sum();
     writeln!(
         out,
@@ -173,6 +221,20 @@ fn print_report(report: &SyncReport, out: &mut impl Write) -> Result<(), CliErro
         if report.dry_run { ", dry run" } else { "" },
         report.origin_request_count
     )?;
+    if report.retries() > 0 {
+        writeln!(
+            out,
+            "{}",
+            reliability_text::retries_in_report(report.retries())
+        )?;
+    }
+    if report.resumed > 0 {
+        writeln!(
+            out,
+            "Resumed {} time(s) after an interruption.",
+            report.resumed
+        )?;
+    }
     for (plural, count) in &report.objects_by_type {
         writeln!(out, "  {plural:<32} {count}")?;
     }

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod options;
 pub mod progress;
 pub mod query;
+pub mod reliability_text;
 pub mod rules_editor;
 pub mod selection;
 

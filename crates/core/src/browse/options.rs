@@ -76,21 +76,32 @@ impl SyncOptionsForm {
                 identifier: self.identifier,
                 skip_sharing: self.skip_sharing,
                 dry_run,
+                ..ImportOptions::default()
             },
             ..MetadataSyncOptions::default()
         }
     }
 
-    /// Said next to the merge mode when one destination would ignore it.
+    /// The destinations that would ignore the merge mode (DHIS2 2.41+ always replaces), to
+    /// name next to it; empty when none would.
+    pub fn merge_mode_ignored_by<'a>(
+        &self,
+        destinations: impl IntoIterator<Item = (&'a str, Option<&'a Version>)>,
+    ) -> Vec<&'a str> {
+        destinations
+            .into_iter()
+            .filter(|(_, version)| version.is_some_and(|v| v.minor_at_least(41)))
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// Said next to the merge mode when one destination would ignore it (English; the app
+    /// words it from [`SyncOptionsForm::merge_mode_ignored_by`]).
     pub fn merge_mode_note<'a>(
         &self,
         destinations: impl IntoIterator<Item = (&'a str, Option<&'a Version>)>,
     ) -> Option<String> {
-        let newer: Vec<&str> = destinations
-            .into_iter()
-            .filter(|(_, version)| version.is_some_and(|v| v.minor_at_least(41)))
-            .map(|(name, _)| name)
-            .collect();
+        let newer = self.merge_mode_ignored_by(destinations);
         (!newer.is_empty()).then(|| {
             format!(
                 "DHIS2 2.41+ ignores merge mode: objects are always replaced on {}.",

@@ -1,6 +1,7 @@
 //! What a progress bar shows of a running sync, built from the engine's [`SyncProgress`]
 //! events: the step reached, a sentence, and how far the current step is.
 
+use crate::dhis2::retry::RetryNotice;
 use crate::sync::{SyncProgress, SyncStep, TargetStatus};
 
 /// The steps in the order the bar shows them.
@@ -36,10 +37,16 @@ pub struct RunProgress {
     pub units: Option<(usize, usize)>,
     pub finished_targets: Vec<(String, TargetStatus)>,
     pub done: bool,
+    /// "retrying (2 of 5) after a network error", until the next event.
+    pub retrying: Option<String>,
+    /// The same retry as facts, for the app to say in the user's language.
+    pub retry: Option<RetryNotice>,
 }
 
 impl RunProgress {
     pub fn apply(&mut self, event: SyncProgress) {
+        self.retrying = None;
+        self.retry = None;
         match event {
             SyncProgress::Step {
                 step,
@@ -68,6 +75,28 @@ impl RunProgress {
             }
             SyncProgress::TargetDone { target, status } => {
                 self.finished_targets.push((target, status));
+            }
+            SyncProgress::Retrying {
+                target,
+                attempt,
+                max_attempts,
+                reason,
+                delay_ms,
+            } => {
+                if target.is_some() {
+                    self.target = target;
+                }
+                self.retry = Some(RetryNotice {
+                    attempt,
+                    max_attempts,
+                    reason,
+                    delay: std::time::Duration::from_millis(delay_ms),
+                });
+                self.retrying = Some(super::reliability_text::retrying(
+                    attempt,
+                    max_attempts,
+                    reason,
+                ));
             }
         }
     }
@@ -119,6 +148,9 @@ impl RunProgress {
         if let Some((done, total)) = self.units {
             text.push_str(&format!(" ({done} of {total})"));
         }
+        if let Some(retrying) = &self.retrying {
+            text.push_str(&format!(" — {retrying}"));
+        }
         text
     }
 }
@@ -168,6 +200,17 @@ mod tests {
         });
         assert_eq!(progress.percent(), 70);
         assert_eq!(progress.describe(), "Write — Dest: Reading (1 of 2)");
+        progress.apply(SyncProgress::Retrying {
+            target: Some("Dest".into()),
+            attempt: 2,
+            max_attempts: 5,
+            reason: crate::dhis2::retry::RetryReason::ConnectionDropped,
+            delay_ms: 2000,
+        });
+        assert_eq!(
+            progress.describe(),
+            "Write — Dest: Reading (1 of 2) — retrying (2 of 5) after a network error"
+        );
         progress.apply(SyncProgress::TargetDone {
             target: "Dest".into(),
             status: TargetStatus::Success,

@@ -46,6 +46,22 @@ pub enum Dhis2Error {
     #[error("{url} answered with data this app could not read ({reason}). This DHIS2 version may not be supported.")]
     Decode { url: String, reason: String },
 
+    #[error(
+        "DHIS2 at {base_url} no longer knows the import job {job}: the server may have restarted. \
+         Run the sync again: imports are safe to repeat, and what was imported stays."
+    )]
+    JobLost { base_url: String, job: String },
+
+    #[error(
+        "The import job {job} on {base_url} was still running after {minutes} minutes, so the sync \
+         stopped waiting. It may still finish: check the result on the server, then run the sync again."
+    )]
+    JobTimedOut {
+        base_url: String,
+        job: String,
+        minutes: u64,
+    },
+
     #[error("{base_url} runs DHIS2 {version}; MetaData Sync needs 2.30 or later.")]
     UnsupportedVersion { base_url: String, version: String },
 }

@@ -187,7 +187,9 @@ impl ImportResult {
                 for error in array(object_report.get("errorReports")) {
                     errors.push(ImportError {
                         object_id: text(error.get("mainId")).or(object_id.clone()),
-                        object_klass: text(error.get("mainKlass")).or(object_klass.clone()),
+                        // The object report's class is the refused object's; an error's
+                        // `mainKlass` may name another (`Attribute` for E6012 on a program).
+                        object_klass: object_klass.clone().or(text(error.get("mainKlass"))),
                         property: text(error.get("errorProperty")),
                         message: text(error.get("message")).unwrap_or_default(),
                         code: text(error.get("errorCode")),
@@ -301,6 +303,26 @@ mod tests {
         }
         assert_eq!(results[2].http_status, 409);
         assert!(results[2].message.is_some());
+    }
+
+    /// 2.39+ `MetadataAttributeCheck`: the error names the attribute class, the refused object
+    /// is the program of the object report.
+    #[test]
+    fn errors_belong_to_the_object_reported() {
+        let body = json!({ "status": "ERROR", "stats": { "ignored": 1 }, "typeReports": [{
+            "klass": "org.hisp.dhis.program.Program", "stats": { "ignored": 1 },
+            "objectReports": [{ "klass": "org.hisp.dhis.program.Program", "index": 0,
+                "uid": "progNoAttr1", "errorReports": [{
+                    "message": "Attribute `atProgCode1` is not assigned to `Program`",
+                    "mainKlass": "org.hisp.dhis.attribute.Attribute", "errorCode": "E6012",
+                    "errorProperties": ["atProgCode1", "Program"] }] }] }] });
+        let result = ImportResult::from_response("u", &response(200, body)).unwrap();
+        let error = &result.errors[0];
+        assert_eq!(error.object_id.as_deref(), Some("progNoAttr1"));
+        assert_eq!(
+            error.object_klass.as_deref(),
+            Some("org.hisp.dhis.program.Program")
+        );
     }
 
     #[test]

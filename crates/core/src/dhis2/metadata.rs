@@ -22,17 +22,45 @@ pub async fn fetch_by_ids<T: Transport, Id: AsRef<str>>(
     let budget = MAX_URL_BYTES.saturating_sub(client.url(&prefix).len() + 3);
     let mut objects = Vec::new();
     for batch in id_batches(ids, budget) {
-        let path = format!("{prefix}{}%5D", batch.join(","));
-        let mut body: Map<String, Value> = client.get_json(&path).await?;
-        if let Some(Value::Array(items)) = body.remove(plural) {
-            if objects.is_empty() {
-                objects = items;
-            } else {
-                objects.extend(items);
+        for mut body in get_id_batch(client, &prefix, &batch).await? {
+            if let Some(Value::Array(items)) = body.remove(plural) {
+                if objects.is_empty() {
+                    objects = items;
+                } else {
+                    objects.extend(items);
+                }
             }
         }
     }
     Ok(objects)
+}
+
+type JsonObject = Map<String, Value>;
+
+/// `GET {prefix}{ids}]`, in as many requests as the server's URL limit needs: a batch refused
+/// as too long (414, from a server or proxy with a limit below [`MAX_URL_BYTES`]) is asked
+/// for again in two halves. The answers come in the order of the ids.
+async fn get_id_batch<T: Transport>(
+    client: &Dhis2Client<T>,
+    prefix: &str,
+    batch: &[&str],
+) -> Result<Vec<Map<String, Value>>, Dhis2Error> {
+    let mut pending: std::collections::VecDeque<&[&str]> =
+        std::collections::VecDeque::from([batch]);
+    let mut bodies = Vec::new();
+    while let Some(part) = pending.pop_front() {
+        let path = format!("{prefix}{}%5D", part.join(","));
+        match client.get_json::<Map<String, Value>>(&path).await {
+            Ok(body) => bodies.push(body),
+            Err(error) if error.status() == Some(414) && part.len() > 1 => {
+                let (first, second) = part.split_at(part.len() / 2);
+                pending.push_front(second);
+                pending.push_front(first);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(bodies)
 }
 
 /// How many reads a sync keeps in flight at once: what a browser sends in parallel to one host
@@ -58,7 +86,7 @@ pub async fn fetch_many_by_ids<T: Transport>(
 ) -> Result<Vec<Vec<Value>>, Dhis2Error> {
     use futures::stream::{self, StreamExt, TryStreamExt};
 
-    let mut requests: Vec<(usize, &str, String)> = Vec::new();
+    let mut requests: Vec<(usize, &str, String, Vec<&str>)> = Vec::new();
     for (index, read) in reads.iter().enumerate() {
         let prefix = format!(
             "api/{}?paging=false&fields={fields}&filter={}:in:%5B",
@@ -66,25 +94,23 @@ pub async fn fetch_many_by_ids<T: Transport>(
         );
         let budget = MAX_URL_BYTES.saturating_sub(client.url(&prefix).len() + 3);
         for batch in id_batches(&read.ids, budget) {
-            requests.push((
-                index,
-                read.plural,
-                format!("{prefix}{}%5D", batch.join(",")),
-            ));
+            requests.push((index, read.plural, prefix.clone(), batch));
         }
     }
-    let answers: Vec<(usize, &str, Map<String, Value>)> = stream::iter(requests)
-        .map(|(index, plural, path)| async move {
-            let body: Map<String, Value> = client.get_json(&path).await?;
-            Ok::<_, Dhis2Error>((index, plural, body))
+    let answers: Vec<(usize, &str, Vec<JsonObject>)> = stream::iter(requests)
+        .map(|(index, plural, prefix, batch)| async move {
+            let bodies = get_id_batch(client, &prefix, &batch).await?;
+            Ok::<_, Dhis2Error>((index, plural, bodies))
         })
         .buffered(CONCURRENT_READS)
         .try_collect()
         .await?;
     let mut objects: Vec<Vec<Value>> = vec![Vec::new(); reads.len()];
-    for (index, plural, mut body) in answers {
-        if let Some(Value::Array(items)) = body.remove(plural) {
-            objects[index].extend(items);
+    for (index, plural, bodies) in answers {
+        for mut body in bodies {
+            if let Some(Value::Array(items)) = body.remove(plural) {
+                objects[index].extend(items);
+            }
         }
     }
     Ok(objects)
@@ -101,17 +127,22 @@ pub async fn fetch_any_type_by_ids<T: Transport>(
     let budget = MAX_URL_BYTES.saturating_sub(client.url(&prefix).len() + 3);
     let mut by_type: Vec<(String, Vec<Value>)> = Vec::new();
     for batch in id_batches(ids, budget) {
-        let path = format!("{prefix}{}%5D", batch.join(","));
-        let body: Map<String, Value> = client.get_json(&path).await?;
-        for (plural, value) in body {
-            let Value::Array(items) = value else { continue };
-            match by_type.iter_mut().find(|(p, _)| *p == plural) {
-                Some((_, existing)) => existing.extend(items),
-                None => by_type.push((plural, items)),
-            }
+        for body in get_id_batch(client, &prefix, &batch).await? {
+            add_by_type(&mut by_type, body);
         }
     }
     Ok(by_type)
+}
+
+/// Adds the per-type arrays of an `/api/metadata` answer to `by_type`.
+fn add_by_type(by_type: &mut Vec<(String, Vec<Value>)>, body: Map<String, Value>) {
+    for (plural, value) in body {
+        let Value::Array(items) = value else { continue };
+        match by_type.iter_mut().find(|(p, _)| *p == plural) {
+            Some((_, existing)) => existing.extend(items),
+            None => by_type.push((plural, items)),
+        }
+    }
 }
 
 /// Splits ids into comma-joined batches no longer than `budget` bytes each.
@@ -179,6 +210,31 @@ pub enum IdScheme {
     Code,
 }
 
+/// When an import goes as an asynchronous job (`async=true`, followed through the task
+/// endpoints) rather than in one request that a proxy may cut.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AsyncImport {
+    /// Bodies of [`AsyncImport::LARGE_BYTES`] or more.
+    #[default]
+    Large,
+    Always,
+    Never,
+}
+
+impl AsyncImport {
+    /// From this size, an import is slow enough on a busy server to meet a proxy's limit.
+    pub const LARGE_BYTES: usize = 256 * 1024;
+
+    pub fn applies_to(self, body_bytes: usize) -> bool {
+        match self {
+            AsyncImport::Large => body_bytes >= Self::LARGE_BYTES,
+            AsyncImport::Always => true,
+            AsyncImport::Never => false,
+        }
+    }
+}
+
 /// Options of `POST /api/metadata`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -190,10 +246,12 @@ pub struct ImportOptions {
     pub skip_sharing: bool,
     /// `importMode=VALIDATE`: the server checks everything and writes nothing.
     pub dry_run: bool,
+    /// Whether the import goes as a job followed until done.
+    pub asynchronous: AsyncImport,
 }
 
 impl ImportOptions {
-    fn query(&self) -> String {
+    pub(crate) fn query(&self) -> String {
         let strategy = match self.strategy {
             ImportStrategy::CreateAndUpdate => "CREATE_AND_UPDATE",
             ImportStrategy::Create => "CREATE",

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::form::{token_needs_237, FormField};
-use super::url::normalise_url;
+use super::url::{normalise_url, UrlError};
 use crate::dhis2::{Auth, Dhis2Client, Dhis2Error, Transport, TransportError, Version};
 
 /// What to try.
@@ -19,7 +19,8 @@ pub struct ConnectionRequest {
     pub known_version: Option<Version>,
 }
 
-/// The outcome of a connection test.
+/// The outcome of a connection test: typed, so that the app can say it in the user's
+/// language; [`ConnectionDiagnosis::message`] is the English text (CLI).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ConnectionDiagnosis {
@@ -28,7 +29,7 @@ pub enum ConnectionDiagnosis {
         version: Version,
     },
     InvalidUrl {
-        reason: String,
+        reason: UrlError,
     },
     WrongPassword,
     /// The token was refused; on a server older than 2.37 (`version`) tokens do not exist.
@@ -40,7 +41,7 @@ pub enum ConnectionDiagnosis {
     },
     NotDhis2 {
         url: String,
-        detail: String,
+        sign: NotDhis2Sign,
     },
     Unreachable {
         url: String,
@@ -60,6 +61,38 @@ pub enum ConnectionDiagnosis {
         status: Option<u16>,
         message: String,
     },
+    /// The test was cancelled before the server answered.
+    Cancelled,
+}
+
+/// What showed that an address is not the root of a DHIS2 instance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "sign", rename_all = "camelCase")]
+pub enum NotDhis2Sign {
+    /// It answered with a login page instead of data.
+    LoginPage,
+    /// It has no `/api/system/info` (404).
+    NoSystemInfo,
+    /// It answered something that is not DHIS2 data.
+    NotJson { status: u16, snippet: String },
+    /// Its answer carries no DHIS2 version.
+    NoVersion { reason: String },
+}
+
+impl std::fmt::Display for NotDhis2Sign {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotDhis2Sign::LoginPage => f.write_str("it answered with a login page instead of data"),
+            NotDhis2Sign::NoSystemInfo => f.write_str("it has no /api/system/info (404)"),
+            NotDhis2Sign::NotJson { status, snippet } => write!(
+                f,
+                "it answered status {status} with something that is not DHIS2 data, starting {snippet:?}"
+            ),
+            NotDhis2Sign::NoVersion { reason } => {
+                write!(f, "its answer has no DHIS2 version ({reason})")
+            }
+        }
+    }
 }
 
 impl ConnectionDiagnosis {
@@ -84,13 +117,16 @@ impl ConnectionDiagnosis {
     /// One or two sentences saying what happened and what to do.
     pub fn message(&self) -> String {
         match self {
-            ConnectionDiagnosis::Connected { system_name, version } => match system_name {
+            ConnectionDiagnosis::Connected {
+                system_name,
+                version,
+            } => match system_name {
                 Some(name) if !name.is_empty() => {
                     format!("Connected to \"{name}\", DHIS2 {version}.")
                 }
                 _ => format!("Connected to DHIS2 {version}."),
             },
-            ConnectionDiagnosis::InvalidUrl { reason } => reason.clone(),
+            ConnectionDiagnosis::InvalidUrl { reason } => reason.to_string(),
             ConnectionDiagnosis::WrongPassword => {
                 "The username or password is wrong (the server answered 401). Check them; \
                  the account may also be disabled or locked."
@@ -105,12 +141,15 @@ impl ConnectionDiagnosis {
                     .into(),
             },
             ConnectionDiagnosis::TokensNeed237 { version } => token_needs_237(version),
-            ConnectionDiagnosis::NotDhis2 { url, detail } => format!(
+            ConnectionDiagnosis::NotDhis2 { url, sign: detail } => format!(
                 "{url} does not look like the root of a DHIS2 instance ({detail}). Use the address \
                  you open DHIS2 at, without /api or an app's page, e.g. https://dhis2.example.org \
                  or https://example.org/dhis."
             ),
-            ConnectionDiagnosis::Unreachable { url, origin_to_allow } => match origin_to_allow {
+            ConnectionDiagnosis::Unreachable {
+                url,
+                origin_to_allow,
+            } => match origin_to_allow {
                 Some(origin) => format!(
                     "Could not reach {url}. Check the address and that the server is up. If it \
                      is, the server refuses requests from this app: ask its administrator to add \
@@ -135,9 +174,13 @@ impl ConnectionDiagnosis {
                  an account with more rights."
             ),
             ConnectionDiagnosis::ServerError { status, message } => match status {
-                Some(status) => format!("The server failed with status {status}: {message}. Try again later or ask its administrator."),
+                Some(status) => format!(
+                    "The server failed with status {status}: {message}. Try again later or ask \
+                     its administrator."
+                ),
                 None => message.clone(),
             },
+            ConnectionDiagnosis::Cancelled => "The test was cancelled.".into(),
         }
     }
 }
@@ -149,11 +192,7 @@ pub async fn test_connection<T: Transport>(
 ) -> ConnectionDiagnosis {
     let normal = match normalise_url(&request.url) {
         Ok(normal) => normal,
-        Err(error) => {
-            return ConnectionDiagnosis::InvalidUrl {
-                reason: error.to_string(),
-            }
-        }
+        Err(error) => return ConnectionDiagnosis::InvalidUrl { reason: error },
     };
     let is_token = matches!(request.auth, Auth::ApiToken { .. });
     if let Some(version) = request
@@ -193,29 +232,28 @@ fn diagnose(
         Dhis2Error::Unauthorized { .. } => ConnectionDiagnosis::WrongPassword,
         Dhis2Error::LoginPage { .. } => ConnectionDiagnosis::NotDhis2 {
             url: url.to_string(),
-            detail: "it answered with a login page instead of data".into(),
+            sign: NotDhis2Sign::LoginPage,
         },
         Dhis2Error::NotFound { .. } => ConnectionDiagnosis::NotDhis2 {
             url: url.to_string(),
-            detail: "it has no /api/system/info (404)".into(),
+            sign: NotDhis2Sign::NoSystemInfo,
         },
-        Dhis2Error::NotJson { status, snippet, .. } => ConnectionDiagnosis::NotDhis2 {
+        Dhis2Error::NotJson {
+            status, snippet, ..
+        } => ConnectionDiagnosis::NotDhis2 {
             url: url.to_string(),
-            detail: format!("it answered status {status} with something that is not DHIS2 data, starting {snippet:?}"),
+            sign: NotDhis2Sign::NotJson { status, snippet },
         },
         Dhis2Error::Decode { reason, .. } => ConnectionDiagnosis::NotDhis2 {
             url: url.to_string(),
-            detail: format!("its answer has no DHIS2 version ({reason})"),
+            sign: NotDhis2Sign::NoVersion { reason },
         },
         Dhis2Error::Unreachable { .. } => ConnectionDiagnosis::Unreachable {
             url: url.to_string(),
             origin_to_allow: request.app_origin.clone(),
         },
         Dhis2Error::Interrupted { source, .. } => match source {
-            TransportError::Cancelled => ConnectionDiagnosis::ServerError {
-                status: None,
-                message: "The test was cancelled.".into(),
-            },
+            TransportError::Cancelled => ConnectionDiagnosis::Cancelled,
             _ => ConnectionDiagnosis::TooSlow {
                 url: url.to_string(),
             },
@@ -230,5 +268,12 @@ fn diagnose(
             status: Some(status),
             message,
         },
+        // Import jobs are not part of a connection test.
+        job @ (Dhis2Error::JobLost { .. } | Dhis2Error::JobTimedOut { .. }) => {
+            ConnectionDiagnosis::ServerError {
+                status: None,
+                message: job.to_string(),
+            }
+        }
     }
 }

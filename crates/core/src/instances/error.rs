@@ -1,5 +1,5 @@
 use super::form::FormErrors;
-use crate::access::AccessDenied;
+use crate::access::{AccessDenied, Operation};
 use crate::model::LOCAL_INSTANCE_NAME;
 use crate::storage::StorageError;
 
@@ -14,8 +14,11 @@ pub enum InstanceError {
     )]
     NotShared { name: String },
 
-    #[error("\"{LOCAL_INSTANCE_NAME}\" is the DHIS2 the app runs in; it cannot be {action}.")]
-    LocalInstance { action: &'static str },
+    #[error(
+        "\"{LOCAL_INSTANCE_NAME}\" is the DHIS2 the app runs in; it cannot be {}.",
+        local_change(*.operation)
+    )]
+    LocalInstance { operation: Operation },
 
     #[error("There is no instance with id {id}; it may have been deleted. Reload the list.")]
     NotFound { id: String },
@@ -34,7 +37,16 @@ pub enum InstanceError {
 
     #[error(
         "The credentials of \"{name}\" are kept in a DHIS2 route, which never gives them back: \
-         enter the password or token again to {action}."
+         enter the password or token again to change its address or account."
     )]
-    SecretNeededAgain { name: String, action: &'static str },
+    SecretNeededAgain { name: String },
+}
+
+/// What "This instance" cannot be, for an operation refused on it.
+fn local_change(operation: Operation) -> &'static str {
+    match operation {
+        Operation::DeleteInstance => "deleted",
+        Operation::CreateInstance => "replicated",
+        _ => "changed",
+    }
 }

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::url::normalise_url;
+use super::url::{normalise_url, UrlError};
+use crate::dhis2::routes::RouteError;
 use crate::dhis2::Version;
 use crate::model::{AuthKind, Instance, Sharing, LOCAL_INSTANCE_NAME};
 use crate::storage::InstanceSecret;
@@ -65,11 +66,34 @@ pub enum FormField {
     Sharing,
 }
 
+/// What is wrong with one field: typed, so that the app says it in the user's language
+/// (`Display` is the English text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "problem", rename_all = "camelCase")]
+pub enum FieldProblem {
+    #[error("Enter a name for the instance.")]
+    NameMissing,
+    #[error("\"{LOCAL_INSTANCE_NAME}\" is the name of the DHIS2 the app runs in; choose another.")]
+    NameReserved,
+    #[error("An instance named \"{name}\" already exists.")]
+    NameTaken { name: String },
+    #[error("{reason}")]
+    Url { reason: UrlError },
+    #[error("Enter the username of the DHIS2 account.")]
+    UsernameMissing,
+    #[error("Enter the {}.", kind.secret_label())]
+    SecretMissing { kind: AuthKind },
+    #[error("Enter the {}: the authentication method changed.", kind.secret_label())]
+    SecretMissingAfterAuthChange { kind: AuthKind },
+    #[error("`{access}` is not a DHIS2 access string (e.g. r------- or rw------).")]
+    NotAnAccessString { access: String },
+}
+
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: FormField,
-    pub message: String,
+    pub problem: FieldProblem,
 }
 
 /// Everything wrong with a submitted form, field by field.
@@ -79,19 +103,21 @@ pub struct FormErrors {
 }
 
 impl FormErrors {
-    fn add(&mut self, field: FormField, message: impl Into<String>) {
-        self.errors.push(FieldError {
-            field,
-            message: message.into(),
-        });
+    fn add(&mut self, field: FormField, problem: FieldProblem) {
+        self.errors.push(FieldError { field, problem });
     }
 
-    /// The first message for a field, to show under it.
-    pub fn for_field(&self, field: FormField) -> Option<&str> {
+    /// The first problem of a field, to show under it.
+    pub fn problem(&self, field: FormField) -> Option<&FieldProblem> {
         self.errors
             .iter()
             .find(|error| error.field == field)
-            .map(|error| error.message.as_str())
+            .map(|error| &error.problem)
+    }
+
+    /// The first problem of a field, in English.
+    pub fn for_field(&self, field: FormField) -> Option<String> {
+        self.problem(field).map(ToString::to_string)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -101,9 +127,43 @@ impl FormErrors {
 
 impl std::fmt::Display for FormErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let messages: Vec<&str> = self.errors.iter().map(|e| e.message.as_str()).collect();
+        let messages: Vec<String> = self.errors.iter().map(|e| e.problem.to_string()).collect();
         f.write_str(&messages.join("; "))
     }
+}
+
+/// Something worth telling the user about a saved instance that did not stop the save.
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[serde(tag = "warning", rename_all = "camelCase")]
+pub enum SaveWarning {
+    #[error(
+        "{url} uses http://: the password or token will travel unencrypted. Use https:// unless \
+         the server is on a trusted network."
+    )]
+    PlainHttp { url: String },
+    #[error("{}", token_needs_237(.version))]
+    TokensNeed237 { version: Version },
+    #[error(
+        "The credentials of \"{name}\" could not be kept in a DHIS2 route ({reason}); they were \
+         stored encrypted by MetaData Sync instead."
+    )]
+    RouteRefused {
+        name: String,
+        #[serde(serialize_with = "as_text")]
+        reason: RouteError,
+    },
+    #[error(
+        "The credentials of \"{name}\" are kept in a DHIS2 route, which never gives them back: \
+         edit the copy and enter its password or token."
+    )]
+    CopyNeedsSecret { name: String },
+}
+
+fn as_text<S: serde::Serializer>(
+    value: &impl std::fmt::Display,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
 }
 
 /// A form that passed validation.
@@ -118,7 +178,7 @@ pub struct ValidForm {
     pub secret: Option<InstanceSecret>,
     pub sharing: Sharing,
     /// Things worth telling the user that do not block saving.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<SaveWarning>,
 }
 
 /// Checks a form. `others` are the other stored instances (for the unique name), `editing` the
@@ -133,45 +193,37 @@ pub fn validate_form(
 
     let name = form.name.trim().to_string();
     if name.is_empty() {
-        errors.add(FormField::Name, "Enter a name for the instance.");
+        errors.add(FormField::Name, FieldProblem::NameMissing);
     } else if name.eq_ignore_ascii_case(LOCAL_INSTANCE_NAME) {
-        errors.add(
-            FormField::Name,
-            format!("\"{LOCAL_INSTANCE_NAME}\" is the name of the DHIS2 the app runs in; choose another."),
-        );
+        errors.add(FormField::Name, FieldProblem::NameReserved);
     } else if others.iter().any(|other| {
         other.name.trim().eq_ignore_ascii_case(&name)
             && editing.is_none_or(|(instance, _)| instance.id != other.id)
     }) {
         errors.add(
             FormField::Name,
-            format!("An instance named \"{name}\" already exists."),
+            FieldProblem::NameTaken { name: name.clone() },
         );
     }
 
     let url = match normalise_url(&form.url) {
         Ok(normal) => {
             if normal.insecure {
-                warnings.push(format!(
-                    "{} uses http://: the password or token will travel unencrypted. Use https:// \
-                     unless the server is on a trusted network.",
-                    normal.url
-                ));
+                warnings.push(SaveWarning::PlainHttp {
+                    url: normal.url.clone(),
+                });
             }
             normal.url
         }
-        Err(error) => {
-            errors.add(FormField::Url, error.to_string());
+        Err(reason) => {
+            errors.add(FormField::Url, FieldProblem::Url { reason });
             String::new()
         }
     };
 
     let username = form.username.trim().to_string();
     if form.auth_kind == AuthKind::Basic && username.is_empty() {
-        errors.add(
-            FormField::Username,
-            "Enter the username of the DHIS2 account.",
-        );
+        errors.add(FormField::Username, FieldProblem::UsernameMissing);
     }
 
     let secret_text = form.secret.trim();
@@ -179,16 +231,16 @@ pub fn validate_form(
         None => true,
         Some((instance, has_secret)) => instance.auth_kind != form.auth_kind || !has_secret,
     };
-    let label = form.auth_kind.secret_label();
+    let kind = form.auth_kind;
     let secret = if secret_text.is_empty() {
         if must_give_secret {
-            let message = match editing {
+            let problem = match editing {
                 Some((instance, _)) if instance.auth_kind != form.auth_kind => {
-                    format!("Enter the {label}: the authentication method changed.")
+                    FieldProblem::SecretMissingAfterAuthChange { kind }
                 }
-                _ => format!("Enter the {label}."),
+                _ => FieldProblem::SecretMissing { kind },
             };
-            errors.add(FormField::Secret, message);
+            errors.add(FormField::Secret, problem);
         }
         None
     } else {
@@ -201,7 +253,9 @@ pub fn validate_form(
     if form.auth_kind == AuthKind::Token {
         let known = editing.and_then(|(instance, _)| instance.version.as_ref());
         if let Some(version) = known.filter(|version| !version.supports_api_tokens()) {
-            warnings.push(token_needs_237(version));
+            warnings.push(SaveWarning::TokensNeed237 {
+                version: version.clone(),
+            });
         }
     }
 
@@ -214,20 +268,18 @@ pub fn validate_form(
         if !Sharing::is_valid_access(&entry.access) {
             errors.add(
                 FormField::Sharing,
-                format!(
-                    "`{}` is not a DHIS2 access string (e.g. r------- or rw------).",
-                    entry.access
-                ),
+                FieldProblem::NotAnAccessString {
+                    access: entry.access.clone(),
+                },
             );
         }
     }
     if !Sharing::is_valid_access(&form.sharing.public_access) {
         errors.add(
             FormField::Sharing,
-            format!(
-                "`{}` is not a DHIS2 access string (e.g. r------- or rw------).",
-                form.sharing.public_access
-            ),
+            FieldProblem::NotAnAccessString {
+                access: form.sharing.public_access.clone(),
+            },
         );
     }
 
@@ -268,6 +320,7 @@ mod tests {
             username: Some("admin".into()),
             version: version.map(|v| v.parse().expect("version")),
             sharing: Sharing::default(),
+            route: None,
         }
     }
 
@@ -296,7 +349,11 @@ mod tests {
         assert_eq!(valid.username, None);
         assert_eq!(valid.secret, Some(InstanceSecret::Token("d2pat_x".into())));
         assert!(
-            valid.warnings.iter().any(|w| w.contains("2.37")),
+            valid
+                .warnings
+                .iter()
+                .any(|w| matches!(w, SaveWarning::TokensNeed237 { .. })
+                    && w.to_string().contains("2.37")),
             "{:?}",
             valid.warnings
         );

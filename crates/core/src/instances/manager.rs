@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 use super::error::InstanceError;
-use super::form::{validate_form, InstanceForm};
+use super::form::{validate_form, InstanceForm, SaveWarning};
 use super::routing::CredentialStore;
 use crate::access::{Actor, AppRole, Operation};
 use crate::crypto::EncryptionKey;
@@ -17,7 +17,7 @@ use crate::storage::{InstanceSecret, Storage, StorageError};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SavedInstance {
     pub view: InstanceView,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<SaveWarning>,
 }
 
 /// Instance operations for one logged-in user. Plain data: cheap to clone, and every method
@@ -121,9 +121,9 @@ impl InstanceManager {
         Ok(self.actor.authorize(operation)?)
     }
 
-    fn refuse_local(id: &str, action: &'static str) -> Result<(), InstanceError> {
+    fn refuse_local(id: &str, operation: Operation) -> Result<(), InstanceError> {
         if id == LOCAL_INSTANCE_ID {
-            Err(InstanceError::LocalInstance { action })
+            Err(InstanceError::LocalInstance { operation })
         } else {
             Ok(())
         }
@@ -148,7 +148,7 @@ impl InstanceManager {
         operation: Operation,
     ) -> Result<(Vec<Instance>, Instance), InstanceError> {
         self.authorize(operation)?;
-        Self::refuse_local(id, operation.describe())?;
+        Self::refuse_local(id, operation)?;
         let all = storage.instances().list().await?;
         let instance = all
             .iter()
@@ -323,7 +323,6 @@ impl InstanceManager {
             None if rebinding && stored.route.is_some() => {
                 return Err(InstanceError::SecretNeededAgain {
                     name: instance.name,
-                    action: "change its address or account",
                 })
             }
             // A configurator moving the instance through this form keeps its secret: it is
@@ -354,7 +353,7 @@ impl InstanceManager {
         id: &str,
     ) -> Result<SavedInstance, InstanceError> {
         self.authorize(Operation::CreateInstance)?;
-        Self::refuse_local(id, "replicated")?;
+        Self::refuse_local(id, Operation::CreateInstance)?;
         let all = storage.instances().list().await?;
         let original = all
             .iter()
@@ -370,11 +369,9 @@ impl InstanceManager {
         let mut warnings = warnings;
         copy.route = None;
         if original.route.is_some() {
-            warnings.push(format!(
-                "The credentials of \"{}\" are kept in a DHIS2 route, which never gives them \
-                 back: edit the copy and enter its password or token.",
-                original.name
-            ));
+            warnings.push(SaveWarning::CopyNeedsSecret {
+                name: original.name.clone(),
+            });
         }
         let has_secret = match secrets.load(original).await? {
             Some(secret) => {

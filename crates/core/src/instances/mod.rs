@@ -11,10 +11,13 @@ mod routing;
 mod targets;
 mod url;
 
-pub use connection::{test_connection, ConnectionDiagnosis, ConnectionRequest};
+pub use connection::{test_connection, ConnectionDiagnosis, ConnectionRequest, NotDhis2Sign};
 pub use error::InstanceError;
-pub use form::{validate_form, FieldError, FormErrors, FormField, InstanceForm, ValidForm};
+pub use form::{
+    validate_form, FieldError, FieldProblem, FormErrors, FormField, InstanceForm, SaveWarning,
+    ValidForm,
+};
 pub use manager::{InstanceManager, SavedInstance};
 pub use routing::{CredentialStore, InstanceTransport, TargetRoute};
 pub use targets::ConnectionTarget;
-pub use url::{normalise_url, origin_of, NormalisedUrl, UrlError};
+pub use url::{normalise_url, origin_of, NormalisedUrl, UrlError, UrlProblem};

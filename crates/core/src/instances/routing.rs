@@ -9,6 +9,7 @@
 //! other.
 
 use super::error::InstanceError;
+use super::form::SaveWarning;
 use super::manager::InstanceManager;
 use crate::access::Operation;
 use crate::dhis2::routes::{RouteAuth, RouteError, RouteSpec, RouteSupport, RoutedTransport};
@@ -70,7 +71,7 @@ impl InstanceManager {
         instance: &mut Instance,
         secret: &InstanceSecret,
         store: CredentialStore,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<SaveWarning>,
     ) -> Result<(), InstanceError> {
         let wants_route = match store {
             CredentialStore::DataStore => false,
@@ -91,11 +92,10 @@ impl InstanceManager {
                     return Ok(());
                 }
                 Err(error) if store == CredentialStore::Route => return Err(error.into()),
-                Err(error) => warnings.push(format!(
-                    "The credentials of \"{}\" could not be kept in a DHIS2 route ({error}); they \
-                     were stored encrypted by MetaData Sync instead.",
-                    instance.name
-                )),
+                Err(reason) => warnings.push(SaveWarning::RouteRefused {
+                    name: instance.name.clone(),
+                    reason,
+                }),
             }
         }
         if let Some(route_id) = instance.route.take() {

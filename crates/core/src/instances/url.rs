@@ -1,6 +1,8 @@
 //! Instance URLs: what people paste (with `/api`, a trailing slash, the address of a DHIS2 app
 //! page…) turned into the instance root the client needs.
 
+use serde::Serialize;
+
 /// An instance root URL in normal form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NormalisedUrl {
@@ -12,18 +14,49 @@ pub struct NormalisedUrl {
     pub insecure: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a typed URL is not an instance address. The app says it in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "problem", content = "detail", rename_all = "camelCase")]
 pub enum UrlError {
     #[error("Enter the URL of the DHIS2 instance, e.g. https://dhis2.example.org")]
     Empty,
     #[error("Start the URL with https:// (or http://), e.g. https://{0}")]
     MissingScheme(String),
     #[error("This is not a valid URL ({0}). Enter the address of the DHIS2 instance, e.g. https://dhis2.example.org")]
-    Invalid(String),
+    Invalid(UrlProblem),
     #[error("Only http:// and https:// addresses are supported, not {0}://")]
     UnsupportedScheme(String),
     #[error("Do not put the username or password in the URL; use the fields of the form")]
     CredentialsInUrl,
+}
+
+/// What is wrong inside a URL that does not parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UrlProblem {
+    #[error("it has no host name")]
+    NoHost,
+    #[error("the port is not a number from 1 to 65535")]
+    InvalidPort,
+    #[error("the IP address is not valid")]
+    InvalidIpAddress,
+    #[error("the host name has characters a host name cannot have")]
+    InvalidHostCharacter,
+    #[error("it cannot be read as an address")]
+    Unreadable,
+}
+
+impl From<url::ParseError> for UrlProblem {
+    fn from(error: url::ParseError) -> Self {
+        use url::ParseError::*;
+        match error {
+            EmptyHost => UrlProblem::NoHost,
+            InvalidPort => UrlProblem::InvalidPort,
+            InvalidIpv4Address | InvalidIpv6Address => UrlProblem::InvalidIpAddress,
+            InvalidDomainCharacter | IdnaError => UrlProblem::InvalidHostCharacter,
+            _ => UrlProblem::Unreadable,
+        }
+    }
 }
 
 /// Path segments from which a pasted URL stops being the instance root: the Web API, and the
@@ -43,7 +76,7 @@ pub fn normalise_url(input: &str) -> Result<NormalisedUrl, UrlError> {
             text.trim_start_matches('/').to_string(),
         ));
     }
-    let parsed = url::Url::parse(text).map_err(|error| UrlError::Invalid(error.to_string()))?;
+    let parsed = url::Url::parse(text).map_err(|error| UrlError::Invalid(error.into()))?;
     let scheme = parsed.scheme().to_string();
     if scheme != "http" && scheme != "https" {
         return Err(UrlError::UnsupportedScheme(scheme));
@@ -54,7 +87,7 @@ pub fn normalise_url(input: &str) -> Result<NormalisedUrl, UrlError> {
     let host = parsed
         .host_str()
         .filter(|host| !host.is_empty())
-        .ok_or_else(|| UrlError::Invalid("it has no host name".into()))?;
+        .ok_or(UrlError::Invalid(UrlProblem::NoHost))?;
     let origin = match parsed.port() {
         Some(port) => format!("{scheme}://{host}:{port}"),
         None => format!("{scheme}://{host}"),

@@ -81,47 +81,54 @@ pub struct AutoMapRow {
     pub outcome: AutoMapOutcome,
 }
 
+/// What [`find_counterpart`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Counterpart<'a> {
+    Found(MatchRule, &'a MappableObject),
+    /// Several candidates match by the first rule any matches.
+    Ambiguous(MatchRule, Vec<Uid>),
+    NotFound,
+}
+
+/// Whether `candidate` matches `origin` by `rule` (`name`: the origin's normalised name).
+fn matches(
+    rule: MatchRule,
+    origin: &MappableObject,
+    name: &str,
+    candidate: &MappableObject,
+) -> bool {
+    match rule {
+        MatchRule::SameId => candidate.id.is_some() && candidate.id == origin.id,
+        MatchRule::SameCode => origin.code.as_deref().is_some_and(|code| {
+            !code.trim().is_empty() && candidate.code.as_deref().map(str::trim) == Some(code.trim())
+        }),
+        MatchRule::SameName => !name.is_empty() && normalize_name(candidate.label()) == name,
+    }
+}
+
 /// Finds `origin`'s counterpart among `candidates`: same id, then same code, then same name.
 pub fn find_counterpart<'a>(
     origin: &MappableObject,
     candidates: &'a [MappableObject],
-) -> Result<(MatchRule, &'a MappableObject), Option<(MatchRule, Vec<Uid>)>> {
+) -> Counterpart<'a> {
     let name = normalize_name(origin.label());
-    let rules: [(MatchRule, Box<dyn Fn(&MappableObject) -> bool>); 3] = [
-        (
-            MatchRule::SameId,
-            Box::new(|c: &MappableObject| c.id.is_some() && c.id == origin.id),
-        ),
-        (
-            MatchRule::SameCode,
-            Box::new(|c: &MappableObject| {
-                origin.code.as_deref().is_some_and(|code| {
-                    !code.trim().is_empty() && c.code.as_deref().map(str::trim) == Some(code.trim())
-                })
-            }),
-        ),
-        (
-            MatchRule::SameName,
-            Box::new(|c: &MappableObject| !name.is_empty() && normalize_name(c.label()) == name),
-        ),
-    ];
-    for (rule, matches) in rules {
+    for rule in [MatchRule::SameId, MatchRule::SameCode, MatchRule::SameName] {
         let found: Vec<&MappableObject> = candidates
             .iter()
-            .filter(|candidate| candidate.id.is_some() && matches(candidate))
+            .filter(|candidate| candidate.id.is_some() && matches(rule, origin, &name, candidate))
             .collect();
         match found.as_slice() {
             [] => continue,
-            [one] => return Ok((rule, one)),
+            [one] => return Counterpart::Found(rule, one),
             many => {
-                return Err(Some((
+                return Counterpart::Ambiguous(
                     rule,
                     many.iter().filter_map(|c| c.id.clone()).collect(),
-                )))
+                )
             }
         }
     }
-    Err(None)
+    Counterpart::NotFound
 }
 
 /// Auto-maps `rows` of `mapping_type` against `destination`, writing the entries it finds into
@@ -152,7 +159,7 @@ pub fn auto_map(
             continue;
         }
         let outcome = match find_counterpart(&row.object, destination) {
-            Ok((rule, target)) => {
+            Counterpart::Found(rule, target) => {
                 let path = EntryPath::of(&[mapping_type, row.key.as_str()]);
                 let mut unmatched = Vec::new();
                 let mut entry = entry_for(mapping_type, &row.object, target, global);
@@ -171,8 +178,10 @@ pub fn auto_map(
                     nested_unmatched: unmatched,
                 }
             }
-            Err(Some((rule, candidates))) => AutoMapOutcome::Ambiguous { rule, candidates },
-            Err(None) => AutoMapOutcome::NotFound,
+            Counterpart::Ambiguous(rule, candidates) => {
+                AutoMapOutcome::Ambiguous { rule, candidates }
+            }
+            Counterpart::NotFound => AutoMapOutcome::NotFound,
         };
         results.push(AutoMapRow {
             key: row.key.clone(),
@@ -303,11 +312,11 @@ fn collection(
 ) {
     for (key, object) in rows {
         let entry = match find_counterpart(&object, candidates) {
-            Ok((_, target)) => MetadataMapping {
+            Counterpart::Found(_, target) => MetadataMapping {
                 mapping: Some(MappingDictionary::default()),
                 ..entry_for(nested_type, &object, target, false)
             },
-            Err(_) => {
+            Counterpart::Ambiguous(..) | Counterpart::NotFound => {
                 unmatched.push(path.join(nested_type).join(key.as_str()));
                 MetadataMapping {
                     conflicts: Some(true),

@@ -112,8 +112,10 @@ fn invert_level(
     path: &EntryPath,
     report: &mut InvertReport,
 ) -> MappingDictionary {
-    let mut inverted = MappingDictionary::default();
-    inverted.unknown = level.unknown.clone();
+    let mut inverted = MappingDictionary {
+        unknown: level.unknown.clone(),
+        ..MappingDictionary::default()
+    };
     for (name, entries) in level.types() {
         let Some(info) = type_info(name) else {
             continue;

@@ -11,6 +11,7 @@ pub const SCHEDULER: &str = "scheduler";
 pub const SECRET_PREFIX: &str = "instance-secret-";
 pub const MAPPINGS_PREFIX: &str = "mappings-";
 pub const RUN_PREFIX: &str = "run-";
+pub const LAST_RUN_PREFIX: &str = "last-run-";
 
 pub fn instance_secret(instance_id: &str) -> String {
     format!("{SECRET_PREFIX}{instance_id}")
@@ -22,6 +23,11 @@ pub fn mappings(instance_id: &str) -> String {
 
 pub fn rule(rule_id: &str) -> String {
     format!("{RULE_PREFIX}{rule_id}")
+}
+
+/// A rule's record of its runs.
+pub fn rule_last_run(rule_id: &str) -> String {
+    format!("{LAST_RUN_PREFIX}{rule_id}")
 }
 
 pub fn history_entry(report_id: &str) -> String {

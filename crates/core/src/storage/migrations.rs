@@ -191,7 +191,7 @@ impl<T: Transport> Storage<T> {
                 if !settings.contains_key("historyRetentionDays") {
                     settings.insert(
                         "historyRetentionDays".into(),
-                        Settings::DEFAULT_RETENTION_DAYS.into(),
+                        Settings::LEGACY_RETENTION_DAYS.into(),
                     );
                     self.write(keys::SETTINGS, &settings).await?;
                 }

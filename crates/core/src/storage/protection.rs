@@ -8,6 +8,7 @@
 //! | configuration (`instances`, `rules`, `rule-*`, `mappings-*`, `settings`, `schema`, …) | every app user | configurators, administrators |
 //! | `instance-secret-<id>` | the instance's users | configurators, administrators |
 //! | `history-<id>` (one per run) | every app user | whoever ran the sync (its owner), administrators |
+//! | `last-run-<ruleId>` (a rule's record of its runs) | the rule's users | the rule's users, configurators |
 //!
 //! Superusers (`ALL`) pass every sharing check in DHIS2. Configurators are found through the
 //! user role [`CONFIGURATOR_ROLE`] when a key is created; one who gets the role later gains
@@ -29,6 +30,9 @@ pub enum KeyProtection {
     Secret { instance_sharing: Sharing },
     /// A record of what someone did (a run): read by every app user, written by its owner.
     Record,
+    /// A rule's record of its runs: read and written by everyone the rule is shared with
+    /// (whoever may run it updates it), and by configurators.
+    RuleRunRecord { rule_sharing: Sharing },
 }
 
 impl KeyProtection {
@@ -39,6 +43,10 @@ impl KeyProtection {
         } else if key.starts_with(keys::SECRET_PREFIX) {
             KeyProtection::Secret {
                 instance_sharing: Sharing::default(),
+            }
+        } else if key.starts_with(keys::LAST_RUN_PREFIX) {
+            KeyProtection::RuleRunRecord {
+                rule_sharing: Sharing::default(),
             }
         } else {
             KeyProtection::Configuration
@@ -96,6 +104,36 @@ impl KeyProtection {
                 user_accesses: Vec::new(),
                 user_group_accesses: Vec::new(),
             },
+            KeyProtection::RuleRunRecord { rule_sharing } => {
+                let read_write = |entry: &AccessEntry| AccessEntry {
+                    id: entry.id.clone(),
+                    name: String::new(),
+                    access: Sharing::PUBLIC_READ_WRITE.into(),
+                };
+                let mut user_accesses = writers();
+                for entry in &rule_sharing.user_accesses {
+                    if Sharing::access_reads(&entry.access)
+                        && !user_accesses.iter().any(|w| w.id == entry.id)
+                    {
+                        user_accesses.push(read_write(entry));
+                    }
+                }
+                Sharing {
+                    owner: Some(owner.to_string()),
+                    public_access: if Sharing::access_reads(&rule_sharing.public_access) {
+                        Sharing::PUBLIC_READ_WRITE.into()
+                    } else {
+                        Sharing::PRIVATE.into()
+                    },
+                    user_accesses,
+                    user_group_accesses: rule_sharing
+                        .user_group_accesses
+                        .iter()
+                        .filter(|entry| Sharing::access_reads(&entry.access))
+                        .map(read_write)
+                        .collect(),
+                }
+            }
         }
     }
 }
@@ -196,6 +234,12 @@ impl<T: Transport> Storage<T> {
                         .unwrap_or_default();
                     KeyProtection::Secret {
                         instance_sharing: sharing,
+                    }
+                }
+                KeyProtection::RuleRunRecord { .. } => {
+                    let id = key.trim_start_matches(keys::LAST_RUN_PREFIX);
+                    KeyProtection::RuleRunRecord {
+                        rule_sharing: crate::rules::stored_rule_sharing(self, id).await?,
                     }
                 }
                 other => other,

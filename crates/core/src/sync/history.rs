@@ -133,6 +133,23 @@ pub async fn save_to_history<T: Transport>(
     Ok(summary)
 }
 
+/// Saves the report of the run `run_id` under that id, replacing what an earlier attempt of the
+/// same run saved: a resumed run keeps one history entry, whose report covers the whole run.
+pub async fn save_run_to_history<T: Transport>(
+    storage: &Storage<T>,
+    run_id: &str,
+    report: &SyncReport,
+    context: &RunContext,
+) -> Result<HistorySummary, StorageError> {
+    let summary = HistorySummary::of(run_id, report, context);
+    let entry = HistoryEntry {
+        summary: summary.clone(),
+        report: capped_for_history(report, RAW_RESPONSES_CAP),
+    };
+    storage.write(&keys::history_entry(run_id), &entry).await?;
+    Ok(summary)
+}
+
 /// An entry as stored: this layout, or a report alone (listed in the old `history` list).
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -176,7 +193,7 @@ fn denied(error: AccessDenied) -> StorageError {
     StorageError::Denied(error)
 }
 
-async fn read_summaries<T: Transport>(
+pub(crate) async fn read_summaries<T: Transport>(
     storage: &Storage<T>,
 ) -> Result<Vec<HistorySummary>, StorageError> {
     let mut summaries: Vec<HistorySummary> = storage.read(keys::HISTORY).await?.unwrap_or_default();

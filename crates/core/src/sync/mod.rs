@@ -4,19 +4,29 @@
 
 pub mod cancel;
 pub mod history;
+pub mod history_panel;
+pub mod journal;
 pub mod metadata;
 pub mod progress;
 pub mod report;
+pub mod resume;
 pub mod run;
+pub mod runtime;
 pub mod transport;
 
 pub use cancel::CancellationToken;
 pub use history::{
-    capped_for_history, list_history, load_from_history, prune_history, save_to_history,
-    HistoryEntry, HistorySummary, RunContext,
+    capped_for_history, list_history, load_from_history, prune_history, save_run_to_history,
+    save_to_history, HistoryEntry, HistorySummary, RunContext,
 };
+pub use history_panel::{
+    delete_history, list_rule_history, HistoryDeletion, HistoryPage, HistoryQuery,
+};
+pub use journal::{list_unfinished_runs, load_journal, RunJournal, UnfinishedRun};
 pub use progress::{NoProgress, ProgressSink, SyncProgress, SyncStep};
 pub use report::{DryRunPreview, SyncError, SyncReport, TargetReport, TargetStatus, TypeStats};
+pub use resume::resume_sync;
 pub use run::{
     build_payloads, run_sync, MetadataPicks, RuleGrant, RunError, RunOutcome, SyncJob, SyncRequest,
 };
+pub use runtime::{ChunkJournal, EngineClient, SyncRuntime};

@@ -1,5 +1,7 @@
 use serde::Serialize;
 
+use crate::dhis2::retry::RetryReason;
+
 /// The pipeline's steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -36,6 +38,18 @@ pub enum SyncProgress {
     TargetDone {
         target: String,
         status: super::TargetStatus,
+    },
+    /// A request failed in a way that passes (or was too large) and is about to be sent
+    /// again: "retrying (2 of 5) after a network error".
+    Retrying {
+        /// The instance concerned (`None`: the origin).
+        target: Option<String>,
+        /// The attempt about to be made (2 for the first retry).
+        attempt: u32,
+        max_attempts: u32,
+        reason: RetryReason,
+        /// How long the sync waits before it.
+        delay_ms: u64,
     },
 }
 

@@ -90,6 +90,13 @@ pub struct TargetReport {
     /// Dry runs only: per type, what a real sync would create and update.
     #[serde(default)]
     pub dry_run_preview: Vec<DryRunPreview>,
+    /// Requests sent again after a transient failure (and chunks sent again smaller).
+    #[serde(default)]
+    pub retries: usize,
+    /// Why the work on this target stopped half-way for a reason that passes (the network,
+    /// an expired session, a stop asked for): the run can be resumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interruption: Option<String>,
 }
 
 impl TargetReport {
@@ -108,6 +115,8 @@ impl TargetReport {
             raw_responses: Vec::new(),
             request_count: 0,
             dry_run_preview: Vec::new(),
+            retries: 0,
+            interruption: None,
         }
     }
 
@@ -147,6 +156,9 @@ impl TargetReport {
 
     /// Records a failure that stopped the work on this target.
     pub fn fail(&mut self, error: &Dhis2Error) {
+        if interrupts(error) {
+            self.interruption = Some(error.to_string());
+        }
         self.raise(if error.is_network() {
             TargetStatus::NetworkError
         } else {
@@ -164,6 +176,38 @@ impl TargetReport {
         });
     }
 
+    /// Picks up a report of an interrupted attempt for the attempt that resumes it: the
+    /// interruption becomes a note, and the status is what the chunks that went through said.
+    pub fn resume(&mut self) {
+        let interruption = self.interruption.take();
+        if let Some(message) = &interruption {
+            self.errors.retain(|error| &error.message != message);
+            self.notes
+                .push(format!("Interrupted, then resumed: {message}"));
+        }
+        self.notes.retain(|note| {
+            !note.starts_with("Stopped after chunk") && !note.starts_with("Cancelled:")
+        });
+        // A chunk the interruption cut off was not imported: the resumed attempt sends it.
+        self.chunks.retain(|chunk| chunk.status.is_some());
+        for (index, chunk) in self.chunks.iter_mut().enumerate() {
+            chunk.index = index;
+        }
+        self.status = TargetStatus::Success;
+        let statuses: Vec<ImportStatus> = self.chunks.iter().filter_map(|c| c.status).collect();
+        for status in statuses {
+            self.raise(match status {
+                ImportStatus::Ok => TargetStatus::Success,
+                ImportStatus::Warning => TargetStatus::Warning,
+                ImportStatus::Error => TargetStatus::Error,
+            });
+        }
+        if self.stats.ignored > 0 || !self.errors.is_empty() {
+            self.raise(TargetStatus::Warning);
+        }
+        self.chunks_planned = self.chunks.len();
+    }
+
     /// Moves the status toward the worse one; it never improves.
     pub fn raise(&mut self, status: TargetStatus) {
         let rank = |s: TargetStatus| match s {
@@ -177,6 +221,20 @@ impl TargetReport {
             self.status = status;
         }
     }
+}
+
+/// Failures after which the same run can go on later: the network, an expired session or
+/// refused credentials (once fixed), a server job that was lost or too slow.
+pub fn interrupts(error: &Dhis2Error) -> bool {
+    error.is_network()
+        || matches!(
+            error,
+            Dhis2Error::Unauthorized { .. }
+                | Dhis2Error::LoginPage { .. }
+                | Dhis2Error::JobLost { .. }
+                | Dhis2Error::JobTimedOut { .. }
+        )
+        || matches!(error.status(), Some(502..=504))
 }
 
 /// Which kind of sync produced a report.
@@ -201,6 +259,18 @@ pub struct SyncReport {
     pub references_only: usize,
     /// Requests made to the origin (all reads).
     pub origin_request_count: usize,
+    /// Reads of the origin sent again after a transient failure.
+    #[serde(default)]
+    pub origin_retries: usize,
+    /// The run's id while it can be resumed (its journal is `run-<id>`); resumed runs keep it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
+    /// How many times the run was resumed after an interruption.
+    #[serde(default)]
+    pub resumed: u32,
+    /// The origin could not be read for a reason that passes: the run can be resumed.
+    #[serde(default)]
+    pub origin_interrupted: bool,
     pub targets: Vec<TargetReport>,
     /// Problems before any target was touched (origin unreachable…).
     pub errors: Vec<SyncError>,
@@ -216,6 +286,10 @@ impl SyncReport {
             objects_by_type: Vec::new(),
             references_only: 0,
             origin_request_count: 0,
+            origin_retries: 0,
+            run_id: None,
+            resumed: 0,
+            origin_interrupted: false,
             targets: Vec::new(),
             errors: Vec::new(),
         }
@@ -235,5 +309,19 @@ impl SyncReport {
 
     pub fn succeeded(&self) -> bool {
         !self.overall_status().is_failure()
+    }
+
+    /// Whether the run stopped half-way for a reason that passes, so that resuming it makes
+    /// sense (a stop the user asked for included).
+    pub fn resumable(&self) -> bool {
+        self.origin_interrupted
+            || self.targets.iter().any(|target| {
+                target.interruption.is_some() || target.status == TargetStatus::Cancelled
+            })
+    }
+
+    /// Retries of the whole run, origin and targets.
+    pub fn retries(&self) -> usize {
+        self.origin_retries + self.targets.iter().map(|t| t.retries).sum::<usize>()
     }
 }

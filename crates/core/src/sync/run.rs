@@ -1,22 +1,30 @@
 //! The one run sequence every sync goes through, whoever starts it (the Sync pages, the CLI,
 //! rules and the scheduler): check the acting user's role → open the instances → refuse an
-//! origin that is also a destination → run the engine of the kind → write history.
+//! origin that is also a destination → write the run's journal (`run-<id>`) → run the engine
+//! of the kind (with timeouts, retries and the journal) → keep the journal if the run stopped
+//! half-way ([`super::resume_sync`] takes it up), else remove it → write history.
 //!
 //! Pages and the CLI call [`run_sync`] (and [`build_payloads`] for "download the payload");
 //! they never hold a remote instance's credentials for a run.
 
+use serde::{Deserialize, Serialize};
+
 use crate::access::{AccessDenied, Operation};
 use crate::browse::SelectionState;
+use crate::clock::Clock;
 use crate::dhis2::{Dhis2Error, Transport};
 use crate::instances::{InstanceError, InstanceManager, InstanceTransport};
-use crate::model::Sharing;
+use crate::model::{Sharing, Uid};
 use crate::storage::{Storage, StorageError};
+use crate::sync::history::save_run_to_history;
+use crate::sync::journal::{JournalJob, RunJournal, StoredJournal, JOURNAL_VERSION};
 use crate::sync::metadata::{
     build_target_payloads, execute_deletions, run_metadata_sync, DeletionPlan, MetadataSelection,
     MetadataSyncOptions, SyncInstance, TargetPayload,
 };
 use crate::sync::{
     save_to_history, CancellationToken, HistorySummary, ProgressSink, RunContext, SyncReport,
+    SyncRuntime,
 };
 
 /// What the user picked, as the engine takes it or as the Sync page holds it (resolved against
@@ -49,7 +57,8 @@ impl SyncJob {
 }
 
 /// The saved rule a run is for; a run-only user may run it when its sharing grants them read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RuleGrant {
     pub id: String,
     pub name: String,
@@ -85,6 +94,15 @@ pub enum RunError {
 
     #[error("The selection could not be read from the origin: {0}")]
     Selection(Dhis2Error),
+
+    #[error("There is no unfinished run {id}: it finished, or its journal was removed. Start a new sync instead.")]
+    NoSuchRun { id: String },
+
+    #[error("The run {id} was started by another version of MetaData Sync and cannot be resumed by this one. Start a new sync instead.")]
+    CannotResume { id: String },
+
+    #[error("The run's journal could not be read: {0}")]
+    Journal(StorageError),
 }
 
 /// A finished run: the report, and whether history was written (a failure there is told to the
@@ -93,45 +111,58 @@ pub enum RunError {
 pub struct RunOutcome {
     pub report: SyncReport,
     pub history: Result<HistorySummary, StorageError>,
+    /// The run stopped half-way and its journal was kept: resume it with
+    /// [`resume_sync`] and `report.run_id`.
+    pub resumable: bool,
 }
 
 /// The operation the request needs, checked against the user's role (and the rule's sharing).
 fn authorize(manager: &InstanceManager, request: &SyncRequest) -> Result<Operation, RunError> {
+    authorize_operation(
+        manager,
+        request.rule.as_ref(),
+        request.job.manual_operation(),
+    )
+}
+
+pub(super) fn authorize_operation(
+    manager: &InstanceManager,
+    rule: Option<&RuleGrant>,
+    manual: Operation,
+) -> Result<Operation, RunError> {
     let actor = manager.actor();
-    match &request.rule {
+    match rule {
         Some(rule) => {
             actor.authorize_on(Operation::RunRule, &rule.name, &rule.sharing, false)?;
             Ok(Operation::RunRule)
         }
         None => {
-            let operation = request.job.manual_operation();
-            actor.authorize(operation)?;
-            Ok(operation)
+            actor.authorize(manual)?;
+            Ok(manual)
         }
     }
 }
 
-type Reached<'t, T> = SyncInstance<InstanceTransport<&'t T>>;
-type Opened<'t, T> = (Reached<'t, T>, Vec<Reached<'t, T>>);
+pub(super) type Reached<'t, T> = SyncInstance<InstanceTransport<&'t T>>;
+pub(super) type Opened<'t, T> = (Reached<'t, T>, Vec<Reached<'t, T>>);
 
 /// Opens the origin and the destinations for `operation` (role and instance sharing checked,
 /// credentials decrypted here and kept inside the run).
-async fn open_instances<'t, T: Transport>(
+pub(super) async fn open_instances<'t, T: Transport>(
     manager: &InstanceManager,
     storage: &'t Storage<T>,
-    request: &SyncRequest,
+    origin_id: &str,
+    destination_ids: &[String],
     operation: Operation,
 ) -> Result<Opened<'t, T>, RunError> {
-    if request.destinations.is_empty() {
+    if destination_ids.is_empty() {
         return Err(RunError::NoDestination);
     }
     let transport = storage.client().transport();
-    let origin = manager
-        .target_for(storage, &request.origin, operation)
-        .await?;
-    let mut destinations = Vec::with_capacity(request.destinations.len());
-    for id in &request.destinations {
-        if *id == request.origin {
+    let origin = manager.target_for(storage, origin_id, operation).await?;
+    let mut destinations = Vec::with_capacity(destination_ids.len());
+    for id in destination_ids {
+        if id == origin_id {
             return Err(RunError::OriginIsDestination { name: origin.name });
         }
         let target = manager.target_for(storage, id, operation).await?;
@@ -159,40 +190,147 @@ async fn resolve<T: Transport>(
     }
 }
 
-/// Runs a sync as the manager's user and writes it to history.
-pub async fn run_sync<T: Transport>(
+/// Runs a sync as the manager's user and writes it to history. A run that writes keeps a
+/// journal (`run-<id>`) as it goes; when it stops half-way for a reason that passes, the
+/// journal stays and [`resume_sync`] takes it up again.
+pub async fn run_sync<T: Transport, C: Clock>(
     manager: &InstanceManager,
     storage: &Storage<T>,
     request: &SyncRequest,
     progress: &dyn ProgressSink,
     cancel: &CancellationToken,
+    clock: &C,
 ) -> Result<RunOutcome, RunError> {
     let operation = authorize(manager, request)?;
-    let (origin, destinations) = open_instances(manager, storage, request, operation).await?;
-    let report = match &request.job {
+    let (origin, destinations) = open_instances(
+        manager,
+        storage,
+        &request.origin,
+        &request.destinations,
+        operation,
+    )
+    .await?;
+    let (job, deletions, dry_run) = match &request.job {
         SyncJob::Metadata { picks, options } => {
             let selection = resolve(picks, &origin).await?;
-            run_metadata_sync(
-                &origin,
-                &destinations,
-                &selection,
-                options,
-                progress,
-                cancel,
-            )
-            .await
+            let job = JournalJob::Metadata {
+                selection,
+                options: options.clone(),
+            };
+            (job, None, options.import.dry_run)
         }
         SyncJob::Deletions { plan, dry_run } => {
-            execute_deletions(plan, &destinations, *dry_run, progress, cancel).await
+            let job = JournalJob::Deletions {
+                by_type: plan.by_type.clone(),
+                dry_run: *dry_run,
+            };
+            (job, Some(plan.clone()), *dry_run)
         }
     };
-    let context = RunContext {
-        date: request.started.clone(),
+    let journal = RunJournal {
+        version: JOURNAL_VERSION,
+        id: Uid::generate().to_string(),
+        started: request.started.clone(),
         user: Some(manager.me().username.clone()),
-        rule_id: request.rule.as_ref().map(|rule| rule.id.clone()),
+        updated_millis: clock.now_millis(),
+        origin: request.origin.clone(),
+        origin_name: origin.name.clone(),
+        destinations: request.destinations.clone(),
+        rule: request.rule.clone(),
+        job,
+        attempts: 1,
+        targets: Vec::new(),
     };
-    let history = save_to_history(storage, &report, &context).await;
-    Ok(RunOutcome { report, history })
+    // A dry run writes nothing, so there is nothing to resume.
+    let stored = if dry_run {
+        None
+    } else {
+        Some(StoredJournal::create(storage, journal.clone(), || clock.now_millis()).await)
+    };
+    let run = Run {
+        storage,
+        origin: &origin,
+        destinations: &destinations,
+        journal: &journal,
+        deletions,
+    };
+    Ok(run.execute(stored, progress, cancel, clock).await)
+}
+
+/// A run with its instances open, ready to go (first time or resumed).
+pub(super) struct Run<'r, 't, T> {
+    pub(super) storage: &'t Storage<T>,
+    pub(super) origin: &'r Reached<'t, T>,
+    pub(super) destinations: &'r [Reached<'t, T>],
+    pub(super) journal: &'r RunJournal,
+    pub(super) deletions: Option<DeletionPlan>,
+}
+
+impl<T: Transport> Run<'_, '_, T> {
+    pub(super) async fn execute<C: Clock>(
+        self,
+        stored: Option<Result<StoredJournal<'_, T>, StorageError>>,
+        progress: &dyn ProgressSink,
+        cancel: &CancellationToken,
+        clock: &C,
+    ) -> RunOutcome {
+        let (stored, journal_problem) = match stored {
+            Some(Ok(stored)) => (Some(stored), None),
+            Some(Err(error)) => (None, Some(error)),
+            None => (None, None),
+        };
+        let mut runtime = SyncRuntime::new(clock, progress, cancel);
+        if let Some(stored) = &stored {
+            runtime = runtime.with_journal(stored);
+        }
+        let mut report = match (&self.journal.job, &self.deletions) {
+            (JournalJob::Metadata { selection, options }, _) => {
+                run_metadata_sync(self.origin, self.destinations, selection, options, &runtime)
+                    .await
+            }
+            (JournalJob::Deletions { dry_run, .. }, Some(plan)) => {
+                execute_deletions(plan, self.destinations, *dry_run, &runtime).await
+            }
+            (JournalJob::Deletions { .. }, None) => {
+                SyncReport::new(crate::sync::report::SyncKind::Deleted, &self.origin.name)
+            }
+        };
+        report.resumed = self.journal.attempts.saturating_sub(1);
+        let problem = journal_problem.or_else(|| stored.as_ref().and_then(StoredJournal::failure));
+        if let Some(error) = problem {
+            for target in &mut report.targets {
+                target.notes.push(format!(
+                    "The run's progress could not be saved ({error}): if it is interrupted, it \
+                     cannot be resumed and has to run again."
+                ));
+            }
+        }
+        let mut resumable = false;
+        if let Some(stored) = &stored {
+            report.run_id = Some(self.journal.id.clone());
+            resumable = report.resumable() && stored.failure().is_none();
+            // A finished run leaves no journal; an interrupted one keeps its latest state.
+            let _ = if resumable {
+                stored.save().await
+            } else {
+                stored.remove().await.map(|_| ())
+            };
+        }
+        let context = RunContext {
+            date: self.journal.started.clone(),
+            user: self.journal.user.clone(),
+            rule_id: self.journal.rule.as_ref().map(|rule| rule.id.clone()),
+        };
+        let history = match &report.run_id {
+            Some(run_id) => save_run_to_history(self.storage, run_id, &report, &context).await,
+            None => save_to_history(self.storage, &report, &context).await,
+        };
+        RunOutcome {
+            report,
+            history,
+            resumable,
+        }
+    }
 }
 
 /// What a metadata run would send to each destination, without sending it ("download the
@@ -203,7 +341,14 @@ pub async fn build_payloads<T: Transport>(
     request: &SyncRequest,
 ) -> Result<Vec<TargetPayload>, RunError> {
     let operation = authorize(manager, request)?;
-    let (origin, destinations) = open_instances(manager, storage, request, operation).await?;
+    let (origin, destinations) = open_instances(
+        manager,
+        storage,
+        &request.origin,
+        &request.destinations,
+        operation,
+    )
+    .await?;
     match &request.job {
         SyncJob::Metadata { picks, options } => {
             let selection = resolve(picks, &origin).await?;

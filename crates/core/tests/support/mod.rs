@@ -2,6 +2,7 @@
 //! transport, a scripted transport, an executor, and the reference data folder.
 #![allow(dead_code)]
 
+pub mod clocked;
 pub mod scripted;
 pub mod sim;
 

@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use crate::support::{block_on, client_for, reference_file, sim_named, SimTransport};
 use dhis2_sim::Sim;
+use mdsync_core::clock::TestClock;
 use mdsync_core::dhis2::metadata::{import_metadata, ImportOptions};
 use mdsync_core::dhis2::{Dhis2Client, ImportStatus};
 use mdsync_core::sync::metadata::{
     run_metadata_sync, MetadataSelection, MetadataSyncOptions, SyncInstance,
 };
-use mdsync_core::sync::{CancellationToken, NoProgress, SyncReport, TargetStatus};
+use mdsync_core::sync::{CancellationToken, NoProgress, SyncReport, SyncRuntime, TargetStatus};
 use serde_json::Value;
 
 pub const AGGREGATE: &str = "payloads/aggregate/metadata.json";
@@ -74,13 +75,13 @@ pub fn sync(
     let origin = instance(source, "source");
     let targets = [instance(target, "target")];
     let selection = MetadataSelection::ids(ids.iter().cloned());
-    block_on(run_metadata_sync(
+    let clock = TestClock::new();
+    clock.run(run_metadata_sync(
         &origin,
         &targets,
         &selection,
         options,
-        &NoProgress,
-        &CancellationToken::new(),
+        &SyncRuntime::new(&clock, &NoProgress, &CancellationToken::new()),
     ))
 }
 

@@ -65,7 +65,6 @@ impl DataValueStore {
                 Some(self.post(ctx, metadata))
             }
             (_, ["lockExceptions"]) => Some(self.lock_exceptions.handle(ctx, metadata)),
-            (_, ["systemSettings", ..]) => self.system_settings.handle(ctx),
             ("GET", ["analytics", second]) if strip_json(second) == "dataValueSet" => Some(
                 analytics::analytics_data_value_set(&self.table, ctx, metadata),
             ),

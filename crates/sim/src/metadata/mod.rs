@@ -26,6 +26,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
 pub use import::{ImportOptions, ImportOutcome, Stats as ImportStats};
+pub use tasks::JobBehaviour;
 
 /// All metadata objects of one simulated instance, by plural name and UID.
 #[derive(Debug, Clone)]
@@ -179,6 +180,15 @@ impl MetadataStore {
             .get(plural)?
             .values()
             .find(|object| object.get("code").and_then(Value::as_str) == Some(code))
+    }
+
+    /// How asynchronous jobs started from now on behave (polls before done, failure).
+    pub fn set_job_behaviour(&mut self, behaviour: JobBehaviour) {
+        self.tasks.set_behaviour(behaviour);
+    }
+
+    pub fn job_behaviour(&self) -> JobBehaviour {
+        self.tasks.behaviour().clone()
     }
 
     /// Registers a finished asynchronous job of `job_type` (e.g. `DATAVALUE_IMPORT`) whose

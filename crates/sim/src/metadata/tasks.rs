@@ -1,21 +1,82 @@
 //! Asynchronous jobs (`async=true` imports): the job-configuration response, the task
 //! notifications (`/api/system/tasks/{type}/{id}`) and summaries (`/api/system/taskSummaries`).
-//! Jobs of the simulator finish at once, so their notifications already say completed.
+//!
+//! The import itself is done when the job is posted; what a client sees of it follows
+//! [`JobBehaviour`]: by default the job is finished at the first poll. With `polls_until_done`
+//! it reports progress that many polls first (its summary is an empty 200 meanwhile, as
+//! DHIS2's `SystemController` answers before a summary exists); with `fail_with` it ends with
+//! an `ERROR` notification "Process failed: …" and no summary, as `MetadataAsyncImporter` does
+//! when an import throws (2.30–2.40). Notifications are newest first.
 
 use crate::{clock, uid, SimResponse, SimVersion};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+
+/// How the jobs started from now on behave, as set by `POST /__sim/jobs`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct JobBehaviour {
+    /// Polls of the notifications that say "running" before the job is complete.
+    pub polls_until_done: u32,
+    /// The job fails with this message instead of completing.
+    pub fail_with: Option<String>,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Tasks {
     jobs: Vec<Job>,
+    behaviour: JobBehaviour,
 }
 
 #[derive(Debug, Clone)]
 struct Job {
     job_type: String,
     id: String,
+    created: String,
+    /// Notifications so far, newest first.
     notifications: Vec<Value>,
     summary: Value,
+    polls_left: u32,
+    fail_with: Option<String>,
+    finished: bool,
+}
+
+impl Job {
+    fn notification(&self, level: &str, message: String, completed: bool) -> Value {
+        json!({ "uid": uid::generate_uid(), "level": level, "category": self.job_type,
+                "time": self.created, "message": message, "completed": completed, "id": self.id })
+    }
+
+    /// One poll of the notifications: the job moves on by a step.
+    fn poll(&mut self) {
+        if self.finished {
+            return;
+        }
+        if self.polls_left > 0 {
+            self.polls_left -= 1;
+            let step = self.notifications.len();
+            let running = self.notification("INFO", format!("Importing, step {step}"), false);
+            self.notifications.insert(0, running);
+            return;
+        }
+        self.finished = true;
+        let last = match &self.fail_with {
+            Some(reason) => self.notification("ERROR", format!("Process failed: {reason}"), true),
+            None => {
+                let status = self
+                    .summary
+                    .get("status")
+                    .and_then(Value::as_str)
+                    .unwrap_or("OK");
+                self.notification(
+                    "INFO",
+                    format!("Import complete with status {status}"),
+                    true,
+                )
+            }
+        };
+        self.notifications.insert(0, last);
+    }
 }
 
 /// `METADATA_IMPORT` → `metadataImport`, as DHIS2 names its import jobs.
@@ -42,27 +103,35 @@ fn job_name(job_type: &str) -> String {
 }
 
 impl Tasks {
+    /// How the jobs started from now on behave.
+    pub fn set_behaviour(&mut self, behaviour: JobBehaviour) {
+        self.behaviour = behaviour;
+    }
+
+    pub fn behaviour(&self) -> &JobBehaviour {
+        &self.behaviour
+    }
+
     pub fn add(&mut self, version: SimVersion, job_type: &str, summary: Value) -> Value {
         let id = uid::generate_uid();
         let created = clock::now_iso();
-        let status = summary
-            .get("status")
-            .and_then(Value::as_str)
-            .unwrap_or("OK");
-        let notification = |message: String, completed: bool| {
-            json!({ "uid": uid::generate_uid(), "level": "INFO", "category": job_type,
-                    "time": created, "message": message, "completed": completed, "id": id })
-        };
-        let notifications = vec![
-            notification(format!("Import complete with status {status}"), true),
-            notification("Import started".to_string(), false),
-        ];
-        self.jobs.push(Job {
+        let mut job = Job {
             job_type: job_type.to_string(),
             id: id.clone(),
-            notifications,
+            created: created.clone(),
+            notifications: Vec::new(),
             summary,
-        });
+            polls_left: self.behaviour.polls_until_done,
+            fail_with: self.behaviour.fail_with.clone(),
+            finished: false,
+        };
+        let started = job.notification("INFO", "Import started".to_string(), false);
+        job.notifications.push(started);
+        if job.polls_left == 0 && job.fail_with.is_none() {
+            // By default a job is done before anyone asks, summary included.
+            job.poll();
+        }
+        self.jobs.push(job);
         let name = job_name(job_type);
         let endpoint = format!("/api/system/tasks/{job_type}/{id}");
         let message = if version.at_least(41, 0) {
@@ -95,19 +164,29 @@ impl Tasks {
         SimResponse::json(200, &Value::Object(out))
     }
 
-    pub fn notifications_response(&self, job_type: &str, id: &str) -> SimResponse {
-        let notifications = self
-            .find(job_type, id)
-            .map(|job| Value::Array(job.notifications.clone()))
-            .unwrap_or(json!([]));
+    /// The job's notifications; each poll moves the job on. An unknown job: `[]`.
+    pub fn notifications_response(&mut self, job_type: &str, id: &str) -> SimResponse {
+        let job = self
+            .jobs
+            .iter_mut()
+            .find(|job| job.job_type == job_type && job.id == id);
+        let notifications = match job {
+            Some(job) => {
+                job.poll();
+                Value::Array(job.notifications.clone())
+            }
+            None => json!([]),
+        };
         SimResponse::json(200, &notifications)
     }
 
+    /// The summary of a finished job; before that, or for a failed or unknown job, an empty 200.
     pub fn summary_response(&self, job_type: &str, id: &str) -> SimResponse {
-        let summary = self
-            .find(job_type, id)
-            .map(|job| job.summary.clone())
-            .unwrap_or(json!({}));
-        SimResponse::json(200, &summary)
+        match self.find(job_type, id) {
+            Some(job) if job.finished && job.fail_with.is_none() => {
+                SimResponse::json(200, &job.summary)
+            }
+            _ => SimResponse::empty(200),
+        }
     }
 }

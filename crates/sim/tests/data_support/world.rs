@@ -160,8 +160,12 @@ impl World {
     ) -> SimResponse {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         let (values, metadata) = (&mut self.values, &mut self.metadata);
+        // As the dispatcher routes them: the data import settings, then the data endpoints.
         call_as(self.at, user, method, url, &bytes, |ctx| {
-            values.handle(ctx, metadata)
+            values
+                .system_settings
+                .handle(ctx)
+                .or_else(|| values.handle(ctx, metadata))
         })
     }
 

@@ -8,10 +8,13 @@ use crate::components::data_table::Pager;
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::components::type_list::TypeList;
+use crate::l10n::messages::type_label;
+use crate::{counted, tr};
 
 /// The origin's types on the left, the objects of the chosen type on the right.
 #[component]
 pub fn MetadataBrowser(state: SyncState) -> impl IntoView {
+    let lang = state.lang;
     let catalog = Signal::derive(move || match state.catalog.get() {
         Loadable::Ready(catalog) => catalog,
         _ => TypeCatalog::default(),
@@ -22,7 +25,11 @@ pub fn MetadataBrowser(state: SyncState) -> impl IntoView {
                 .lines()
                 .into_iter()
                 .map(|line| {
-                    let label = line.count_label();
+                    let label = if line.all {
+                        tr!(lang, sync.picked.all_count)
+                    } else {
+                        lang.number(line.objects.len() as f64)
+                    };
                     (line.plural, label)
                 })
                 .collect::<Vec<_>>()
@@ -31,12 +38,12 @@ pub fn MetadataBrowser(state: SyncState) -> impl IntoView {
     let types = move || {
         match state.catalog.get() {
         Loadable::Idle | Loadable::Loading => {
-            view! { <Loading label="Reading the origin's metadata types…"/> }.into_any()
+            view! { <Loading label=tr!(lang, sync.browser.reading_types)/> }.into_any()
         }
         Loadable::Failed(message) => view! {
-            <Notice kind=NoticeKind::Error title="The origin's metadata types could not be read" data_test="sync-catalog-error">
+            <Notice kind=NoticeKind::Error title=tr!(lang, sync.browser.types_failed) data_test="sync-catalog-error">
                 <p>{message}</p>
-                <button class="button button-small" on:click=move |_| load_catalog(state)>"Try again"</button>
+                <button class="button button-small" on:click=move |_| load_catalog(state)>{tr!(lang, sync.browser.try_again)}</button>
             </Notice>
         }
         .into_any(),
@@ -53,11 +60,11 @@ pub fn MetadataBrowser(state: SyncState) -> impl IntoView {
     };
     view! {
         <div class="sync-browser">
-            <nav class="sync-types" data-test="sync-types" aria-label="Metadata types">{types}</nav>
+            <nav class="sync-types" data-test="sync-types" aria-label=move || tr!(lang, sync.browser.types)>{types}</nav>
             <div class="sync-objects">
                 {move || match state.current_type.get() {
                     None => view! {
-                        <p class="field-help" data-test="sync-pick-type">"Choose a metadata type to list its objects."</p>
+                        <p class="field-help" data-test="sync-pick-type">{tr!(lang, sync.browser.pick_type)}</p>
                     }
                     .into_any(),
                     Some(plural) => view! { <ObjectTable state plural/> }.into_any(),
@@ -80,13 +87,8 @@ fn sort_arrow(state: SyncState, field: SortField) -> &'static str {
 /// The objects of one type: search, "last updated since", sort, pages, a checkbox per row.
 #[component]
 fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
-    let label = move || {
-        let plural = state.current_type.get().unwrap_or_default();
-        match state.catalog.get() {
-            Loadable::Ready(catalog) => catalog.label(&plural),
-            _ => plural,
-        }
-    };
+    let lang = state.lang;
+    let label = move || type_label(lang, &state.current_type.get().unwrap_or_default());
     let rows = Memo::new(move |_| match state.listing.get() {
         Loadable::Ready(page) => page.objects,
         _ => Vec::new(),
@@ -125,7 +127,7 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
         move || {
             match state.listing.get() {
             Loadable::Idle | Loadable::Loading => view! {
-                <tr><td colspan="4"><Loading label="Loading…"/></td></tr>
+                <tr><td colspan="4"><Loading label=tr!(lang, common.loading)/></td></tr>
             }
             .into_any(),
             Loadable::Failed(message) => view! {
@@ -133,7 +135,7 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
             }
             .into_any(),
             Loadable::Ready(page) if page.objects.is_empty() => view! {
-                <tr><td colspan="4" class="data-table-empty" data-test="data-table-empty">"Nothing matches."</td></tr>
+                <tr><td colspan="4" class="data-table-empty" data-test="data-table-empty">{tr!(lang, sync.browser.nothing_matches)}</td></tr>
             }
             .into_any(),
             Loadable::Ready(page) => page
@@ -152,7 +154,7 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
                 <input
                     class="input"
                     type="search"
-                    placeholder="Name or code contains"
+                    placeholder=move || tr!(lang, sync.browser.search)
                     data-test="sync-search"
                     prop:value=move || state.request.with(|r| r.search.clone())
                     on:input=move |ev| {
@@ -161,7 +163,7 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
                     }
                 />
                 <label class="sync-inline">
-                    "Last updated since "
+                    {move || tr!(lang, sync.browser.updated_since)}" "
                     <input
                         class="input"
                         type="date"
@@ -175,7 +177,7 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
                 </label>
                 <label class="sync-check">
                     <input type="checkbox" data-test="sync-all-of-type" prop:checked=all_of_type.clone() on:change=toggle_all/>
-                    "All of this type"
+                    {move || tr!(lang, sync.browser.all_of_type)}
                 </label>
             </div>
             <table class="data-table">
@@ -184,25 +186,31 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
                         <th class="sync-check-cell">
                             <input
                                 type="checkbox"
-                                aria-label="Select all on this page"
-                                title="Select all on this page"
+                                aria-label=move || tr!(lang, sync.browser.select_page)
+                                title=move || tr!(lang, sync.browser.select_page)
                                 data-test="sync-select-page"
                                 disabled=all_of_type.clone()
                                 prop:checked=page_selected
                                 on:change=toggle_page
                             />
                         </th>
-                        <th><button data-test="sync-sort-name" on:click=move |_| sort(SortField::Name)>"Name"{move || sort_arrow(state, SortField::Name)}</button></th>
-                        <th><button data-test="sync-sort-code" on:click=move |_| sort(SortField::Code)>"Code"{move || sort_arrow(state, SortField::Code)}</button></th>
-                        <th><button data-test="sync-sort-lastUpdated" on:click=move |_| sort(SortField::LastUpdated)>"Last updated"{move || sort_arrow(state, SortField::LastUpdated)}</button></th>
+                        <th><button data-test="sync-sort-name" on:click=move |_| sort(SortField::Name)>{move || tr!(lang, sync.browser.name)}{move || sort_arrow(state, SortField::Name)}</button></th>
+                        <th><button data-test="sync-sort-code" on:click=move |_| sort(SortField::Code)>{move || tr!(lang, sync.browser.code)}{move || sort_arrow(state, SortField::Code)}</button></th>
+                        <th><button data-test="sync-sort-lastUpdated" on:click=move |_| sort(SortField::LastUpdated)>{move || tr!(lang, sync.browser.last_updated)}{move || sort_arrow(state, SortField::LastUpdated)}</button></th>
                     </tr>
                 </thead>
                 <tbody>{body}</tbody>
             </table>
             <Pager
                 summary=Signal::derive(move || match pager() {
-                    Some(p) if p.total == 0 => "No objects".to_string(),
-                    Some(p) => format!("Page {} of {} ({} objects)", p.page, p.page_count.max(1), p.total),
+                    Some(p) if p.total == 0 => tr!(lang, sync.browser.no_objects),
+                    Some(p) => tr!(
+                        lang,
+                        sync.browser.page_of,
+                        page = lang.number(p.page as f64),
+                        pages = lang.number(p.page_count.max(1) as f64),
+                        objects = counted!(lang, sync.objects, p.total)
+                    ),
                     None => String::new(),
                 })
                 has_previous=Signal::derive(move || pager().is_some_and(|p| p.page > 1))
@@ -222,6 +230,7 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
 
 #[component]
 fn ObjectRow(state: SyncState, plural: String, object: ListedObject) -> impl IntoView {
+    let lang = state.lang;
     let checked = {
         let plural = plural.clone();
         let id = object.id.clone();
@@ -235,7 +244,7 @@ fn ObjectRow(state: SyncState, plural: String, object: ListedObject) -> impl Int
     let updated = object
         .last_updated
         .as_deref()
-        .map(|date| date.chars().take(10).collect::<String>())
+        .map(|date| lang.date(&date.chars().take(10).collect::<String>()))
         .unwrap_or_default();
     view! {
         <tr data-test="data-table-row" data-id=object.id.clone()>
@@ -243,7 +252,7 @@ fn ObjectRow(state: SyncState, plural: String, object: ListedObject) -> impl Int
                 <input
                     type="checkbox"
                     data-test="sync-row-check"
-                    aria-label=format!("Select {}", object.display_name)
+                    aria-label=tr!(lang, sync.browser.select_object, name = &object.display_name)
                     prop:checked=checked
                     disabled=disabled
                     on:change=move |_| state.selection.update(|s| s.toggle(&plural, &toggled))

@@ -6,37 +6,40 @@ use super::page::load_catalog;
 use super::state::{Loadable, SyncState};
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
+use crate::l10n::messages::instance_name;
+use crate::l10n::Language;
+use crate::tr;
 
-fn version_text(view: &InstanceView, local_version: Option<&Version>) -> String {
+fn version_text(lang: Language, view: &InstanceView, local_version: Option<&Version>) -> String {
     let version = view
         .version
         .as_ref()
         .or(local_version.filter(|_| view.is_local));
     version
         .map(|v| format!("DHIS2 {v}"))
-        .unwrap_or_else(|| "version not known yet: test its connection".to_string())
+        .unwrap_or_else(|| tr!(lang, sync.instances.version_unknown))
 }
 
 /// Origin (this instance = push, another = pull) and the destinations.
 #[component]
 pub fn InstancePicker(state: SyncState) -> impl IntoView {
+    let lang = state.lang;
     move || {
         match state.instances.get() {
         Loadable::Idle | Loadable::Loading => {
-            view! { <Loading label="Loading instances…"/> }.into_any()
+            view! { <Loading label=tr!(lang, instances.loading)/> }.into_any()
         }
         Loadable::Failed(message) => view! {
-            <Notice kind=NoticeKind::Error title="The instances could not be loaded">
+            <Notice kind=NoticeKind::Error title=tr!(lang, instances.could_not_load)>
                 <p>{message}</p>
             </Notice>
         }
         .into_any(),
         Loadable::Ready(all) if all.len() < 2 => view! {
-            <Notice kind=NoticeKind::Info title="No other instance yet" data_test="sync-no-instances">
+            <Notice kind=NoticeKind::Info title=tr!(lang, sync.instances.none_title) data_test="sync-no-instances">
                 <p>
-                    "A sync needs a second instance. "
-                    <a href="#/instances">"Add one on the Instances page"</a>
-                    " first."
+                    {tr!(lang, sync.instances.none_text)}" "
+                    <a href="#/instances">{tr!(lang, sync.instances.add_one)}</a>
                 </p>
             </Notice>
         }
@@ -46,10 +49,11 @@ pub fn InstancePicker(state: SyncState) -> impl IntoView {
             let options = all
                 .iter()
                 .map(|view| {
+                    let name = instance_name(lang, view);
                     let label = if view.is_local {
-                        format!("{} (push from here)", view.name)
+                        tr!(lang, sync.instances.push_from, name = name)
                     } else {
-                        format!("{} (pull into the destinations)", view.name)
+                        tr!(lang, sync.instances.pull_from, name = name)
                     };
                     view! {
                         <option value=view.id.clone() selected=view.id == state.origin.get_untracked()>
@@ -65,7 +69,12 @@ pub fn InstancePicker(state: SyncState) -> impl IntoView {
                     let id_checked = id.clone();
                     let id_hidden = id.clone();
                     let id_change = id.clone();
-                    let label = format!("{} — {} ({})", view.name, view.url, version_text(view, local_version.as_ref()));
+                    let label = format!(
+                        "{} — {} ({})",
+                        instance_name(lang, view),
+                        view.url,
+                        version_text(lang, view, local_version.as_ref())
+                    );
                     view! {
                         <label
                             class="sync-check"
@@ -94,7 +103,7 @@ pub fn InstancePicker(state: SyncState) -> impl IntoView {
                 .collect_view();
             view! {
                 <div class="field">
-                    <label for="sync-origin">"Origin"</label>
+                    <label for="sync-origin">{tr!(lang, sync.instances.origin)}</label>
                     <select
                         id="sync-origin"
                         class="input"
@@ -109,11 +118,11 @@ pub fn InstancePicker(state: SyncState) -> impl IntoView {
                         {options}
                     </select>
                     <span class="field-help">
-                        "Metadata is read from the origin. Picking another instance pulls from it."
+                        {tr!(lang, sync.instances.origin_help)}
                     </span>
                 </div>
                 <fieldset class="sync-fieldset">
-                    <legend>"Destinations"</legend>
+                    <legend>{tr!(lang, sync.instances.destinations)}</legend>
                     {destinations}
                 </fieldset>
             }

@@ -6,13 +6,15 @@ use mdsync_core::dhis2::schemas::fetch_schemas;
 use mdsync_core::dhis2::{SchemaRegistry, Version};
 
 use super::state::{Loadable, SyncState};
+use crate::l10n::messages::{dhis2_error, instance_error, type_label, ChoiceText};
+use crate::tr;
 
 /// A select box over one of the form's choices.
-fn choice_select<C: Choice + Send + Sync>(
+fn choice_select<C: Choice + ChoiceText + Send + Sync>(
     state: SyncState,
     data_test: &'static str,
-    label: &'static str,
-    help: &'static str,
+    label: String,
+    help: Option<String>,
     get: fn(&SyncOptionsForm) -> C,
     set: fn(&mut SyncOptionsForm, C),
 ) -> impl IntoView {
@@ -22,7 +24,7 @@ fn choice_select<C: Choice + Send + Sync>(
             let value = choice.value();
             view! {
                 <option value=value selected=move || state.options.with(|o| get(o).value() == value)>
-                    {choice.label()}
+                    {choice.text(state.lang)}
                 </option>
             }
         })
@@ -44,7 +46,7 @@ fn choice_select<C: Choice + Send + Sync>(
                     {options}
                 </select>
             </label>
-            {(!help.is_empty()).then(|| view! { <span class="field-help">{help}</span> })}
+            {help.map(|help| view! { <span class="field-help">{help}</span> })}
         </div>
     }
 }
@@ -53,7 +55,7 @@ fn choice_select<C: Choice + Send + Sync>(
 fn switch(
     state: SyncState,
     data_test: &'static str,
-    label: &'static str,
+    label: String,
     get: fn(&SyncOptionsForm) -> bool,
     set: fn(&mut SyncOptionsForm, bool),
 ) -> impl IntoView {
@@ -87,7 +89,10 @@ fn destination_versions(state: SyncState) -> Vec<(String, Option<Version>)> {
                     .version
                     .clone()
                     .or_else(|| view.is_local.then(|| local_version.clone()).flatten());
-                (view.name.clone(), version)
+                (
+                    crate::l10n::messages::instance_name(state.lang, view),
+                    version,
+                )
             })
             .collect()
     })
@@ -105,12 +110,16 @@ fn load_schemas(state: SyncState) {
         return;
     };
     state.schemas.set(Loadable::Loading);
+    let lang = state.lang;
     spawn_local(async move {
         let read = async {
-            let (instance, _) = ctx.instance(&origin).await?;
+            let (instance, _) = ctx
+                .instance(&origin)
+                .await
+                .map_err(|e| instance_error(lang, &e))?;
             fetch_schemas(&instance.client)
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(|e| dhis2_error(lang, &e))
         }
         .await;
         state.schemas.set(match read {
@@ -123,6 +132,7 @@ fn load_schemas(state: SyncState) {
 /// "Dependencies per type": which referenced types of each selected type come along as objects.
 #[component]
 fn RulesEditor(state: SyncState) -> impl IntoView {
+    let lang = state.lang;
     let listed = move || {
         let types: Vec<String> = state
             .selection
@@ -142,7 +152,7 @@ fn RulesEditor(state: SyncState) -> impl IntoView {
     let blocks = move || {
         let listed = listed();
         if listed.is_empty() {
-            return view! { <p class="field-help">"Pick objects to see their dependencies."</p> }
+            return view! { <p class="field-help">{tr!(lang, sync.options.pick_to_see_dependencies)}</p> }
                 .into_any();
         }
         listed.into_iter().map(|block| {
@@ -159,20 +169,17 @@ fn RulesEditor(state: SyncState) -> impl IntoView {
                                     set_override(&mut o.rule_overrides, &base, &from, &to, checked);
                                 });
                             }/>
-                        {choice.label}
+                        {type_label(lang, &choice.to)}
                     </label>
                 }
             }).collect_view();
-            view! { <fieldset class="sync-rules-type"><legend>{block.label}</legend>{boxes}</fieldset> }
+            view! { <fieldset class="sync-rules-type"><legend>{type_label(lang, &block.from)}</legend>{boxes}</fieldset> }
         }).collect_view().into_any()
     };
     view! {
         <details class="sync-option" data-test="opt-rules">
-            <summary data-test="opt-rules-toggle" on:click=move |_| load_schemas(state)>"Dependencies per type"</summary>
-            <p class="field-help">
-                "Checked: synced as objects. Unchecked: kept as references, which must already \
-                 exist on the destination."
-            </p>
+            <summary data-test="opt-rules-toggle" on:click=move |_| load_schemas(state)>{tr!(lang, sync.options.per_type)}</summary>
+            <p class="field-help">{tr!(lang, sync.options.per_type_help)}</p>
             {move || {
                 let failed = state.schemas.with(|loaded| match loaded {
                     Loadable::Failed(message) => Some(message.clone()),
@@ -187,52 +194,53 @@ fn RulesEditor(state: SyncState) -> impl IntoView {
 
 #[component]
 pub fn OptionsForm(state: SyncState) -> impl IntoView {
+    let lang = state.lang;
     let merge_note = move || {
         let versions = destination_versions(state);
-        state.options.with(|o| {
-            o.merge_mode_note(versions.iter().map(|(name, v)| (name.as_str(), v.as_ref())))
-        })
+        let ignoring = state.options.with(|o| {
+            o.merge_mode_ignored_by(versions.iter().map(|(name, v)| (name.as_str(), v.as_ref())))
+                .join(", ")
+        });
+        (!ignoring.is_empty()).then(|| tr!(lang, sync.options.merge_note, names = ignoring))
     };
     view! {
         <div class="sync-options-grid">
             <div class="sync-options-column">
-                <h3>"Dependencies"</h3>
-                {switch(state, "opt-dependencies", "Include dependencies (what the selected objects need)",
+                <h3>{tr!(lang, sync.options.dependencies)}</h3>
+                {switch(state, "opt-dependencies", tr!(lang, sync.options.include_dependencies),
                     |o| o.include_dependencies, |o, v| o.include_dependencies = v)}
-                {switch(state, "opt-default-rules", "Use the default include / exclude rules",
+                {switch(state, "opt-default-rules", tr!(lang, sync.options.default_rules),
                     |o| o.default_rules, |o, v| o.default_rules = v)}
                 <Show when=move || !state.options.with(|o| o.default_rules)>
                     <p class="field-help" data-test="opt-rules-off-help">
-                        "Without the default rules, only the selected objects are synced, plus \
-                         what the sharing, users and organisation units choices below bring, \
-                         and the dependencies checked per type."
+                        {tr!(lang, sync.options.default_rules_off)}
                     </p>
                 </Show>
                 <RulesEditor state=state/>
-                {switch(state, "opt-remove-defaults", "Leave out the default category objects",
+                {switch(state, "opt-remove-defaults", tr!(lang, sync.options.remove_defaults),
                     |o| o.remove_default_category_objects, |o, v| o.remove_default_category_objects = v)}
-                {choice_select(state, "opt-sharing", "Sharing settings", "",
+                {choice_select(state, "opt-sharing", tr!(lang, sync.options.sharing), None,
                     |o| o.sharing, |o, v| o.sharing = v)}
-                {choice_select(state, "opt-users", "Users", "",
+                {choice_select(state, "opt-users", tr!(lang, sync.options.users), None,
                     |o| o.users, |o, v| o.users = v)}
-                {choice_select(state, "opt-org-units", "Organisation units", "",
+                {choice_select(state, "opt-org-units", tr!(lang, sync.options.org_units), None,
                     |o| o.org_units, |o, v| o.org_units = v)}
             </div>
             <div class="sync-options-column">
-                <h3>"Import"</h3>
-                {choice_select(state, "opt-strategy", "Import strategy", "",
+                <h3>{tr!(lang, sync.options.import)}</h3>
+                {choice_select(state, "opt-strategy", tr!(lang, sync.options.strategy), None,
                     |o| o.strategy, |o, v| o.strategy = v)}
-                {choice_select(state, "opt-atomic", "Atomic mode",
-                    "All or nothing: one invalid object stops the whole import.",
+                {choice_select(state, "opt-atomic", tr!(lang, sync.options.atomic),
+                    Some(tr!(lang, sync.options.atomic_help)),
                     |o| o.atomic, |o, v| o.atomic = v)}
-                {choice_select(state, "opt-merge", "Merge mode", "",
+                {choice_select(state, "opt-merge", tr!(lang, sync.options.merge), None,
                     |o| o.merge_mode, |o, v| o.merge_mode = v)}
                 {move || merge_note().map(|note| view! {
                     <p class="field-warning" data-test="opt-merge-note">{note}</p>
                 })}
-                {choice_select(state, "opt-identifier", "Identifier", "",
+                {choice_select(state, "opt-identifier", tr!(lang, sync.options.identifier), None,
                     |o| o.identifier, |o, v| o.identifier = v)}
-                {switch(state, "opt-skip-sharing", "Skip sharing (the destination keeps its own)",
+                {switch(state, "opt-skip-sharing", tr!(lang, sync.options.skip_sharing),
                     |o| o.skip_sharing, |o, v| o.skip_sharing = v)}
             </div>
         </div>

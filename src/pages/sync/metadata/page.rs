@@ -14,10 +14,14 @@ use super::run::RunControls;
 use super::state::{Loadable, RunState, SyncState};
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
+use crate::l10n::messages::sync::query_error;
+use crate::l10n::messages::{dhis2_error, instance_error, open_error, panel_title};
+use crate::l10n::use_language;
 use crate::pages::sync::context::SyncContext;
 use crate::pages::sync::results::RunResults;
 use crate::services::Services;
 use crate::session::Session;
+use crate::tr;
 
 /// Lists the instances the user may use.
 fn load_instances(state: SyncState, ctx: SyncContext) {
@@ -25,7 +29,7 @@ fn load_instances(state: SyncState, ctx: SyncContext) {
         let listed = ctx.manager.list(&ctx.storage()).await;
         state.instances.set(match listed {
             Ok(all) => Loadable::Ready(all),
-            Err(error) => Loadable::Failed(error.to_string()),
+            Err(error) => Loadable::Failed(instance_error(state.lang, &error)),
         });
     });
 }
@@ -39,11 +43,15 @@ pub fn load_catalog(state: SyncState) {
     state.listing.set(Loadable::Idle);
     state.selection.set(SelectionState::default());
     spawn_local(async move {
+        let lang = state.lang;
         let loaded = async {
-            let (instance, version) = ctx.instance(&origin).await?;
+            let (instance, version) = ctx
+                .instance(&origin)
+                .await
+                .map_err(|e| instance_error(lang, &e))?;
             let registry = fetch_schemas(&instance.client)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| dhis2_error(lang, &e))?;
             Ok::<_, String>((TypeCatalog::from_registry(&registry), registry, version))
         }
         .await;
@@ -87,15 +95,19 @@ pub fn load_listing(state: SyncState) {
     let version = state.origin_version.get_untracked();
     state.listing.set(Loadable::Loading);
     spawn_local(async move {
+        let lang = state.lang;
         let loaded = async {
-            let (instance, _) = ctx.instance(&origin).await?;
+            let (instance, _) = ctx
+                .instance(&origin)
+                .await
+                .map_err(|e| instance_error(lang, &e))?;
             let path = request
                 .path(&version, instance.client.base_url())
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| query_error(lang, &e))?;
             let query = path.split_once('?').map(|(_, q)| q).unwrap_or_default();
             fetch_list_page(&instance.client, &request.plural, query)
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(|e| dhis2_error(lang, &e))
         }
         .await;
         if state.listing_generation.get_untracked() != generation {
@@ -112,22 +124,25 @@ pub fn load_listing(state: SyncState) {
 pub fn MetadataSyncPage(session: Session) -> impl IntoView {
     // The router already keeps other roles out; the page checks again, as pages that change
     // other instances should.
+    let lang = use_language();
     if !session.role.can_configure() {
         return view! {
             <div class="page" data-test="sync-metadata-not-allowed">
-                <Notice kind=NoticeKind::Warning title="Not available to your role">
-                    <p>"Only configurators and administrators can run manual syncs."</p>
+                <Notice kind=NoticeKind::Warning title=tr!(lang, sync.not_for_your_role)>
+                    <p>{tr!(lang, sync.metadata.only_configurators)}</p>
                 </Notice>
             </div>
         }
         .into_any();
     }
     let services = expect_context::<Services>();
-    let state = SyncState::new(session.info.version.clone());
+    let state = SyncState::new(session.info.version.clone(), lang);
     {
         let session = session.clone();
         spawn_local(async move {
-            let opened = SyncContext::open(services, &session).await;
+            let opened = SyncContext::open(services, &session)
+                .await
+                .map_err(|e| open_error(lang, &e));
             if let Ok(ctx) = &opened {
                 load_instances(state, ctx.clone());
             }
@@ -139,30 +154,31 @@ pub fn MetadataSyncPage(session: Session) -> impl IntoView {
         });
     }
 
-    let body = move || match state.ctx.get() {
-        None => view! { <Loading label="Opening the instances…"/> }.into_any(),
+    let body = move || {
+        match state.ctx.get() {
+        None => view! { <Loading label=tr!(lang, instances.opening)/> }.into_any(),
         Some(Err(message)) => view! {
-            <Notice kind=NoticeKind::Error title="The sync page cannot open" data_test="sync-error">
+            <Notice kind=NoticeKind::Error title=tr!(lang, sync.metadata.cannot_open) data_test="sync-error">
                 <p>{message}</p>
             </Notice>
         }
         .into_any(),
         Some(Ok(_)) => view! {
             <section class="sync-section card" data-test="sync-instances">
-                <h2 class="sync-section-title">"1. Instances"</h2>
+                <h2 class="sync-section-title">{tr!(lang, sync.metadata.section_instances)}</h2>
                 <InstancePicker state/>
             </section>
             <section class="sync-section card" data-test="sync-selection">
-                <h2 class="sync-section-title">"2. What to sync"</h2>
+                <h2 class="sync-section-title">{tr!(lang, sync.metadata.section_what)}</h2>
                 <MetadataBrowser state/>
                 <PickedList state/>
             </section>
             <section class="sync-section card" data-test="sync-options">
-                <h2 class="sync-section-title">"3. Options"</h2>
+                <h2 class="sync-section-title">{tr!(lang, sync.metadata.section_options)}</h2>
                 <OptionsForm state/>
             </section>
             <section class="sync-section card" data-test="sync-run">
-                <h2 class="sync-section-title">"4. Run"</h2>
+                <h2 class="sync-section-title">{tr!(lang, sync.metadata.section_run)}</h2>
                 <RunControls state/>
             </section>
             {move || match state.run.get() {
@@ -174,15 +190,16 @@ pub fn MetadataSyncPage(session: Session) -> impl IntoView {
             }}
         }
         .into_any(),
+    }
     };
 
     view! {
         <div class="page sync-page" data-test="panel-sync-metadata">
             <p class="breadcrumb">
                 <a href="#/">"MetaData Sync"</a>" / "
-                <a href="#/sync">{Panel::Sync.title()}</a>" / Metadata"
+                <a href="#/sync">{panel_title(lang, Panel::Sync)}</a>" / "{tr!(lang, sync.menu.metadata_title)}
             </p>
-            <h1 class="page-title">"Metadata sync"</h1>
+            <h1 class="page-title">{tr!(lang, sync.metadata.title)}</h1>
             {move || state.notice.get().map(|(kind, message)| view! {
                 <Notice kind data_test="sync-notice"><p>{message}</p></Notice>
             })}

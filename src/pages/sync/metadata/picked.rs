@@ -1,19 +1,19 @@
 use leptos::prelude::*;
 
-use super::state::{Loadable, SyncState};
+use super::state::SyncState;
+use crate::l10n::messages::type_label;
+use crate::tr;
 
 /// The running list of what is selected: per type, a count and removable chips.
 #[component]
 pub fn PickedList(state: SyncState) -> impl IntoView {
-    let label_of = move |plural: &str| match state.catalog.get_untracked() {
-        Loadable::Ready(catalog) => catalog.label(plural),
-        _ => plural.to_string(),
-    };
+    let lang = state.lang;
+    let label_of = move |plural: &str| type_label(lang, plural);
     let lines = move || {
         let lines = state.selection.with(|s| s.lines());
         if lines.is_empty() {
             return view! {
-                <p class="field-help" data-test="sync-picked-empty">"Nothing selected yet."</p>
+                <p class="field-help" data-test="sync-picked-empty">{tr!(lang, sync.picked.nothing)}</p>
             }
             .into_any();
         }
@@ -22,10 +22,14 @@ pub fn PickedList(state: SyncState) -> impl IntoView {
             .map(|line| {
                 let plural = line.plural.clone();
                 let remove_type = plural.clone();
-                let count = line.count_label();
+                let count = if line.all {
+                    tr!(lang, sync.picked.all_count)
+                } else {
+                    lang.number(line.objects.len() as f64)
+                };
                 let type_label = label_of(&line.plural);
                 let chips = if line.all {
-                    view! { <span class="chip" data-test="sync-picked-all">"All objects of this type"</span> }
+                    view! { <span class="chip" data-test="sync-picked-all">{tr!(lang, sync.picked.all_objects)}</span> }
                         .into_any()
                 } else {
                     line.objects
@@ -38,7 +42,7 @@ pub fn PickedList(state: SyncState) -> impl IntoView {
                                     {name.clone()}
                                     <button
                                         class="chip-remove"
-                                        aria-label=format!("Remove {name}")
+                                        aria-label=tr!(lang, sync.picked.remove_one, name = name)
                                         data-test="sync-picked-remove"
                                         on:click=move |_| state.selection.update(|s| s.remove(&plural, &remove_id))
                                     >
@@ -61,7 +65,7 @@ pub fn PickedList(state: SyncState) -> impl IntoView {
                             data-test="sync-picked-clear-type"
                             on:click=move |_| state.selection.update(|s| s.clear_type(&remove_type))
                         >
-                            "Remove"
+                            {tr!(lang, sync.picked.remove)}
                         </button>
                     </li>
                 }
@@ -71,11 +75,11 @@ pub fn PickedList(state: SyncState) -> impl IntoView {
     };
     view! {
         <div class="sync-picked" data-test="sync-picked">
-            <h3>"Selected"</h3>
+            <h3>{move || tr!(lang, sync.picked.title)}</h3>
             <ul class="sync-picked-lines">{lines}</ul>
             <Show when=move || !state.selection.with(|s| s.is_empty())>
                 <button class="button button-small" data-test="sync-picked-clear" on:click=move |_| state.selection.update(|s| s.clear())>
-                    "Clear the selection"
+                    {move || tr!(lang, sync.picked.clear)}
                 </button>
             </Show>
         </div>

@@ -9,14 +9,17 @@ use super::state::{RunState, SyncState};
 use crate::components::dialog::ConfirmDialog;
 use crate::components::notice::NoticeKind;
 use crate::components::progress_bar::ProgressBar;
+use crate::l10n::messages::{run_error, storage_error};
 use crate::pages::sync::download::{download_json, now_iso};
+use crate::tr;
 
 /// What stops a run before it starts, said to the user.
-fn missing_input(state: SyncState) -> Option<&'static str> {
+fn missing_input(state: SyncState) -> Option<String> {
+    let lang = state.lang;
     if state.selection.with_untracked(|s| s.is_empty()) {
-        Some("Select at least one object (or a whole type) first.")
+        Some(tr!(lang, sync.run.select_first))
     } else if state.destinations.with_untracked(Vec::is_empty) {
-        Some("Choose at least one destination.")
+        Some(tr!(lang, sync.choose_destination))
     } else {
         None
     }
@@ -48,7 +51,15 @@ fn start(state: SyncState, dry_run: bool) {
     spawn_local(async move {
         let sink = move |event: SyncProgress| state.progress.update(|p| p.apply(event));
         let request = request(state, dry_run);
-        let outcome = run_sync(&ctx.manager, &ctx.storage(), &request, &sink, &cancel).await;
+        let outcome = run_sync(
+            &ctx.manager,
+            &ctx.storage(),
+            &request,
+            &sink,
+            &cancel,
+            &crate::clock::BrowserClock,
+        )
+        .await;
         state.progress.update(RunProgress::finish);
         state.run.set(match outcome {
             Ok(outcome) => RunState::Finished {
@@ -56,36 +67,42 @@ fn start(state: SyncState, dry_run: bool) {
                 history: outcome
                     .history
                     .map(|summary| summary.id)
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| storage_error(state.lang, &e)),
             },
-            Err(error) => RunState::Failed(error.to_string()),
+            Err(error) => RunState::Failed(run_error(state.lang, &error)),
         });
     });
 }
 
 fn download_payload(state: SyncState) {
     let Some(ctx) = state.context() else { return };
-    state
-        .notice
-        .set(Some((NoticeKind::Info, "Building the payload…".into())));
+    let lang = state.lang;
+    state.notice.set(Some((
+        NoticeKind::Info,
+        tr!(lang, sync.run.building_payload),
+    )));
     spawn_local(async move {
         let built = async {
             let payloads = build_payloads(&ctx.manager, &ctx.storage(), &request(state, false))
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| run_error(lang, &e))?;
             let name = match payloads.as_slice() {
                 [single] => download_name("metadata-payload", &single.target),
                 _ => download_name("metadata-payload", "all-destinations"),
             };
-            download_json(&name, &payload_document(&payloads))?;
+            download_json(&name, &payload_document(&payloads))
+                .map_err(|detail| tr!(lang, sync.run.download_refused, detail = detail))?;
             Ok::<_, String>(name)
         }
         .await;
         state.notice.set(Some(match built {
-            Ok(name) => (NoticeKind::Success, format!("Downloaded {name}.")),
+            Ok(name) => (
+                NoticeKind::Success,
+                tr!(lang, sync.run.downloaded, name = name),
+            ),
             Err(message) => (
                 NoticeKind::Error,
-                format!("The payload could not be built: {message}"),
+                tr!(lang, sync.run.payload_failed, error = message),
             ),
         }));
     });
@@ -94,12 +111,11 @@ fn download_payload(state: SyncState) {
 /// The buttons, the confirmation before a real sync, and the progress of a running one.
 #[component]
 pub fn RunControls(state: SyncState) -> impl IntoView {
+    let lang = state.lang;
     let running = move || state.run.with(RunState::is_running);
     let check = move || match missing_input(state) {
         Some(message) => {
-            state
-                .notice
-                .set(Some((NoticeKind::Warning, message.to_string())));
+            state.notice.set(Some((NoticeKind::Warning, message)));
             false
         }
         None => true,
@@ -117,15 +133,15 @@ pub fn RunControls(state: SyncState) -> impl IntoView {
         <div class="toolbar">
             <button class="button" data-test="sync-dry-run" disabled=running
                 on:click=move |_| if check() { start(state, true) }>
-                "Dry run"
+                {tr!(lang, sync.run.dry_run)}
             </button>
             <button class="button button-primary" data-test="sync-start" disabled=running
                 on:click=move |_| if check() { state.confirming.set(true) }>
-                "Sync"
+                {tr!(lang, sync.run.sync)}
             </button>
             <button class="button" data-test="sync-download-payload" disabled=running
                 on:click=move |_| if check() { download_payload(state) }>
-                "Download payload"
+                {tr!(lang, sync.run.download_payload)}
             </button>
             <Show when=running>
                 <button
@@ -134,12 +150,11 @@ pub fn RunControls(state: SyncState) -> impl IntoView {
                     on:click=move |_| {
                         if let RunState::Running { cancel, .. } = state.run.get_untracked() {
                             cancel.cancel();
-                            state.notice.set(Some((NoticeKind::Info,
-                                "Cancelling: the sync stops after the chunk being written.".into())));
+                            state.notice.set(Some((NoticeKind::Info, tr!(lang, sync.run.cancelling))));
                         }
                     }
                 >
-                    "Cancel"
+                    {tr!(lang, common.cancel)}
                 </button>
             </Show>
         </div>
@@ -149,7 +164,7 @@ pub fn RunControls(state: SyncState) -> impl IntoView {
         {move || match state.run.get() {
             RunState::Running { dry_run, .. } => Some(view! {
                 <p class="field-help" data-test="sync-running">
-                    {if dry_run { "Dry run in progress: nothing is written." } else { "Sync in progress." }}
+                    {if dry_run { tr!(lang, sync.run.dry_run_running) } else { tr!(lang, sync.run.sync_running) }}
                 </p>
             }
             .into_any()),
@@ -161,13 +176,9 @@ pub fn RunControls(state: SyncState) -> impl IntoView {
         }}
         {move || state.confirming.get().then(|| view! {
             <ConfirmDialog
-                title="Sync metadata"
-                message=format!(
-                    "Write the selected metadata and its dependencies to {}? Objects there are \
-                     created or replaced. A dry run shows what would change without writing.",
-                    destination_names(),
-                )
-                confirm_label="Sync"
+                title=tr!(lang, sync.run.confirm_title)
+                message=tr!(lang, sync.run.confirm_message, destinations = destination_names())
+                confirm_label=tr!(lang, sync.run.sync)
                 on_confirm=Callback::new(move |_| {
                     state.confirming.set(false);
                     start(state, false);

@@ -6,6 +6,8 @@ use mdsync_core::model::InstanceView;
 use mdsync_core::sync::{CancellationToken, SyncReport};
 
 use crate::components::notice::NoticeKind;
+use crate::l10n::messages::instance_name;
+use crate::l10n::Language;
 use crate::pages::sync::context::SyncContext;
 
 /// Something loaded from the network.
@@ -43,6 +45,8 @@ impl RunState {
 /// Every signal of the page; `Copy`, so parts take it by value.
 #[derive(Clone, Copy)]
 pub struct SyncState {
+    /// The language the page speaks (messages are put into words when they happen).
+    pub lang: Language,
     pub ctx: RwSignal<Option<Result<SyncContext, String>>>,
     pub instances: RwSignal<Loadable<Vec<InstanceView>>>,
     pub origin: RwSignal<String>,
@@ -65,8 +69,9 @@ pub struct SyncState {
 }
 
 impl SyncState {
-    pub fn new(local_version: Version) -> Self {
+    pub fn new(local_version: Version, lang: Language) -> Self {
         SyncState {
+            lang,
             ctx: RwSignal::new(None),
             instances: RwSignal::new(Loadable::Loading),
             origin: RwSignal::new(mdsync_core::model::LOCAL_INSTANCE_ID.to_string()),
@@ -100,7 +105,7 @@ impl SyncState {
             Loadable::Ready(all) => all
                 .iter()
                 .find(|view| view.id == id)
-                .map(|view| view.name.clone())
+                .map(|view| instance_name(self.lang, view))
                 .unwrap_or_else(|| id.to_string()),
             _ => id.to_string(),
         }

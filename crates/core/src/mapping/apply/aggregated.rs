@@ -5,16 +5,25 @@ use std::borrow::Cow;
 use super::combos::ComboOutcome;
 use super::report::{Applied, ApplyReport, Exclusion, ItemKind};
 use super::{replace, write_org_unit, DataValue, DataValueSet, IdOutcome, Mapper};
-use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
 
 use crate::mapping::hash::{FxHasher, FxMap};
 use crate::mapping::index::{map_option_value, Level, OptionOutcome};
 
+/// What a data value's option combo becomes, defaults included.
+#[derive(Debug, Clone, Copy)]
+enum ComboField<'m> {
+    Set(&'m str),
+    Keep,
+    /// One of the origin's defaults: left out, the destination uses its own.
+    Remove,
+    Disabled,
+}
+
 /// Per (data element entry, attribute?) the combos already resolved: a payload repeats the same
 /// few combos a million times.
 struct ComboCache<'m> {
-    by_entry: Vec<FxMap<String, ComboOutcome<'m>>>,
+    by_entry: Vec<FxMap<String, ComboField<'m>>>,
 }
 
 impl<'m> ComboCache<'m> {
@@ -31,14 +40,20 @@ impl<'m> ComboCache<'m> {
         combo: &str,
         inner: &Level<'m>,
         attribute: bool,
-    ) -> ComboOutcome<'m> {
+    ) -> ComboField<'m> {
         let cache = &mut self.by_entry[slot * 2 + usize::from(attribute)];
-        if let Some(outcome) = cache.get(combo) {
-            return *outcome;
+        if let Some(field) = cache.get(combo) {
+            return *field;
         }
-        let outcome = mapper.combos.map(combo, inner, mapper.global(), attribute);
-        cache.insert(combo.to_string(), outcome);
-        outcome
+        let field = match mapper.combos.map(combo, inner, mapper.global(), attribute) {
+            ComboOutcome::Mapped(target) if mapper.defaults.contains(target) => ComboField::Remove,
+            ComboOutcome::Mapped(target) => ComboField::Set(target),
+            ComboOutcome::Unchanged if mapper.defaults.contains(combo) => ComboField::Remove,
+            ComboOutcome::Unchanged => ComboField::Keep,
+            ComboOutcome::Disabled => ComboField::Disabled,
+        };
+        cache.insert(combo.to_string(), field);
+        field
     }
 }
 
@@ -72,13 +87,18 @@ impl<'m> Mapper<'m> {
         // none is).
         let mut data_values = data_values;
         let mut keep = vec![true; data_values.len()];
-        for (value, kept) in data_values.iter_mut().zip(keep.iter_mut()) {
-            if let Err(why) = self.data_value(value, &mut cache, &empty) {
-                report.exclude(ItemKind::DataValue, why);
-                *kept = false;
+        // The duplicate key's hash is taken while the value is in cache.
+        let mut hashes: Vec<(u64, u32)> = Vec::with_capacity(data_values.len());
+        for (index, (value, kept)) in data_values.iter_mut().zip(keep.iter_mut()).enumerate() {
+            match self.data_value(value, &mut cache, &empty) {
+                Ok(()) => hashes.push((key_hash(value), index as u32)),
+                Err(why) => {
+                    report.exclude(ItemKind::DataValue, why);
+                    *kept = false;
+                }
             }
         }
-        mark_duplicates(&data_values, &mut keep, &mut report);
+        mark_duplicates(&data_values, hashes, &mut keep, &mut report);
         if keep.iter().any(|kept| !kept) {
             let mut flags = keep.into_iter();
             data_values.retain(|_| flags.next().unwrap_or(true));
@@ -96,7 +116,8 @@ impl<'m> Mapper<'m> {
         cache: &mut ComboCache<'m>,
         empty: &Level<'m>,
     ) -> Result<(), Exclusion> {
-        let key: Cow<str> = if value.data_element.contains('.') {
+        // Ids are 11 characters; only longer ones can be `program.dataElement`.
+        let key: Cow<str> = if value.data_element.len() > 11 && value.data_element.contains('.') {
             Cow::Owned(value.data_element.replacen('.', "-", 1))
         } else {
             Cow::Borrowed(&value.data_element)
@@ -118,17 +139,17 @@ impl<'m> Mapper<'m> {
             let Some(combo) = field.as_mut() else {
                 continue;
             };
-            if let Some(dot) = combo.rfind('.') {
-                combo.drain(..=dot);
+            if combo.len() > 11 {
+                if let Some(dot) = combo.rfind('.') {
+                    combo.drain(..=dot);
+                }
             }
             match cache.get(self, slot, combo, inner, attribute) {
-                ComboOutcome::Mapped(target) => replace(combo, target),
-                ComboOutcome::Disabled if attribute => return Err(Exclusion::AttributeOptionCombo),
-                ComboOutcome::Disabled => return Err(Exclusion::CategoryOptionCombo),
-                ComboOutcome::Unchanged => {}
-            }
-            if self.defaults.contains(combo.as_str()) {
-                *field = None;
+                ComboField::Set(target) => replace(combo, target),
+                ComboField::Keep => {}
+                ComboField::Remove => *field = None,
+                ComboField::Disabled if attribute => return Err(Exclusion::AttributeOptionCombo),
+                ComboField::Disabled => return Err(Exclusion::CategoryOptionCombo),
             }
         }
 
@@ -164,46 +185,78 @@ impl<'m> Mapper<'m> {
     }
 }
 
-/// Marks all but the first value of each (org unit, period, data element, category option
-/// combo, attribute option combo) as not kept. Values are compared by a 64-bit hash of that
-/// key, and equal hashes by the key itself.
-fn mark_duplicates(values: &[DataValue], keep: &mut [bool], report: &mut ApplyReport) {
-    let key = |value: &DataValue| {
-        (
-            value.org_unit.as_str(),
-            value.period.as_str(),
-            value.data_element.as_str(),
-            value.category_option_combo.as_deref(),
-            value.attribute_option_combo.as_deref(),
-        )
-    };
-    let mut first_by_hash: FxMap<u64, u32> = FxMap::default();
-    first_by_hash.reserve(values.len());
-    // Values whose hash an earlier, different key has (practically never): compared exactly.
-    let mut exact: FxMap<(&str, &str, &str, Option<&str>, Option<&str>), ()> = FxMap::default();
-    for (index, value) in values.iter().enumerate() {
-        if !keep[index] {
+/// The key two values must not share: (org unit, period, data element, category option combo,
+/// attribute option combo).
+fn key(value: &DataValue) -> (&str, &str, &str, Option<&str>, Option<&str>) {
+    (
+        value.org_unit.as_str(),
+        value.period.as_str(),
+        value.data_element.as_str(),
+        value.category_option_combo.as_deref(),
+        value.attribute_option_combo.as_deref(),
+    )
+}
+
+fn key_hash(value: &DataValue) -> u64 {
+    let mut hasher = FxHasher::default();
+    key(value).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Marks all but the first value of each key as not kept. The keys' 64-bit hashes are sorted
+/// (sequential memory: far cheaper than a million-entry hash set), and equal hashes compared by
+/// key.
+fn mark_duplicates(
+    values: &[DataValue],
+    hashes: Vec<(u64, u32)>,
+    keep: &mut [bool],
+    report: &mut ApplyReport,
+) {
+    let hashes = sort_by_hash(hashes);
+    for run in hashes.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() < 2 {
             continue;
         }
-        let mut hasher = FxHasher::default();
-        key(value).hash(&mut hasher);
-        match first_by_hash.entry(hasher.finish()) {
-            Entry::Vacant(slot) => {
-                slot.insert(index as u32);
-            }
-            Entry::Occupied(first) => {
-                let first = &values[*first.get() as usize];
-                let duplicate = if key(first) == key(value) {
-                    true
-                } else {
-                    exact.insert(key(first), ());
-                    exact.insert(key(value), ()).is_some()
-                };
-                if duplicate {
-                    keep[index] = false;
-                    report.duplicates += 1;
-                }
+        // Same hash: the earliest value of each distinct key is kept.
+        for (position, &(_, index)) in run.iter().enumerate() {
+            let value = &values[index as usize];
+            let earlier = run[..position].iter().any(|&(_, other)| {
+                keep[other as usize] && key(&values[other as usize]) == key(value)
+            });
+            if earlier {
+                keep[index as usize] = false;
+                report.duplicates += 1;
             }
         }
     }
+}
+
+/// Sorts (hash, index) pairs: first spread into buckets by the hash's top bits (one counting
+/// pass, one scattering pass), then each bucket, small enough to stay in cache, on its own.
+fn sort_by_hash(pairs: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+    const BITS: u32 = 10;
+    if pairs.len() < 4096 {
+        let mut pairs = pairs;
+        pairs.sort_unstable();
+        return pairs;
+    }
+    let bucket = |hash: u64| (hash >> (64 - BITS)) as usize;
+    let mut starts = vec![0usize; (1 << BITS) + 1];
+    for &(hash, _) in &pairs {
+        starts[bucket(hash) + 1] += 1;
+    }
+    for index in 1..starts.len() {
+        starts[index] += starts[index - 1];
+    }
+    let mut next = starts.clone();
+    let mut sorted = vec![(0u64, 0u32); pairs.len()];
+    for pair in pairs {
+        let slot = &mut next[bucket(pair.0)];
+        sorted[*slot] = pair;
+        *slot += 1;
+    }
+    for window in starts.windows(2) {
+        sorted[window[0]..window[1]].sort_unstable();
+    }
+    sorted
 }

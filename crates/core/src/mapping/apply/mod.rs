@@ -132,11 +132,12 @@ impl<'m> Mapper<'m> {
     /// An org unit: mapped by id (or by path); a mapped path is written as its last unit
     /// (MDSync's `cleanOrgUnitPath`).
     pub(crate) fn org_unit(&self, org_unit: &str) -> IdOutcome<'m> {
-        let id = org_unit.rsplit('/').next().unwrap_or(org_unit);
-        let entry = self
-            .org_units
-            .get(org_unit)
-            .or_else(|| self.org_units.get(id));
+        let entry = match self.org_units.get(org_unit) {
+            None if org_unit.contains('/') => self
+                .org_units
+                .get(org_unit.rsplit('/').next().unwrap_or(org_unit)),
+            found => found,
+        };
         IdOutcome::of(entry.and_then(|entry| entry.mapped_id.as_ref()))
     }
 

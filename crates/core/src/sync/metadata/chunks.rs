@@ -1,16 +1,16 @@
 //! Splitting a payload into import chunks in schema order, by object count and bytes.
 
 use std::collections::HashSet;
-use std::ops::Range;
 
 use serde_json::Value;
 
-use super::cleanup::{Payload, Stripped};
+use super::chunk_queue::ChunkQueue;
+use super::cleanup::Payload;
 use super::selection::ChunkLimits;
 
 /// Types that reference each other both ways: a chunk boundary between them would make the
 /// first chunk point at objects that do not exist yet, so they travel together.
-const COHESIVE_GROUPS: &[&[&str]] = &[
+pub(super) const COHESIVE_GROUPS: &[&[&str]] = &[
     &[
         "programs",
         "programStages",
@@ -54,7 +54,7 @@ impl Chunk {
 }
 
 /// Types in import order, with cohesive groups kept next to each other.
-fn ordered_units(payload: &Payload, order: &dyn Fn(&str) -> i64) -> Vec<Vec<String>> {
+pub(super) fn ordered_units(payload: &Payload, order: &dyn Fn(&str) -> i64) -> Vec<Vec<String>> {
     let mut types: Vec<&String> = payload.keys().collect();
     types.sort_by_key(|plural| (order(plural), plural.to_string()));
     let mut units: Vec<Vec<String>> = Vec::new();
@@ -81,88 +81,66 @@ fn ordered_units(payload: &Payload, order: &dyn Fn(&str) -> i64) -> Vec<Vec<Stri
     units
 }
 
-/// Plans the chunks, consuming the payload: each object is serialized exactly once, straight
-/// into its chunk. A cohesive unit that does not fit in the current chunk starts a new one and
-/// is never split (a chunk may then exceed the limits); single types are split freely.
+/// Plans every chunk at fixed limits, consuming the payload: each object is serialized exactly
+/// once. A cohesive unit that does not fit in the current chunk starts a new one and is never
+/// split (a chunk may then exceed the limits); single types are split freely. The write step
+/// takes chunks one at a time instead ([`ChunkQueue`]), at sizes that adapt to the link.
 pub fn plan_chunks(
-    mut payload: Payload,
+    payload: Payload,
     order: &dyn Fn(&str) -> i64,
     limits: ChunkLimits,
     strip_timestamps: bool,
 ) -> Vec<Chunk> {
-    let max_objects = limits.max_objects.max(1);
-    let mut builder = ChunkBuilder::default();
-    // Objects are serialized into reused buffers rather than one allocation each: a single
-    // type goes object by object; a cohesive unit is serialized whole first (`spans` says where
-    // each object lies), since its size decides whether it starts a new chunk.
-    let mut serialized: Vec<u8> = Vec::new();
-    let mut spans: Vec<(usize, Range<usize>)> = Vec::new();
-    for unit in ordered_units(&payload, order) {
-        if let [plural] = unit.as_slice() {
-            for object in payload.remove(plural).unwrap_or_default() {
-                serialized.clear();
-                serialize_stripped(&mut serialized, &object, strip_timestamps);
-                let full = builder.objects + 1 > max_objects
-                    || (builder.objects > 0
-                        && builder.body.len() + serialized.len() > limits.max_bytes);
-                if full {
-                    builder.flush();
-                }
-                builder.add(plural, &serialized);
-            }
-            continue;
-        }
-        serialized.clear();
-        spans.clear();
-        for (type_index, plural) in unit.iter().enumerate() {
-            for object in payload.remove(plural).unwrap_or_default() {
-                let start = serialized.len();
-                serialize_stripped(&mut serialized, &object, strip_timestamps);
-                spans.push((type_index, start..serialized.len()));
-            }
-        }
-        // A cohesive unit is never split, even past the limits: DHIS2 can only import objects
-        // that point at each other when they arrive together.
-        if builder.objects + spans.len() > max_objects
-            || builder.body.len() + serialized.len() > limits.max_bytes
-        {
-            builder.flush();
-        }
-        for (type_index, span) in &spans {
-            builder.add(&unit[*type_index], &serialized[span.clone()]);
-        }
-        if builder.objects >= max_objects || builder.body.len() >= limits.max_bytes {
-            builder.flush();
-        }
-    }
-    builder.flush();
-    builder.chunks
+    let mut queue = ChunkQueue::new(payload, order, strip_timestamps, &|_| false);
+    std::iter::from_fn(|| queue.next_chunk(limits))
+        .map(|queued| queued.chunk)
+        .collect()
 }
 
-/// Appends `object` as JSON without its server-owned fields (nothing, in the impossible case
-/// that serde_json refuses a `Value`).
-fn serialize_stripped(out: &mut Vec<u8>, object: &Value, strip_timestamps: bool) {
-    let start = out.len();
-    let stripped = Stripped {
-        value: object,
-        strip_timestamps,
-    };
-    if serde_json::to_writer(&mut *out, &stripped).is_err() {
-        out.truncate(start);
-    }
-}
-
-/// Writes `{"type":[obj,obj],"type2":[…]}` directly from serialized objects.
+/// Writes `{"type":[obj,obj],"type2":[…]}` directly from serialized objects; or, when
+/// measuring, only counts the bytes it would write.
 #[derive(Default)]
-struct ChunkBuilder {
-    chunks: Vec<Chunk>,
+pub(super) struct ChunkBuilder {
+    pub(super) chunks: Vec<Chunk>,
     body: Vec<u8>,
     types: Vec<String>,
-    objects: usize,
+    pub(super) objects: usize,
+    measuring: bool,
+    measured: usize,
 }
 
 impl ChunkBuilder {
-    fn add(&mut self, plural: &str, object: &[u8]) {
+    pub(super) fn measuring() -> Self {
+        ChunkBuilder {
+            measuring: true,
+            ..Default::default()
+        }
+    }
+
+    /// The length of the body so far.
+    pub(super) fn len(&self) -> usize {
+        if self.measuring {
+            self.measured
+        } else {
+            self.body.len()
+        }
+    }
+
+    pub(super) fn add(&mut self, plural: &str, object: &[u8]) {
+        if self.measuring {
+            let new_type = self.types.last().map(String::as_str) != Some(plural);
+            self.measured += object.len()
+                + if new_type {
+                    plural.len() + 5 + usize::from(!self.types.is_empty())
+                } else {
+                    1
+                };
+            if new_type {
+                self.types.push(plural.to_string());
+            }
+            self.objects += 1;
+            return;
+        }
         if self.types.last().map(String::as_str) != Some(plural) {
             self.body
                 .extend_from_slice(if self.types.is_empty() { b"{" } else { b"]," });
@@ -177,7 +155,7 @@ impl ChunkBuilder {
         self.objects += 1;
     }
 
-    fn flush(&mut self) {
+    pub(super) fn flush(&mut self) {
         if self.objects == 0 {
             return;
         }

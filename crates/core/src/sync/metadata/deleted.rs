@@ -7,16 +7,19 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::cleanup::Payload;
+use super::engine::resumed_report;
 use super::engine::SyncInstance;
 use super::selection::ChunkLimits;
-use super::write::write_payload;
+use super::write::{write_payload, WritePlan};
+use crate::clock::Clock;
 use crate::dhis2::metadata::{
     list_deleted_objects, AtomicMode, DeletedObject, ImportOptions, ImportStrategy,
 };
 use crate::dhis2::schemas::fetch_schemas;
 use crate::dhis2::{Dhis2Error, SchemaRegistry, Transport};
 use crate::sync::report::{SyncKind, SyncReport, TargetReport, TargetStatus};
-use crate::sync::{CancellationToken, ProgressSink, SyncProgress, SyncStep};
+use crate::sync::runtime::{counts, SyncRuntime};
+use crate::sync::{SyncProgress, SyncStep};
 
 /// What would be deleted on the targets, by type.
 #[derive(Debug, Clone, Serialize)]
@@ -27,6 +30,9 @@ pub struct DeletionPlan {
     pub by_type: BTreeMap<String, Vec<DeletedObject>>,
     /// Deletions of classes that are not metadata types the engine can replay.
     pub skipped: Vec<DeletedObject>,
+    /// The largest chunks of deletions sent (sizes adapt below it).
+    #[serde(skip)]
+    pub chunk_limits: ChunkLimits,
     #[serde(skip)]
     schemas: SchemaRegistry,
 }
@@ -81,17 +87,32 @@ pub async fn plan_deletions<T: Transport>(
         origin: origin.name.clone(),
         by_type,
         skipped,
+        chunk_limits: ChunkLimits::default(),
         schemas,
     })
 }
 
+/// The plan of an interrupted run again, from the deletions its journal kept (the schemas are
+/// read from the origin anew; the origin's list of deletions is not).
+pub async fn replan_deletions<T: Transport>(
+    origin: &SyncInstance<T>,
+    by_type: BTreeMap<String, Vec<DeletedObject>>,
+) -> Result<DeletionPlan, Dhis2Error> {
+    Ok(DeletionPlan {
+        origin: origin.name.clone(),
+        by_type,
+        skipped: Vec::new(),
+        chunk_limits: ChunkLimits::default(),
+        schemas: fetch_schemas(&origin.client).await?,
+    })
+}
+
 /// Deletes the planned objects on every target. Objects already absent count as ignored.
-pub async fn execute_deletions<T: Transport>(
+pub async fn execute_deletions<T: Transport, C: Clock>(
     plan: &DeletionPlan,
     targets: &[SyncInstance<T>],
     dry_run: bool,
-    progress: &dyn ProgressSink,
-    cancel: &CancellationToken,
+    runtime: &SyncRuntime<'_, C>,
 ) -> SyncReport {
     let mut report = SyncReport::new(SyncKind::Deleted, &plan.origin);
     report.dry_run = dry_run;
@@ -117,36 +138,42 @@ pub async fn execute_deletions<T: Transport>(
     };
     // Dependents go first: the reverse of the import order.
     let reverse_order = |plural: &str| -plan.schemas.order_of(plural);
-    for target in targets {
-        let mut target_report = TargetReport::new(&target.name, target.client.base_url());
-        progress.on_progress(SyncProgress::Step {
+    for (index, target) in targets.iter().enumerate() {
+        let mut target_report = resumed_report(runtime, index, target);
+        runtime.progress.on_progress(SyncProgress::Step {
             step: SyncStep::Write,
             target: Some(target.name.clone()),
             message: format!("Deleting {} object(s)", plan.object_count()),
         });
-        let client = target.counted();
+        let listener = runtime.retry_listener(Some(&target.name));
+        let client = target.engine_client(runtime, &listener);
         match client.system_info().await {
             Ok(info) => {
                 target_report.version = Some(info.version.to_string());
+                let write = WritePlan {
+                    schemas: &plan.schemas,
+                    order: &reverse_order,
+                    options: &options,
+                    limits: plan.chunk_limits,
+                    strip_timestamps: false,
+                    target_index: index,
+                };
                 write_payload(
                     &client,
                     payload.clone(),
-                    &plan.schemas,
-                    &reverse_order,
-                    &options,
-                    ChunkLimits::default(),
-                    false,
+                    &write,
                     &mut target_report,
-                    progress,
-                    cancel,
+                    runtime,
                 )
                 .await;
             }
             Err(error) => target_report.fail(&error),
         }
         forgive_already_deleted(&mut target_report);
-        target_report.request_count = client.transport().count();
-        progress.on_progress(SyncProgress::TargetDone {
+        let (requests, retries) = counts(&client);
+        target_report.request_count += requests;
+        target_report.retries += retries;
+        runtime.progress.on_progress(SyncProgress::TargetDone {
             target: target.name.clone(),
             status: target_report.status,
         });
@@ -200,6 +227,7 @@ mod describe_tests {
                 ("dataSets".to_string(), vec![deleted("s1", None)]),
             ]),
             skipped: Vec::new(),
+            chunk_limits: ChunkLimits::default(),
             schemas: SchemaRegistry::default(),
         };
         assert_eq!(

@@ -8,13 +8,15 @@ use super::dependencies::object_id;
 use super::dependencies::{ResolvedMetadata, Resolver};
 use super::selection::{InclusionMode, MetadataSelection, MetadataSyncOptions};
 use super::version_transform::adapt_payload;
-use super::write::write_payload;
+use super::write::{write_payload, WritePlan};
+use crate::clock::Clock;
 use crate::dhis2::metadata::{fetch_any_type_by_ids, fetch_by_ids};
 use crate::dhis2::schemas::fetch_schemas;
 use crate::dhis2::{Dhis2Client, Dhis2Error, SchemaRegistry, Transport, Version};
 use crate::sync::report::{
     DryRunPreview, SyncError, SyncKind, SyncReport, TargetReport, TargetStatus,
 };
+use crate::sync::runtime::{counts, EngineClient, ProgressRetries, SyncRuntime};
 use crate::sync::transport::{CountingTransport, ReadOnlyTransport};
 use crate::sync::{CancellationToken, ProgressSink, SyncProgress, SyncStep};
 
@@ -46,6 +48,34 @@ impl<T: Transport> SyncInstance<T> {
             CountingTransport::new(ReadOnlyTransport(self.client.transport())),
             self.client.base_url(),
             self.client.auth().clone(),
+        )
+    }
+
+    /// The instance as a sync writes to it: retried, timed and counted.
+    pub(crate) fn engine_client<'r, 'a: 'r, C: Clock>(
+        &'r self,
+        runtime: &'r SyncRuntime<'a, C>,
+        listener: &'r ProgressRetries<'a>,
+    ) -> EngineClient<'r, &'r T, C> {
+        runtime.client_for(
+            self.client.base_url(),
+            self.client.auth(),
+            self.client.transport(),
+            listener,
+        )
+    }
+
+    /// The origin as a sync reads it: retried, timed, counted, and refusing every write.
+    fn engine_reader<'r, 'a: 'r, C: Clock>(
+        &'r self,
+        runtime: &'r SyncRuntime<'a, C>,
+        listener: &'r ProgressRetries<'a>,
+    ) -> EngineClient<'r, ReadOnlyTransport<&'r T>, C> {
+        runtime.client_for(
+            self.client.base_url(),
+            self.client.auth(),
+            ReadOnlyTransport(self.client.transport()),
+            listener,
         )
     }
 }
@@ -134,22 +164,24 @@ pub async fn read_origin<T: Transport>(
 
 /// Runs a metadata sync from `origin` to every target. Never fails as a whole: every problem
 /// lands in the report, per target.
-pub async fn run_metadata_sync<O: Transport, T: Transport>(
+pub async fn run_metadata_sync<O: Transport, T: Transport, C: Clock>(
     origin: &SyncInstance<O>,
     targets: &[SyncInstance<T>],
     selection: &MetadataSelection,
     options: &MetadataSyncOptions,
-    progress: &dyn ProgressSink,
-    cancel: &CancellationToken,
+    runtime: &SyncRuntime<'_, C>,
 ) -> SyncReport {
+    let (progress, cancel) = (runtime.progress, runtime.cancel);
     let mut report = SyncReport::new(SyncKind::Metadata, &origin.name);
     report.dry_run = options.import.dry_run;
-    let origin_client = origin.counted_read_only();
+    let origin_listener = runtime.retry_listener(None);
+    let origin_client = origin.engine_reader(runtime, &origin_listener);
     let package = read_origin(&origin_client, selection, options, progress, cancel).await;
-    report.origin_request_count = origin_client.transport().count();
+    (report.origin_request_count, report.origin_retries) = counts(&origin_client);
     let package = match package {
         Ok(package) => package,
         Err(error) => {
+            report.origin_interrupted = crate::sync::report::interrupts(&error);
             report.errors.push(error_of(&error));
             return report;
         }
@@ -191,8 +223,9 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
     }
     let mut package = package;
     for (index, target) in targets.iter().enumerate() {
-        let mut target_report = TargetReport::new(&target.name, target.client.base_url());
-        let client = target.counted();
+        let mut target_report = resumed_report(runtime, index, target);
+        let listener = runtime.retry_listener(Some(&target.name));
+        let client = target.engine_client(runtime, &listener);
         progress.on_progress(step(
             SyncStep::Prepare,
             Some(&target.name),
@@ -219,23 +252,21 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
                     }
                 }
                 let type_schemas = schemas.as_ref().unwrap_or(&package.schemas);
-                write_payload(
-                    &client,
-                    payload,
-                    type_schemas,
-                    &|plural: &str| type_schemas.order_of(plural),
-                    &options.import,
-                    options.chunks,
-                    options.strip_timestamps,
-                    &mut target_report,
-                    progress,
-                    cancel,
-                )
-                .await;
+                let plan = WritePlan {
+                    schemas: type_schemas,
+                    order: &|plural: &str| type_schemas.order_of(plural),
+                    options: &options.import,
+                    limits: options.chunks,
+                    strip_timestamps: options.strip_timestamps,
+                    target_index: index,
+                };
+                write_payload(&client, payload, &plan, &mut target_report, runtime).await;
             }
             Err(error) => target_report.fail(&error),
         }
-        target_report.request_count = client.transport().count();
+        let (requests, retries) = counts(&client);
+        target_report.request_count += requests;
+        target_report.retries += retries;
         progress.on_progress(SyncProgress::TargetDone {
             target: target.name.clone(),
             status: target_report.status,
@@ -244,6 +275,25 @@ pub async fn run_metadata_sync<O: Transport, T: Transport>(
     }
     progress.on_progress(step(SyncStep::Report, None, "Done"));
     report
+}
+
+/// A target's report: fresh, or — when the run resumes — what the interrupted attempt reported,
+/// so the final report covers the whole run. Its status starts over: the new attempt decides.
+pub(crate) fn resumed_report<T: Transport, C>(
+    runtime: &SyncRuntime<'_, C>,
+    index: usize,
+    target: &SyncInstance<T>,
+) -> TargetReport {
+    match runtime
+        .journal
+        .and_then(|journal| journal.report_before(index))
+    {
+        Some(mut before) => {
+            before.resume();
+            before
+        }
+        None => TargetReport::new(&target.name, target.client.base_url()),
+    }
 }
 
 /// Which of the payload's objects the target already has, per type, in as few requests as the

@@ -5,8 +5,9 @@ use serde_json::{json, Value};
 
 use super::memory_server::{run_ready, MemoryServer};
 use super::*;
+use crate::clock::TestClock;
 use crate::dhis2::{Auth, Dhis2Client};
-use crate::sync::{CancellationToken, NoProgress, SyncReport, SyncStep, TargetStatus};
+use crate::sync::{CancellationToken, NoProgress, SyncReport, SyncRuntime, SyncStep, TargetStatus};
 
 fn package(server: &MemoryServer) {
     server.insert(
@@ -170,8 +171,7 @@ fn syncs_to_a_target_and_never_writes_to_the_origin() {
         &targets,
         &selection,
         &options,
-        &NoProgress,
-        &CancellationToken::new(),
+        &SyncRuntime::new(&TestClock::new(), &NoProgress, &CancellationToken::new()),
     ));
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let target = &report.targets[0];
@@ -224,8 +224,7 @@ fn sync_cancelled_at(step: SyncStep, targets: &[(&str, &MemoryServer)]) -> SyncR
         &targets,
         &MetadataSelection::ids(["dsAAAAAAAA1"]),
         &MetadataSyncOptions::default(),
-        &cancel_at_step,
-        &cancel,
+        &SyncRuntime::new(&TestClock::new(), &cancel_at_step, &cancel),
     ))
 }
 
@@ -305,8 +304,7 @@ fn references_to_defaults_point_at_the_target_defaults() {
         &targets,
         &MetadataSelection::ids(["dsAAAAAAAA1"]),
         &MetadataSyncOptions::default(),
-        &NoProgress,
-        &CancellationToken::new(),
+        &SyncRuntime::new(&TestClock::new(), &NoProgress, &CancellationToken::new()),
     ));
     assert!(report.succeeded(), "{report:?}");
     let imports = target_server.imports.borrow();

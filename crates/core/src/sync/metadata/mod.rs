@@ -14,6 +14,7 @@
 //! `build_target_payloads` gives the bodies without sending ("download payload");
 //! `plan_deletions` + `execute_deletions` replay the origin's deletions after confirmation.
 
+pub mod chunk_queue;
 pub mod chunks;
 pub mod cleanup;
 pub mod defaults;
@@ -34,7 +35,7 @@ mod engine_tests;
 pub mod memory_server;
 
 pub use cleanup::Payload;
-pub use deleted::{execute_deletions, plan_deletions, DeletionPlan};
+pub use deleted::{execute_deletions, plan_deletions, replan_deletions, DeletionPlan};
 pub use dependencies::ResolvedMetadata;
 pub use engine::{
     build_target_payloads, read_origin, run_metadata_sync, OriginPackage, SyncInstance,

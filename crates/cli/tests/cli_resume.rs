@@ -1,0 +1,240 @@
+//! `mdsync sync` when things go wrong: exit codes (0 success, 1 a destination failed, 2 bad
+//! input, 3 interrupted and resumable), `mdsync sync runs` and `mdsync sync resume RUN_ID`,
+//! with the built binary against simulated instances served over HTTP on loopback ports.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use dhis2_sim::{FaultKind, FaultRule, InstanceConfig, Sim, SimVersion};
+use serde_json::json;
+
+/// A simulated instance served on 127.0.0.1 (port 0) from its own thread; stopped on drop.
+struct SimServer {
+    url: String,
+    sim: Arc<Sim>,
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SimServer {
+    fn start(name: &str, version: &str) -> SimServer {
+        let version: SimVersion = version.parse().expect("version");
+        let config = InstanceConfig::new(name, version);
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (stop_tx, stop_rx) = mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let running = dhis2_sim::server::start_instance(config, 0)
+                    .await
+                    .expect("bind 127.0.0.1:0");
+                ready_tx
+                    .send((running.url(), Arc::clone(&running.sim)))
+                    .expect("ready");
+                while stop_rx.try_recv().is_err() {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                running.stop();
+            });
+        });
+        let (url, sim) = ready_rx.recv().expect("server started");
+        SimServer {
+            url,
+            sim,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for SimServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "mdsync-cli-{label}-{}-{}",
+            std::process::id(),
+            mdsync_core::model::Uid::generate()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn mdsync(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mdsync"))
+        .env("MDSYNC_CONFIG", config)
+        .args(args)
+        .output()
+        .expect("mdsync runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Local (2.39: credentials in the dataStore) holding a few data elements, a remote saved as
+/// an instance, and the config of the admin.
+fn world(label: &str) -> (SimServer, SimServer, TempDir, PathBuf, Vec<String>) {
+    let local = SimServer::start("local", "2.39");
+    let remote = SimServer::start("remote", "2.39");
+    let ids: Vec<String> = (0..5).map(|i| format!("deResume{i:03}")).collect();
+    let elements: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| {
+            json!({ "id": id, "name": id, "shortName": id, "valueType": "NUMBER",
+                "domainType": "AGGREGATE", "aggregationType": "SUM",
+                "categoryCombo": { "id": "bjDvmb4bfuf" } })
+        })
+        .collect();
+    let import = dhis2_sim::SimRequest::new("POST", "/api/metadata")
+        .with_header("Authorization", "Basic YWRtaW46ZGlzdHJpY3Q=")
+        .with_header("Content-Type", "application/json")
+        .with_body(json!({ "dataElements": elements }).to_string().into_bytes());
+    let imported = local.sim.handle(import).expect("seeded");
+    assert_eq!(imported.status, 200);
+    let dir = TempDir::new(label);
+    let key = mdsync_core::crypto::generate_key_string().expect("key");
+    let config = dir.0.join("mdsync.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "encryption_key = \"{key}\"\n\n[local]\nurl = \"{}\"\nusername = \"admin\"\npassword = \"district\"\n",
+            local.url
+        ),
+    )
+    .expect("config");
+    let add = mdsync(
+        &config,
+        &[
+            "instances",
+            "add",
+            "--name",
+            "Remote",
+            "--url",
+            &remote.url,
+            "--username",
+            "admin",
+            "--password",
+            "district",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add));
+    (local, remote, dir, config, ids)
+}
+
+fn remote_has(remote: &Sim, id: &str) -> bool {
+    let request = dhis2_sim::SimRequest::new("GET", &format!("/api/dataElements/{id}"))
+        .with_header("Authorization", "Basic YWRtaW46ZGlzdHJpY3Q=");
+    remote
+        .handle(request)
+        .is_ok_and(|response| response.status == 200)
+}
+
+#[test]
+fn an_interrupted_sync_exits_3_and_resumes_to_the_end() {
+    let (_local, remote, _dir, config, ids) = world("resume");
+    remote.sim.add_fault(FaultRule {
+        method: Some("POST".into()),
+        status: Some(401),
+        ..FaultRule::new("/api/metadata", FaultKind::Status)
+    });
+    let joined = ids.join(",");
+    let sync = [
+        "sync",
+        "metadata",
+        "--to",
+        "Remote",
+        "--no-deps",
+        "--ids",
+        joined.as_str(),
+    ];
+    let interrupted = mdsync(&config, &sync);
+    assert_eq!(interrupted.status.code(), Some(3), "{}", text(&interrupted));
+    let said = text(&interrupted);
+    let run_id = said
+        .split("mdsync sync resume ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no resume hint: {said}"))
+        .to_string();
+    assert!(said.contains("refused"), "{said}");
+    assert!(!said.contains("district"), "no secret in the output");
+
+    let runs = mdsync(&config, &["sync", "runs"]);
+    assert!(runs.status.success(), "{}", text(&runs));
+    assert!(text(&runs).contains(&run_id), "{}", text(&runs));
+
+    remote.sim.clear_faults();
+    let resumed = mdsync(&config, &["sync", "resume", &run_id]);
+    assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
+    assert!(
+        text(&resumed).contains("Resumed 1 time"),
+        "{}",
+        text(&resumed)
+    );
+    assert!(ids.iter().all(|id| remote_has(&remote.sim, id)));
+    let none = mdsync(&config, &["sync", "runs"]);
+    assert!(
+        text(&none).contains("No unfinished runs."),
+        "{}",
+        text(&none)
+    );
+
+    let gone = mdsync(&config, &["sync", "resume", &run_id]);
+    assert_eq!(gone.status.code(), Some(2), "bad input: {}", text(&gone));
+}
+
+#[test]
+fn a_destination_that_refuses_exits_1_and_a_bad_argument_2() {
+    let (_local, remote, _dir, config, ids) = world("exit-codes");
+    remote.sim.add_fault(FaultRule {
+        method: Some("POST".into()),
+        status: Some(500),
+        ..FaultRule::new("/api/metadata", FaultKind::Status)
+    });
+    let failed = mdsync(
+        &config,
+        &[
+            "sync",
+            "metadata",
+            "--to",
+            "Remote",
+            "--no-deps",
+            "--ids",
+            &ids[0],
+        ],
+    );
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed));
+    let unknown = mdsync(
+        &config,
+        &["sync", "metadata", "--to", "Nowhere", "--ids", &ids[0]],
+    );
+    assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
+}

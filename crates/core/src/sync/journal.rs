@@ -1,0 +1,267 @@
+//! The journal of a run: dataStore key `run-<id>` (owned by whoever runs it), written as the
+//! run goes — what it plans, then, per destination, which objects arrived. A run cut short (the
+//! browser closed, the laptop asleep, the CLI killed, the network gone) resumes from it: the
+//! plan is read again, objects that arrived are not sent again, and the final report covers
+//! the whole run. A finished run's journal is removed; those left are listed as unfinished.
+//!
+//! A journal holds instance ids, the selection, the options, object UIDs and reports without
+//! raw server answers: never a credential.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use futures::future::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
+
+use super::metadata::chunk_queue::WrittenIds;
+use super::metadata::{MetadataSelection, MetadataSyncOptions};
+use super::report::TargetReport;
+use super::run::RuleGrant;
+use super::runtime::ChunkJournal;
+use crate::dhis2::metadata::DeletedObject;
+use crate::dhis2::Transport;
+use crate::storage::{keys, Storage, StorageError};
+
+/// The journal layout; a journal of another version is listed but not resumed.
+pub const JOURNAL_VERSION: u32 = 1;
+
+/// What a run does, as a journal keeps it (the selection already resolved).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum JournalJob {
+    Metadata {
+        selection: MetadataSelection,
+        options: MetadataSyncOptions,
+    },
+    #[serde(rename_all = "camelCase")]
+    Deletions {
+        by_type: BTreeMap<String, Vec<DeletedObject>>,
+        dry_run: bool,
+    },
+}
+
+/// What one destination received so far.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalTarget {
+    /// UIDs of the objects that arrived.
+    pub written: Vec<String>,
+    /// The report so far, without raw server answers.
+    pub report: Option<TargetReport>,
+}
+
+/// `run-<id>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunJournal {
+    pub version: u32,
+    pub id: String,
+    /// When the run first started (the caller's clock, ISO 8601).
+    pub started: String,
+    /// Who runs it (username).
+    pub user: Option<String>,
+    /// Milliseconds since the epoch of the last write (a journal not written for long is stale).
+    pub updated_millis: u64,
+    pub origin: String,
+    /// The origin's display name, for lists.
+    pub origin_name: String,
+    /// Destination instance ids, in order.
+    pub destinations: Vec<String>,
+    pub rule: Option<RuleGrant>,
+    pub job: JournalJob,
+    /// Attempts made so far (1 for a run never resumed).
+    pub attempts: u32,
+    /// One per destination, in the order of `destinations`.
+    pub targets: Vec<JournalTarget>,
+}
+
+/// One line of the list of unfinished runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnfinishedRun {
+    pub id: String,
+    pub started: String,
+    pub user: Option<String>,
+    pub origin_name: String,
+    pub destinations: usize,
+    pub updated_millis: u64,
+    pub attempts: u32,
+    /// Objects that already arrived, all destinations together.
+    pub written: usize,
+    /// Whether this version can resume it.
+    pub resumable: bool,
+}
+
+impl RunJournal {
+    pub fn key(&self) -> String {
+        run_key(&self.id)
+    }
+
+    pub fn unfinished(&self) -> UnfinishedRun {
+        UnfinishedRun {
+            id: self.id.clone(),
+            started: self.started.clone(),
+            user: self.user.clone(),
+            origin_name: self.origin_name.clone(),
+            destinations: self.destinations.len(),
+            updated_millis: self.updated_millis,
+            attempts: self.attempts,
+            written: self.targets.iter().map(|t| t.written.len()).sum(),
+            resumable: self.version == JOURNAL_VERSION,
+        }
+    }
+}
+
+/// `run-<id>`.
+pub fn run_key(run_id: &str) -> String {
+    format!("{}{run_id}", keys::RUN_PREFIX)
+}
+
+/// A journal kept in the dataStore as the run goes.
+pub struct StoredJournal<'s, T> {
+    storage: &'s Storage<T>,
+    journal: RefCell<RunJournal>,
+    now: Box<dyn Fn() -> u64 + 's>,
+    /// The last write that failed, if the latest did (the next chunk writes again).
+    failure: RefCell<Option<StorageError>>,
+}
+
+impl<'s, T: Transport> StoredJournal<'s, T> {
+    /// Writes a new journal; the run must not start without one if it is to be resumable.
+    pub async fn create(
+        storage: &'s Storage<T>,
+        journal: RunJournal,
+        now: impl Fn() -> u64 + 's,
+    ) -> Result<Self, StorageError> {
+        storage.write_new(&journal.key(), &journal).await?;
+        Ok(Self::open(storage, journal, now))
+    }
+
+    /// A journal read back for a resumed run.
+    pub fn open(storage: &'s Storage<T>, journal: RunJournal, now: impl Fn() -> u64 + 's) -> Self {
+        StoredJournal {
+            storage,
+            journal: RefCell::new(journal),
+            now: Box::new(now),
+            failure: RefCell::new(None),
+        }
+    }
+
+    pub fn journal(&self) -> RunJournal {
+        self.journal.borrow().clone()
+    }
+
+    /// The last write failed: the run cannot be resumed from where it is now.
+    pub fn failure(&self) -> Option<StorageError> {
+        self.failure.borrow().clone()
+    }
+
+    /// Writes the journal as it is now.
+    pub async fn save(&self) -> Result<(), StorageError> {
+        let snapshot = {
+            let mut journal = self.journal.borrow_mut();
+            journal.updated_millis = (self.now)();
+            journal.clone()
+        };
+        let outcome = self
+            .storage
+            .write(&snapshot.key(), &snapshot)
+            .await
+            .map(|_| ());
+        *self.failure.borrow_mut() = outcome.as_ref().err().cloned();
+        outcome
+    }
+
+    /// Removes the journal of a run that finished.
+    pub async fn remove(&self) -> Result<bool, StorageError> {
+        let key = self.journal.borrow().key();
+        self.storage.remove(&key).await
+    }
+}
+
+impl<T: Transport> ChunkJournal for StoredJournal<'_, T> {
+    fn written_before(&self, target: usize) -> WrittenIds {
+        self.journal
+            .borrow()
+            .targets
+            .get(target)
+            .map(|t| t.written.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn report_before(&self, target: usize) -> Option<TargetReport> {
+        self.journal
+            .borrow()
+            .targets
+            .get(target)
+            .and_then(|t| t.report.clone())
+    }
+
+    fn chunk_written<'a>(
+        &'a self,
+        target: usize,
+        object_ids: &'a [String],
+        report: &'a TargetReport,
+    ) -> LocalBoxFuture<'a, ()> {
+        {
+            let mut journal = self.journal.borrow_mut();
+            if journal.targets.len() <= target {
+                journal
+                    .targets
+                    .resize_with(target + 1, JournalTarget::default);
+            }
+            let entry = &mut journal.targets[target];
+            entry.written.extend(object_ids.iter().cloned());
+            let mut kept = report.clone();
+            kept.raw_responses.clear();
+            entry.report = Some(kept);
+        }
+        // A failed write is remembered and tried again with the next chunk.
+        Box::pin(async move {
+            let _ = self.save().await;
+        })
+    }
+}
+
+/// Reads `run-<id>`; `None` when there is no such run (finished, or never started).
+pub async fn load_journal<T: Transport>(
+    storage: &Storage<T>,
+    run_id: &str,
+) -> Result<Option<RunJournal>, StorageError> {
+    storage.read(&run_key(run_id)).await
+}
+
+/// The runs that started and did not finish, newest first. `user`: only theirs.
+pub async fn list_unfinished_runs<T: Transport>(
+    storage: &Storage<T>,
+    user: Option<&str>,
+) -> Result<Vec<UnfinishedRun>, StorageError> {
+    let mut runs = Vec::new();
+    for key in storage.keys().await? {
+        let Some(id) = key.strip_prefix(keys::RUN_PREFIX) else {
+            continue;
+        };
+        // A journal this version cannot read is still listed, so it can be seen and removed.
+        let run = match storage.read::<RunJournal>(&key).await {
+            Ok(Some(journal)) => journal.unfinished(),
+            Ok(None) => continue,
+            Err(StorageError::Corrupt { .. }) => UnfinishedRun {
+                id: id.to_string(),
+                started: String::new(),
+                user: None,
+                origin_name: String::new(),
+                destinations: 0,
+                updated_millis: 0,
+                attempts: 0,
+                written: 0,
+                resumable: false,
+            },
+            Err(error) => return Err(error),
+        };
+        if user.is_none() || run.user.as_deref() == user {
+            runs.push(run);
+        }
+    }
+    runs.sort_by(|a, b| b.started.cmp(&a.started));
+    Ok(runs)
+}

@@ -243,7 +243,7 @@ fn an_origin_that_is_also_a_destination_is_refused_before_anything_is_read() {
 }
 
 #[test]
-fn app_users_cannot_rewrite_the_configuration_through_the_dataStore_api() {
+fn app_users_cannot_rewrite_the_configuration_through_the_datastore_api() {
     let world = World::new();
     let remote_id = world.configured_remote();
     let decoy_url = world.decoy.base_url().to_string();

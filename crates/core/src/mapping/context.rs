@@ -155,9 +155,9 @@ async fn list<T: Transport, D: serde::de::DeserializeOwned>(
 /// and aggregated data need the option combos of both sides and the origin's defaults; events
 /// also the destination's default combo and program stages; tracked entities the destination's
 /// programs.
-pub async fn read_mapping_context<T: Transport>(
-    origin: &Dhis2Client<T>,
-    destination: &Dhis2Client<T>,
+pub async fn read_mapping_context<O: Transport, D: Transport>(
+    origin: &Dhis2Client<O>,
+    destination: &Dhis2Client<D>,
     kind: PayloadKind,
 ) -> Result<MappingContext, Dhis2Error> {
     use crate::sync::metadata::defaults::fetch_default_ids;

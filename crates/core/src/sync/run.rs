@@ -16,6 +16,12 @@ use crate::dhis2::{Dhis2Error, Transport};
 use crate::instances::{InstanceError, InstanceManager, InstanceTransport};
 use crate::model::{Sharing, Uid};
 use crate::storage::{Storage, StorageError};
+use crate::mapping::mapping_for_run;
+use crate::rules::RuleLastRun;
+use crate::sync::aggregated::{
+    run_aggregated_sync, AggregatedInputError, AggregatedJob, AggregatedSelection,
+    AggregatedSyncOptions, TargetMapping,
+};
 use crate::sync::history::save_run_to_history;
 use crate::sync::journal::{JournalJob, RunJournal, StoredJournal, JOURNAL_VERSION};
 use crate::sync::metadata::{
@@ -44,6 +50,12 @@ pub enum SyncJob {
     },
     /// Replays deletions listed from the origin (`/api/deletedObjects`).
     Deletions { plan: DeletionPlan, dry_run: bool },
+    /// Aggregated data values. `last_run`: the rule's last runs, for "since the last run".
+    Aggregated {
+        selection: AggregatedSelection,
+        options: AggregatedSyncOptions,
+        last_run: RuleLastRun,
+    },
 }
 
 impl SyncJob {
@@ -52,6 +64,7 @@ impl SyncJob {
         match self {
             SyncJob::Metadata { .. } => Operation::RunMetadataSync,
             SyncJob::Deletions { .. } => Operation::ReplayDeletions,
+            SyncJob::Aggregated { .. } => Operation::RunAggregatedSync,
         }
     }
 }
@@ -95,11 +108,17 @@ pub enum RunError {
     #[error("The selection could not be read from the origin: {0}")]
     Selection(Dhis2Error),
 
+    #[error(transparent)]
+    AggregatedInput(#[from] AggregatedInputError),
+
     #[error("There is no unfinished run {id}: it finished, or its journal was removed. Start a new sync instead.")]
     NoSuchRun { id: String },
 
     #[error("The run {id} was started by another version of MetaData Sync and cannot be resumed by this one. Start a new sync instead.")]
     CannotResume { id: String },
+
+    #[error(transparent)]
+    Mapping(#[from] crate::mapping::MappingStoreError),
 
     #[error("The run's journal could not be read: {0}")]
     Journal(StorageError),
@@ -177,6 +196,26 @@ pub(super) async fn open_instances<'t, T: Transport>(
     ))
 }
 
+/// With "Apply mapping" on a metadata run, each destination gets the mapping stored toward it
+/// (inverted for a pull, from the origin's).
+async fn with_mappings<'t, T: Transport>(
+    storage: &Storage<T>,
+    request: &SyncRequest,
+    destinations: Vec<Reached<'t, T>>,
+) -> Result<Vec<Reached<'t, T>>, RunError> {
+    let applies = matches!(&request.job, SyncJob::Metadata { options, .. } if options.apply_mapping);
+    if !applies {
+        return Ok(destinations);
+    }
+    let mut mapped = Vec::with_capacity(destinations.len());
+    for (id, destination) in request.destinations.iter().zip(destinations) {
+        let (mapping, _not_invertible) =
+            crate::mapping::mapping_for_run(storage, &request.origin, id).await?;
+        mapped.push(destination.with_mapping(mapping));
+    }
+    Ok(mapped)
+}
+
 async fn resolve<T: Transport>(
     picks: &MetadataPicks,
     origin: &Reached<'_, T>,
@@ -202,6 +241,12 @@ pub async fn run_sync<T: Transport, C: Clock>(
     clock: &C,
 ) -> Result<RunOutcome, RunError> {
     let operation = authorize(manager, request)?;
+    if let SyncJob::Aggregated {
+        selection, options, ..
+    } = &request.job
+    {
+        selection.check(options)?;
+    }
     let (origin, destinations) = open_instances(
         manager,
         storage,
@@ -210,6 +255,7 @@ pub async fn run_sync<T: Transport, C: Clock>(
         operation,
     )
     .await?;
+    let destinations = with_mappings(storage, request, destinations).await?;
     let (job, deletions, dry_run) = match &request.job {
         SyncJob::Metadata { picks, options } => {
             let selection = resolve(picks, &origin).await?;
@@ -225,6 +271,21 @@ pub async fn run_sync<T: Transport, C: Clock>(
                 dry_run: *dry_run,
             };
             (job, Some(plan.clone()), *dry_run)
+        }
+        SyncJob::Aggregated {
+            selection,
+            options,
+            last_run,
+        } => {
+            let job = JournalJob::Aggregated {
+                job: AggregatedJob {
+                    selection: selection.clone(),
+                    options: options.clone(),
+                    last_run: last_run.clone(),
+                    started_millis: clock.now_millis(),
+                },
+            };
+            (job, None, options.dry_run)
         }
     };
     let journal = RunJournal {
@@ -294,6 +355,15 @@ impl<T: Transport> Run<'_, '_, T> {
             (JournalJob::Deletions { .. }, None) => {
                 SyncReport::new(crate::sync::report::SyncKind::Deleted, &self.origin.name)
             }
+            (JournalJob::Aggregated { job }, _) => {
+                let mappings = target_mappings(
+                    self.storage,
+                    &self.journal.origin,
+                    &self.journal.destinations,
+                )
+                .await;
+                run_aggregated_sync(self.origin, self.destinations, &mappings, job, &runtime).await
+            }
         };
         report.resumed = self.journal.attempts.saturating_sub(1);
         let problem = journal_problem.or_else(|| stored.as_ref().and_then(StoredJournal::failure));
@@ -356,6 +426,32 @@ pub async fn build_payloads<T: Transport>(
                 .await
                 .map_err(RunError::Selection)
         }
-        SyncJob::Deletions { .. } => Ok(Vec::new()),
+        SyncJob::Deletions { .. } | SyncJob::Aggregated { .. } => Ok(Vec::new()),
     }
+}
+
+/// The mapping each destination of an aggregated run gets (a pull's inverted); a stored mapping
+/// that cannot be read stops that destination, not the run.
+async fn target_mappings<T: Transport>(
+    storage: &Storage<T>,
+    origin_id: &str,
+    destination_ids: &[String],
+) -> Vec<TargetMapping> {
+    let mut mappings = Vec::with_capacity(destination_ids.len());
+    for destination_id in destination_ids {
+        mappings.push(match mapping_for_run(storage, origin_id, destination_id).await {
+            Ok((mapping, inverted)) => TargetMapping {
+                mapping,
+                notes: inverted
+                    .map(|report| report.not_invertible.iter().map(ToString::to_string).collect())
+                    .unwrap_or_default(),
+                problem: None,
+            },
+            Err(error) => TargetMapping {
+                problem: Some(error.to_string()),
+                ..TargetMapping::default()
+            },
+        });
+    }
+    mappings
 }

@@ -24,6 +24,8 @@ use crate::sync::{CancellationToken, ProgressSink, SyncProgress, SyncStep};
 pub struct SyncInstance<T> {
     pub name: String,
     pub client: Dhis2Client<T>,
+    /// For a destination: the mapping to apply to what it receives, when the run applies one.
+    pub mapping: Option<crate::mapping::MappingDictionary>,
 }
 
 impl<T: Transport> SyncInstance<T> {
@@ -31,7 +33,14 @@ impl<T: Transport> SyncInstance<T> {
         SyncInstance {
             name: name.into(),
             client,
+            mapping: None,
         }
+    }
+
+    /// The same destination, receiving payloads translated with `mapping`.
+    pub fn with_mapping(mut self, mapping: crate::mapping::MappingDictionary) -> Self {
+        self.mapping = Some(mapping);
+        self
     }
 
     /// The same instance through a request counter (and, for origins, a write guard).
@@ -234,9 +243,26 @@ pub async fn run_metadata_sync<O: Transport, T: Transport, C: Clock>(
         // The last target takes the payload itself; the others get a copy.
         let last = index + 1 == targets.len();
         match prepare_target(&client, &mut package, last).await {
-            Ok((version, schemas, payload, notes)) => {
+            Ok((version, schemas, mut payload, notes)) => 'prepared: {
                 target_report.version = Some(version.to_string());
                 target_report.notes.extend(notes);
+                if let Some(mapping) = &target.mapping {
+                    let type_schemas = schemas.as_ref().unwrap_or(&package.schemas);
+                    let mapped = super::mapped::apply_mapping(
+                        &origin_client,
+                        &client,
+                        mapping,
+                        &mut payload,
+                        type_schemas,
+                        &mut target_report,
+                    )
+                    .await;
+                    if let Err(error) = mapped {
+                        // Without the mapping the payload would land under the wrong ids.
+                        target_report.fail(&error);
+                        break 'prepared;
+                    }
+                }
                 target_report
                     .notes
                     .extend(options.import.notes_for(&version));

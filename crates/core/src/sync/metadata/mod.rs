@@ -21,6 +21,7 @@ pub mod defaults;
 pub mod deleted;
 pub mod dependencies;
 mod engine;
+mod mapped;
 pub mod expressions;
 pub mod rules;
 pub mod selection;

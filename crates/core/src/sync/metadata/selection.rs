@@ -75,6 +75,9 @@ pub struct MetadataSyncOptions {
     pub strip_timestamps: bool,
     pub import: ImportOptions,
     pub chunks: ChunkLimits,
+    /// Translate identifiers with the mapping stored toward each destination (MDSync's
+    /// `enableMapping`); checked before anything is written.
+    pub apply_mapping: bool,
 }
 
 impl Default for MetadataSyncOptions {
@@ -89,6 +92,7 @@ impl Default for MetadataSyncOptions {
             strip_timestamps: false,
             import: ImportOptions::default(),
             chunks: ChunkLimits::default(),
+            apply_mapping: false,
         }
     }
 }

@@ -177,7 +177,7 @@ async fn options_reach_the_import_and_the_report_is_shown_and_saved() {
     let preview = mounted
         .wait_for_text("sync-dry-run-preview", "Would create")
         .await;
-    assert!(preview.contains("dataSets"), "{preview}");
+    assert!(preview.contains("Data sets"), "{preview}");
     let url = &posts[0].url;
     for expected in [
         "importMode=VALIDATE",
@@ -341,10 +341,10 @@ async fn deletions_are_listed_confirmed_and_replayed_on_the_destination() {
     );
     assert!(mounted
         .text("deleted-count")
-        .starts_with("1 deleted object(s)"));
+        .starts_with("1 deleted object can be replayed"));
     assert!(mounted
         .text("deleted-count")
-        .contains("1 deletion(s) of other kinds"));
+        .contains("1 deletion of another kind of object is left out"));
 
     mounted.click(&format!("deleted-destination-{REMOTE_ID}"));
     mounted.click("deleted-start");

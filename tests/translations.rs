@@ -120,9 +120,7 @@ fn no_translated_text_is_left_in_english() {
         let translated = messages(language);
         let untranslated: Vec<(&String, &String)> = english
             .iter()
-            .filter(|(key, text)| {
-                translated[*key] == **text && !allowed.contains(&text.as_str())
-            })
+            .filter(|(key, text)| translated[*key] == **text && !allowed.contains(&text.as_str()))
             .collect();
         assert!(
             untranslated.is_empty(),
@@ -134,12 +132,16 @@ fn no_translated_text_is_left_in_english() {
             .filter(|(_, text)| text.trim().is_empty())
             .map(|(key, _)| key)
             .collect();
-        assert!(empty.is_empty(), "{language}.json has empty texts: {empty:?}");
+        assert!(
+            empty.is_empty(),
+            "{language}.json has empty texts: {empty:?}"
+        );
     }
 }
 
 fn rust_sources(dir: &Path, out: &mut String) {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

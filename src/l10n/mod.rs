@@ -85,30 +85,44 @@ impl Language {
         self.tag.set(formatting_tag(locale));
     }
 
-    /// The current locale; tracked, so a view closure that reads it follows a switch.
+    /// The current locale. Read in a view closure it is tracked, so the text follows a switch;
+    /// read elsewhere (an event handler, a task) it is simply the current one.
     pub fn locale(&self) -> Locale {
-        self.locale.get()
+        if tracking() {
+            self.locale.get()
+        } else {
+            self.locale.get_untracked()
+        }
     }
 
     /// The BCP 47 tag of the current locale, as `<html lang>` takes it.
     pub fn tag(&self) -> String {
-        self.tag.get()
+        if tracking() {
+            self.tag.get()
+        } else {
+            self.tag.get_untracked()
+        }
     }
 
     /// `12345` written the locale's way (`12 345` in French).
     pub fn number(&self, value: f64) -> String {
-        self.tag.with(|tag| intl::number(tag, value))
+        intl::number(&self.tag(), value)
     }
 
     /// A DHIS2 date or timestamp written the locale's way (`31 janv. 2024`).
     pub fn date(&self, iso: &str) -> String {
-        self.tag.with(|tag| intl::date(tag, iso))
+        intl::date(&self.tag(), iso)
     }
 
     /// The plural form of a count in the current language.
     pub fn plural(&self, count: f64) -> PluralForm {
-        self.tag.with(|tag| intl::plural_form(tag, count))
+        intl::plural_form(&self.tag(), count)
     }
+}
+
+/// Whether a reactive observer (a view closure, a memo, an effect) is reading.
+fn tracking() -> bool {
+    leptos::reactive::graph::Observer::get().is_some()
 }
 
 /// The browser's preferred language (`navigator.language`), spoken before the session says

@@ -350,6 +350,25 @@ pub fn mount_shell(services: Services) -> Mounted {
     }
 }
 
+/// Mounts any view (a component alone, with the context it needs set up inside `render`).
+pub fn mount_view(render: impl Fn() -> AnyView + 'static) -> Mounted {
+    let document = document();
+    let container: web_sys::HtmlElement = document
+        .create_element("div")
+        .expect("div created")
+        .unchecked_into();
+    document
+        .body()
+        .expect("a body")
+        .append_child(&container)
+        .expect("container appended");
+    let handle = leptos::mount::mount_to(container.clone(), render);
+    Mounted {
+        container,
+        _handle: handle,
+    }
+}
+
 async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {

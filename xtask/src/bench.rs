@@ -189,7 +189,7 @@ struct ExternalBenchmark {
     features: Option<&'static str>,
 }
 
-const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 3] = [
+const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 4] = [
     ExternalBenchmark {
         title: "simulator scale (dhis2-sim data values)",
         package: "xtask",
@@ -206,6 +206,12 @@ const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 3] = [
         title: "mapping 1,000,000 data values (mdsync-core)",
         package: "mdsync-core",
         bench: "mapping_apply",
+        features: None,
+    },
+    ExternalBenchmark {
+        title: "aggregated sync at the demo seed's scale, 100,000 and 1,000,000 values (mdsync-core)",
+        package: "mdsync-core",
+        bench: "aggregated_sync",
         features: None,
     },
 ];

@@ -148,6 +148,8 @@ pub enum Operation {
     ShareRule,
     /// Run a manual (not saved) metadata sync.
     RunMetadataSync,
+    /// Run a manual (not saved) aggregated data sync.
+    RunAggregatedSync,
     /// Replay the origin's deletions on destinations.
     ReplayDeletions,
     /// Run a saved rule (the rule's own sharing is checked too).
@@ -205,6 +207,7 @@ impl Operation {
             | DeleteRule
             | ShareRule
             | RunMetadataSync
+            | RunAggregatedSync
             | ReplayDeletions
             | DeleteHistory => RequiredRole::Configurator,
             EditSettings | PruneHistory => RequiredRole::Administrator,
@@ -230,6 +233,7 @@ impl Operation {
             DeleteRule => "delete rules",
             ShareRule => "change the sharing of rules",
             RunMetadataSync => "run a metadata sync",
+            RunAggregatedSync => "run an aggregated data sync",
             ReplayDeletions => "replay deletions",
             RunRule => "run rules",
             ReadHistory => "read the sync history",
@@ -362,7 +366,7 @@ mod tests {
         }
     }
 
-    const EVERY_OPERATION: [Operation; 22] = {
+    const EVERY_OPERATION: [Operation; 23] = {
         use Operation::*;
         [
             ListInstances,
@@ -380,6 +384,7 @@ mod tests {
             DeleteRule,
             ShareRule,
             RunMetadataSync,
+            RunAggregatedSync,
             ReplayDeletions,
             RunRule,
             ReadHistory,
@@ -416,6 +421,13 @@ mod tests {
             }
         );
         assert!(refused.to_string().contains(CONFIGURATOR_ROLE));
+        assert!(matches!(
+            executor.authorize(Operation::RunAggregatedSync),
+            Err(AccessDenied::MissingRole {
+                required: RequiredRole::Configurator,
+                ..
+            })
+        ));
     }
 
     #[test]

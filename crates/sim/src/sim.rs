@@ -68,6 +68,8 @@ pub struct LoggedRequest {
     pub status: u16,
     /// Size of the response body.
     pub bytes: usize,
+    /// Size of the request body (what a client sent).
+    pub request_bytes: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<String>,
 }
@@ -216,6 +218,7 @@ impl Sim {
                 .unwrap_or_default(),
             status: outcome.as_ref().map(|r| r.status).unwrap_or(0),
             bytes: outcome.as_ref().map(|r| r.body.len()).unwrap_or(0),
+            request_bytes: request.body.len(),
             fault: decision
                 .replacement
                 .as_ref()

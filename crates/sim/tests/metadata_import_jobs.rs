@@ -68,3 +68,24 @@ fn a_failed_job_ends_with_an_error_notification_and_no_summary() {
     let unknown = sim.get_json("/api/system/tasks/METADATA_IMPORT/unknownJob1");
     assert_eq!(unknown, json!([]));
 }
+
+#[test]
+fn jobs_are_set_up_through_the_harness_endpoint() {
+    let sim = dhis2_sim::Sim::new(dhis2_sim::InstanceConfig::new(
+        "jobs",
+        "2.41".parse().expect("version"),
+    ));
+    let set = dhis2_sim::SimRequest::new("POST", "/__sim/jobs")
+        .with_body(br#"{"pollsUntilDone": 4, "failWith": "disk full"}"#.to_vec());
+    assert_eq!(sim.handle(set).map(|r| r.status).ok(), Some(200));
+    assert_eq!(
+        sim.job_behaviour(),
+        JobBehaviour {
+            polls_until_done: 4,
+            fail_with: Some("disk full".into()),
+        }
+    );
+    let refused = dhis2_sim::SimRequest::new("POST", "/__sim/jobs")
+        .with_body(br#"{"pollsUntilDone": "soon"}"#.to_vec());
+    assert_eq!(sim.handle(refused).map(|r| r.status).ok(), Some(400));
+}

@@ -136,6 +136,7 @@ pub fn operation_text(lang: Language, operation: Operation) -> String {
         DeleteRule => tr!(lang, access.operations.delete_rule),
         ShareRule => tr!(lang, access.operations.share_rule),
         RunMetadataSync => tr!(lang, access.operations.run_metadata_sync),
+        RunAggregatedSync => tr!(lang, access.operations.run_aggregated_sync),
         ReplayDeletions => tr!(lang, access.operations.replay_deletions),
         RunRule => tr!(lang, access.operations.run_rule),
         ReadHistory => tr!(lang, access.operations.read_history),

@@ -6,6 +6,7 @@ pub mod access;
 pub mod app;
 pub mod dhis2;
 pub mod instances;
+pub mod mapping;
 pub mod routes;
 pub mod storage;
 pub mod sync;

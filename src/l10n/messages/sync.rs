@@ -4,6 +4,7 @@
 use mdsync_core::browse::{QueryError, TypeGroup};
 use mdsync_core::dhis2::metadata::{AtomicMode, IdScheme, ImportStrategy, MergeMode};
 use mdsync_core::dhis2::retry::RetryReason;
+use mdsync_core::sync::aggregated::AggregatedInputError;
 use mdsync_core::sync::metadata::InclusionMode;
 use mdsync_core::sync::{RunError, SyncStep, TargetStatus};
 
@@ -93,6 +94,33 @@ pub fn run_error(lang: Language, error: &RunError) -> String {
             sync.run_errors.journal,
             error = storage_error(lang, error)
         ),
+        RunError::AggregatedInput(error) => aggregated_input(lang, error),
+        RunError::Mapping(error) => super::mapping::mapping_store_error(lang, error),
+    }
+}
+
+/// What is missing or wrong in an aggregated data sync's selection. (`field` is `core`'s
+/// name of the field.)
+pub fn aggregated_input(lang: Language, error: &AggregatedInputError) -> String {
+    match error {
+        AggregatedInputError::NoData => tr!(lang, sync.aggregated.no_data),
+        AggregatedInputError::NoOrgUnit => tr!(lang, sync.aggregated.no_org_unit),
+        AggregatedInputError::BadId { field, id } => {
+            tr!(lang, sync.aggregated.bad_id, id = id, field = field)
+        }
+        AggregatedInputError::EndBeforeStart { start, end } => tr!(
+            lang,
+            sync.aggregated.end_before_start,
+            start = lang.date(start),
+            end = lang.date(end)
+        ),
+        AggregatedInputError::BadDate { field, date } => {
+            tr!(lang, sync.aggregated.bad_date, date = date, field = field)
+        }
+        AggregatedInputError::IndicatorsNeedAggregation => {
+            tr!(lang, sync.aggregated.indicators_need_aggregation)
+        }
+        AggregatedInputError::StaleNeedsRawMode => tr!(lang, sync.aggregated.stale_needs_raw_mode),
     }
 }
 

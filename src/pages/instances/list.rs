@@ -56,7 +56,12 @@ pub fn InstanceTable(
                         view.url.clone(),
                         version_text(lang, view, &local_version),
                         auth_text(lang, view),
-                        view.description.clone(),
+                        if view.is_local {
+                            // `core`'s description of the local instance, in the user's words.
+                            tr!(lang, instances.local_description)
+                        } else {
+                            view.description.clone()
+                        },
                     ],
                     pinned: view.is_local,
                 })

@@ -9,6 +9,7 @@ pub mod migrate;
 pub mod rules;
 pub mod scheduler;
 pub mod sync;
+pub mod sync_aggregated;
 pub mod sync_resume;
 
 use std::io::Write;

@@ -12,11 +12,13 @@ use mdsync_core::dhis2::metadata::ImportStrategy;
 use mdsync_core::dhis2::Transport;
 use mdsync_core::model::LOCAL_INSTANCE_ID;
 use mdsync_core::sync::metadata::{MetadataSelection, MetadataSyncOptions};
+use mdsync_core::sync::report::SyncKind;
 use mdsync_core::sync::{
     run_sync, CancellationToken, MetadataPicks, RunError, RunOutcome, SyncJob, SyncProgress,
     SyncReport, SyncRequest, TargetStatus,
 };
 
+use super::sync_aggregated::{self, print_aggregated_report, AggregatedArgs};
 use super::sync_resume::{self, ResumeArgs};
 use crate::clock::TokioClock;
 use crate::context::Context;
@@ -26,6 +28,8 @@ use crate::error::CliError;
 pub enum SyncCommand {
     /// Copy metadata objects (and, by default, their dependencies) to one or more instances.
     Metadata(MetadataArgs),
+    /// Copy aggregated data values (raw, or summed with --aggregate) to one or more instances.
+    Aggregated(AggregatedArgs),
     /// Take up a run that stopped half-way (network, expired session, a stop): what already
     /// arrived is not sent again.
     Resume(ResumeArgs),
@@ -63,6 +67,10 @@ pub struct MetadataArgs {
     /// Sync only the given objects, not what they reference.
     #[arg(long)]
     pub no_deps: bool,
+    /// Translate identifiers with the mapping stored toward each target (`mdsync mapping
+    /// import`); what the mapping leaves unmatched is listed per item in the report.
+    #[arg(long)]
+    pub apply_mapping: bool,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -75,6 +83,7 @@ pub async fn run<T: Transport>(
 ) -> Result<(), CliError> {
     match command {
         SyncCommand::Metadata(args) => metadata(args, context, out).await,
+        SyncCommand::Aggregated(args) => sync_aggregated::aggregated(args, context, out).await,
         SyncCommand::Resume(args) => sync_resume::resume(args, context, out).await,
         SyncCommand::Runs => sync_resume::list(context, out).await,
     }
@@ -101,6 +110,7 @@ async fn metadata<T: Transport>(
     }
     let mut options = MetadataSyncOptions {
         include_dependencies: !args.no_deps,
+        apply_mapping: args.apply_mapping,
         ..Default::default()
     };
     options.import.dry_run = args.dry_run;
@@ -158,6 +168,8 @@ pub(super) fn finish(
         let text = serde_json::to_string_pretty(&report)
             .map_err(|error| CliError::Failed(error.to_string()))?;
         writeln!(out, "{text}")?;
+    } else if report.kind == SyncKind::Aggregated {
+        print_aggregated_report(&report, out)?;
     } else {
         print_report(&report, out)?;
     }
@@ -195,6 +207,11 @@ pub(super) fn print_progress(event: SyncProgress) {
             ..
         } => eprintln!("[{target}] {done}/{total} chunk(s) written"),
         SyncProgress::Advance { .. } => {}
+        SyncProgress::DataValues {
+            slices_done,
+            slices_total,
+            values_moved,
+        } => eprintln!("{slices_done}/{slices_total} slice(s), {values_moved} value(s) moved"),
         SyncProgress::TargetDone { target, status } => eprintln!("[{target}] {status:?}"),
         SyncProgress::Retrying {
             target,
@@ -293,7 +310,7 @@ fn status_label(status: TargetStatus) -> &'static str {
 }
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (history entries carry it).
-fn now_iso8601() -> String {
+pub(super) fn now_iso8601() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -41,6 +41,8 @@ pub struct RunProgress {
     pub retrying: Option<String>,
     /// The same retry as facts, for the app to say in the user's language.
     pub retry: Option<RetryNotice>,
+    /// Aggregated syncs: data values moved so far.
+    pub values_moved: Option<u64>,
 }
 
 impl RunProgress {
@@ -72,6 +74,16 @@ impl RunProgress {
                 self.step = Some(step);
                 self.target = target;
                 self.units = Some((done, total));
+            }
+            SyncProgress::DataValues {
+                slices_done,
+                slices_total,
+                values_moved,
+            } => {
+                self.step = Some(SyncStep::Write);
+                self.target = None;
+                self.units = Some((slices_done, slices_total));
+                self.values_moved = Some(values_moved);
             }
             SyncProgress::TargetDone { target, status } => {
                 self.finished_targets.push((target, status));

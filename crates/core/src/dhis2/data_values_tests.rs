@@ -42,10 +42,7 @@ fn every_version_gives_the_same_counts_and_conflicts() {
         .expect("every shape decodes");
     for result in &results {
         assert_eq!(result.status, ImportStatus::Warning);
-        assert_eq!(
-            (result.imported, result.updated, result.ignored),
-            (2, 1, 1)
-        );
+        assert_eq!((result.imported, result.updated, result.ignored), (2, 1, 1));
         assert_eq!(result.conflicts.len(), 1);
     }
     assert_eq!(results[0].conflicts[0].object.as_deref(), Some("40L"));

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use futures::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 
+use super::aggregated::AggregatedJob;
 use super::metadata::chunk_queue::WrittenIds;
 use super::metadata::{MetadataSelection, MetadataSyncOptions};
 use super::report::TargetReport;
@@ -38,6 +39,8 @@ pub enum JournalJob {
         by_type: BTreeMap<String, Vec<DeletedObject>>,
         dry_run: bool,
     },
+    /// Aggregated data values; `written` of a target holds the keys of the slices it received.
+    Aggregated { job: Box<AggregatedJob> },
 }
 
 /// What one destination received so far.

@@ -2,6 +2,7 @@
 //! prepare → read → transform → write → report. Only what differs by kind lives in a
 //! submodule (`metadata/`).
 
+pub mod aggregated;
 pub mod cancel;
 pub mod history;
 pub mod history_panel;

@@ -35,6 +35,12 @@ pub enum SyncProgress {
         done: usize,
         total: usize,
     },
+    /// Aggregated syncs: slices read and written to every destination so far, and values moved.
+    DataValues {
+        slices_done: usize,
+        slices_total: usize,
+        values_moved: u64,
+    },
     TargetDone {
         target: String,
         status: super::TargetStatus,

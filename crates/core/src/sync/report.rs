@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::aggregated::{AggregatedRunDetails, AggregatedTargetDetails};
 use crate::dhis2::{Dhis2Error, ImportResult, ImportStats, ImportStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +98,9 @@ pub struct TargetReport {
     /// an expired session, a stop asked for): the run can be resumed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interruption: Option<String>,
+    /// Aggregated syncs: slices, values and bytes, conflicts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregated: Option<AggregatedTargetDetails>,
 }
 
 impl TargetReport {
@@ -117,6 +121,7 @@ impl TargetReport {
             dry_run_preview: Vec::new(),
             retries: 0,
             interruption: None,
+            aggregated: None,
         }
     }
 
@@ -243,6 +248,7 @@ pub fn interrupts(error: &Dhis2Error) -> bool {
 pub enum SyncKind {
     Metadata,
     Deleted,
+    Aggregated,
 }
 
 /// A whole run: origin, what was selected, and one report per target.
@@ -271,6 +277,9 @@ pub struct SyncReport {
     /// The origin could not be read for a reason that passes: the run can be resumed.
     #[serde(default)]
     pub origin_interrupted: bool,
+    /// Aggregated syncs: the period read, slices and data stats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregated: Option<AggregatedRunDetails>,
     pub targets: Vec<TargetReport>,
     /// Problems before any target was touched (origin unreachable…).
     pub errors: Vec<SyncError>,
@@ -290,6 +299,7 @@ impl SyncReport {
             run_id: None,
             resumed: 0,
             origin_interrupted: false,
+            aggregated: None,
             targets: Vec::new(),
             errors: Vec::new(),
         }

@@ -32,6 +32,7 @@ pub async fn resume_sync<T: Transport, C: Clock>(
     let manual = match &journal.job {
         JournalJob::Metadata { .. } => Operation::RunMetadataSync,
         JournalJob::Deletions { .. } => Operation::ReplayDeletions,
+        JournalJob::Aggregated { .. } => Operation::RunAggregatedSync,
     };
     let operation = authorize_operation(manager, journal.rule.as_ref(), manual)?;
     let (origin, destinations) = open_instances(
@@ -48,7 +49,7 @@ pub async fn resume_sync<T: Transport, C: Clock>(
                 .await
                 .map_err(RunError::Selection)?,
         ),
-        JournalJob::Metadata { .. } => None,
+        JournalJob::Metadata { .. } | JournalJob::Aggregated { .. } => None,
     };
     journal.attempts += 1;
     let stored = StoredJournal::open(storage, journal.clone(), || clock.now_millis());

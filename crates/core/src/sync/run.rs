@@ -14,10 +14,10 @@ use crate::browse::SelectionState;
 use crate::clock::Clock;
 use crate::dhis2::{Dhis2Error, Transport};
 use crate::instances::{InstanceError, InstanceManager, InstanceTransport};
-use crate::model::{Sharing, Uid};
-use crate::storage::{Storage, StorageError};
 use crate::mapping::mapping_for_run;
+use crate::model::{Sharing, Uid};
 use crate::rules::RuleLastRun;
+use crate::storage::{Storage, StorageError};
 use crate::sync::aggregated::{
     run_aggregated_sync, AggregatedInputError, AggregatedJob, AggregatedSelection,
     AggregatedSyncOptions, TargetMapping,
@@ -203,7 +203,8 @@ async fn with_mappings<'t, T: Transport>(
     request: &SyncRequest,
     destinations: Vec<Reached<'t, T>>,
 ) -> Result<Vec<Reached<'t, T>>, RunError> {
-    let applies = matches!(&request.job, SyncJob::Metadata { options, .. } if options.apply_mapping);
+    let applies =
+        matches!(&request.job, SyncJob::Metadata { options, .. } if options.apply_mapping);
     if !applies {
         return Ok(destinations);
     }
@@ -278,12 +279,12 @@ pub async fn run_sync<T: Transport, C: Clock>(
             last_run,
         } => {
             let job = JournalJob::Aggregated {
-                job: AggregatedJob {
+                job: Box::new(AggregatedJob {
                     selection: selection.clone(),
                     options: options.clone(),
                     last_run: last_run.clone(),
                     started_millis: clock.now_millis(),
-                },
+                }),
             };
             (job, None, options.dry_run)
         }
@@ -439,19 +440,27 @@ async fn target_mappings<T: Transport>(
 ) -> Vec<TargetMapping> {
     let mut mappings = Vec::with_capacity(destination_ids.len());
     for destination_id in destination_ids {
-        mappings.push(match mapping_for_run(storage, origin_id, destination_id).await {
-            Ok((mapping, inverted)) => TargetMapping {
-                mapping,
-                notes: inverted
-                    .map(|report| report.not_invertible.iter().map(ToString::to_string).collect())
-                    .unwrap_or_default(),
-                problem: None,
+        mappings.push(
+            match mapping_for_run(storage, origin_id, destination_id).await {
+                Ok((mapping, inverted)) => TargetMapping {
+                    mapping,
+                    notes: inverted
+                        .map(|report| {
+                            report
+                                .not_invertible
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    problem: None,
+                },
+                Err(error) => TargetMapping {
+                    problem: Some(error.to_string()),
+                    ..TargetMapping::default()
+                },
             },
-            Err(error) => TargetMapping {
-                problem: Some(error.to_string()),
-                ..TargetMapping::default()
-            },
-        });
+        );
     }
     mappings
 }

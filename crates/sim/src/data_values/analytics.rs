@@ -124,8 +124,31 @@ pub fn analytics_data_value_set(
         .iter()
         .filter_map(|uid| table.uids.lookup(uid))
         .collect();
+    let scope = SumScope {
+        table,
+        subtrees: &subtrees,
+        by_attribute,
+        wanted_attributes: &wanted_attributes,
+    };
     let mut values = Vec::new();
     for item in &data {
+        // An indicator: its numerator over its denominator, times its type's factor.
+        if let Some(indicator) = metadata.get("indicators", item) {
+            for iso in &periods {
+                let Some(target) = parse_period(iso) else {
+                    continue;
+                };
+                for ((index, _), number) in indicator_values(&scope, metadata, indicator, &target) {
+                    values.push(json!({
+                        "dataElement": rename("indicators", item),
+                        "period": iso,
+                        "orgUnit": rename("organisationUnits", subtrees[index].0),
+                        "value": format_number(number),
+                    }));
+                }
+            }
+            continue;
+        }
         let (element, combo) = match item.split_once('.') {
             Some((element, combo)) => (element, table.uids.lookup(combo)),
             None => (*item, None),
@@ -137,31 +160,7 @@ pub fn analytics_data_value_set(
             let Some(target) = parse_period(iso) else {
                 continue;
             };
-            let mut sums: HashMap<(usize, u32), f64> = HashMap::new();
-            for (handle, range) in table.period_ranges.iter().enumerate() {
-                if range.start < target.start || range.end > target.end {
-                    continue;
-                }
-                for (key, stored) in table.scan(element_handle, handle as u32) {
-                    let attribute = key.attribute_option_combo;
-                    if stored.deleted
-                        || combo.is_some_and(|c| c != key.category_option_combo)
-                        || (by_attribute && !wanted_attributes.contains(&attribute))
-                    {
-                        continue;
-                    }
-                    let group = if by_attribute { attribute } else { u32::MAX };
-                    let Some(number) = stored.value.as_deref().and_then(|v| v.parse::<f64>().ok())
-                    else {
-                        continue;
-                    };
-                    for (index, (_, subtree)) in subtrees.iter().enumerate() {
-                        if subtree.contains(&key.org_unit) {
-                            *sums.entry((index, group)).or_default() += number;
-                        }
-                    }
-                }
-            }
+            let sums = scope.sums(element_handle, combo, &target);
             let mut found: Vec<_> = sums.into_iter().collect();
             found.sort_by_key(|(key, _)| *key);
             for ((index, group), sum) in found {
@@ -191,4 +190,115 @@ pub fn analytics_data_value_set(
         }
     }
     SimResponse::json(200, &json!({ "dataValues": Value::Array(values) }))
+}
+
+/// What a sum covers: the org unit subtrees asked for, and the attribute combos when split.
+struct SumScope<'a> {
+    table: &'a ValueTable,
+    subtrees: &'a [(&'a str, HashSet<u32>)],
+    by_attribute: bool,
+    wanted_attributes: &'a [u32],
+}
+
+impl SumScope<'_> {
+    /// Sums of one data element (one option combo, or all) over the periods within `target`,
+    /// per (subtree, attribute group).
+    fn sums(
+        &self,
+        element: u32,
+        combo: Option<u32>,
+        target: &super::dates::Period,
+    ) -> HashMap<(usize, u32), f64> {
+        let table = self.table;
+        let mut sums: HashMap<(usize, u32), f64> = HashMap::new();
+        for (handle, range) in table.period_ranges.iter().enumerate() {
+            if range.start < target.start || range.end > target.end {
+                continue;
+            }
+            for (key, stored) in table.scan(element, handle as u32) {
+                let attribute = key.attribute_option_combo;
+                if stored.deleted
+                    || combo.is_some_and(|c| c != key.category_option_combo)
+                    || (self.by_attribute && !self.wanted_attributes.contains(&attribute))
+                {
+                    continue;
+                }
+                let group = if self.by_attribute {
+                    attribute
+                } else {
+                    u32::MAX
+                };
+                let Some(number) = stored.value.as_deref().and_then(|v| v.parse::<f64>().ok())
+                else {
+                    continue;
+                };
+                for (index, (_, subtree)) in self.subtrees.iter().enumerate() {
+                    if subtree.contains(&key.org_unit) {
+                        *sums.entry((index, group)).or_default() += number;
+                    }
+                }
+            }
+        }
+        sums
+    }
+
+    /// The sum of an expression made of `#{element}` / `#{element.combo}` terms joined by `+`
+    /// (the demo's indicators; other operators are not evaluated).
+    fn expression(
+        &self,
+        expression: &str,
+        target: &super::dates::Period,
+    ) -> HashMap<(usize, u32), f64> {
+        let mut total: HashMap<(usize, u32), f64> = HashMap::new();
+        for term in expression.split('+') {
+            let Some(reference) = term
+                .trim()
+                .strip_prefix("#{")
+                .and_then(|t| t.strip_suffix('}'))
+            else {
+                continue;
+            };
+            let (element, combo) = match reference.split_once('.') {
+                Some((element, combo)) => (element, self.table.uids.lookup(combo)),
+                None => (reference, None),
+            };
+            let Some(handle) = self.table.uids.lookup(element) else {
+                continue;
+            };
+            for (key, sum) in self.sums(handle, combo, target) {
+                *total.entry(key).or_default() += sum;
+            }
+        }
+        total
+    }
+}
+
+/// An indicator's values: numerator ÷ denominator × factor, rounded to one decimal as DHIS2's
+/// analytics rounds indicator values; none where the denominator is zero or missing.
+fn indicator_values(
+    scope: &SumScope<'_>,
+    metadata: &MetadataStore,
+    indicator: &Value,
+    target: &super::dates::Period,
+) -> Vec<((usize, u32), f64)> {
+    let text = |key: &str| indicator.get(key).and_then(Value::as_str).unwrap_or("");
+    let factor = indicator
+        .get("indicatorType")
+        .and_then(|t| t.get("id"))
+        .and_then(Value::as_str)
+        .and_then(|id| metadata.get("indicatorTypes", id))
+        .and_then(|t| t.get("factor"))
+        .and_then(Value::as_f64)
+        .unwrap_or(1.0);
+    let numerator = scope.expression(text("numerator"), target);
+    let denominator = scope.expression(text("denominator"), target);
+    let mut found: Vec<((usize, u32), f64)> = numerator
+        .into_iter()
+        .filter_map(|(key, top)| {
+            let bottom = *denominator.get(&key)?;
+            (bottom != 0.0).then(|| (key, (top / bottom * factor * 10.0).round() / 10.0))
+        })
+        .collect();
+    found.sort_by_key(|(key, _)| *key);
+    found
 }

@@ -116,28 +116,14 @@ fn first_id<'m>(
         .unwrap_or("")
 }
 
-/// Builds the demo plus `extra` values (a million for the scale target) and times the reads
-/// and the import.
-pub fn run_with(extra: usize) -> BenchReport {
-    let version = SimVersion::new(41, 0);
-    let started = Instant::now();
-    let mut metadata = MetadataStore::new(version, &[]);
-    let mut values = DataValueStore::new();
-    let mut tracker = TrackerStore::new();
-    apply(
-        &Seed::Demo(DemoSide::Source),
-        &mut metadata,
-        &mut values,
-        &mut tracker,
-    );
-    let seed_values = values.len();
-
-    // The extra values: every (element, combo, facility) of the seed, in earlier years.
+/// Adds `extra` values to a demo instance's store: the seed's own values copied into earlier
+/// years (2023 back to 2000), month by month, so every extra value has its own key. Returns how
+/// many were added (fewer when 24 years of copies are not enough).
+pub fn add_earlier_years(values: &mut DataValueStore, extra: usize) -> usize {
     let existing: Vec<ValueKey> = values.table.values.keys().copied().collect();
     let table = &mut values.table;
     let user = table.users.intern("admin");
     let mut added = 0;
-    // Earlier years, month by month, so every extra value has its own key.
     'fill: for year in (2000..2024).rev() {
         let mut moved_periods = std::collections::HashMap::new();
         for key in &existing {
@@ -171,6 +157,26 @@ pub fn run_with(extra: usize) -> BenchReport {
             added += 1;
         }
     }
+    added
+}
+
+/// Builds the demo plus `extra` values (a million for the scale target) and times the reads
+/// and the import.
+pub fn run_with(extra: usize) -> BenchReport {
+    let version = SimVersion::new(41, 0);
+    let started = Instant::now();
+    let mut metadata = MetadataStore::new(version, &[]);
+    let mut values = DataValueStore::new();
+    let mut tracker = TrackerStore::new();
+    apply(
+        &Seed::Demo(DemoSide::Source),
+        &mut metadata,
+        &mut values,
+        &mut tracker,
+    );
+    let seed_values = values.len();
+
+    add_earlier_years(&mut values, extra);
     let build_seconds = started.elapsed().as_secs_f64();
 
     let data_set = first_id(&metadata, "dataSets", |ds| ds["code"] == "DS_RH").to_string();

@@ -157,6 +157,12 @@ impl DataValueStore {
         import_values(&mut self.table, metadata, version, payload, settings, rules)
     }
 
+    /// Removes every value and completion: an instance with its metadata and no data yet
+    /// (tests: a destination seeded like the origin).
+    pub fn clear(&mut self) {
+        self.table = ValueTable::default();
+    }
+
     /// Number of stored values that are not deleted.
     pub fn len(&self) -> usize {
         self.table.live_len()

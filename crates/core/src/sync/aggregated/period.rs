@@ -16,13 +16,30 @@ use crate::rules::{DatePeriod, RuleLastRun, ServerZone};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResolvedPeriod {
+    #[serde(with = "day_text")]
     pub start: Date,
+    #[serde(with = "day_text")]
     pub end: Date,
     /// `yyyy-MM-ddTHH:mm:ss` in the server's wall clock.
     pub last_updated: Option<String>,
     /// "Since the last run" without a last run: every period is read.
     #[serde(default)]
     pub no_previous_run: bool,
+}
+
+/// A date as `yyyy-MM-dd` in JSON.
+mod day_text {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(date)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// The first day "all periods" reads from (DHIS2 has no open date range).
@@ -101,11 +118,7 @@ pub fn periods_within(kind: AggregationType, start: Date, end: Date) -> Vec<Stri
                     .checked_sub(i64::from(day.weekday().to_monday_zero_offset()).days())
                     .unwrap_or(day);
                 let sunday = step(monday, 6.days()).unwrap_or(monday);
-                (
-                    format!("{}W{}", week.year(), week.week()),
-                    monday,
-                    sunday,
-                )
+                (format!("{}W{}", week.year(), week.week()), monday, sunday)
             }
             AggregationType::Monthly => (
                 day.strftime("%Y%m").to_string(),
@@ -218,8 +231,14 @@ mod tests {
             periods_within(AggregationType::Quarterly, start, end),
             ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
         );
-        assert_eq!(periods_within(AggregationType::Monthly, start, end).len(), 12);
-        assert_eq!(periods_within(AggregationType::Yearly, start, end), ["2024"]);
+        assert_eq!(
+            periods_within(AggregationType::Monthly, start, end).len(),
+            12
+        );
+        assert_eq!(
+            periods_within(AggregationType::Yearly, start, end),
+            ["2024"]
+        );
         let weeks = periods_within(AggregationType::Weekly, start, end);
         assert_eq!(weeks.first().map(String::as_str), Some("2024W1"));
         // 2025W1 starts on 2024-12-30 and ends in 2025: not within.

@@ -35,7 +35,9 @@ pub fn raw_query(
         end_date: Some(slice.end.to_string()),
         last_updated: period.last_updated.clone(),
         include_deleted: options.delete_stale,
-        attribute_option_combos: attribute_option_combos.map(<[String]>::to_vec).unwrap_or_default(),
+        attribute_option_combos: attribute_option_combos
+            .map(<[String]>::to_vec)
+            .unwrap_or_default(),
         id_scheme: options.id_scheme,
         limit: Some(options.slice_values + 1),
         ..DataValueQuery::default()
@@ -86,7 +88,9 @@ pub async fn read_analytics<T: Transport>(
         data: items.clone(),
         periods: periods.clone(),
         org_units: slice.org_units.clone(),
-        attribute_option_combos: attribute_option_combos.map(<[String]>::to_vec).unwrap_or_default(),
+        attribute_option_combos: attribute_option_combos
+            .map(<[String]>::to_vec)
+            .unwrap_or_default(),
     };
     let set: DataValueSet = origin.get_json(&query.path()).await?;
     let mut values = set.data_values;

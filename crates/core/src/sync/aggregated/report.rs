@@ -34,8 +34,6 @@ pub enum AggregatedNote {
     MappingNotInverted { detail: String },
     /// Stale values (deleted at the origin) deleted at the destination.
     StaleDeleted { values: u64 },
-    /// Stale values seen but left alone (deleting them was not asked for).
-    StaleLeft { values: u64 },
     /// The run stopped before these slices; the ones before it landed.
     StoppedAt { done: usize, total: usize },
     /// Only this many conflict rows are kept.
@@ -46,10 +44,8 @@ pub enum AggregatedNote {
     MappingNeedsUids,
     /// Analytics tables run on an instance.
     AnalyticsRun { instance: String },
-    /// Files of FILE_RESOURCE / IMAGE values copied to the destination.
-    FilesCopied { files: u64 },
-    /// File values left out on a dry run (their files are not copied).
-    FilesNotCopiedOnDryRun { values: u64 },
+    /// FILE_RESOURCE / IMAGE values left out: their files are not copied (yet).
+    FileValuesNotSent { values: u64 },
 }
 
 impl std::fmt::Display for AggregatedNote {
@@ -63,14 +59,12 @@ impl std::fmt::Display for AggregatedNote {
             MissingAtDestination { plural, ids } => write!(f, "The destination has no {plural} {}: their values will be refused. Map them, or create them there.", ids.join(", ")),
             MappingNotInverted { detail } => write!(f, "Mapping for the pull: {detail}"),
             StaleDeleted { values } => write!(f, "{values} value(s) deleted at the origin were deleted at the destination."),
-            StaleLeft { values } => write!(f, "{values} value(s) deleted at the origin were left at the destination (deleting them was not asked for)."),
             StoppedAt { done, total } => write!(f, "Stopped after slice {done} of {total}: the slices before it were written, the rest were not."),
             ConflictsLeftOut { kept, more } => write!(f, "{more} more conflict(s) are not listed (the first {kept} are)."),
             SliceSplit { label } => write!(f, "{label} held more values than one read may return: it was read in parts."),
             MappingNeedsUids => write!(f, "Ids are written as codes: the mapping (by UID) was not applied."),
             AnalyticsRun { instance } => write!(f, "Analytics tables were run on {instance}."),
-            FilesCopied { files } => write!(f, "{files} file(s) of file and image values were copied to the destination."),
-            FilesNotCopiedOnDryRun { values } => write!(f, "{values} file or image value(s) were not checked: their files are only copied on a real run."),
+            FileValuesNotSent { values } => write!(f, "{values} file or image value(s) were not sent: this version does not copy their files yet. Copy them by hand."),
         }
     }
 }
@@ -207,7 +201,8 @@ pub struct AggregatedTargetDetails {
     pub bytes_saved: u64,
     pub values_excluded_by_mapping: u64,
     pub stale_deleted: u64,
-    pub files_copied: u64,
+    /// FILE_RESOURCE / IMAGE values left out.
+    pub file_values_not_sent: u64,
     pub conflicts: Vec<ConflictRow>,
     pub conflicts_left_out: usize,
     pub notes: Vec<AggregatedNote>,
@@ -233,24 +228,51 @@ impl AggregatedTargetDetails {
     }
 }
 
+/// Values at one org unit level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelCount {
+    /// Level 1 is the root; `0`: the level was not known.
+    pub level: u32,
+    pub values: u64,
+}
+
 /// Data stats of the run, kept in history: values per data element and per org unit level.
+/// (Levels are a list, not a map: history entries are read through an untagged enum, where
+/// serde cannot read numbers as map keys.)
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DataStats {
     pub values_read: u64,
     pub by_data_element: BTreeMap<String, u64>,
-    /// Level 1 is the root; `0`: the level was not known.
-    pub by_org_unit_level: BTreeMap<u32, u64>,
+    /// By level, in order.
+    pub by_org_unit_level: Vec<LevelCount>,
 }
 
 impl DataStats {
     pub fn count(&mut self, value: &DataValue, level: Option<u32>) {
         self.values_read += 1;
-        *self
-            .by_data_element
-            .entry(value.data_element.clone())
-            .or_default() += 1;
-        *self.by_org_unit_level.entry(level.unwrap_or(0)).or_default() += 1;
+        match self.by_data_element.get_mut(value.data_element.as_str()) {
+            Some(count) => *count += 1,
+            None => {
+                self.by_data_element.insert(value.data_element.clone(), 1);
+            }
+        }
+        let level = level.unwrap_or(0);
+        match self.by_org_unit_level.iter_mut().find(|l| l.level == level) {
+            Some(count) => count.values += 1,
+            None => {
+                self.by_org_unit_level.push(LevelCount { level, values: 1 });
+                self.by_org_unit_level.sort_by_key(|l| l.level);
+            }
+        }
+    }
+
+    /// Values at `level`.
+    pub fn at_level(&self, level: u32) -> u64 {
+        self.by_org_unit_level
+            .iter()
+            .find(|l| l.level == level)
+            .map_or(0, |l| l.values)
     }
 }
 
@@ -310,5 +332,32 @@ mod tests {
             ..conflict
         };
         assert_eq!(ConflictRow::rows(&legacy, &chunk)[0].value, None);
+    }
+}
+
+#[cfg(test)]
+mod round_trip {
+    use super::*;
+
+    #[test]
+    fn details_read_back_as_written() {
+        let mut stats = DataStats::default();
+        stats.count(
+            &DataValue {
+                data_element: "fbfJHSPpUQD".into(),
+                ..DataValue::default()
+            },
+            Some(4),
+        );
+        let run = AggregatedRunDetails {
+            period: None,
+            slices_total: 1,
+            slices_read: 1,
+            stats,
+            notes: vec![AggregatedNote::NoPreviousRun, AggregatedNote::SkippedExisting { values: 1, bytes: 2 }],
+        };
+        let text = serde_json::to_string(&run).unwrap();
+        let back: Result<AggregatedRunDetails, _> = serde_json::from_str(&text);
+        assert_eq!(back.as_ref().ok(), Some(&run), "{text} {back:?}");
     }
 }

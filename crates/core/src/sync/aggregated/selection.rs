@@ -193,7 +193,9 @@ impl AggregatedSelection {
         }
         parse_day(
             "last updated date",
-            self.last_updated_since.as_deref().map(|t| t.get(..10).unwrap_or(t)),
+            self.last_updated_since
+                .as_deref()
+                .map(|t| t.get(..10).unwrap_or(t)),
         )?;
         Ok(())
     }
@@ -251,7 +253,10 @@ mod tests {
             ..anc()
         };
         let text = serde_json::to_string(&selection).unwrap();
-        assert!(text.contains("\"period\":{\"period\":\"LAST_YEAR\"}"), "{text}");
+        assert!(
+            text.contains("\"period\":{\"period\":\"LAST_YEAR\"}"),
+            "{text}"
+        );
         assert_eq!(
             serde_json::from_str::<AggregatedSelection>(&text).unwrap(),
             selection
@@ -294,6 +299,10 @@ mod tests {
             data_sets: vec!["nope".into()],
             ..anc()
         };
-        assert!(bad.check(&options).unwrap_err().to_string().contains("nope"));
+        assert!(bad
+            .check(&options)
+            .unwrap_err()
+            .to_string()
+            .contains("nope"));
     }
 }

@@ -146,7 +146,7 @@ pub fn without_existing(
 ) -> (Vec<DataValue>, u64, u64) {
     let held: HashMap<ValueKey, &DataValue> = existing
         .iter()
-        .filter(|value| !value.extra.iter().any(|(k, v)| k == "deleted" && v == &true))
+        .filter(|value| !super::read::is_deleted(value))
         .map(|value| (key_of(value, default_combo), value))
         .collect();
     let (mut skipped, mut bytes) = (0u64, 0u64);
@@ -205,6 +205,9 @@ mod tests {
         prepare_for_sending(&mut sending);
         let body = String::from_utf8(encode(&sending)).unwrap();
         assert!(body.starts_with("{\"dataValues\":[{\"dataElement\":\"cYeuwXTCPkU\""));
-        assert!(!body.contains("created") && !body.contains("deleted"), "{body}");
+        assert!(
+            !body.contains("created") && !body.contains("deleted"),
+            "{body}"
+        );
     }
 }

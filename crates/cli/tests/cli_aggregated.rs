@@ -1,0 +1,310 @@
+//! `mdsync sync aggregated` with the built binary against simulated instances served over HTTP:
+//! the demo's origin (this instance) and a remote with the same metadata and no values yet.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use dhis2_sim::seed::rng::uid;
+use dhis2_sim::{DemoSide, InstanceConfig, Seed, Sim, SimRequest, SimVersion};
+
+/// A simulated demo instance served on 127.0.0.1 (port 0) from its own thread; stopped on drop.
+struct SimServer {
+    url: String,
+    sim: Arc<Sim>,
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SimServer {
+    fn start(name: &str, version: &str, side: DemoSide) -> SimServer {
+        let version: SimVersion = version.parse().expect("version");
+        let mut config = InstanceConfig::new(name, version);
+        config.seed = Seed::Demo(side);
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (stop_tx, stop_rx) = mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let running = dhis2_sim::server::start_instance(config, 0)
+                    .await
+                    .expect("bind 127.0.0.1:0");
+                ready_tx
+                    .send((running.url(), Arc::clone(&running.sim)))
+                    .expect("ready");
+                while stop_rx.try_recv().is_err() {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                running.stop();
+            });
+        });
+        let (url, sim) = ready_rx.recv().expect("server started");
+        SimServer {
+            url,
+            sim,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for SimServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn mdsync(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mdsync"))
+        .env("MDSYNC_CONFIG", config)
+        .args(args)
+        .output()
+        .expect("mdsync runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The values of the demo's ANC data set for a district's subtree in 2024, as `sim` holds them.
+fn district_values(sim: &Sim, district: &str) -> Vec<String> {
+    let path = format!(
+        "/api/dataValueSets.json?dataSet={}&orgUnit={district}&children=true\
+         &startDate=2024-01-01&endDate=2024-12-31",
+        uid("ds:Reproductive health")
+    );
+    let request =
+        SimRequest::new("GET", &path).with_header("Authorization", "Basic YWRtaW46ZGlzdHJpY3Q=");
+    let response = sim.handle(request).expect("answer");
+    let body: serde_json::Value = serde_json::from_slice(&response.body).expect("JSON");
+    let mut rows: Vec<String> = body["dataValues"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .map(|v| {
+            format!(
+                "{} {} {} {} {}",
+                v["dataElement"], v["period"], v["orgUnit"], v["categoryOptionCombo"], v["value"]
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn a_district_year_is_pushed_dry_run_first_and_bad_input_is_refused() {
+    let local = SimServer::start("local", "2.39", DemoSide::Source);
+    let remote = SimServer::start("remote", "2.41", DemoSide::Source);
+    remote.sim.with_stores(|_, values, _| values.clear());
+    let dir = TempDir(std::env::temp_dir().join(format!(
+        "mdsync-cli-aggregated-{}-{}",
+        std::process::id(),
+        mdsync_core::model::Uid::generate()
+    )));
+    std::fs::create_dir_all(&dir.0).expect("temp dir");
+    let key = mdsync_core::crypto::generate_key_string().expect("key");
+    let config = dir.0.join("mdsync.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "encryption_key = \"{key}\"\n\n[local]\nurl = \"{}\"\nusername = \"admin\"\npassword = \"district\"\n",
+            local.url
+        ),
+    )
+    .expect("config");
+    let add = mdsync(
+        &config,
+        &[
+            "instances",
+            "add",
+            "--name",
+            "Regional",
+            "--url",
+            &remote.url,
+            "--username",
+            "admin",
+            "--password",
+            "district",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add));
+    let district = uid("ou:district:0:0");
+    let data_set = uid("ds:Reproductive health");
+    let sync = |extra: &[&str]| {
+        let mut args = vec![
+            "sync",
+            "aggregated",
+            "--to",
+            "Regional",
+            "--data-sets",
+            data_set.as_str(),
+            "--org-units",
+            district.as_str(),
+            "--children",
+            "--start",
+            "2024-01-01",
+            "--end",
+            "2024-12-31",
+        ];
+        args.extend_from_slice(extra);
+        mdsync(&config, &args)
+    };
+
+    let dry = sync(&["--dry-run", "--json"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    let report: serde_json::Value = serde_json::from_slice(&dry.stdout).expect("JSON report");
+    assert_eq!(report["kind"], "aggregated");
+    assert_eq!(report["dryRun"], true);
+    assert!(
+        district_values(&remote.sim, &district).is_empty(),
+        "a dry run wrote values"
+    );
+
+    let pushed = sync(&[]);
+    assert_eq!(pushed.status.code(), Some(0), "{}", text(&pushed));
+    let said = text(&pushed);
+    assert!(said.contains("Aggregated sync from"), "{said}");
+    assert!(said.contains("Regional (2.41"), "{said}");
+    let expected = district_values(&local.sim, &district);
+    assert!(!expected.is_empty());
+    assert_eq!(district_values(&remote.sim, &district), expected);
+    assert!(!said.contains("district\""), "no secret in the output");
+
+    let again = sync(&["--ignore-existing"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(
+        text(&again).contains("already had were not sent"),
+        "{}",
+        text(&again)
+    );
+
+    let reversed = mdsync(
+        &config,
+        &[
+            "sync",
+            "aggregated",
+            "--to",
+            "Regional",
+            "--data-sets",
+            &data_set,
+            "--org-units",
+            &district,
+            "--start",
+            "2024-12-31",
+            "--end",
+            "2024-01-01",
+        ],
+    );
+    assert_eq!(reversed.status.code(), Some(2), "{}", text(&reversed));
+    assert!(
+        text(&reversed).contains("before it starts"),
+        "{}",
+        text(&reversed)
+    );
+    let no_data = mdsync(
+        &config,
+        &[
+            "sync",
+            "aggregated",
+            "--to",
+            "Regional",
+            "--org-units",
+            &district,
+            "--period",
+            "last-year",
+        ],
+    );
+    assert_eq!(no_data.status.code(), Some(2), "{}", text(&no_data));
+}
+
+#[test]
+fn a_destination_without_the_data_set_exits_1_and_receives_nothing() {
+    // The demo's destination has no stock data set: the run says so before writing, exits 1.
+    let local = SimServer::start("local", "2.39", DemoSide::Source);
+    let remote = SimServer::start("remote", "2.40", DemoSide::Destination);
+    let data_set = uid("ds:Facility stock");
+    let dir = TempDir(std::env::temp_dir().join(format!(
+        "mdsync-cli-aggregated-missing-{}-{}",
+        std::process::id(),
+        mdsync_core::model::Uid::generate()
+    )));
+    std::fs::create_dir_all(&dir.0).expect("temp dir");
+    let key = mdsync_core::crypto::generate_key_string().expect("key");
+    let config = dir.0.join("mdsync.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "encryption_key = \"{key}\"\n\n[local]\nurl = \"{}\"\nusername = \"admin\"\npassword = \"district\"\n",
+            local.url
+        ),
+    )
+    .expect("config");
+    let add = mdsync(
+        &config,
+        &[
+            "instances",
+            "add",
+            "--name",
+            "Regional",
+            "--url",
+            &remote.url,
+            "--username",
+            "admin",
+            "--password",
+            "district",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add));
+    let district = uid("ou:district:0:0");
+    let failed = mdsync(
+        &config,
+        &[
+            "sync",
+            "aggregated",
+            "--to",
+            "Regional",
+            "--data-sets",
+            &data_set,
+            "--org-units",
+            &district,
+            "--children",
+            "--start",
+            "2024-01-01",
+            "--end",
+            "2024-12-31",
+        ],
+    );
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed));
+    assert!(
+        text(&failed).contains(&format!("no data set {data_set}")),
+        "{}",
+        text(&failed)
+    );
+    assert!(remote
+        .sim
+        .request_log()
+        .iter()
+        .all(|r| !(r.method == "POST" && r.path.contains("dataValueSets"))));
+}

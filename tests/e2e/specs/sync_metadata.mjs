@@ -221,8 +221,11 @@ export default async function syncMetadata(ctx) {
   const gone = await dest.api(`/api/dataSets/${DATA_SET.id}`);
   expect.equal(gone.status, 404, 'the data set is deleted on the destination too');
 
-  // Every run is in the history.
-  const history = await ok(source.api('/api/dataStore/metadata-sync/history'), 'the history list');
-  expect.ok(history.length >= 4, `four runs in the history, found ${history.length}`);
+  // Every run is in the history: one dataStore key per run, `history-<id>`.
+  const keys = await ok(source.api('/api/dataStore/metadata-sync'), 'the keys of the namespace');
+  const runs = keys.filter((key) => key.startsWith('history-'));
+  expect.ok(runs.length >= 4, `four runs in the history, found ${runs.length}`);
+  const entry = await ok(source.api(`/api/dataStore/metadata-sync/${runs[0]}`), 'a history entry');
+  expect.ok(entry.summary && entry.report, 'a history entry holds its summary and its report');
   expect.noErrors(page);
 }

@@ -281,3 +281,31 @@ async fn diagnoses_from_core_are_said_in_each_language() {
         assert!(!tr!(lang, instances.test.failed).is_empty());
     }
 }
+
+#[wasm_bindgen_test]
+async fn the_sync_menu_speaks_portuguese() {
+    set_hash("#/sync");
+    let local = server_speaking(Some("pt"));
+    let mounted = mount_shell(services(&local));
+    mounted.wait_for("sync-menu-metadata").await;
+    mounted
+        .wait_until("the Portuguese sync menu", |m| {
+            m.text("sync-menu-metadata").contains("Metadados")
+        })
+        .await;
+    let page = mounted.text("panel-sync");
+    for portuguese in [
+        "Sincronização",
+        "Abrir a sincronização de metadados",
+        "Objetos eliminados",
+        "Dados agregados",
+    ] {
+        assert!(
+            page.contains(portuguese),
+            "{portuguese:?} missing from: {page}"
+        );
+    }
+    for english in ["Metadata", "Deleted objects", "Open", "Coming"] {
+        assert!(!page.contains(english), "{english:?} left in: {page}");
+    }
+}

@@ -350,11 +350,11 @@ async fn deletions_are_listed_confirmed_and_replayed_on_the_destination() {
     mounted.click("deleted-start");
     let dialog = mounted.wait_for_text("confirm-dialog", "Destination").await;
     assert!(
-        dialog.contains("Delete 1 object(s) on Destination"),
+        dialog.contains("Delete 1 object on Destination"),
         "{dialog}"
     );
     assert!(
-        dialog.contains("dataElements dEl0000001a (DE_OLD)"),
+        dialog.contains("Data elements dEl0000001a (DE_OLD)"),
         "the confirmation names what will be deleted: {dialog}"
     );
     mounted.click("confirm-ok");

@@ -209,7 +209,8 @@ const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 4] = [
         features: None,
     },
     ExternalBenchmark {
-        title: "aggregated sync at the demo seed's scale, 100,000 and 1,000,000 values (mdsync-core)",
+        title:
+            "aggregated sync at the demo seed's scale, 100,000 and 1,000,000 values (mdsync-core)",
         package: "mdsync-core",
         bench: "aggregated_sync",
         features: None,

@@ -30,11 +30,15 @@ fn recorded_summaries_decode() {
     assert_eq!(warning.ignored, 1);
     assert_eq!(warning.conflicts[0].object.as_deref(), Some("40L"));
     assert!(warning.conflicts[0].message.contains("positive integer"));
-    let web = recorded("recorded/imports/data_value_import_summary_web_response.json", 200);
+    let web = recorded(
+        "recorded/imports/data_value_import_summary_web_response.json",
+        200,
+    );
     assert_eq!(web.updated, 10);
     // A 2.37+ conflict inside a summary of our own making.
     let conflict: serde_json::Value =
-        serde_json::from_slice(&reference_file("recorded/imports/import_conflict.json")).expect("json");
+        serde_json::from_slice(&reference_file("recorded/imports/import_conflict.json"))
+            .expect("json");
     let body = serde_json::json!({ "responseType": "ImportSummary", "status": "WARNING",
         "importCount": { "imported": 0, "updated": 0, "ignored": 2, "deleted": 0 },
         "conflicts": [conflict] });
@@ -55,7 +59,9 @@ fn recorded_summaries_decode() {
 /// structured, 409 wrapped) is the same result with one conflict.
 #[test]
 fn every_versions_answer_to_a_refused_value_is_one_result() {
-    for version in ["2.30", "2.34", "2.36", "2.37", "2.38", "2.39.2", "2.40", "2.41", "2.42"] {
+    for version in [
+        "2.30", "2.34", "2.36", "2.37", "2.38", "2.39.2", "2.40", "2.41", "2.42",
+    ] {
         let _: SimVersion = version.parse().expect("version");
         let sim = sim_named("dest", version);
         let client = client_for(&sim, "admin");

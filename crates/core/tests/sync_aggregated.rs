@@ -417,4 +417,51 @@ fn aggregation_mode_sends_yearly_sums_and_indicators_as_mapped_data_elements() {
         .notes
         .iter()
         .any(|n| n.contains("Analytics tables were run")));
+
+    // "Send empty values as zero": every data item has a value for the year, 0 when it had none.
+    let elements_of_the_data_set = dhis2_sim::seed::demo_metadata(dhis2_sim::DemoSide::Source)
+        .into_iter()
+        .find(|(plural, o)| *plural == "dataSets" && o["id"] == anc_data_set().as_str())
+        .and_then(|(_, o)| o["dataSetElements"].as_array().map(Vec::len))
+        .expect("the data set");
+    let zeros = AggregatedSyncOptions {
+        aggregation: options.aggregation.map(|a| AggregationOptions {
+            empty_as_zero: true,
+            run_analytics_before: false,
+            run_analytics_after: false,
+            ..a
+        }),
+        ..options.clone()
+    };
+    let with_zeros = run(&origin, &destination, &selection, &zeros);
+    let stats = &with_zeros.aggregated.as_ref().expect("details").stats;
+    assert_eq!(stats.values_read as usize, elements_of_the_data_set + 1);
+}
+
+/// A data element chosen twice (in the data set and in a group of it) is read once per org
+/// units and dates and sent once.
+#[test]
+fn values_chosen_twice_are_sent_once() {
+    let origin = demo("origin", "2.40", dhis2_sim::DemoSide::Source);
+    let destination = empty_copy("destination", "2.40");
+    let area = dhis2_sim::seed::demo_metadata(dhis2_sim::DemoSide::Source)
+        .into_iter()
+        .find(|(plural, o)| {
+            *plural == "dataElementGroups" && o["code"].as_str().is_some_and(|c| c.contains("ANC"))
+        })
+        .and_then(|(_, o)| o["id"].as_str().map(str::to_string))
+        .expect("the ANC group");
+    let twice = AggregatedSelection {
+        data_element_groups: vec![area],
+        ..anc_district()
+    };
+    let report = run(&origin, &destination, &twice, &options());
+    let target = &report.targets[0];
+    let expected = district_values(&origin).len() as u64;
+    assert_eq!(target.aggregated.as_ref().unwrap().values_sent, expected);
+    assert_eq!(
+        report.aggregated.as_ref().unwrap().stats.values_read,
+        expected
+    );
+    assert_eq!(target.stats.created, expected);
 }

@@ -13,22 +13,26 @@
 //!
 //! - [`selection`]: what, where, when, how (plain serialisable values, saved in rules);
 //! - [`period`]: the period resolved in the server's time zone; aggregation periods;
-//! - [`plan`]: prepare on the origin, and the slices (data × org unit batch × window);
+//! - [`origin`]: prepare on the origin; [`plan`]: the slices (data × org unit batch × window);
 //! - [`read`], [`write`], [`slices`]: one slice at a time, read → map → write;
 //! - [`targets`]: prepare per destination (mapping and its checks);
 //! - [`report`]: conflicts table, data stats, typed notes.
 
 pub mod engine;
+pub mod origin;
+mod outcome;
 pub mod period;
 pub mod plan;
 pub mod read;
 pub mod report;
 pub mod selection;
+mod slice_write;
 pub mod slices;
 pub mod targets;
 pub mod write;
 
-pub use engine::{run_aggregated_sync, AggregatedJob, OriginFailure};
+pub use engine::{run_aggregated_sync, AggregatedJob};
+pub use outcome::OriginFailure;
 pub use period::{periods_within, resolve_period, ResolvedPeriod};
 pub use report::{
     conflicts_csv, AggregatedNote, AggregatedRunDetails, AggregatedTargetDetails, ConflictRow,

@@ -62,10 +62,10 @@ pub async fn read_raw<T: Transport>(
 ) -> Result<SliceRead, Dhis2Error> {
     let query = raw_query(slice, period, attribute_option_combos, options);
     let set: DataValueSet = origin.get_json(&query.path()).await?;
-    if set.data_values.len() > options.slice_values {
+    let mut values = set.data_values;
+    if values.len() > options.slice_values {
         return Ok(SliceRead::TooMany);
     }
-    let mut values = set.data_values;
     if let SliceData::ElementsVia { keep, .. } = &slice.data {
         let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
         values.retain(|value| keep.contains(value.data_element.as_str()));

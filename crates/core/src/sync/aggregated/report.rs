@@ -354,7 +354,13 @@ mod round_trip {
             slices_total: 1,
             slices_read: 1,
             stats,
-            notes: vec![AggregatedNote::NoPreviousRun, AggregatedNote::SkippedExisting { values: 1, bytes: 2 }],
+            notes: vec![
+                AggregatedNote::NoPreviousRun,
+                AggregatedNote::SkippedExisting {
+                    values: 1,
+                    bytes: 2,
+                },
+            ],
         };
         let text = serde_json::to_string(&run).unwrap();
         let back: Result<AggregatedRunDetails, _> = serde_json::from_str(&text);

@@ -1,0 +1,265 @@
+//! Prepare on the origin: its org units with their levels (checked against the user's
+//! hierarchy), the data elements behind the chosen data sets and groups, and the attribute
+//! option combos of the chosen category options.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::plan::OrgUnitInfo;
+use super::selection::{AggregatedSelection, AttributeOptions};
+use crate::dhis2::metadata::fetch_by_ids;
+use crate::dhis2::{Dhis2Client, Dhis2Error, Transport};
+
+/// Why a run cannot start reading, said before any value moves.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PrepareError {
+    #[error(transparent)]
+    Dhis2(#[from] Dhis2Error),
+    #[error(
+        "The organisation unit(s) {} are outside the hierarchy of your user on {origin}: DHIS2 \
+         does not let you read their data. Choose units within your hierarchy, or ask for them \
+         to be added to your user's data view units.",
+        units.join(", ")
+    )]
+    OutsideHierarchy { origin: String, units: Vec<String> },
+    #[error("{origin} has no {kind} {}. Check the selection.", ids.join(", "))]
+    NotAtOrigin {
+        origin: String,
+        kind: String,
+        ids: Vec<String>,
+    },
+}
+
+#[derive(Deserialize)]
+struct MeUnits {
+    #[serde(default, rename = "organisationUnits")]
+    capture: Vec<OrgUnitInfo>,
+    #[serde(default, rename = "dataViewOrganisationUnits")]
+    view: Vec<OrgUnitInfo>,
+}
+
+/// The org units of the selection, descendants included when asked, each with its level.
+pub async fn read_org_units<T: Transport>(
+    origin: &Dhis2Client<T>,
+    origin_name: &str,
+    selection: &AggregatedSelection,
+) -> Result<Vec<OrgUnitInfo>, PrepareError> {
+    let roots = selection.org_unit_ids();
+    let found: Vec<OrgUnitInfo> =
+        fetch_by_ids(origin, "organisationUnits", "id", &roots, "id,level,path")
+            .await?
+            .into_iter()
+            .filter_map(|unit| serde_json::from_value(unit).ok())
+            .collect();
+    let missing: Vec<String> = roots
+        .iter()
+        .filter(|id| !found.iter().any(|unit| &unit.id == *id))
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(PrepareError::NotAtOrigin {
+            origin: origin_name.into(),
+            kind: "organisation unit(s)".into(),
+            ids: missing,
+        });
+    }
+    check_hierarchy(origin, origin_name, &found).await?;
+    if !selection.include_descendants {
+        return Ok(found);
+    }
+    let mut all: Vec<OrgUnitInfo> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for root in &found {
+        let path = format!(
+            "api/organisationUnits?paging=false&fields=id,level,path&filter=path:like:{}",
+            root.id
+        );
+        let mut body: serde_json::Map<String, Value> = origin.get_json(&path).await?;
+        let units: Vec<OrgUnitInfo> =
+            serde_json::from_value(body.remove("organisationUnits").unwrap_or_default())
+                .unwrap_or_default();
+        // The root first, then its subtree by level, as DHIS2 lists them.
+        let mut units: Vec<OrgUnitInfo> = units
+            .into_iter()
+            .filter(|unit| unit.path.as_deref().is_some_and(|p| p.contains(&root.id)))
+            .collect();
+        units.sort_by_key(|unit| (unit.level.unwrap_or(u32::MAX), unit.id.clone()));
+        for unit in std::iter::once(root.clone()).chain(units) {
+            if seen.insert(unit.id.clone()) {
+                all.push(unit);
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// DHIS2 refuses to export values of units outside the user's data view units (capture units
+/// when there are none): said here, before reading, naming them.
+async fn check_hierarchy<T: Transport>(
+    origin: &Dhis2Client<T>,
+    origin_name: &str,
+    units: &[OrgUnitInfo],
+) -> Result<(), PrepareError> {
+    let me: MeUnits = origin
+        .get_json(
+            "api/me?fields=organisationUnits%5Bid,path%5D,dataViewOrganisationUnits%5Bid,path%5D",
+        )
+        .await?;
+    let roots = if me.view.is_empty() {
+        me.capture
+    } else {
+        me.view
+    };
+    let within = |unit: &OrgUnitInfo| {
+        let path = unit.path.clone().unwrap_or_else(|| format!("/{}", unit.id));
+        roots
+            .iter()
+            .any(|root| path.split('/').any(|id| id == root.id))
+    };
+    let outside: Vec<String> = units
+        .iter()
+        .filter(|unit| !within(unit))
+        .map(|unit| unit.id.clone())
+        .collect();
+    if outside.is_empty() {
+        Ok(())
+    } else {
+        Err(PrepareError::OutsideHierarchy {
+            origin: origin_name.into(),
+            units: outside,
+        })
+    }
+}
+
+/// The data elements (with value types) behind the selection's data sets, groups and elements;
+/// a data set, group or element the origin lacks is an error naming it.
+pub async fn read_data_elements<T: Transport>(
+    origin: &Dhis2Client<T>,
+    origin_name: &str,
+    selection: &AggregatedSelection,
+) -> Result<BTreeMap<String, String>, PrepareError> {
+    let mut elements = BTreeMap::new();
+    let sources: [(&str, &str, &[String], &str); 3] = [
+        (
+            "dataSets",
+            "data set(s)",
+            &selection.data_sets,
+            "id,dataSetElements%5BdataElement%5Bid,valueType%5D%5D",
+        ),
+        (
+            "dataElementGroups",
+            "data element group(s)",
+            &selection.data_element_groups,
+            "id,dataElements%5Bid,valueType%5D",
+        ),
+        (
+            "dataElements",
+            "data element(s)",
+            &selection.data_elements,
+            "id,valueType",
+        ),
+    ];
+    for (plural, kind, ids, fields) in sources {
+        if ids.is_empty() {
+            continue;
+        }
+        let objects = fetch_by_ids(origin, plural, "id", ids, fields).await?;
+        let missing: Vec<String> = ids
+            .iter()
+            .filter(|id| {
+                !objects
+                    .iter()
+                    .any(|o| o.get("id").and_then(Value::as_str) == Some(id))
+            })
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            return Err(PrepareError::NotAtOrigin {
+                origin: origin_name.into(),
+                kind: kind.into(),
+                ids: missing,
+            });
+        }
+        for object in &objects {
+            let members: Vec<&Value> = match plural {
+                "dataSets" => object
+                    .get("dataSetElements")
+                    .and_then(Value::as_array)
+                    .map(|items| items.iter().filter_map(|i| i.get("dataElement")).collect())
+                    .unwrap_or_default(),
+                "dataElementGroups" => object
+                    .get("dataElements")
+                    .and_then(Value::as_array)
+                    .map(|items| items.iter().collect())
+                    .unwrap_or_default(),
+                _ => vec![object],
+            };
+            for member in members {
+                if let Some(id) = member.get("id").and_then(Value::as_str) {
+                    let value_type = member
+                        .get("valueType")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    elements.insert(id.to_string(), value_type);
+                }
+            }
+        }
+    }
+    Ok(elements)
+}
+
+/// The attribute option combos made of the chosen category options; `None` for all.
+pub async fn read_attribute_option_combos<T: Transport>(
+    origin: &Dhis2Client<T>,
+    selection: &AggregatedSelection,
+) -> Result<Option<Vec<String>>, Dhis2Error> {
+    let AttributeOptions::Chosen { category_options } = &selection.attribute_options else {
+        return Ok(None);
+    };
+    let combos = fetch_by_ids(
+        origin,
+        "categoryOptionCombos",
+        "categoryOptions.id",
+        category_options,
+        "id",
+    )
+    .await?;
+    Ok(Some(
+        combos
+            .iter()
+            .filter_map(|c| c.get("id").and_then(Value::as_str).map(str::to_string))
+            .collect(),
+    ))
+}
+
+/// The data sets holding each of `elements`, for servers before 2.39 (no `dataElement` param).
+pub async fn data_sets_of_elements<T: Transport>(
+    origin: &Dhis2Client<T>,
+    elements: &[String],
+) -> Result<Vec<String>, Dhis2Error> {
+    let body: serde_json::Map<String, Value> = origin
+        .get_json("api/dataSets?paging=false&fields=id,dataSetElements%5BdataElement%5Bid%5D%5D")
+        .await?;
+    let mut holding = Vec::new();
+    for data_set in body
+        .get("dataSets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let holds = data_set
+            .get("dataSetElements")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i.get("dataElement")?.get("id")?.as_str())
+            .any(|id| elements.iter().any(|e| e == id));
+        if let (true, Some(id)) = (holds, data_set.get("id").and_then(Value::as_str)) {
+            holding.push(id.to_string());
+        }
+    }
+    Ok(holding)
+}

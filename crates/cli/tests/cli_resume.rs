@@ -2,86 +2,14 @@
 //! input, 3 interrupted and resumable), `mdsync sync runs` and `mdsync sync resume RUN_ID`,
 //! with the built binary against simulated instances served over HTTP on loopback ports.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::mpsc;
-use std::sync::Arc;
 
-use dhis2_sim::{FaultKind, FaultRule, InstanceConfig, Sim, SimVersion};
+use dhis2_sim::{FaultKind, FaultRule, Sim};
 use serde_json::json;
-
-/// A simulated instance served on 127.0.0.1 (port 0) from its own thread; stopped on drop.
-struct SimServer {
-    url: String,
-    sim: Arc<Sim>,
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl SimServer {
-    fn start(name: &str, version: &str) -> SimServer {
-        let version: SimVersion = version.parse().expect("version");
-        let config = InstanceConfig::new(name, version);
-        let (ready_tx, ready_rx) = mpsc::channel();
-        let (stop_tx, stop_rx) = mpsc::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let running = dhis2_sim::server::start_instance(config, 0)
-                    .await
-                    .expect("bind 127.0.0.1:0");
-                ready_tx
-                    .send((running.url(), Arc::clone(&running.sim)))
-                    .expect("ready");
-                while stop_rx.try_recv().is_err() {
-                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                }
-                running.stop();
-            });
-        });
-        let (url, sim) = ready_rx.recv().expect("server started");
-        SimServer {
-            url,
-            sim,
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for SimServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "mdsync-cli-{label}-{}-{}",
-            std::process::id(),
-            mdsync_core::model::Uid::generate()
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use support::{SimServer, TempDir};
 
 fn mdsync(config: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_mdsync"))

@@ -1,74 +1,20 @@
 //! `mdsync sync aggregated` with the built binary against simulated instances served over HTTP:
 //! the demo's origin (this instance) and a remote with the same metadata and no values yet.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::mpsc;
-use std::sync::Arc;
 
 use dhis2_sim::seed::rng::uid;
 use dhis2_sim::{DemoSide, InstanceConfig, Seed, Sim, SimRequest, SimVersion};
+use support::{SimServer, TempDir};
 
-/// A simulated demo instance served on 127.0.0.1 (port 0) from its own thread; stopped on drop.
-struct SimServer {
-    url: String,
-    sim: Arc<Sim>,
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl SimServer {
-    fn start(name: &str, version: &str, side: DemoSide) -> SimServer {
-        let version: SimVersion = version.parse().expect("version");
-        let mut config = InstanceConfig::new(name, version);
-        config.seed = Seed::Demo(side);
-        let (ready_tx, ready_rx) = mpsc::channel();
-        let (stop_tx, stop_rx) = mpsc::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let running = dhis2_sim::server::start_instance(config, 0)
-                    .await
-                    .expect("bind 127.0.0.1:0");
-                ready_tx
-                    .send((running.url(), Arc::clone(&running.sim)))
-                    .expect("ready");
-                while stop_rx.try_recv().is_err() {
-                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                }
-                running.stop();
-            });
-        });
-        let (url, sim) = ready_rx.recv().expect("server started");
-        SimServer {
-            url,
-            sim,
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for SimServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A simulator seeded with one side of the demo.
+fn demo_server(name: &str, version: &str, side: DemoSide) -> SimServer {
+    let mut config = InstanceConfig::new(name, version.parse::<SimVersion>().expect("version"));
+    config.seed = Seed::Demo(side);
+    SimServer::start_with(config)
 }
 
 fn mdsync(config: &Path, args: &[&str]) -> Output {
@@ -115,8 +61,8 @@ fn district_values(sim: &Sim, district: &str) -> Vec<String> {
 
 #[test]
 fn a_district_year_is_pushed_dry_run_first_and_bad_input_is_refused() {
-    let local = SimServer::start("local", "2.39", DemoSide::Source);
-    let remote = SimServer::start("remote", "2.41", DemoSide::Source);
+    let local = demo_server("local", "2.39", DemoSide::Source);
+    let remote = demo_server("remote", "2.41", DemoSide::Source);
     remote.sim.with_stores(|_, values, _| values.clear());
     let dir = TempDir(std::env::temp_dir().join(format!(
         "mdsync-cli-aggregated-{}-{}",
@@ -242,8 +188,8 @@ fn a_district_year_is_pushed_dry_run_first_and_bad_input_is_refused() {
 #[test]
 fn a_destination_without_the_data_set_exits_1_and_receives_nothing() {
     // The demo's destination has no stock data set: the run says so before writing, exits 1.
-    let local = SimServer::start("local", "2.39", DemoSide::Source);
-    let remote = SimServer::start("remote", "2.40", DemoSide::Destination);
+    let local = demo_server("local", "2.39", DemoSide::Source);
+    let remote = demo_server("remote", "2.40", DemoSide::Destination);
     let data_set = uid("ds:Facility stock");
     let dir = TempDir(std::env::temp_dir().join(format!(
         "mdsync-cli-aggregated-missing-{}-{}",

@@ -1,56 +1,21 @@
 //! `mdsync rules`, `mdsync history` and a real `mdsync scheduler` process, against simulated
 //! DHIS2 instances served over HTTP on loopback ports.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dhis2_sim::{InstanceConfig, Sim, SimRequest, SimVersion};
+use dhis2_sim::SimRequest;
 use serde_json::{json, Value};
+use support::{SimServer, TempDir};
 
-/// A simulated instance served on 127.0.0.1 (port 0) from its own thread; stopped on drop.
-struct SimServer {
-    url: String,
-    sim: Arc<Sim>,
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+trait AsAdmin {
+    fn admin(&self, method: &str, path: &str, body: &Value) -> u16;
 }
 
-impl SimServer {
-    fn start(name: &str, version: &str) -> SimServer {
-        let version: SimVersion = version.parse().expect("version");
-        let config = InstanceConfig::new(name, version);
-        let (ready_tx, ready_rx) = mpsc::channel();
-        let (stop_tx, stop_rx) = mpsc::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let running = dhis2_sim::server::start_instance(config, 0)
-                    .await
-                    .expect("bind 127.0.0.1:0");
-                ready_tx
-                    .send((running.url(), Arc::clone(&running.sim)))
-                    .expect("ready");
-                while stop_rx.try_recv().is_err() {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                running.stop();
-            });
-        });
-        let (url, sim) = ready_rx.recv().expect("server started");
-        SimServer {
-            url,
-            sim,
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        }
-    }
-
+impl AsAdmin for SimServer {
     /// Sends a request straight to the simulator as admin.
     fn admin(&self, method: &str, path: &str, body: &Value) -> u16 {
         let request = SimRequest::new(method, &format!("{}/{path}", self.sim.base_url()))
@@ -61,43 +26,6 @@ impl SimServer {
             Ok(response) => response.status,
             Err(_) => 0,
         }
-    }
-}
-
-impl Drop for SimServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "mdsync-cli-{label}-{}-{}",
-            std::process::id(),
-            mdsync_core::model::Uid::generate()
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        TempDir(dir)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).expect("write");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

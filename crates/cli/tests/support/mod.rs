@@ -17,9 +17,14 @@ pub struct SimServer {
 }
 
 impl SimServer {
+    /// An empty instance `name` of `version`.
     pub fn start(name: &str, version: &str) -> SimServer {
         let version: SimVersion = version.parse().expect("version");
-        let mut config = InstanceConfig::new(name, version);
+        SimServer::start_with(InstanceConfig::new(name, version))
+    }
+
+    /// An instance as `config` says (seed, title …).
+    pub fn start_with(mut config: InstanceConfig) -> SimServer {
         // Routes (the credential store on 2.40+) reach the other servers over loopback HTTP,
         // as `dhis2-sim serve` does.
         config.route_upstream = Some(Arc::new(dhis2_sim::routes::LoopbackHttp));

@@ -7,7 +7,9 @@ use mdsync_core::dhis2::Dhis2Error;
 
 use crate::components::header_bar::HeaderBar;
 use crate::components::loading::Loading;
+use crate::components::resume_notice::ResumeOffer;
 use crate::l10n::{provide_language, Language};
+use crate::pages::lazy_panel::start_up;
 use crate::pages::no_access::NoAccess;
 use crate::pages::router::PanelRouter;
 use crate::pages::session_error::SessionError;
@@ -48,6 +50,7 @@ pub fn Shell(services: Services, #[prop(default = true)] show_header_bar: bool) 
     };
     let session = RwSignal::new(Load::<Session>::Loading);
     provide_context(session);
+    let offer = ResumeOffer::provide();
     {
         let services = services.clone();
         spawn_local(async move {
@@ -55,6 +58,9 @@ pub fn Shell(services: Services, #[prop(default = true)] show_header_bar: bool) 
             session.set(match load_session(&client).await {
                 Ok(loaded) => {
                     lang.switch_to(loaded.me.ui_locale.as_deref());
+                    if loaded.role != AppRole::NoAccess {
+                        start_up(loaded.clone(), services.clone(), offer);
+                    }
                     Load::Ready(loaded)
                 }
                 Err(error) => Load::Failed(error),

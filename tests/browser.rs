@@ -85,26 +85,26 @@ async fn apps_menu_uses_the_version_endpoint_and_filters() {
 }
 
 #[wasm_bindgen_test]
-async fn admin_and_configurator_see_all_five_panels() {
+async fn admin_and_configurator_see_the_five_panels_and_only_admins_the_settings() {
     set_hash("#/");
-    for (authorities, roles) in [
-        (&["ALL"][..], &[][..]),
-        (&["M_metadatasync"][..], &[CONFIGURATOR][..]),
+    for (authorities, roles, settings) in [
+        (&["ALL"][..], &[][..], true),
+        (&["M_metadatasync"][..], &[CONFIGURATOR][..], false),
     ] {
         let local = FakeDhis2::server(authorities, roles);
         let mounted = mount_shell(services(&local));
         mounted.wait_for("home").await;
-        assert_eq!(
-            home_cards(&mounted),
-            [
-                "home-card-instances",
-                "home-card-mapping",
-                "home-card-sync",
-                "home-card-rules",
-                "home-card-history"
-            ],
-            "{roles:?}"
-        );
+        let mut expected = vec![
+            "home-card-instances",
+            "home-card-mapping",
+            "home-card-sync",
+            "home-card-rules",
+            "home-card-history",
+        ];
+        if settings {
+            expected.push("home-card-settings");
+        }
+        assert_eq!(home_cards(&mounted), expected, "{roles:?}");
     }
 }
 
@@ -127,7 +127,7 @@ async fn run_only_users_see_rules_and_history_and_are_stopped_elsewhere() {
     assert!(message.contains("Rules, History"), "{message}");
 
     set_hash("#/history");
-    mounted.wait_for("coming-soon").await;
+    mounted.wait_for("panel-history").await;
     assert!(mounted.find("not-allowed").is_none());
     set_hash("#/");
 }

@@ -309,3 +309,58 @@ async fn the_sync_menu_speaks_portuguese() {
         assert!(!page.contains(english), "{english:?} left in: {page}");
     }
 }
+
+/// A finished run's results, as `core` reported them: typed notes and an error the app phrased
+/// are said in French; a note of an old history entry (an English sentence) is shown as stored.
+#[wasm_bindgen_test]
+async fn a_sync_result_speaks_french() {
+    use mdsync_core::dhis2::Dhis2Error;
+    use mdsync_core::sync::report::SyncKind;
+    use mdsync_core::sync::{ReportNote, SyncError, SyncReport, TargetReport, TargetStatus};
+    use metadata_sync::pages::sync::results::RunResults;
+
+    let mut target = TargetReport::new("Formation", "https://formation.example");
+    target.raise(TargetStatus::Warning);
+    target.notes = vec![
+        ReportNote::AlreadyAbsent { objects: 3 },
+        ReportNote::MergeModeIgnored {
+            version: "2.41.1".into(),
+        },
+        ReportNote::StoppedAfterChunk {
+            sent: 2,
+            planned: 5,
+        },
+        ReportNote::Other("An English note of an old history entry.".into()),
+    ];
+    target.errors.push(SyncError::of(Dhis2Error::LoginPage {
+        url: "https://formation.example/api/metadata".into(),
+    }));
+    let mut report = SyncReport::new(SyncKind::Deleted, "Sierra Leone");
+    report.targets.push(target);
+    let mounted = mount_in("fr", move |_| {
+        let report = report.clone();
+        view! { <RunResults report history=Ok("h1".to_string())/> }.into_any()
+    });
+    mounted.wait_for("sync-note").await;
+    let notes: Vec<String> = mounted
+        .find_all("[data-test=\"sync-note\"]")
+        .iter()
+        .map(|note| note.text_content().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "3 objets étaient déjà absents de cette instance.",
+            "DHIS2 2.41.1 ignore le mode de fusion : les objets sont remplacés, pas fusionnés.",
+            "Arrêtée après le lot 2 sur 5 : les lots précédents ont été importés, les suivants \
+             n’ont pas été envoyés.",
+            "An English note of an old history entry.",
+        ]
+    );
+    let errors = mounted.text("sync-errors");
+    assert!(
+        errors.contains("a répondu par une page de connexion"),
+        "{errors}"
+    );
+    assert!(!errors.contains("answered with a login page"), "{errors}");
+}

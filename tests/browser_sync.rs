@@ -30,7 +30,13 @@ async fn the_menu_leads_to_metadata_and_says_what_is_coming() {
     set_hash("#/sync");
     let mounted = mount_shell(services(&fake));
     mounted.wait_for("sync-menu-metadata").await;
-    assert!(mounted.text("sync-menu-aggregated").contains("Coming"));
+    let aggregated = mounted
+        .find("sync-menu-aggregated")
+        .expect("an aggregated data entry");
+    assert_eq!(
+        aggregated.get_attribute("href").as_deref(),
+        Some("#/sync/aggregated")
+    );
     assert!(mounted.text("sync-menu-events").contains("Coming"));
     let deleted = mounted
         .find("sync-menu-deleted")

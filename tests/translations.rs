@@ -14,18 +14,23 @@ const TRANSLATED: [&str; 3] = ["es", "fr", "pt"];
 /// Texts spelled the same in English and in the language (checked one by one: cognates,
 /// column titles, DHIS2 terms). Anything else identical to English is an untranslated text.
 const SAME_AS_ENGLISH: [(&str, &[&str]); 3] = [
-    ("es", &["URL", "Error"]),
+    ("es", &["URL", "Error", "No", "General"]),
     (
         "fr",
         &[
             "URL",
+            "Date",
+            "{{ count }} destination",
+            "{{ count }} destinations",
             "Instances",
             "Description",
             "Actions",
             "Code",
             "1. Instances",
             "3. Options",
+            "5. Options",
             "Destinations",
+            "Destination",
             "Type",
             "Message",
             "Sections",

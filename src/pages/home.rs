@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use mdsync_core::access::AppRole;
 
 use super::lazy_panel::prefetch;
+use crate::components::resume_notice::ResumeNotice;
 use crate::l10n::messages::{panel_description, panel_title};
 use crate::l10n::use_language;
 use crate::routes::panel_href;
@@ -36,6 +37,7 @@ pub fn Home(role: AppRole) -> impl IntoView {
     view! {
         <div class="page" data-test="home">
             <h1 class="page-title">"MetaData Sync"</h1>
+            <ResumeNotice/>
             <div class="home-cards">{cards}</div>
         </div>
     }

@@ -4,6 +4,7 @@
 //! panels out of the first download: each `load_*` function below is a split point, and the
 //! code only it reaches (the panel's pages, the sync engine, the editors) goes into its own
 //! wasm chunk, fetched the first time the panel opens. The first load is then the shell alone.
+//! One more split point holds what runs once the app is open ([`start_up`]).
 //!
 //! Every other build (`trunk serve`, the browser tests) has no split step: the same functions
 //! return the renderer at once. Either way the router sees the same API.
@@ -21,6 +22,7 @@ use mdsync_core::dhis2::Dhis2Error;
 
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
+use crate::components::resume_notice::ResumeOffer;
 use crate::l10n::messages::{dhis2_error, needs_login, panel_title};
 use crate::l10n::{use_language, Language};
 use crate::services::Services;
@@ -75,6 +77,117 @@ fn sync_view(session: Session) -> AnyView {
     view! { <super::sync::SyncPanel session/> }.into_any()
 }
 
+fn mapping_view(session: Session) -> AnyView {
+    view! { <super::mapping::MappingPage session/> }.into_any()
+}
+
+#[cfg(mdsync_split)]
+#[leptos::wasm_split::wasm_split(
+    mapping_panel,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(prefetch_mapping_panel)
+)]
+fn load_mapping_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(mapping_view)
+}
+
+#[cfg(not(mdsync_split))]
+async fn load_mapping_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(mapping_view)
+}
+
+fn rules_view(session: Session) -> AnyView {
+    view! { <super::rules::RulesPanel session/> }.into_any()
+}
+
+#[cfg(mdsync_split)]
+#[leptos::wasm_split::wasm_split(
+    rules_panel,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(prefetch_rules_panel)
+)]
+fn load_rules_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(rules_view)
+}
+
+#[cfg(not(mdsync_split))]
+async fn load_rules_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(rules_view)
+}
+
+fn settings_view(session: Session) -> AnyView {
+    view! { <super::settings::SettingsPage session/> }.into_any()
+}
+
+#[cfg(mdsync_split)]
+#[leptos::wasm_split::wasm_split(
+    settings_panel,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(prefetch_settings_panel)
+)]
+fn load_settings_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(settings_view)
+}
+
+#[cfg(not(mdsync_split))]
+async fn load_settings_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(settings_view)
+}
+
+fn history_view(session: Session) -> AnyView {
+    view! { <super::history::HistoryPanel session/> }.into_any()
+}
+
+/// What runs once the app is open, away from the first load: history retention and the
+/// offer to resume an interrupted run (see [`start_up`]).
+pub type StartUpTask = fn(Session, Services, ResumeOffer);
+
+#[cfg(mdsync_split)]
+#[leptos::wasm_split::wasm_split(
+    history_panel,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(prefetch_history_panel)
+)]
+fn load_history_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(history_view)
+}
+
+#[cfg(mdsync_split)]
+#[leptos::wasm_split::wasm_split(history_start_up, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn load_start_up() -> Result<StartUpTask, PanelLoadError> {
+    Ok(super::history::start_up::run)
+}
+
+#[cfg(not(mdsync_split))]
+async fn load_history_panel() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(history_view)
+}
+
+#[cfg(not(mdsync_split))]
+async fn load_start_up() -> Result<StartUpTask, PanelLoadError> {
+    Ok(super::history::start_up::run)
+}
+
+/// After the session loaded: fetches the start-up chunk a moment later (off the first load's
+/// path) and runs it. A chunk that does not load only costs the offer and the retention pass.
+pub fn start_up(session: Session, services: Services, offer: ResumeOffer) {
+    set_timeout(
+        move || {
+            spawn_local(async move {
+                match load_start_up().await {
+                    Ok(task) => task(session, services, offer),
+                    Err(error) => leptos::logging::warn!("{error}"),
+                }
+            })
+        },
+        std::time::Duration::from_millis(2_500),
+    );
+}
+
 #[cfg(mdsync_split)]
 #[leptos::wasm_split::wasm_split(
     instances_panel,
@@ -117,6 +230,10 @@ pub fn prefetch(panel: Panel) {
             let _ = match split {
                 SplitPanel::Instances => prefetch_instances_panel().await,
                 SplitPanel::Sync => prefetch_sync_panel().await,
+                SplitPanel::History => prefetch_history_panel().await,
+                SplitPanel::Mapping => prefetch_mapping_panel().await,
+                SplitPanel::Rules => prefetch_rules_panel().await,
+                SplitPanel::Settings => prefetch_settings_panel().await,
             };
         });
     }
@@ -129,6 +246,10 @@ pub fn prefetch(panel: Panel) {
 pub enum SplitPanel {
     Instances,
     Sync,
+    History,
+    Mapping,
+    Rules,
+    Settings,
 }
 
 impl SplitPanel {
@@ -137,7 +258,10 @@ impl SplitPanel {
         match panel {
             Panel::Instances => Some(SplitPanel::Instances),
             Panel::Sync => Some(SplitPanel::Sync),
-            Panel::Mapping | Panel::Rules | Panel::History => None,
+            Panel::History => Some(SplitPanel::History),
+            Panel::Mapping => Some(SplitPanel::Mapping),
+            Panel::Rules => Some(SplitPanel::Rules),
+            Panel::Settings => Some(SplitPanel::Settings),
         }
     }
 
@@ -145,6 +269,10 @@ impl SplitPanel {
         match self {
             SplitPanel::Instances => Panel::Instances,
             SplitPanel::Sync => Panel::Sync,
+            SplitPanel::History => Panel::History,
+            SplitPanel::Mapping => Panel::Mapping,
+            SplitPanel::Rules => Panel::Rules,
+            SplitPanel::Settings => Panel::Settings,
         }
     }
 
@@ -153,6 +281,10 @@ impl SplitPanel {
         match self {
             SplitPanel::Instances => load_instances_panel().await,
             SplitPanel::Sync => load_sync_panel().await,
+            SplitPanel::History => load_history_panel().await,
+            SplitPanel::Mapping => load_mapping_panel().await,
+            SplitPanel::Rules => load_rules_panel().await,
+            SplitPanel::Settings => load_settings_panel().await,
         }
     }
 }

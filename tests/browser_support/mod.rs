@@ -221,11 +221,55 @@ impl FakeDhis2 {
     fn datastore_answer(&self, request: &HttpRequest) -> Option<HttpResponse> {
         let base = format!("{BASE_URL}{DATASTORE}");
         let path = request.url.strip_prefix(&base)?;
+        let query = path
+            .split_once('?')
+            .map(|(_, q)| q.to_string())
+            .unwrap_or_default();
         let path = percent_decode(path.split('?').next().unwrap_or_default());
         let path = path.as_str();
         let mut store = self.datastore.borrow_mut();
         let Some((namespace, key)) = path.split_once('/') else {
             let prefix = format!("{path}/");
+            // The query API (2.38+, `headless=true`): one field of every entry.
+            if let Some(field) = query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("fields="))
+            {
+                let field = percent_decode(field);
+                let rows: Vec<serde_json::Value> = store
+                    .iter()
+                    .filter_map(|(k, value)| Some((k.strip_prefix(&prefix)?, value)))
+                    .map(|(key, value)| {
+                        let value: serde_json::Value =
+                            serde_json::from_str(value).unwrap_or_default();
+                        let mut row = serde_json::json!({ "key": key });
+                        if let Some(picked) = value.get(&field) {
+                            row[&field] = picked.clone();
+                        }
+                        row
+                    })
+                    .collect();
+                return Some(json(200, &serde_json::to_string(&rows).unwrap_or_default()));
+            }
+            // The 2.38+ query API: one field of every entry, `[{"key": …, field: …}]`.
+            let query = request
+                .url
+                .split_once('?')
+                .map(|(_, q)| q)
+                .unwrap_or_default();
+            if let Some(field) = query.split('&').find_map(|p| p.strip_prefix("fields=")) {
+                let field = percent_decode(field);
+                let rows: Vec<serde_json::Value> = store
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        let key = k.strip_prefix(&prefix)?;
+                        let value: serde_json::Value = serde_json::from_str(v).ok()?;
+                        let picked = value.get(&field)?.clone();
+                        Some(serde_json::json!({ "key": key, field.clone(): picked }))
+                    })
+                    .collect();
+                return Some(json(200, &serde_json::to_string(&rows).unwrap_or_default()));
+            }
             let keys: Vec<&str> = store
                 .keys()
                 .filter_map(|k| k.strip_prefix(&prefix))

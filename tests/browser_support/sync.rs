@@ -108,6 +108,7 @@ pub async fn server() -> FakeDhis2 {
             ..Sharing::default()
         },
         route: None,
+        timeouts: None,
     };
     storage
         .instances()

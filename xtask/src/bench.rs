@@ -189,7 +189,7 @@ struct ExternalBenchmark {
     features: Option<&'static str>,
 }
 
-const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 4] = [
+const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 5] = [
     ExternalBenchmark {
         title: "simulator scale (dhis2-sim data values)",
         package: "xtask",
@@ -213,6 +213,12 @@ const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 4] = [
             "aggregated sync at the demo seed's scale, 100,000 and 1,000,000 values (mdsync-core)",
         package: "mdsync-core",
         bench: "aggregated_sync",
+        features: None,
+    },
+    ExternalBenchmark {
+        title: "events sync, 100,000 events and 20,000 tracked entities, and a tenth (mdsync-core)",
+        package: "mdsync-core",
+        bench: "events_sync",
         features: None,
     },
 ];

@@ -166,3 +166,96 @@ fn a_destination_that_refuses_exits_1_and_a_bad_argument_2() {
     );
     assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
 }
+
+#[test]
+fn the_same_sync_again_with_resume_takes_up_the_interrupted_run() {
+    let (_local, remote, _dir, config, ids) = world("resume-flag");
+    remote.sim.add_fault(FaultRule {
+        method: Some("POST".into()),
+        status: Some(401),
+        ..FaultRule::new("/api/metadata", FaultKind::Status)
+    });
+    let joined = ids.join(",");
+    let sync = [
+        "sync",
+        "metadata",
+        "--to",
+        "Remote",
+        "--no-deps",
+        "--ids",
+        joined.as_str(),
+        "--resume",
+    ];
+    // Nothing to take up yet: a new run, which stops.
+    let interrupted = mdsync(&config, &sync);
+    assert_eq!(interrupted.status.code(), Some(3), "{}", text(&interrupted));
+    assert!(!text(&interrupted).contains("Resuming run"));
+
+    remote.sim.clear_faults();
+    let resumed = mdsync(&config, &sync);
+    assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
+    assert!(
+        text(&resumed).contains("Resuming run"),
+        "{}",
+        text(&resumed)
+    );
+    assert!(
+        text(&resumed).contains("Resumed 1 time"),
+        "{}",
+        text(&resumed)
+    );
+    assert!(ids.iter().all(|id| remote_has(&remote.sim, id)));
+    let none = mdsync(&config, &["sync", "runs"]);
+    assert!(
+        text(&none).contains("No unfinished runs."),
+        "{}",
+        text(&none)
+    );
+}
+
+#[test]
+fn an_instance_s_time_limits_are_shown_set_checked_and_reset() {
+    let (_local, _remote, _dir, config, _ids) = world("timeouts");
+    let shown = mdsync(&config, &["instances", "timeouts", "Remote"]);
+    assert!(shown.status.success(), "{}", text(&shown));
+    assert!(
+        text(&shown).contains("connect 30 s, total 180 s"),
+        "{}",
+        text(&shown)
+    );
+    let set = mdsync(
+        &config,
+        &[
+            "instances",
+            "timeouts",
+            "Remote",
+            "--connect",
+            "10",
+            "--total",
+            "55",
+        ],
+    );
+    assert!(set.status.success(), "{}", text(&set));
+    let again = mdsync(&config, &["instances", "timeouts", "Remote"]);
+    assert!(
+        text(&again).contains("connect 10 s, total 55 s"),
+        "{}",
+        text(&again)
+    );
+    let refused = mdsync(
+        &config,
+        &["instances", "timeouts", "Remote", "--total", "5"],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("must not be shorter"),
+        "{}",
+        text(&refused)
+    );
+    let reset = mdsync(&config, &["instances", "timeouts", "Remote", "--reset"]);
+    assert!(
+        text(&reset).contains("connect 30 s, total 180 s"),
+        "{}",
+        text(&reset)
+    );
+}

@@ -28,7 +28,7 @@ pub enum AppRole {
     NoAccess,
 }
 
-/// The five panels of the app, in home-page order.
+/// The panels of the app, in home-page order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Panel {
     Instances,
@@ -36,15 +36,18 @@ pub enum Panel {
     Sync,
     Rules,
     History,
+    /// History retention and the user's sync defaults (administrators only).
+    Settings,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 5] = [
+    pub const ALL: [Panel; 6] = [
         Panel::Instances,
         Panel::Mapping,
         Panel::Sync,
         Panel::Rules,
         Panel::History,
+        Panel::Settings,
     ];
 
     pub fn title(self) -> &'static str {
@@ -54,6 +57,7 @@ impl Panel {
             Panel::Sync => "Sync",
             Panel::Rules => "Rules",
             Panel::History => "History",
+            Panel::Settings => "Settings",
         }
     }
 
@@ -65,6 +69,7 @@ impl Panel {
             Panel::Sync => "sync",
             Panel::Rules => "rules",
             Panel::History => "history",
+            Panel::Settings => "settings",
         }
     }
 
@@ -104,7 +109,11 @@ impl AppRole {
     /// The panels this role sees, in home-page order.
     pub fn panels(self) -> Vec<Panel> {
         match self {
-            AppRole::Admin | AppRole::Configurator => Panel::ALL.to_vec(),
+            AppRole::Admin => Panel::ALL.to_vec(),
+            AppRole::Configurator => Panel::ALL
+                .into_iter()
+                .filter(|panel| *panel != Panel::Settings)
+                .collect(),
             AppRole::RunOnly => vec![Panel::Rules, Panel::History],
             AppRole::NoAccess => Vec::new(),
         }
@@ -150,6 +159,8 @@ pub enum Operation {
     RunMetadataSync,
     /// Run a manual (not saved) aggregated data sync.
     RunAggregatedSync,
+    /// Run a manual (not saved) events and tracker sync.
+    RunEventsSync,
     /// Replay the origin's deletions on destinations.
     ReplayDeletions,
     /// Run a saved rule (the rule's own sharing is checked too).
@@ -208,6 +219,7 @@ impl Operation {
             | ShareRule
             | RunMetadataSync
             | RunAggregatedSync
+            | RunEventsSync
             | ReplayDeletions
             | DeleteHistory => RequiredRole::Configurator,
             EditSettings | PruneHistory => RequiredRole::Administrator,
@@ -234,6 +246,7 @@ impl Operation {
             ShareRule => "change the sharing of rules",
             RunMetadataSync => "run a metadata sync",
             RunAggregatedSync => "run an aggregated data sync",
+            RunEventsSync => "run an events and tracker sync",
             ReplayDeletions => "replay deletions",
             RunRule => "run rules",
             ReadHistory => "read the sync history",
@@ -366,7 +379,7 @@ mod tests {
         }
     }
 
-    const EVERY_OPERATION: [Operation; 23] = {
+    const EVERY_OPERATION: [Operation; 24] = {
         use Operation::*;
         [
             ListInstances,
@@ -385,6 +398,7 @@ mod tests {
             ShareRule,
             RunMetadataSync,
             RunAggregatedSync,
+            RunEventsSync,
             ReplayDeletions,
             RunRule,
             ReadHistory,

@@ -15,7 +15,7 @@ use mdsync_core::dhis2::metadata_list::{fetch_list_page, ListedObject};
 use mdsync_core::dhis2::{SchemaRegistry, Version};
 use mdsync_core::sync::metadata::TargetPayload;
 use mdsync_core::sync::metadata::{IncludeExcludeRules, InclusionMode};
-use mdsync_core::sync::TargetReport;
+use mdsync_core::sync::{ReportNote, TargetReport};
 use serde_json::json;
 use support::{block_on, client_for};
 use sync_common::{payload, source, AGGREGATE, SETUP};
@@ -240,8 +240,10 @@ fn options_map_to_the_engine() {
         identifier: IdScheme::Code,
         skip_sharing: true,
         rule_overrides: Default::default(),
+        apply_mapping: true,
     }
     .to_options(false);
+    assert!(changed.apply_mapping);
     assert!(!changed.include_dependencies && !changed.import.dry_run);
     assert_eq!(changed.rules, IncludeExcludeRules::none());
     assert_eq!(changed.sharing, InclusionMode::Remove);
@@ -270,9 +272,12 @@ fn downloads_hold_what_was_built_and_received() {
         target: "Dest".into(),
         version: "2.41.1".into(),
         payload: json!({"dataSets": [{"id": "pBOMPrpg1QX"}]}),
-        notes: vec!["a note".into()],
+        notes: vec![ReportNote::MergeModeIgnored {
+            version: "2.41.1".into(),
+        }],
     }];
     let document: serde_json::Value = serde_json::from_str(&payload_document(&payloads)).unwrap();
+    assert_eq!(document[0]["notes"][0]["note"], "mergeModeIgnored");
     assert_eq!(document[0]["target"], "Dest");
     assert_eq!(document[0]["payload"]["dataSets"][0]["id"], "pBOMPrpg1QX");
     let mut target = TargetReport::new("Dest", "http://dest");

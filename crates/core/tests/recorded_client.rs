@@ -270,7 +270,17 @@ fn app_roles_follow_authority_all_and_role_names() {
 #[test]
 fn panels_per_role() {
     assert_eq!(AppRole::Admin.panels(), Panel::ALL.to_vec());
-    assert_eq!(AppRole::Configurator.panels(), Panel::ALL.to_vec());
+    assert_eq!(
+        AppRole::Configurator.panels(),
+        vec![
+            Panel::Instances,
+            Panel::Mapping,
+            Panel::Sync,
+            Panel::Rules,
+            Panel::History
+        ]
+    );
+    assert!(!AppRole::Configurator.can_open(Panel::Settings));
     assert_eq!(
         AppRole::RunOnly.panels(),
         vec![Panel::Rules, Panel::History]

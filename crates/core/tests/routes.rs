@@ -47,6 +47,7 @@ fn instance(remote: &Sim) -> Instance {
             ..Sharing::default()
         },
         route: None,
+        timeouts: None,
     }
 }
 

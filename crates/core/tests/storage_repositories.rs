@@ -35,6 +35,7 @@ fn instance(name: &str, url: &str) -> Instance {
         version: None,
         sharing: Sharing::default(),
         route: None,
+        timeouts: None,
     }
 }
 

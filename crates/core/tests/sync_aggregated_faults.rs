@@ -6,10 +6,15 @@ mod support;
 
 use aggregated_common::*;
 use dhis2_sim::{DemoSide, FaultKind, FaultRule};
+use mdsync_core::dhis2::Dhis2Error;
 use mdsync_core::rules::DatePeriod;
-use mdsync_core::sync::aggregated::{AggregatedSelection, AggregatedSyncOptions, SliceStatus};
+use mdsync_core::sync::aggregated::{
+    AggregatedNote, AggregatedSelection, AggregatedSyncOptions, SliceStatus,
+};
 use mdsync_core::sync::metadata::SyncInstance;
-use mdsync_core::sync::{CancellationToken, NoProgress, SyncProgress, TargetStatus};
+use mdsync_core::sync::{
+    CancellationToken, NoProgress, ReportNote, SyncProblem, SyncProgress, TargetStatus,
+};
 
 fn three_data_sets() -> AggregatedSelection {
     AggregatedSelection {
@@ -47,6 +52,18 @@ fn a_login_page_halfway_through_the_origin_gives_a_truthful_partial_report() {
         "{:?}",
         report.errors
     );
+    assert!(
+        report.errors.iter().any(|e| matches!(
+            &e.problem,
+            Some(SyncProblem::OriginReadFailed {
+                done: 1,
+                total: 3,
+                error: Dhis2Error::LoginPage { .. }
+            })
+        )),
+        "{:?}",
+        report.errors
+    );
     let target = &report.targets[0];
     let details = target.aggregated.as_ref().unwrap();
     assert_eq!(details.slices.len(), 1);
@@ -55,7 +72,7 @@ fn a_login_page_halfway_through_the_origin_gives_a_truthful_partial_report() {
         target
             .notes
             .iter()
-            .any(|n| n.contains("Stopped after slice 1 of 3")),
+            .any(|n| *n == AggregatedNote::StoppedAt { done: 1, total: 3 }.into()),
         "{:?}",
         target.notes
     );
@@ -128,7 +145,7 @@ fn cancel_stops_between_chunks_and_says_what_was_written() {
         target
             .notes
             .iter()
-            .any(|n| n.contains("Stopped after slice 1 of 3")),
+            .any(|n| *n == AggregatedNote::StoppedAt { done: 1, total: 3 }.into()),
         "{:?}",
         target.notes
     );
@@ -165,10 +182,12 @@ fn values_the_destination_refuses_are_conflict_rows_and_the_run_goes_on() {
         "2.41 says which value"
     );
     assert!(
-        target
-            .notes
-            .iter()
-            .any(|n| n.contains("The destination has no dataElements")),
+        target.notes.iter().any(|n| matches!(
+            n,
+            ReportNote::Aggregated {
+                detail: AggregatedNote::MissingAtDestination { plural, .. }
+            } if plural == "dataElements"
+        )),
         "{:?}",
         target.notes
     );
@@ -229,6 +248,14 @@ fn bad_selections_are_refused_with_what_to_do() {
         report.errors
     );
     assert!(report.errors[0].message.contains(&district(1, 0)));
+    assert!(
+        matches!(
+            &report.errors[0].problem,
+            Some(SyncProblem::OutsideHierarchy { units, .. }) if units.contains(&district(1, 0))
+        ),
+        "{:?}",
+        report.errors
+    );
     assert!(report.targets.is_empty() && !report.succeeded());
 
     let reversed = AggregatedSelection {

@@ -20,7 +20,8 @@ use mdsync_core::model::{AuthKind, Sharing, LOCAL_INSTANCE_ID};
 use mdsync_core::storage::Storage;
 use mdsync_core::sync::metadata::{MetadataSelection, MetadataSyncOptions};
 use mdsync_core::sync::{
-    run_sync, CancellationToken, MetadataPicks, NoProgress, RunOutcome, SyncJob, SyncRequest,
+    run_sync, CancellationToken, MetadataPicks, NoProgress, ReportNote, RunOutcome, SyncJob,
+    SyncRequest,
 };
 use serde_json::Value;
 use support::{block_on, client_for, SimTransport, PASSWORD};
@@ -188,7 +189,7 @@ fn applying_the_stored_mapping_lands_the_data_set_on_the_destinations_own_object
         target
             .notes
             .iter()
-            .any(|note| note.starts_with("Mapping applied")),
+            .any(|note| matches!(note, ReportNote::MappingApplied { .. })),
         "{:?}",
         target.notes
     );

@@ -27,6 +27,20 @@ impl SimVersion {
         (self.minor, self.patch) >= (minor, patch)
     }
 
+    /// True when a change DHIS2 shipped in the given patches (one per minor line, oldest line
+    /// first, e.g. `[(38, 6), (39, 5), (40, 3), (41, 0)]`) is in this version: on a listed line
+    /// from its patch on, on every later line, on no earlier line.
+    pub fn has_fix(self, fixed_in: &[(u32, u32)]) -> bool {
+        match fixed_in.iter().find(|(minor, _)| *minor == self.minor) {
+            Some((_, patch)) => self.patch >= *patch,
+            None => fixed_in
+                .iter()
+                .map(|(minor, _)| *minor)
+                .max()
+                .is_some_and(|last| self.minor > last),
+        }
+    }
+
     /// The `version` string `/api/system/info` reports: "2.30" had no patch number.
     pub fn system_info_string(self) -> String {
         match (self.minor, self.patch, self.hotfix) {
@@ -83,6 +97,11 @@ mod tests {
             "2.41.0"
         );
         assert!("2.29".parse::<SimVersion>().is_err());
+        let fixed = [(38, 6), (39, 5), (40, 3), (41, 0)];
+        let has = |text: &str| text.parse::<SimVersion>().unwrap().has_fix(&fixed);
+        assert!(!has("2.37.10") && !has("2.38.5") && has("2.38.6") && has("2.38.7"));
+        assert!(!has("2.39.4") && has("2.39.5") && !has("2.40.2") && has("2.40.3"));
+        assert!(has("2.41.0") && has("2.42.1"));
         assert!("3.1".parse::<SimVersion>().is_err());
         assert!("2.x".parse::<SimVersion>().is_err());
     }

@@ -7,12 +7,17 @@
 //! in the simulator's answer with the same JSON type, recursively (array elements against the
 //! simulator's first element). Keys only the simulator has are listed but allowed: the
 //! recordings are trimmed. `null` in a recording matches anything; a non-empty recorded array
-//! answered by an empty one is a difference (nothing could be compared). Rows marked `exact`
+//! answered by an empty one is a difference (nothing could be compared). Values are compared
+//! too, at the keys that carry statuses, codes, messages and counts
+//! (`contract_support::VALUE_KEYS`), except for the rows listed in `VALUES_NOT_COMPARED` with the
+//! reason. Every recording has a row or an entry in `NO_ROW`. Rows marked `exact`
 //! compare whole bodies (messages included). Rows with `answer_at` compare the part of the
 //! simulator's answer a recording holds on its own (e.g. one ImportSummary).
 mod contract_support;
 #[path = "contract_support/data_rows.rs"]
 mod data_rows;
+#[path = "contract_support/metadata_recordings.rs"]
+mod metadata_recordings;
 #[path = "contract_support/new_tracker_rows.rs"]
 mod new_tracker_rows;
 #[path = "contract_support/platform_rows.rs"]
@@ -21,7 +26,7 @@ mod platform_support;
 #[path = "contract_support/tracker_rows.rs"]
 mod tracker_rows;
 
-use contract_support::compare;
+use contract_support::{compare, compare_values};
 
 use dhis2_sim::SimRequest;
 use platform_support::*;
@@ -65,8 +70,10 @@ fn delete(path: &str) -> Step {
     ("admin", "DELETE", path.to_string(), None)
 }
 
-/// Recordings of served endpoints that have no row, with the reason.
-const NOT_SERVED: &[(&str, &str)] = &[
+/// Recordings with no row, with the reason (a `*` matches within a name). The test fails when
+/// a recording has neither a row nor an entry here, when an entry matches no recording, and
+/// when an entry matches a recording that has a row (the entry is stale).
+const NO_ROW: &[(&str, &str)] = &[
     (
         "datavalue/*.json",
         "/api/dataValues (single values) is not simulated",
@@ -75,7 +82,333 @@ const NOT_SERVED: &[(&str, &str)] = &[
         "imports/relationship_*.json",
         "/api/relationships is not simulated",
     ),
+    (
+        "common/api_schema*.json",
+        "a sample of /api/schemas: tests/metadata_contract.rs checks the simulator's schemas \
+         against DHIS2's published JSON schemas instead",
+    ),
+    (
+        "dataset/data_input_period.json",
+        "an object nested in data sets (dataInputPeriods): the data set recordings cover it",
+    ),
+    (
+        "dataset/data_set_complete_registration*.json",
+        "/api/completeDataSetRegistrations is not simulated (completion goes with the values)",
+    ),
+    (
+        "dataelement/data_element_operand.json",
+        "/api/dataElementOperands is not simulated",
+    ),
+    (
+        "category/category_option_orgunits.json",
+        "/api/categoryOptions/orgUnits (android SDK's own endpoint) is not simulated",
+    ),
+    (
+        "category/default_category_combo.json",
+        "a single default object: category/category_combo*.json cover the shape",
+    ),
+    (
+        "organisationunit/admin_organisation_units.json",
+        "an android SDK fixture of /api/me organisation units: user/user3*.json cover /api/me",
+    ),
+    (
+        "organisationunit/organisation_unit_levels.json",
+        "a list of organisation_unit_level.json, which tests/metadata_contract.rs checks",
+    ),
+    (
+        "organisationunit/organisation_unit_with_feature_type_and_coordinates.json",
+        "a pre-2.32 geometry shape (featureType + coordinates) no simulated version writes",
+    ),
+    (
+        "option/option_groups.json",
+        "a list of option/option_group.json, which tests/metadata_contract.rs checks",
+    ),
+    (
+        "program/program_tracked_entity_attribute.json",
+        "an object nested in programs: program/programs.json covers it",
+    ),
+    (
+        "event/event_filter*.json",
+        "/api/eventFilters is not simulated",
+    ),
+    (
+        "trackedentity/tracked_entity_instance_filter*.json",
+        "/api/trackedEntityInstanceFilters is not simulated",
+    ),
+    (
+        "trackedentity/tracked_entity_attribute_reserved_value*.json",
+        "/api/trackedEntityAttributes/{id}/generate (reserved values) is not simulated",
+    ),
+    (
+        "trackedentity/tracked_entity_attribute.json",
+        "tracked entity attribute metadata: served by the metadata store, no recorded request",
+    ),
+    (
+        "trackedentity/tracked_entity_attributes.json",
+        "tracked entity attribute metadata: served by the metadata store, no recorded request",
+    ),
+    (
+        "trackedentity/tracked_entity_attribute_value*.json",
+        "attribute values of a tracked entity instance: the objects inside \
+         trackedentity/tracked_entity_instances.json, which has a row",
+    ),
+    (
+        "headerbar/logo_banner.json",
+        "the JSON answer for the banner logo: tests/platform_static_content.rs compares it",
+    ),
+    ("event/event.json", OLD_EVENT_VARIANT),
+    ("event/event_1_with_all_data_values.json", OLD_EVENT_VARIANT),
+    ("event/events_1*.json", OLD_EVENT_VARIANT),
+    ("event/events_with_uids.json", OLD_EVENT_VARIANT),
+    ("event/two_events_*.json", OLD_EVENT_VARIANT),
+    ("event/new_tracker_importer_event.json", NEW_EVENT_VARIANT),
+    ("event/new_tracker_importer_events.json", NEW_EVENT_VARIANT),
+    (
+        "event/new_tracker_importer_events_1.json",
+        NEW_EVENT_VARIANT,
+    ),
+    (
+        "event/new_tracker_importer_events_with_uids.json",
+        NEW_EVENT_VARIANT,
+    ),
+    (
+        "event/new_tracker_importer_two_events_*.json",
+        NEW_EVENT_VARIANT,
+    ),
+    (
+        "trackedentity/new_tracker_importer_tracked_entities.json",
+        NEW_ENTITY_VARIANT,
+    ),
+    (
+        "trackedentity/new_tracker_importer_tracked_entities_empty.json",
+        NEW_ENTITY_VARIANT,
+    ),
+    (
+        "trackedentity/new_tracker_importer_tracked_entity*.json",
+        NEW_ENTITY_VARIANT,
+    ),
+    (
+        "trackedentity/tracked_entity_instance.json",
+        OLD_ENTITY_VARIANT,
+    ),
+    (
+        "trackedentity/tracked_entity_instance_2.json",
+        OLD_ENTITY_VARIANT,
+    ),
+    (
+        "trackedentity/tracked_entity_instance_collection.json",
+        OLD_ENTITY_VARIANT,
+    ),
+    (
+        "trackedentity/tracked_entity_instance_*single.json",
+        OLD_ENTITY_VARIANT,
+    ),
+    (
+        "trackedentity/tracked_entity_instances_with_relationship.json",
+        OLD_ENTITY_VARIANT,
+    ),
+    (
+        "trackedentity/tracked_entity_type*.json",
+        "tracked entity type metadata: served by the metadata store, no recorded request",
+    ),
 ];
+
+/// Rows whose recorded statuses, codes, messages and counts are not compared, with the reason:
+/// they depend on the recording server's data or on a request payload nobody recorded. The test
+/// fails when such a row's values all match (compare them) or when the recording has no row.
+const VALUES_NOT_COMPARED: &[(&str, &str)] = &[
+    ("user/user37.json", SERVER_DATA),
+    ("user/user38.json", SERVER_DATA),
+    ("enrollment/enrollment.json", SERVER_DATA),
+    ("event/events.json", SERVER_DATA),
+    ("trackedentity/tracked_entity_instances.json", SERVER_DATA),
+    (
+        "event/new_tracker_importer_events_lower_v41.json",
+        SERVER_DATA,
+    ),
+    (
+        "event/new_tracker_importer_events_greater_equal_v41.json",
+        SERVER_DATA,
+    ),
+    (
+        "enrollment/new_tracker_importer_enrollment.json",
+        SERVER_DATA,
+    ),
+    (
+        "imports/tracker-importer/event-conflict-old.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    (
+        "imports/web_response_with_event_import_conflicts.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    (
+        "imports/web_response_with_event_import_conflicts2.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    ("imports/import_event.json", UNKNOWN_PAYLOAD),
+    ("imports/tracker-importer/tei-old.json", UNKNOWN_PAYLOAD),
+    ("imports/web_response.json", UNKNOWN_PAYLOAD),
+    (
+        "imports/web_response_with_empty_events.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    ("imports/import_summaries.json", UNKNOWN_PAYLOAD),
+    (
+        "imports/import_summary_with_event_conflicts.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    ("imports/import_enrollment.json", UNKNOWN_PAYLOAD),
+    (
+        "imports/web_response_with_import_conflicts.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    (
+        "imports/web_response_with_import_conflicts_2.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    (
+        "imports/web_response_with_import_conflicts_3.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    (
+        "imports/tracker-importer/event-conflict-new.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    (
+        "imports/web_response_with_event_import_conflicts_new.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    (
+        "imports/web_response_with_event_import_conflicts2_new.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    ("imports/tracker-importer/tei-new.json", UNKNOWN_PAYLOAD),
+    (
+        "imports/tracker-importer/tei-with-enrollment-error-new.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    (
+        "imports/tracker-importer/job_response_completed.json",
+        UNKNOWN_PAYLOAD,
+    ),
+    ("tracker/importer/jobreport-success.json", UNKNOWN_PAYLOAD),
+    ("tracker/importer/jobreport-error.json", UNKNOWN_PAYLOAD),
+];
+
+const OLD_EVENT_VARIANT: &str = "an android SDK variant of old-API events: the same event \
+    objects as event/events.json, which has a row (a row per variant: issue 11 item 2)";
+const NEW_EVENT_VARIANT: &str = "an android SDK variant of new-API events: the same event \
+    objects as event/new_tracker_importer_events_{lower,greater_equal}_v41.json, which have rows";
+const NEW_ENTITY_VARIANT: &str = "an android SDK variant of new-API tracked entities: the same \
+    objects as trackedentity/new_tracker_importer_tracked_entities_{lower,greater_equal}_v41.json, \
+    which have rows";
+const OLD_ENTITY_VARIANT: &str = "an android SDK variant of old-API tracked entity instances: \
+    the same objects as trackedentity/tracked_entity_instances.json, which has a row";
+
+const SERVER_DATA: &str = "an export of the recording server's own objects: their dates, \
+    statuses and counts are that server's data, not a property of the API";
+const UNKNOWN_PAYLOAD: &str = "the payload that produced the recording was not recorded; the row \
+    replays the reference tracker payloads, so its counts, statuses and per-object messages \
+    are those of another request (shape only until a row reproduces the recorded payload)";
+
+/// True when `name` matches `pattern`, whose `*` stands for any run of characters.
+fn matches(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((head, tail)) => {
+            name.len() >= head.len() + tail.len()
+                && name.starts_with(head)
+                && (tail.contains('*') && {
+                    let rest = &name[head.len()..];
+                    (0..=rest.len()).any(|i| rest.is_char_boundary(i) && matches(tail, &rest[i..]))
+                } || !tail.contains('*') && name.ends_with(tail))
+        }
+    }
+}
+
+/// Every recording under `recorded/`, as a path relative to it.
+fn recordings() -> Vec<String> {
+    fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<String>) {
+        let entries = std::fs::read_dir(dir)
+            .unwrap_or_else(|error| panic!("cannot list {}: {error}", dir.display()));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                out.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let root = reference_file("recorded");
+    let mut out = Vec::new();
+    walk(&root, &root, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn every_recording_has_a_row_or_an_explained_exclusion() {
+    let rowed: Vec<&str> = rows().iter().map(|row| row.recording).collect();
+    let elsewhere: Vec<&str> = metadata_recordings::RECORDED
+        .iter()
+        .map(|(f, _)| *f)
+        .collect();
+    let all = recordings();
+    assert!(all.len() > 100, "only {} recordings found", all.len());
+    let mut failures = Vec::new();
+    for recording in &all {
+        let excluded: Vec<&(&str, &str)> = NO_ROW
+            .iter()
+            .filter(|(pattern, _)| matches(pattern, recording))
+            .collect();
+        let covered =
+            rowed.contains(&recording.as_str()) || elsewhere.contains(&recording.as_str());
+        match (covered, excluded.is_empty()) {
+            (false, true) => failures.push(format!("{recording}: no row and no exclusion")),
+            (true, false) => failures.push(format!(
+                "{recording}: has a row (or a metadata contract entry) but is excluded by {}",
+                excluded[0].0
+            )),
+            _ => {}
+        }
+    }
+    for (pattern, _) in NO_ROW {
+        if !all.iter().any(|recording| matches(pattern, recording)) {
+            failures.push(format!("stale exclusion {pattern}: matches no recording"));
+        }
+    }
+    for recording in rowed.iter().chain(&elsewhere) {
+        if !all.iter().any(|known| known == recording) {
+            failures.push(format!(
+                "{recording}: row for a recording that does not exist"
+            ));
+        }
+    }
+    for (recording, _) in VALUES_NOT_COMPARED {
+        if !rowed.contains(recording) {
+            failures.push(format!("{recording}: values excluded but there is no row"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn exclusion_patterns_match_as_documented() {
+    assert!(matches(
+        "datavalue/*.json",
+        "datavalue/data_values_empty.json"
+    ));
+    assert!(!matches("datavalue/*.json", "datavalueset/x.json"));
+    assert!(matches(
+        "event/event_filter*.json",
+        "event/event_filters.json"
+    ));
+    assert!(matches("a/*b*.json", "a/xxbyy.json"));
+    assert!(!matches("a/*b*.json", "a/xxyy.json"));
+    assert!(matches("user/user37.json", "user/user37.json"));
+}
 
 fn rows() -> Vec<Row> {
     let mut rows = platform_rows::rows();
@@ -171,10 +504,29 @@ fn simulator_matches_the_recorded_shapes() {
             .unwrap_or(Value::Null);
         let (mut differences, mut extras) = (Vec::new(), Vec::new());
         compare("$", &recorded, &simulated, &mut differences, &mut extras);
+        let mut values = Vec::new();
+        compare_values("$", &recorded, &simulated, &mut values);
         if row.exact && recorded != simulated {
             differences.push(format!(
                 "body differs: recorded {recorded} simulated {simulated}"
             ));
+        }
+        let values_excluded = VALUES_NOT_COMPARED
+            .iter()
+            .find(|(recording, _)| *recording == row.recording);
+        match values_excluded {
+            Some((_, why)) => {
+                if values.is_empty() {
+                    failures.push(format!(
+                        "{}: stale value exclusion (every value matches: compare them)",
+                        row.recording
+                    ));
+                }
+                for difference in &values {
+                    println!("    {difference} (values not compared: {why})");
+                }
+            }
+            None => differences.extend(values),
         }
         let unexplained: Vec<&String> = differences
             .iter()
@@ -224,8 +576,8 @@ fn simulator_matches_the_recorded_shapes() {
                 .map(|d| format!("{}: {d}", row.recording)),
         );
     }
-    for (recordings, why) in NOT_SERVED {
-        println!("{recordings:<62} not served: {why}");
+    for (recordings, why) in NO_ROW {
+        println!("{recordings:<62} no row: {why}");
     }
     assert!(
         failures.is_empty(),

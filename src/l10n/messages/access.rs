@@ -17,6 +17,7 @@ pub fn panel_title(lang: Language, panel: Panel) -> String {
         Panel::Sync => tr!(lang, panels.sync.title),
         Panel::Rules => tr!(lang, panels.rules.title),
         Panel::History => tr!(lang, panels.history.title),
+        Panel::Settings => tr!(lang, panels.settings.title),
     }
 }
 
@@ -29,6 +30,7 @@ pub fn panel_description(lang: Language, panel: Panel, role: AppRole) -> String 
         (Panel::Rules, AppRole::RunOnly) => tr!(lang, panels.rules.description_run_only),
         (Panel::Rules, _) => tr!(lang, panels.rules.description),
         (Panel::History, _) => tr!(lang, panels.history.description),
+        (Panel::Settings, _) => tr!(lang, panels.settings.description),
     }
 }
 
@@ -40,6 +42,7 @@ pub fn panel_coming(lang: Language, panel: Panel) -> String {
         Panel::Sync => tr!(lang, panels.sync.coming),
         Panel::Rules => tr!(lang, panels.rules.coming),
         Panel::History => tr!(lang, panels.history.coming),
+        Panel::Settings => tr!(lang, panels.settings.coming),
     }
 }
 
@@ -137,6 +140,7 @@ pub fn operation_text(lang: Language, operation: Operation) -> String {
         ShareRule => tr!(lang, access.operations.share_rule),
         RunMetadataSync => tr!(lang, access.operations.run_metadata_sync),
         RunAggregatedSync => tr!(lang, access.operations.run_aggregated_sync),
+        RunEventsSync => tr!(lang, access.operations.run_events_sync),
         ReplayDeletions => tr!(lang, access.operations.replay_deletions),
         RunRule => tr!(lang, access.operations.run_rule),
         ReadHistory => tr!(lang, access.operations.read_history),

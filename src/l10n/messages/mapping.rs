@@ -42,7 +42,7 @@ pub fn mapping_error(lang: Language, error: &MappingError) -> String {
     }
 }
 
-fn issue_text(lang: Language, issue: &MappingIssue) -> String {
+pub fn issue_text(lang: Language, issue: &MappingIssue) -> String {
     let problem = match &issue.problem {
         Problem::NotAnObject { found } => {
             tr!(

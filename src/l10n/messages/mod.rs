@@ -7,7 +7,9 @@ pub mod app;
 pub mod dhis2;
 pub mod instances;
 pub mod mapping;
+pub mod notes;
 pub mod routes;
+pub mod rules;
 pub mod storage;
 pub mod sync;
 pub mod types;
@@ -19,6 +21,7 @@ pub use instances::{
     connection_diagnosis, field_problem, instance_error, instance_name, named_instance,
     save_warning, this_instance,
 };
+pub use notes::{aggregated_note, finding_text, report_note, sync_error_message, sync_problem};
 pub use storage::storage_error;
 pub use sync::{run_error, step_label, target_status, type_group, ChoiceText};
 pub use types::type_label;

@@ -75,7 +75,11 @@ pub fn InstanceTable(
         let test_id = id.clone();
         let buttons = editable(&id).then(|| {
             let (edit_id, copy_id, delete_id) = (id.clone(), id.clone(), id.clone());
+            let mapping_href = format!("#/mapping?instance={id}");
             view! {
+                <a class="button button-small" data-test="instance-mapping" href=mapping_href>
+                    {tr!(lang, mapping.open)}
+                </a>
                 <button class="button button-small" data-test="instance-edit"
                     on:click=move |_| on_action.run(RowAction::Edit(edit_id.clone()))>{tr!(lang, instances.actions.edit)}</button>
                 <button class="button button-small" data-test="instance-copy"

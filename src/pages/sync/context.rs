@@ -1,9 +1,6 @@
-use mdsync_core::access::AppRole;
 use mdsync_core::dhis2::Version;
 use mdsync_core::instances::{InstanceError, InstanceManager, InstanceTransport};
-use mdsync_core::sync::prune_history;
 
-use super::download::now_iso;
 use mdsync_core::storage::Storage;
 use mdsync_core::sync::metadata::SyncInstance;
 
@@ -33,17 +30,7 @@ impl SyncContext {
             // Not current: configurators upgrade it (others get the reason to ask for one).
             manager.prepare_storage(&storage).await?;
         }
-        if manager.role() == AppRole::Admin {
-            // Retention: entries past the configured days go, without holding up the page.
-            let storage = Storage::new(services.local_client(), session.info.version.clone());
-            let actor = manager.actor().clone();
-            leptos::task::spawn_local(async move {
-                let today = now_iso();
-                if let Err(error) = prune_history(&storage, &actor, &today[..10]).await {
-                    leptos::logging::warn!("History retention was not applied: {error}");
-                }
-            });
-        }
+        // History retention runs at app start (`pages::history::start_up`).
         Ok(SyncContext {
             manager,
             services,

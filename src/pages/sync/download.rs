@@ -11,11 +11,16 @@ fn describe(error: JsValue) -> String {
 
 /// Offers `text` as a JSON file named `file_name`.
 pub fn download_json(file_name: &str, text: &str) -> Result<(), String> {
+    download_text(file_name, text, "application/json")
+}
+
+/// Offers `text` as a file of type `mime` named `file_name`.
+pub fn download_text(file_name: &str, text: &str, mime: &str) -> Result<(), String> {
     let window = web_sys::window().ok_or("no browser window")?;
     let document = window.document().ok_or("no document")?;
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(describe)?;
     let url = Url::create_object_url_with_blob(&blob).map_err(describe)?;
     let anchor: HtmlAnchorElement = document

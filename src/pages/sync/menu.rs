@@ -5,23 +5,16 @@ use crate::l10n::messages::panel_title;
 use crate::l10n::use_language;
 use crate::tr;
 
-/// The kinds of sync: metadata and deleted objects are here; the others say plainly that they
-/// are coming.
+/// The kinds of sync: metadata, aggregated data and deleted objects are here; events say
+/// plainly that they are coming.
 #[component]
 pub fn SyncMenu() -> impl IntoView {
     let lang = use_language();
-    let coming = [
-        (
-            "aggregated",
-            tr!(lang, sync.menu.aggregated_title),
-            tr!(lang, sync.menu.aggregated_text),
-        ),
-        (
-            "events",
-            tr!(lang, sync.menu.events_title),
-            tr!(lang, sync.menu.events_text),
-        ),
-    ];
+    let coming = [(
+        "events",
+        tr!(lang, sync.menu.events_title),
+        tr!(lang, sync.menu.events_text),
+    )];
     view! {
         <div class="page" data-test="panel-sync">
             <p class="breadcrumb"><a href="#/">"MetaData Sync"</a>" / "{panel_title(lang, Panel::Sync)}</p>
@@ -31,6 +24,11 @@ pub fn SyncMenu() -> impl IntoView {
                     <h2 class="card-title">{tr!(lang, sync.menu.metadata_title)}</h2>
                     <p class="card-text">{tr!(lang, sync.menu.metadata_text)}</p>
                     <span class="card-link">{tr!(lang, sync.menu.metadata_open)}</span>
+                </a>
+                <a class="card home-card" href="#/sync/aggregated" data-test="sync-menu-aggregated">
+                    <h2 class="card-title">{tr!(lang, sync.menu.aggregated_title)}</h2>
+                    <p class="card-text">{tr!(lang, sync.menu.aggregated_text)}</p>
+                    <span class="card-link">{tr!(lang, sync.menu.aggregated_open)}</span>
                 </a>
                 <a class="card home-card" href="#/sync/deleted" data-test="sync-menu-deleted">
                     <h2 class="card-title">{tr!(lang, sync.menu.deleted_title)}</h2>

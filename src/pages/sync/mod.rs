@@ -1,17 +1,19 @@
 //! The Sync panel: `#/sync` is a small menu of the kinds of sync, `#/sync/metadata` the manual
-//! metadata sync, `#/sync/deleted` the replay of deletions. Everything the pages decide is in `mdsync_core::browse` and the engine.
+//! metadata sync, `#/sync/aggregated` the data values, `#/sync/deleted` the replay of deletions. Everything the pages decide is in `mdsync_core::browse` and the engine.
 
-mod context;
+pub mod aggregated;
+pub(crate) mod context;
 mod deleted;
-mod download;
+pub(crate) mod download;
 mod menu;
 pub mod metadata;
-mod results;
+pub mod results;
 
 use leptos::ev;
 use leptos::prelude::*;
 
 use crate::session::Session;
+use aggregated::AggregatedSyncPage;
 use deleted::DeletedSyncPage;
 use menu::SyncMenu;
 use metadata::MetadataSyncPage;
@@ -21,6 +23,7 @@ use metadata::MetadataSyncPage;
 pub enum SyncView {
     Menu,
     Metadata,
+    Aggregated,
     Deleted,
     /// A sub path the panel does not have.
     Unknown,
@@ -35,6 +38,7 @@ impl SyncView {
         match segments.next() {
             None => SyncView::Menu,
             Some("metadata") => SyncView::Metadata,
+            Some("aggregated") => SyncView::Aggregated,
             Some("deleted") => SyncView::Deleted,
             Some(_) => SyncView::Unknown,
         }
@@ -63,6 +67,7 @@ pub fn SyncPanel(session: Session) -> impl IntoView {
         <style>{include_str!("sync.css")}</style>
         {move || match view.get() {
             SyncView::Metadata => view! { <MetadataSyncPage session=session.clone()/> }.into_any(),
+            SyncView::Aggregated => view! { <AggregatedSyncPage session=session.clone()/> }.into_any(),
             SyncView::Deleted => view! { <DeletedSyncPage session=session.clone()/> }.into_any(),
             SyncView::Menu | SyncView::Unknown => view! { <SyncMenu/> }.into_any(),
         }}

@@ -5,7 +5,9 @@ use mdsync_core::sync::report::SyncKind;
 use mdsync_core::sync::{SyncError, SyncReport, TargetReport};
 
 use crate::components::notice::{Notice, NoticeKind};
-use crate::l10n::messages::{named_instance, target_status, type_label};
+use crate::l10n::messages::{
+    named_instance, report_note, sync_error_message, target_status, type_label,
+};
 use crate::l10n::{use_language, Language};
 use crate::pages::sync::download::download_json;
 use crate::{counted, tr};
@@ -45,12 +47,13 @@ fn errors_table(lang: Language, errors: Vec<SyncError>) -> impl IntoView {
         let rows = errors
             .into_iter()
             .map(|error| {
+                let message = sync_error_message(lang, &error);
                 view! {
                     <tr data-test="sync-error-row">
                         <td>{error.object_id.unwrap_or_default()}</td>
                         <td>{error.object_type.map(|t| type_label(lang, &t)).unwrap_or_default()}</td>
                         <td>{error.property.unwrap_or_default()}</td>
-                        <td>{error.message}</td>
+                        <td>{message}</td>
                         <td>{error.code.unwrap_or_default()}</td>
                     </tr>
                 }
@@ -125,7 +128,7 @@ fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>)
     let notes = target
         .notes
         .iter()
-        .map(|note| view! { <li>{note.clone()}</li> })
+        .map(|note| view! { <li data-test="sync-note">{report_note(lang, note)}</li> })
         .collect_view();
     view! {
         <div class=format!("sync-target sync-target-{status_key}") data-test="sync-target" data-status=status_key>

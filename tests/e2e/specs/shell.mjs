@@ -5,7 +5,7 @@
 
 import { installApp } from '../lib/sim.mjs';
 
-const ALL_PANELS = ['instances', 'mapping', 'sync', 'rules', 'history'];
+const ALL_PANELS = ['instances', 'mapping', 'sync', 'rules', 'history', 'settings'];
 const RUN_ONLY_PANELS = ['rules', 'history'];
 
 async function expectHeaderBar(ctx, page, { username, title, screenshot }) {
@@ -42,7 +42,7 @@ export default async function shell(ctx) {
   const title = info?.applicationTitle;
   expect.ok(title, 'the simulator reports no application title');
 
-  // admin (authority ALL): all five panels.
+  // admin (authority ALL): all panels, Settings included.
   const admin = await ctx.login('admin');
   await expectHeaderBar(ctx, admin, { username: 'admin', title, screenshot: 'admin-profile-menu' });
   await expect.attributes(

@@ -121,6 +121,7 @@ pub async fn run<T: Transport>(
                 until,
                 page: 1,
                 page_size: limit.max(1),
+                ..HistoryQuery::default()
             };
             let page = query.apply(&entries);
             if json {

@@ -2,8 +2,9 @@ use std::io::Write;
 
 use clap::{Args, Subcommand};
 use mdsync_core::access::Operation;
+use mdsync_core::dhis2::retry::RequestTimeouts;
 use mdsync_core::dhis2::Transport;
-use mdsync_core::instances::{CredentialStore, InstanceError, InstanceForm};
+use mdsync_core::instances::{CredentialStore, InstanceError, InstanceForm, SetTimeoutsError};
 use mdsync_core::model::{AuthKind, InstanceView, Sharing};
 use mdsync_core::storage::InstanceSecret;
 
@@ -28,6 +29,24 @@ pub enum InstancesCommand {
     /// MetaData Sync's encrypted storage (DHIS2 never gives a route's credential back, so moving
     /// back asks for the password or token again: --password/--token, `-` reads standard input).
     Move(MoveArgs),
+    /// Show or set an instance's request time limits (e.g. under a proxy that cuts requests at
+    /// 60 s); every sync that reaches the instance uses them.
+    Timeouts(TimeoutsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TimeoutsArgs {
+    /// The instance (name or id).
+    pub instance: String,
+    /// Seconds until the connection is open.
+    #[arg(long)]
+    pub connect: Option<u64>,
+    /// Seconds until the whole answer has arrived.
+    #[arg(long)]
+    pub total: Option<u64>,
+    /// Back to the defaults (connect 30 s, total 180 s).
+    #[arg(long, conflicts_with_all = ["connect", "total"])]
+    pub reset: bool,
 }
 
 /// Where `instances add` keeps the credential.
@@ -105,7 +124,46 @@ pub async fn run<T: Transport>(
         InstancesCommand::Move(args) => move_credential(context, args, out).await,
         InstancesCommand::Test { instance } => test(context, &instance, out).await,
         InstancesCommand::Remove { instance } => remove(context, &instance, out).await,
+        InstancesCommand::Timeouts(args) => timeouts(context, args, out).await,
     }
+}
+
+async fn timeouts<T: Transport>(
+    context: &Context<T>,
+    args: TimeoutsArgs,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let id = context.resolve_instance(&args.instance).await?;
+    let current = context.instances.timeouts(&context.storage, &id).await?;
+    let wanted = if args.reset {
+        Some(None)
+    } else if args.connect.is_some() || args.total.is_some() {
+        Some(Some(RequestTimeouts {
+            connect_seconds: args.connect.unwrap_or(current.connect_seconds),
+            total_seconds: args.total.unwrap_or(current.total_seconds),
+        }))
+    } else {
+        None
+    };
+    let shown = match wanted {
+        None => current,
+        Some(timeouts) => context
+            .instances
+            .set_timeouts(&context.storage, &id, timeouts)
+            .await
+            .map_err(|error| match error {
+                SetTimeoutsError::Invalid(problem) => CliError::Usage(problem.to_string()),
+                SetTimeoutsError::Instance(error) => CliError::Instance(error),
+            })?,
+    };
+    writeln!(
+        out,
+        "{}: connect {} s, total {} s",
+        args.instance.trim(),
+        shown.connect_seconds,
+        shown.total_seconds
+    )?;
+    Ok(())
 }
 
 async fn list<T: Transport>(

@@ -14,11 +14,13 @@ use mdsync_core::model::LOCAL_INSTANCE_ID;
 use mdsync_core::sync::metadata::{MetadataSelection, MetadataSyncOptions};
 use mdsync_core::sync::report::SyncKind;
 use mdsync_core::sync::{
-    run_sync, CancellationToken, MetadataPicks, RunError, RunOutcome, SyncJob, SyncProgress,
-    SyncReport, SyncRequest, TargetStatus,
+    matching_unfinished_run, resume_sync, run_sync, same_metadata_objects, CancellationToken,
+    MetadataPicks, RunError, RunOutcome, SyncJob, SyncProgress, SyncReport, SyncRequest,
+    TargetStatus,
 };
 
 use super::sync_aggregated::{self, print_aggregated_report, AggregatedArgs};
+use super::sync_events::{self, print_events_report, EventsArgs};
 use super::sync_resume::{self, ResumeArgs};
 use crate::clock::TokioClock;
 use crate::context::Context;
@@ -30,6 +32,9 @@ pub enum SyncCommand {
     Metadata(MetadataArgs),
     /// Copy aggregated data values (raw, or summed with --aggregate) to one or more instances.
     Aggregated(AggregatedArgs),
+    /// Copy events, tracked entities, enrollments and relationships of programs to one or more
+    /// instances.
+    Events(EventsArgs),
     /// Take up a run that stopped half-way (network, expired session, a stop): what already
     /// arrived is not sent again.
     Resume(ResumeArgs),
@@ -74,6 +79,10 @@ pub struct MetadataArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// When a run of yours with the same origin, targets and ids stopped half-way, take it up
+    /// (what arrived is not sent again) instead of starting over.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 pub async fn run<T: Transport>(
@@ -84,6 +93,7 @@ pub async fn run<T: Transport>(
     match command {
         SyncCommand::Metadata(args) => metadata(args, context, out).await,
         SyncCommand::Aggregated(args) => sync_aggregated::aggregated(args, context, out).await,
+        SyncCommand::Events(args) => sync_events::events(args, context, out).await,
         SyncCommand::Resume(args) => sync_resume::resume(args, context, out).await,
         SyncCommand::Runs => sync_resume::list(context, out).await,
     }
@@ -121,6 +131,30 @@ async fn metadata<T: Transport>(
     };
     let selection = MetadataSelection::ids(args.ids.iter().map(|id| id.trim().to_string()))
         .with_types(args.types.iter().map(|t| t.trim().to_string()));
+    if args.resume {
+        let unfinished = matching_unfinished_run(
+            &context.storage,
+            context.instances.actor(),
+            &origin,
+            &destinations,
+            |job| same_metadata_objects(job, &selection),
+        )
+        .await?;
+        if let Some(run_id) = unfinished {
+            eprintln!("Resuming run {run_id}, which stopped half-way.");
+            let outcome = resume_sync(
+                &context.instances,
+                &context.storage,
+                &run_id,
+                &print_progress,
+                &CancellationToken::new(),
+                &TokioClock,
+            )
+            .await
+            .map_err(run_error)?;
+            return finish(outcome, args.json, out);
+        }
+    }
     let request = SyncRequest {
         origin,
         destinations,
@@ -170,6 +204,8 @@ pub(super) fn finish(
         writeln!(out, "{text}")?;
     } else if report.kind == SyncKind::Aggregated {
         print_aggregated_report(&report, out)?;
+    } else if report.kind == SyncKind::Events {
+        print_events_report(&report, out)?;
     } else {
         print_report(&report, out)?;
     }
@@ -212,6 +248,9 @@ pub(super) fn print_progress(event: SyncProgress) {
             slices_total,
             values_moved,
         } => eprintln!("{slices_done}/{slices_total} slice(s), {values_moved} value(s) moved"),
+        SyncProgress::TrackerPages { pages, entities } => {
+            eprintln!("{pages} page(s) read and written, {entities} object(s)")
+        }
         SyncProgress::TargetDone { target, status } => eprintln!("[{target}] {status:?}"),
         SyncProgress::Retrying {
             target,

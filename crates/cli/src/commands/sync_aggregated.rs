@@ -38,7 +38,7 @@ pub enum PeriodArg {
 }
 
 impl PeriodArg {
-    fn period(self) -> DatePeriod {
+    pub fn period(self) -> DatePeriod {
         match self {
             PeriodArg::All => DatePeriod::All,
             PeriodArg::Today => DatePeriod::Today,

@@ -28,6 +28,8 @@ pub struct SyncOptionsForm {
     pub skip_sharing: bool,
     /// Per-type changes to the rules (see [`super::rules_editor`]), on top of [`Self::base_rules`].
     pub rule_overrides: RuleOverrides,
+    /// Translate ids with the mapping stored toward each destination (MDSync's `enableMapping`).
+    pub apply_mapping: bool,
 }
 
 impl Default for SyncOptionsForm {
@@ -46,6 +48,7 @@ impl Default for SyncOptionsForm {
             identifier: defaults.import.identifier,
             skip_sharing: defaults.import.skip_sharing,
             rule_overrides: RuleOverrides::new(),
+            apply_mapping: defaults.apply_mapping,
         }
     }
 }
@@ -69,6 +72,7 @@ impl SyncOptionsForm {
             users: self.users,
             org_units: self.org_units,
             remove_default_category_objects: self.remove_default_category_objects,
+            apply_mapping: self.apply_mapping,
             import: ImportOptions {
                 strategy: self.strategy,
                 atomic: self.atomic,

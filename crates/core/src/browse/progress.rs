@@ -85,6 +85,13 @@ impl RunProgress {
                 self.units = Some((slices_done, slices_total));
                 self.values_moved = Some(values_moved);
             }
+            SyncProgress::TrackerPages { entities, .. } => {
+                // Pages have no known total: the count of objects moved is the progress.
+                self.step = Some(SyncStep::Write);
+                self.target = None;
+                self.units = None;
+                self.values_moved = Some(entities);
+            }
             SyncProgress::TargetDone { target, status } => {
                 self.finished_targets.push((target, status));
             }

@@ -1,5 +1,9 @@
-//! Every sentence the app and the CLI show about retries and resumable runs, in one place so
-//! they can be translated together.
+//! The English sentences about retries and resumable runs, for the CLI (which speaks English)
+//! and logs. The app does not show these strings: it says the same facts in the user's language
+//! from the typed values ([`RetryReason`] and `RetryNotice` through `sync.retry.*` in
+//! `src/l10n/messages/sync.rs`; a resumed run's note is `ReportNote::InterruptedThenResumed`;
+//! the resume offer and retry counts through the history panel's `resume.*` and
+//! `history.details.*` keys). Keep the two in step when a sentence changes meaning.
 
 use crate::dhis2::retry::RetryReason;
 

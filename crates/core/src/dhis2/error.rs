@@ -1,7 +1,13 @@
 use super::TransportError;
 
 /// What went wrong talking to a DHIS2 server, phrased so that a data manager can act on it.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Serializable: reports keep it (history), so the app can say it in the user's language.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(
+    tag = "error",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Dhis2Error {
     #[error(
         "Could not reach the DHIS2 server at {base_url} ({source}). Check the URL and that the server is running. \

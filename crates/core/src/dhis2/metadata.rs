@@ -279,12 +279,12 @@ impl ImportOptions {
     }
 
     /// What the user should know about these options on a server of this version.
-    pub fn notes_for(&self, version: &Version) -> Vec<String> {
+    pub fn notes_for(&self, version: &Version) -> Vec<crate::sync::ReportNote> {
         let mut notes = Vec::new();
         if self.merge_mode == MergeMode::Merge && version.minor_at_least(41) {
-            notes.push(format!(
-                "DHIS2 {version} ignores the merge mode: objects are replaced, not merged."
-            ));
+            notes.push(crate::sync::ReportNote::MergeModeIgnored {
+                version: version.to_string(),
+            });
         }
         notes
     }

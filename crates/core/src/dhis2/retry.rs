@@ -11,6 +11,8 @@
 //!   [`super::Dhis2Error::LoginPage`].
 //! - Writes that time out (or that a proxy cut with 504) are not repeated here: the caller
 //!   sends less (smaller chunks) instead of sending the same thing again.
+//! - A stop asked for ([`CancellationToken`]) ends a backoff wait at once, and no retry starts
+//!   after it: the last failure goes back to the caller, which sees the stop.
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -20,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use crate::clock::Clock;
+use crate::sync::CancellationToken;
 
 /// Time limits of one request. Defaults suit a 2G link (a round trip of a second, tens of
 /// kilobytes a second); an instance can set its own.
@@ -41,7 +44,48 @@ impl Default for RequestTimeouts {
     }
 }
 
+/// Why time limits cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TimeoutsProblem {
+    #[error(
+        "The connect time limit must be between 1 and 600 seconds (it is {seconds}); 30 suits a \
+         slow link."
+    )]
+    Connect { seconds: u64 },
+    #[error(
+        "The total time limit must be between 5 and 3600 seconds (it is {seconds}); a proxy that \
+         cuts requests at 60 seconds needs less than 60."
+    )]
+    Total { seconds: u64 },
+    #[error(
+        "The total time limit ({total} s) must not be shorter than the connect time limit \
+         ({connect} s): raise the total or lower the connect limit."
+    )]
+    TotalBelowConnect { connect: u64, total: u64 },
+}
+
 impl RequestTimeouts {
+    /// Limits a request can run with: connect 1–600 s, total 5–3600 s, total ≥ connect.
+    pub fn validate(&self) -> Result<(), TimeoutsProblem> {
+        if !(1..=600).contains(&self.connect_seconds) {
+            return Err(TimeoutsProblem::Connect {
+                seconds: self.connect_seconds,
+            });
+        }
+        if !(5..=3600).contains(&self.total_seconds) {
+            return Err(TimeoutsProblem::Total {
+                seconds: self.total_seconds,
+            });
+        }
+        if self.total_seconds < self.connect_seconds {
+            return Err(TimeoutsProblem::TotalBelowConnect {
+                connect: self.connect_seconds,
+                total: self.total_seconds,
+            });
+        }
+        Ok(())
+    }
+
     pub fn connect(&self) -> Duration {
         Duration::from_secs(self.connect_seconds.max(1))
     }
@@ -169,6 +213,7 @@ pub struct ReliableTransport<'a, T, C> {
     clock: &'a C,
     policy: RetryPolicy,
     listener: Option<&'a dyn RetryListener>,
+    cancel: Option<&'a CancellationToken>,
     retries: Cell<usize>,
     /// Whether any request got an answer: only then is "unreachable" a passing network
     /// failure rather than a wrong URL or a CORS refusal.
@@ -185,6 +230,7 @@ impl<'a, T: Transport, C: Clock> ReliableTransport<'a, T, C> {
             clock,
             policy,
             listener: None,
+            cancel: None,
             retries: Cell::new(0),
             reached: Cell::new(false),
             jitter: Cell::new(u64::from_le_bytes(seed) | 1),
@@ -194,6 +240,35 @@ impl<'a, T: Transport, C: Clock> ReliableTransport<'a, T, C> {
     pub fn with_listener(mut self, listener: &'a dyn RetryListener) -> Self {
         self.listener = Some(listener);
         self
+    }
+
+    /// Stops retrying once `cancel` is cancelled; a backoff wait under way ends at once.
+    pub fn with_cancel(mut self, cancel: &'a CancellationToken) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
+    /// Uses `timeouts` instead of the policy's (an instance's own time limits).
+    pub fn with_timeouts(mut self, timeouts: RequestTimeouts) -> Self {
+        self.policy.timeouts = timeouts;
+        self
+    }
+
+    fn stopped(&self) -> bool {
+        self.cancel.is_some_and(CancellationToken::is_cancelled)
+    }
+
+    /// Waits `delay`, or less when the run is stopped meanwhile. Returns whether it was.
+    async fn wait(&self, delay: Duration) -> bool {
+        let Some(cancel) = self.cancel else {
+            self.clock.sleep(delay).await;
+            return false;
+        };
+        let sleep = std::pin::pin!(self.clock.sleep(delay));
+        match select(sleep, cancel.cancelled()).await {
+            Either::Left(_) => self.stopped(),
+            Either::Right(_) => true,
+        }
     }
 
     pub fn inner(&self) -> &T {
@@ -303,6 +378,9 @@ impl<T: Transport, C: Clock> Transport for ReliableTransport<'_, T, C> {
             let Some(reason) = self.retry_reason(safety, &outcome) else {
                 return outcome;
             };
+            if self.stopped() {
+                return outcome;
+            }
             attempt += 1;
             let delay = self.delay_before(attempt, outcome.as_ref().ok());
             self.note_retry(&RetryNotice {
@@ -311,7 +389,11 @@ impl<T: Transport, C: Clock> Transport for ReliableTransport<'_, T, C> {
                 reason,
                 delay,
             });
-            self.clock.sleep(delay).await;
+            if self.wait(delay).await {
+                // Announced, never made.
+                self.retries.set(self.retries.get().saturating_sub(1));
+                return outcome;
+            }
         }
     }
 }

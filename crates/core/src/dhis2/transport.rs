@@ -103,7 +103,8 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 }
 
 /// Failures below HTTP: nothing came back that could be read as a response.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "failure", rename_all = "camelCase")]
 pub enum TransportError {
     /// Connection refused, DNS failure, TLS failure, or — in a browser — a CORS refusal, which
     /// the browser reports the same way on purpose.

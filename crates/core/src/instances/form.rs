@@ -321,6 +321,7 @@ mod tests {
             version: version.map(|v| v.parse().expect("version")),
             sharing: Sharing::default(),
             route: None,
+            timeouts: None,
         }
     }
 

@@ -252,6 +252,7 @@ impl InstanceManager {
             version: None,
             sharing,
             route: None,
+            timeouts: None,
         };
         let mut warnings = valid.warnings;
         let secret = valid.secret.ok_or(InstanceError::NoSecret {
@@ -306,6 +307,7 @@ impl InstanceManager {
             },
             sharing,
             route: stored.route.clone(),
+            timeouts: stored.timeouts,
         };
         let mut warnings = valid.warnings;
         let rebinding = instance.url != stored.url || instance.username != stored.username;

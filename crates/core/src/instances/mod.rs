@@ -9,6 +9,7 @@ mod form;
 mod manager;
 mod routing;
 mod targets;
+mod timeouts;
 mod url;
 
 pub use connection::{test_connection, ConnectionDiagnosis, ConnectionRequest, NotDhis2Sign};
@@ -20,4 +21,5 @@ pub use form::{
 pub use manager::{InstanceManager, SavedInstance};
 pub use routing::{CredentialStore, InstanceTransport, TargetRoute};
 pub use targets::ConnectionTarget;
+pub use timeouts::SetTimeoutsError;
 pub use url::{normalise_url, origin_of, NormalisedUrl, UrlError, UrlProblem};

@@ -8,6 +8,7 @@ use super::manager::{InstanceManager, SavedInstance};
 use super::routing::{InstanceTransport, TargetRoute};
 use super::url::normalise_url;
 use crate::access::Operation;
+use crate::dhis2::retry::RequestTimeouts;
 use crate::dhis2::routes::{RouteSupport, RoutedTransport};
 use crate::dhis2::{Auth, Dhis2Client, Transport, Version};
 use crate::model::{AuthKind, LOCAL_INSTANCE_ID, LOCAL_INSTANCE_NAME};
@@ -25,6 +26,8 @@ pub struct ConnectionTarget {
     pub version: Option<Version>,
     /// The local DHIS2 route requests go through, when the credential lives in one.
     pub route: Option<TargetRoute>,
+    /// The instance's request time limits (its own, or the defaults).
+    pub timeouts: RequestTimeouts,
 }
 
 impl ConnectionTarget {
@@ -120,6 +123,7 @@ impl InstanceManager {
                 auth: self.local_auth.clone(),
                 version: Some(storage.server_version().clone()),
                 route: None,
+                timeouts: RequestTimeouts::default(),
             });
         }
         let instance = storage
@@ -145,6 +149,7 @@ impl InstanceManager {
                     local_url: self.local_url.clone(),
                     local_support: RouteSupport::for_version(storage.server_version()),
                 }),
+                timeouts: instance.timeouts.unwrap_or_default(),
                 name: instance.name,
             });
         }
@@ -161,6 +166,7 @@ impl InstanceManager {
             auth: secret.to_auth(instance.username.as_deref()),
             version: instance.version.clone(),
             route: None,
+            timeouts: instance.timeouts.unwrap_or_default(),
             name: instance.name,
         })
     }

@@ -119,7 +119,7 @@ impl DestinationIndex {
 }
 
 /// One thing to fix (or know) before the run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "finding", rename_all = "camelCase")]
 pub enum Finding {
     /// Not mapped, and the destination has no object with its id.

@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Sharing, Uid};
+use crate::dhis2::retry::RequestTimeouts;
 use crate::dhis2::Version;
 
 /// The id under which "This instance" (the DHIS2 the app runs in) is listed.
@@ -61,6 +62,10 @@ pub struct Instance {
     /// request to this instance; `None`: the credential is in `instance-secret-<id>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
+    /// This instance's own request time limits (a server behind a slow link or a proxy that
+    /// cuts at 60 s); `None`: the defaults, which suit a 2G link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeouts: Option<RequestTimeouts>,
 }
 
 /// What the Instances panel shows to a user who may configure: everything except the secret,

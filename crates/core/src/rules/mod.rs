@@ -11,6 +11,7 @@
 //! - [`scheduler`] and [`heartbeat`]: running rules on their schedule without a browser.
 
 pub mod editing;
+pub mod editor_form;
 pub mod events;
 pub mod frequency;
 pub mod heartbeat;

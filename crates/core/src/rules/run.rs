@@ -135,6 +135,7 @@ async fn record_refusal<T: Transport>(
         property: None,
         message: error.to_string(),
         code: None,
+        problem: None,
     });
     let context = RunContext {
         date: started.to_string(),

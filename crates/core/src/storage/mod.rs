@@ -16,6 +16,7 @@ mod protection;
 mod schema;
 mod secrets;
 mod settings;
+pub mod user_defaults;
 
 pub use collection::{Collection, Identified};
 pub use error::StorageError;

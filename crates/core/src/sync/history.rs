@@ -50,6 +50,20 @@ pub struct HistoryTarget {
 pub struct HistoryEntry {
     pub summary: HistorySummary,
     pub report: SyncReport,
+    /// What the run was asked to do (and for which rule), as it was then; `None` for dry runs
+    /// and entries written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<RunParameters>,
+}
+
+/// The rule and the parameters of a run at the time it ran, for History's details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunParameters {
+    /// The rule's name then (its id is in the summary).
+    pub rule_name: Option<String>,
+    /// The selection (resolved) and the options.
+    pub job: super::journal::JournalJob,
 }
 
 /// Who and when, for a history entry.
@@ -104,11 +118,10 @@ pub fn capped_for_history(report: &SyncReport, cap: usize) -> SyncReport {
         }
         target.raw_responses = kept;
         if left_out > 0 {
-            target.notes.push(format!(
-                "{left_out} raw server response(s) ({left_out_bytes} bytes) were left out of \
-                 history to keep it small; download them from the results while the run is on \
-                 screen."
-            ));
+            target.notes.push(super::ReportNote::RawResponsesLeftOut {
+                responses: left_out,
+                bytes: left_out_bytes,
+            });
         }
     }
     capped
@@ -126,6 +139,7 @@ pub async fn save_to_history<T: Transport>(
     let entry = HistoryEntry {
         summary: summary.clone(),
         report: capped_for_history(report, RAW_RESPONSES_CAP),
+        parameters: None,
     };
     storage
         .write_new(&keys::history_entry(id.as_str()), &entry)
@@ -141,10 +155,22 @@ pub async fn save_run_to_history<T: Transport>(
     report: &SyncReport,
     context: &RunContext,
 ) -> Result<HistorySummary, StorageError> {
+    save_run_with_parameters(storage, run_id, report, context, None).await
+}
+
+/// [`save_run_to_history`], keeping the rule and parameters of the run with it.
+pub async fn save_run_with_parameters<T: Transport>(
+    storage: &Storage<T>,
+    run_id: &str,
+    report: &SyncReport,
+    context: &RunContext,
+    parameters: Option<RunParameters>,
+) -> Result<HistorySummary, StorageError> {
     let summary = HistorySummary::of(run_id, report, context);
     let entry = HistoryEntry {
         summary: summary.clone(),
         report: capped_for_history(report, RAW_RESPONSES_CAP),
+        parameters,
     };
     storage.write(&keys::history_entry(run_id), &entry).await?;
     Ok(summary)
@@ -343,7 +369,14 @@ mod tests {
         report.targets.push(target);
         let capped = capped_for_history(&report, 2100);
         assert_eq!(capped.targets[0].raw_responses.len(), 2);
-        assert!(capped.targets[0].notes[0].starts_with("1 raw server response(s)"));
+        assert!(
+            matches!(
+                capped.targets[0].notes[0],
+                crate::sync::ReportNote::RawResponsesLeftOut { responses: 1, bytes } if bytes > 1000
+            ),
+            "{:?}",
+            capped.targets[0].notes
+        );
         // What is on screen keeps them all.
         assert_eq!(report.targets[0].raw_responses.len(), 3);
         let untouched = capped_for_history(&report, RAW_RESPONSES_CAP);

@@ -1,9 +1,11 @@
-//! What the History panel and `mdsync history` do beyond listing: filters and paging, the
-//! history of one rule (which run-only users may read for the rules shared with them), and
-//! deleting entries.
+//! What the History panel and `mdsync history` do beyond listing: filters, sort and paging, the
+//! history of one rule (which run-only users may read for the rules shared with them), one
+//! entry in full, its errors as CSV, and deleting entries.
 
-use super::history::{list_history, read_summaries, HistorySummary};
-use super::report::{SyncKind, TargetStatus};
+use std::cmp::Ordering;
+
+use super::history::{list_history, read_summaries, HistoryEntry, HistorySummary};
+use super::report::{SyncError, SyncKind, TargetStatus};
 use crate::access::{Actor, Operation};
 use crate::dhis2::Transport;
 use crate::model::Sharing;
@@ -21,6 +23,36 @@ pub struct HistoryQuery {
     pub until: Option<String>,
     pub page: usize,
     pub page_size: usize,
+    /// The column to order by, and whether newest / largest first.
+    pub sort: HistorySort,
+    pub descending: bool,
+}
+
+/// What the history table can be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HistorySort {
+    #[default]
+    Date,
+    Kind,
+    Status,
+    User,
+    Origin,
+    Objects,
+}
+
+impl HistorySort {
+    fn compare(self, a: &HistorySummary, b: &HistorySummary) -> Ordering {
+        let kind = |s: &HistorySummary| format!("{:?}", s.kind);
+        let status = |s: &HistorySummary| format!("{:?}", s.status);
+        match self {
+            HistorySort::Date => a.date.cmp(&b.date),
+            HistorySort::Kind => kind(a).cmp(&kind(b)),
+            HistorySort::Status => status(a).cmp(&status(b)),
+            HistorySort::User => a.user.cmp(&b.user),
+            HistorySort::Origin => a.origin.to_lowercase().cmp(&b.origin.to_lowercase()),
+            HistorySort::Objects => a.objects.cmp(&b.objects),
+        }
+    }
 }
 
 impl Default for HistoryQuery {
@@ -34,6 +66,8 @@ impl Default for HistoryQuery {
             until: None,
             page: 1,
             page_size: 25,
+            sort: HistorySort::Date,
+            descending: true,
         }
     }
 }
@@ -64,9 +98,21 @@ impl HistoryQuery {
             && self.until.as_deref().is_none_or(|until| day <= until)
     }
 
-    /// The entries of the requested page (`entries` newest first, as listed).
+    /// The entries of the requested page, in the requested order.
     pub fn apply(&self, entries: &[HistorySummary]) -> HistoryPage {
-        let matching: Vec<&HistorySummary> = entries.iter().filter(|e| self.matches(e)).collect();
+        let mut matching: Vec<&HistorySummary> =
+            entries.iter().filter(|e| self.matches(e)).collect();
+        matching.sort_by(|a, b| {
+            let order = self.sort.compare(a, b);
+            if self.descending {
+                order.reverse()
+            } else {
+                order
+            }
+            // Ties: newest first, then by id, so pages never shuffle.
+            .then_with(|| b.date.cmp(&a.date))
+            .then_with(|| a.id.cmp(&b.id))
+        });
         let total = matching.len();
         let size = self.page_size.max(1);
         let pages = total.div_ceil(size).max(1);
@@ -138,4 +184,170 @@ pub async fn delete_history<T: Transport>(
         }
     }
     Ok(outcome)
+}
+
+/// One history entry in full, if `actor` may read it: configurators and administrators every
+/// entry, a run-only user the runs they made (what [`list_history`] shows them).
+pub async fn read_history_entry<T: Transport>(
+    storage: &Storage<T>,
+    actor: &Actor,
+    id: &str,
+) -> Result<Option<HistoryEntry>, StorageError> {
+    actor
+        .authorize(Operation::ReadHistory)
+        .map_err(StorageError::Denied)?;
+    let Some(entry) = storage
+        .read::<HistoryEntry>(&keys::history_entry(id))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let sees_all = actor.authorize(Operation::DeleteHistory).is_ok();
+    let mine = entry.summary.user.as_deref() == Some(actor.me().username.as_str());
+    Ok((sees_all || mine).then_some(entry))
+}
+
+/// The errors whose text contains `search` (any column, case-insensitive); all when empty.
+pub fn search_errors<'e>(errors: &'e [SyncError], search: &str) -> Vec<&'e SyncError> {
+    let needle = search.trim().to_lowercase();
+    errors
+        .iter()
+        .filter(|error| {
+            needle.is_empty()
+                || [
+                    error.object_id.as_deref(),
+                    error.object_type.as_deref(),
+                    error.property.as_deref(),
+                    Some(error.message.as_str()),
+                    error.code.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|text| text.to_lowercase().contains(&needle))
+        })
+        .collect()
+}
+
+/// Errors as CSV (RFC 4180: quoted where needed, CRLF line ends), with a header row: object,
+/// type, property, message, code. Cells that a spreadsheet would run as a formula are
+/// prefixed with `'`.
+pub fn errors_csv(errors: &[&SyncError]) -> String {
+    let mut csv = String::from("object,type,property,message,code\r\n");
+    for error in errors {
+        let cells = [
+            error.object_id.as_deref().unwrap_or_default(),
+            error.object_type.as_deref().unwrap_or_default(),
+            error.property.as_deref().unwrap_or_default(),
+            error.message.as_str(),
+            error.code.as_deref().unwrap_or_default(),
+        ];
+        let line: Vec<String> = cells.iter().map(|cell| csv_cell(cell)).collect();
+        csv.push_str(&line.join(","));
+        csv.push_str("\r\n");
+    }
+    csv
+}
+
+fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(id: &str, date: &str, status: TargetStatus, objects: usize) -> HistorySummary {
+        HistorySummary {
+            id: id.into(),
+            kind: SyncKind::Metadata,
+            date: date.into(),
+            user: Some("admin".into()),
+            rule_id: None,
+            origin: "This instance".into(),
+            status,
+            dry_run: false,
+            targets: Vec::new(),
+            objects,
+        }
+    }
+
+    fn error(id: &str, message: &str) -> SyncError {
+        SyncError {
+            object_id: Some(id.into()),
+            object_type: Some("dataSets".into()),
+            property: None,
+            message: message.into(),
+            code: Some("E5002".into()),
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn sorts_by_any_column_both_ways_newest_first_by_default() {
+        let entries = vec![
+            summary("a", "2026-12-01T10:00:00Z", TargetStatus::Success, 5),
+            summary("b", "2026-12-03T10:00:00Z", TargetStatus::Error, 1),
+            summary("c", "2026-12-02T10:00:00Z", TargetStatus::Warning, 9),
+        ];
+        let ids = |query: &HistoryQuery| -> Vec<String> {
+            query
+                .apply(&entries)
+                .entries
+                .into_iter()
+                .map(|e| e.id)
+                .collect()
+        };
+        assert_eq!(ids(&HistoryQuery::default()), ["b", "c", "a"]);
+        let oldest_first = HistoryQuery {
+            descending: false,
+            ..HistoryQuery::default()
+        };
+        assert_eq!(ids(&oldest_first), ["a", "c", "b"]);
+        let most_objects = HistoryQuery {
+            sort: HistorySort::Objects,
+            descending: true,
+            ..HistoryQuery::default()
+        };
+        assert_eq!(ids(&most_objects), ["c", "a", "b"]);
+        let by_status = HistoryQuery {
+            sort: HistorySort::Status,
+            descending: false,
+            ..HistoryQuery::default()
+        };
+        assert_eq!(ids(&by_status), ["b", "a", "c"], "Error, Success, Warning");
+    }
+
+    #[test]
+    fn errors_are_searched_in_every_column_and_written_as_safe_csv() {
+        let errors = vec![
+            error("abcDEF12345", "Invalid reference, \"x\" missing"),
+            error("zzzZZZ12345", "=HYPERLINK(\"evil\")"),
+        ];
+        assert_eq!(search_errors(&errors, "").len(), 2);
+        assert_eq!(search_errors(&errors, "abcdef").len(), 1);
+        assert_eq!(search_errors(&errors, "e5002").len(), 2);
+        assert_eq!(search_errors(&errors, "nothing like it").len(), 0);
+        let csv = errors_csv(&search_errors(&errors, ""));
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines[0], "object,type,property,message,code");
+        assert_eq!(
+            lines[1],
+            "abcDEF12345,dataSets,,\"Invalid reference, \"\"x\"\" missing\",E5002"
+        );
+        // A formula is never run by the spreadsheet that opens the file.
+        assert_eq!(
+            lines[2],
+            "zzzZZZ12345,dataSets,,\"'=HYPERLINK(\"\"evil\"\")\",E5002"
+        );
+        assert_eq!(lines.len(), 4, "a line end after the last row");
+    }
 }

@@ -19,6 +19,7 @@ use super::metadata::{MetadataSelection, MetadataSyncOptions};
 use super::report::TargetReport;
 use super::run::RuleGrant;
 use super::runtime::ChunkJournal;
+use crate::access::{Actor, Operation};
 use crate::dhis2::metadata::DeletedObject;
 use crate::dhis2::Transport;
 use crate::storage::{keys, Storage, StorageError};
@@ -41,6 +42,9 @@ pub enum JournalJob {
     },
     /// Aggregated data values; `written` of a target holds the keys of the slices it received.
     Aggregated { job: Box<AggregatedJob> },
+    /// Events and tracker data; resumed from the start (writes are create-or-update, and new
+    /// UIDs derive from the job's seed, so objects that arrived are updated, not duplicated).
+    Events { job: Box<super::events::EventsJob> },
 }
 
 /// What one destination received so far.
@@ -267,4 +271,82 @@ pub async fn list_unfinished_runs<T: Transport>(
     }
     runs.sort_by(|a, b| b.started.cmp(&a.started));
     Ok(runs)
+}
+
+/// The unfinished runs `actor` may see, newest first: configurators and administrators every
+/// run, a run-only user their own (for the History panel and the offer to resume at start).
+pub async fn unfinished_runs_for<T: Transport>(
+    storage: &Storage<T>,
+    actor: &Actor,
+) -> Result<Vec<UnfinishedRun>, StorageError> {
+    actor
+        .authorize(Operation::ReadHistory)
+        .map_err(StorageError::Denied)?;
+    let sees_all = actor.authorize(Operation::DeleteHistory).is_ok();
+    let me = actor.me().username.clone();
+    list_unfinished_runs(storage, (!sees_all).then_some(me.as_str())).await
+}
+
+/// Gives up an unfinished run: its journal is removed, so it is no longer offered for resuming.
+/// What it already wrote stays written, and its history entry (if an attempt saved one) stays.
+/// Returns whether there was such a run. The journal is owned by whoever ran it: DHIS2 refuses
+/// anyone else but a superuser, and `core` refuses a run-only user another's run.
+pub async fn discard_run<T: Transport>(
+    storage: &Storage<T>,
+    actor: &Actor,
+    run_id: &str,
+) -> Result<bool, StorageError> {
+    let visible = unfinished_runs_for(storage, actor).await?;
+    if !visible.iter().any(|run| run.id == run_id) {
+        return Ok(false);
+    }
+    storage.remove(&run_key(run_id)).await
+}
+
+/// The newest unfinished, resumable run of `actor`'s own from `origin` to `destinations` whose
+/// job `same_job` recognises: what `mdsync sync … --resume` takes up instead of starting again.
+pub async fn matching_unfinished_run<T: Transport>(
+    storage: &Storage<T>,
+    actor: &Actor,
+    origin: &str,
+    destinations: &[String],
+    same_job: impl Fn(&JournalJob) -> bool,
+) -> Result<Option<String>, StorageError> {
+    actor
+        .authorize(Operation::ReadHistory)
+        .map_err(StorageError::Denied)?;
+    let me = actor.me().username.clone();
+    for run in list_unfinished_runs(storage, Some(me.as_str())).await? {
+        if !run.resumable {
+            continue;
+        }
+        let Some(journal) = load_journal(storage, &run.id).await? else {
+            continue;
+        };
+        if journal.origin == origin
+            && journal.destinations == destinations
+            && same_job(&journal.job)
+        {
+            return Ok(Some(journal.id));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether a journal's metadata job is about the same objects as `selection` (order aside).
+pub fn same_metadata_objects(job: &JournalJob, selection: &MetadataSelection) -> bool {
+    let JournalJob::Metadata {
+        selection: journaled,
+        ..
+    } = job
+    else {
+        return false;
+    };
+    let mut a: Vec<&String> = journaled.ids.iter().collect();
+    let mut b: Vec<&String> = selection.ids.iter().collect();
+    a.sort();
+    a.dedup();
+    b.sort();
+    b.dedup();
+    a == b
 }

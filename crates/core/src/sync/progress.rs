@@ -41,6 +41,9 @@ pub enum SyncProgress {
         slices_total: usize,
         values_moved: u64,
     },
+    /// Events syncs: pages read (and written to every destination) so far, and the objects
+    /// they held (events, tracked entities).
+    TrackerPages { pages: usize, entities: u64 },
     TargetDone {
         target: String,
         status: super::TargetStatus,

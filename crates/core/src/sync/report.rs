@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::aggregated::{AggregatedRunDetails, AggregatedTargetDetails};
+pub use super::notes::ReportNote;
+pub use super::problems::SyncProblem;
 use crate::dhis2::{Dhis2Error, ImportResult, ImportStats, ImportStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,14 +38,45 @@ pub struct TypeStats {
 }
 
 /// One error, about one object when the server said which.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncError {
     pub object_id: Option<String>,
     pub object_type: Option<String>,
     pub property: Option<String>,
+    /// The English sentence (the CLI, downloads), or the server's own message.
     pub message: String,
     pub code: Option<String>,
+    /// When this app phrased the error: what it is, typed, so the app can say it in the user's
+    /// language. `None` for the server's messages (and in entries stored before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<SyncProblem>,
+}
+
+impl SyncError {
+    /// An error this app phrases; `message` is its English text.
+    pub fn of(problem: impl Into<SyncProblem>) -> SyncError {
+        let problem = problem.into();
+        SyncError {
+            object_id: None,
+            object_type: None,
+            property: None,
+            message: problem.to_string(),
+            code: match &problem {
+                SyncProblem::Dhis2 {
+                    error: Dhis2Error::Http { error_code, .. },
+                } => error_code.clone(),
+                _ => None,
+            },
+            problem: Some(problem),
+        }
+    }
+
+    /// The same error about one object.
+    pub fn about(mut self, object_id: &str) -> SyncError {
+        self.object_id = Some(object_id.to_string());
+        self
+    }
 }
 
 /// What a dry run would do to one type on a target: DHIS2 counts nothing in VALIDATE mode, so
@@ -84,7 +117,7 @@ pub struct TargetReport {
     pub chunks: Vec<ChunkReport>,
     pub chunks_planned: usize,
     /// Things the user should know (options the server ignores, dropped properties…).
-    pub notes: Vec<String>,
+    pub notes: Vec<ReportNote>,
     /// The server's answers as received, one per chunk.
     pub raw_responses: Vec<Value>,
     pub request_count: usize,
@@ -145,6 +178,7 @@ impl TargetReport {
                 property: error.property,
                 message: error.message,
                 code: error.code,
+                problem: None,
             });
         }
         let status = match result.status {
@@ -169,16 +203,7 @@ impl TargetReport {
         } else {
             TargetStatus::Error
         });
-        self.errors.push(SyncError {
-            object_id: None,
-            object_type: None,
-            property: None,
-            message: error.to_string(),
-            code: match error {
-                Dhis2Error::Http { error_code, .. } => error_code.clone(),
-                _ => None,
-            },
-        });
+        self.errors.push(SyncError::of(error.clone()));
     }
 
     /// Picks up a report of an interrupted attempt for the attempt that resumes it: the
@@ -186,13 +211,22 @@ impl TargetReport {
     pub fn resume(&mut self) {
         let interruption = self.interruption.take();
         if let Some(message) = &interruption {
-            self.errors.retain(|error| &error.message != message);
+            let (cause, kept): (Vec<SyncError>, Vec<SyncError>) = std::mem::take(&mut self.errors)
+                .into_iter()
+                .partition(|error| &error.message == message);
+            self.errors = kept;
+            let error = cause.into_iter().next().unwrap_or(SyncError {
+                object_id: None,
+                object_type: None,
+                property: None,
+                message: message.clone(),
+                code: None,
+                problem: None,
+            });
             self.notes
-                .push(format!("Interrupted, then resumed: {message}"));
+                .push(ReportNote::InterruptedThenResumed { error });
         }
-        self.notes.retain(|note| {
-            !note.starts_with("Stopped after chunk") && !note.starts_with("Cancelled:")
-        });
+        self.notes.retain(|note| !note.is_stop());
         // A chunk the interruption cut off was not imported: the resumed attempt sends it.
         self.chunks.retain(|chunk| chunk.status.is_some());
         for (index, chunk) in self.chunks.iter_mut().enumerate() {
@@ -249,6 +283,7 @@ pub enum SyncKind {
     Metadata,
     Deleted,
     Aggregated,
+    Events,
 }
 
 /// A whole run: origin, what was selected, and one report per target.
@@ -280,6 +315,9 @@ pub struct SyncReport {
     /// Aggregated syncs: the period read, slices and data stats.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregated: Option<AggregatedRunDetails>,
+    /// Events syncs: the dates read, pages, per-program figures, notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<super::events::EventsRunDetails>,
     pub targets: Vec<TargetReport>,
     /// Problems before any target was touched (origin unreachable…).
     pub errors: Vec<SyncError>,
@@ -300,6 +338,7 @@ impl SyncReport {
             resumed: 0,
             origin_interrupted: false,
             aggregated: None,
+            events: None,
             targets: Vec::new(),
             errors: Vec::new(),
         }
@@ -333,5 +372,75 @@ impl SyncReport {
     /// Retries of the whole run, origin and targets.
     pub fn retries(&self) -> usize {
         self.origin_retries + self.targets.iter().map(|t| t.retries).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_history_entry_written_before_typed_notes_still_reads() {
+        // A target as history stored it when notes were sentences and errors had no problem.
+        let old = r#"{
+            "target": "Training", "baseUrl": "https://t.example", "version": "2.40.3",
+            "status": "warning", "stats": {"created": 1, "updated": 0, "deleted": 0, "ignored": 2, "total": 3},
+            "typeStats": [], "chunks": [], "chunksPlanned": 1, "rawResponses": [], "requestCount": 3,
+            "errors": [{"objectId": "fbfJHSPpUQD", "objectType": "dataElements", "property": null,
+                        "message": "Property `name` is required", "code": "E4000"}],
+            "notes": ["DHIS2 2.40.3 has no visualizations: 2 object(s) left out."]
+        }"#;
+        let target: TargetReport = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            target.notes,
+            [ReportNote::Other(
+                "DHIS2 2.40.3 has no visualizations: 2 object(s) left out.".into()
+            )]
+        );
+        assert_eq!(target.errors[0].problem, None);
+        assert_eq!(target.errors[0].code.as_deref(), Some("E4000"));
+        // Written again, it reads back the same.
+        let text = serde_json::to_string(&target).unwrap();
+        assert_eq!(serde_json::from_str::<TargetReport>(&text).unwrap(), target);
+    }
+
+    #[test]
+    fn resuming_turns_the_interruption_into_a_typed_note_and_drops_the_stop_notes() {
+        let mut target = TargetReport::new("Training", "https://t.example");
+        target.notes = vec![
+            ReportNote::StoppedAfterChunk {
+                sent: 1,
+                planned: 3,
+            },
+            ReportNote::Other("Cancelled: 1 of 3 chunk(s) were sent before the stop.".into()),
+            ReportNote::MergeModeIgnored {
+                version: "2.41.0".into(),
+            },
+        ];
+        let error = Dhis2Error::Unauthorized {
+            base_url: "https://t.example".into(),
+        };
+        target.fail(&error);
+        assert!(target.interruption.is_some());
+        assert_eq!(
+            target.errors[0].problem,
+            Some(SyncProblem::Dhis2 {
+                error: error.clone()
+            })
+        );
+        target.resume();
+        assert!(target.errors.is_empty(), "{:?}", target.errors);
+        assert_eq!(
+            target.notes,
+            [
+                ReportNote::MergeModeIgnored {
+                    version: "2.41.0".into()
+                },
+                ReportNote::InterruptedThenResumed {
+                    error: SyncError::of(error)
+                },
+            ]
+        );
+        assert_eq!(target.status, TargetStatus::Success);
     }
 }

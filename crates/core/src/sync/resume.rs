@@ -33,6 +33,7 @@ pub async fn resume_sync<T: Transport, C: Clock>(
         JournalJob::Metadata { .. } => Operation::RunMetadataSync,
         JournalJob::Deletions { .. } => Operation::ReplayDeletions,
         JournalJob::Aggregated { .. } => Operation::RunAggregatedSync,
+        JournalJob::Events { .. } => Operation::RunEventsSync,
     };
     let operation = authorize_operation(manager, journal.rule.as_ref(), manual)?;
     let (origin, destinations) = open_instances(
@@ -49,7 +50,9 @@ pub async fn resume_sync<T: Transport, C: Clock>(
                 .await
                 .map_err(RunError::Selection)?,
         ),
-        JournalJob::Metadata { .. } | JournalJob::Aggregated { .. } => None,
+        JournalJob::Metadata { .. } | JournalJob::Aggregated { .. } | JournalJob::Events { .. } => {
+            None
+        }
     };
     journal.attempts += 1;
     let stored = StoredJournal::open(storage, journal.clone(), || clock.now_millis());

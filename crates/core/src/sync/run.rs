@@ -22,7 +22,8 @@ use crate::sync::aggregated::{
     run_aggregated_sync, AggregatedInputError, AggregatedJob, AggregatedSelection,
     AggregatedSyncOptions, TargetMapping,
 };
-use crate::sync::history::save_run_to_history;
+use crate::sync::events::{run_events_sync, EventsJob, EventsSelection, EventsSyncOptions};
+use crate::sync::history::{save_run_with_parameters, RunParameters};
 use crate::sync::journal::{JournalJob, RunJournal, StoredJournal, JOURNAL_VERSION};
 use crate::sync::metadata::{
     build_target_payloads, execute_deletions, run_metadata_sync, DeletionPlan, MetadataSelection,
@@ -56,6 +57,13 @@ pub enum SyncJob {
         options: AggregatedSyncOptions,
         last_run: RuleLastRun,
     },
+    /// Events, tracked entities, enrollments and relationships of programs. `last_run`: the
+    /// rule's last runs, for "since the last run".
+    Events {
+        selection: EventsSelection,
+        options: EventsSyncOptions,
+        last_run: RuleLastRun,
+    },
 }
 
 impl SyncJob {
@@ -65,6 +73,7 @@ impl SyncJob {
             SyncJob::Metadata { .. } => Operation::RunMetadataSync,
             SyncJob::Deletions { .. } => Operation::ReplayDeletions,
             SyncJob::Aggregated { .. } => Operation::RunAggregatedSync,
+            SyncJob::Events { .. } => Operation::RunEventsSync,
         }
     }
 }
@@ -185,13 +194,14 @@ pub(super) async fn open_instances<'t, T: Transport>(
             return Err(RunError::OriginIsDestination { name: origin.name });
         }
         let target = manager.target_for(storage, id, operation).await?;
-        destinations.push(SyncInstance::new(
-            target.name.clone(),
-            target.client(transport),
-        ));
+        destinations.push(
+            SyncInstance::new(target.name.clone(), target.client(transport))
+                .with_timeouts(target.timeouts),
+        );
     }
     Ok((
-        SyncInstance::new(origin.name.clone(), origin.client(transport)),
+        SyncInstance::new(origin.name.clone(), origin.client(transport))
+            .with_timeouts(origin.timeouts),
         destinations,
     ))
 }
@@ -288,6 +298,22 @@ pub async fn run_sync<T: Transport, C: Clock>(
             };
             (job, None, options.dry_run)
         }
+        SyncJob::Events {
+            selection,
+            options,
+            last_run,
+        } => {
+            let job = JournalJob::Events {
+                job: Box::new(EventsJob {
+                    selection: selection.clone(),
+                    options: options.clone(),
+                    last_run: last_run.clone(),
+                    started_millis: clock.now_millis(),
+                    uid_seed: Uid::generate().to_string(),
+                }),
+            };
+            (job, None, options.dry_run)
+        }
     };
     let journal = RunJournal {
         version: JOURNAL_VERSION,
@@ -365,15 +391,23 @@ impl<T: Transport> Run<'_, '_, T> {
                 .await;
                 run_aggregated_sync(self.origin, self.destinations, &mappings, job, &runtime).await
             }
+            (JournalJob::Events { job }, _) => {
+                let mappings = target_mappings(
+                    self.storage,
+                    &self.journal.origin,
+                    &self.journal.destinations,
+                )
+                .await;
+                run_events_sync(self.origin, self.destinations, &mappings, job, &runtime).await
+            }
         };
         report.resumed = self.journal.attempts.saturating_sub(1);
         let problem = journal_problem.or_else(|| stored.as_ref().and_then(StoredJournal::failure));
         if let Some(error) = problem {
             for target in &mut report.targets {
-                target.notes.push(format!(
-                    "The run's progress could not be saved ({error}): if it is interrupted, it \
-                     cannot be resumed and has to run again."
-                ));
+                target.notes.push(super::ReportNote::ProgressNotSaved {
+                    detail: error.to_string(),
+                });
             }
         }
         let mut resumable = false;
@@ -393,7 +427,14 @@ impl<T: Transport> Run<'_, '_, T> {
             rule_id: self.journal.rule.as_ref().map(|rule| rule.id.clone()),
         };
         let history = match &report.run_id {
-            Some(run_id) => save_run_to_history(self.storage, run_id, &report, &context).await,
+            Some(run_id) => {
+                let parameters = RunParameters {
+                    rule_name: self.journal.rule.as_ref().map(|rule| rule.name.clone()),
+                    job: self.journal.job.clone(),
+                };
+                save_run_with_parameters(self.storage, run_id, &report, &context, Some(parameters))
+                    .await
+            }
             None => save_to_history(self.storage, &report, &context).await,
         };
         RunOutcome {
@@ -427,7 +468,9 @@ pub async fn build_payloads<T: Transport>(
                 .await
                 .map_err(RunError::Selection)
         }
-        SyncJob::Deletions { .. } | SyncJob::Aggregated { .. } => Ok(Vec::new()),
+        SyncJob::Deletions { .. } | SyncJob::Aggregated { .. } | SyncJob::Events { .. } => {
+            Ok(Vec::new())
+        }
     }
 }
 

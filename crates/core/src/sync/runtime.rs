@@ -9,7 +9,9 @@ use super::transport::CountingTransport;
 use super::{CancellationToken, ProgressSink, SyncProgress};
 use crate::clock::Clock;
 use crate::dhis2::import_jobs::JobPolling;
-use crate::dhis2::retry::{ReliableTransport, RetryListener, RetryNotice, RetryPolicy};
+use crate::dhis2::retry::{
+    ReliableTransport, RequestTimeouts, RetryListener, RetryNotice, RetryPolicy,
+};
 use crate::dhis2::{Auth, Dhis2Client, Transport};
 use crate::sync::metadata::chunk_queue::WrittenIds;
 
@@ -79,7 +81,8 @@ impl<'a, C: Clock> SyncRuntime<'a, C> {
         }
     }
 
-    /// A client of the instance at `base_url` over `transport`, retrying, timed and counting.
+    /// A client of the instance at `base_url` over `transport`, retrying, timed and counting;
+    /// a stop asked for ends its retry waits at once.
     pub fn client_for<'r, T: Transport>(
         &'r self,
         base_url: &str,
@@ -90,9 +93,28 @@ impl<'a, C: Clock> SyncRuntime<'a, C> {
     where
         'a: 'r,
     {
-        let reliable =
+        self.timed_client_for(base_url, auth, transport, listener, None)
+    }
+
+    /// [`Self::client_for`] with the instance's own time limits (`None`: the policy's).
+    pub fn timed_client_for<'r, T: Transport>(
+        &'r self,
+        base_url: &str,
+        auth: &Auth,
+        transport: T,
+        listener: &'r ProgressRetries<'a>,
+        timeouts: Option<RequestTimeouts>,
+    ) -> EngineClient<'r, T, C>
+    where
+        'a: 'r,
+    {
+        let mut reliable =
             ReliableTransport::new(CountingTransport::new(transport), self.clock, self.retry)
-                .with_listener(listener);
+                .with_listener(listener)
+                .with_cancel(self.cancel);
+        if let Some(timeouts) = timeouts {
+            reliable = reliable.with_timeouts(timeouts);
+        }
         Dhis2Client::new(reliable, base_url, auth.clone())
     }
 }

@@ -247,6 +247,24 @@ impl World {
         ))
     }
 
+    /// A run as the administrator, with its progress and stop in the test's hands.
+    pub fn run_with(
+        &self,
+        progress: &dyn mdsync_core::sync::ProgressSink,
+        cancel: &CancellationToken,
+    ) -> Result<RunOutcome, RunError> {
+        let request = self.request();
+        let (storage, manager) = self.open("admin");
+        self.clock.run(run_sync(
+            &manager,
+            &storage,
+            &request,
+            progress,
+            cancel,
+            &self.clock,
+        ))
+    }
+
     pub fn resume(&self, run_id: &str) -> Result<RunOutcome, RunError> {
         let (storage, manager) = self.open("admin");
         self.clock.run(resume_sync(

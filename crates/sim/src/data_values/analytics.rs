@@ -6,7 +6,7 @@ use super::dates::{
     civil_from_days, days_from_civil, now_millis, parse_period, period_containing, PeriodType,
 };
 use super::meta::{Hierarchy, IdScheme};
-use super::summary::web_message;
+use super::summary::coded_web_message;
 use crate::metadata::MetadataStore;
 use crate::{RequestContext, SimResponse};
 use serde_json::{json, Value};
@@ -91,7 +91,10 @@ pub fn analytics_data_value_set(
         (units.is_empty(), "E7119", "An organisation unit dimension 'ou' must be specified when output format is DATA_VALUE_SET"),
     ];
     if let Some((_, code, message)) = missing.iter().find(|(absent, _, _)| *absent) {
-        return web_message(ctx.version, 409, message, Some(code));
+        // `IllegalQueryException(new ErrorMessage(E711x))` from 2.34, whose WebMessage carries
+        // `errorCode` (`CrudControllerAdvice`); 2.30–2.33 threw the same text without a code.
+        let code = Some(*code).filter(|_| ctx.version.minor >= 34);
+        return coded_web_message(409, message, code);
     }
     let output_scheme = ctx
         .query

@@ -6,7 +6,7 @@ use super::meta::{
     data_set_elements, referenced_ids, uid_of, Hierarchy, IdScheme, IdSchemes, Lookup,
 };
 use super::store::ValueTable;
-use super::summary::web_message;
+use super::summary::coded_web_message;
 use crate::metadata::MetadataStore;
 use crate::{RequestContext, SimResponse, SimVersion};
 use serde_json::{json, Map, Value};
@@ -47,12 +47,14 @@ fn parse_duration(text: &str) -> Option<Millis> {
     Some(amount * factor)
 }
 
-/// (message before 2.34, message and code from 2.34) of a query violation.
+/// A query violation: the plain message until 2.34; from 2.35 `validate` throws
+/// `IllegalQueryException(new ErrorMessage(ErrorCode.E20xx))` and the 409 WebMessage carries
+/// the `ErrorCode` text and `errorCode` (`CrudControllerAdvice` → `conflict(message, errorCode)`).
 fn violation(version: SimVersion, legacy: &str, modern: &str, code: &str) -> SimResponse {
-    if version.minor >= 34 {
-        web_message(version, 409, modern, Some(code))
+    if version.minor >= 35 {
+        coded_web_message(409, modern, Some(code))
     } else {
-        web_message(version, 409, legacy, None)
+        coded_web_message(409, legacy, None)
     }
 }
 
@@ -168,6 +170,22 @@ pub fn export(table: &ValueTable, ctx: &RequestContext, metadata: &MetadataStore
             "E2006",
         ));
     }
+    if children && !selection.org_unit_groups.is_empty() {
+        failure = Some(violation(
+            version,
+            "Children cannot be included for organisation unit groups",
+            "Organisation unit children cannot be included for organisation unit groups",
+            "E2007",
+        ));
+    }
+    if children && selection.org_units.is_empty() {
+        failure = Some(violation(
+            version,
+            "At least one valid organisation unit must be specified when children is included",
+            "At least one organisation unit must be specified when children are included",
+            "E2008",
+        ));
+    }
     if let Some(limit) = limit.filter(|limit| *limit < 0) {
         failure = Some(violation(
             version,
@@ -268,8 +286,12 @@ pub fn export(table: &ValueTable, ctx: &RequestContext, metadata: &MetadataStore
                 .find(|((ds, pe, ou, _), _)| (*ds, *pe, *ou) == key)
                 .map(|(_, when)| *when)
         })();
-        if let Some(when) = completion {
-            body.insert("completeDate".into(), json!(format_with_zone(when)));
+        // 2.38+ (`JsonDataValueSetWriter.writeHeader`) writes `completeDate` even when null;
+        // the older `StreamingJsonDataValueSet` skips null header fields.
+        match completion {
+            Some(when) => drop(body.insert("completeDate".into(), json!(format_with_zone(when)))),
+            None if version.minor >= 38 => drop(body.insert("completeDate".into(), Value::Null)),
+            None => {}
         }
         body.insert("period".into(), json!(periods[0]));
         body.insert(
@@ -277,7 +299,11 @@ pub fn export(table: &ValueTable, ctx: &RequestContext, metadata: &MetadataStore
             json!(writer.identifier("organisationUnits", unit)),
         );
     }
-    body.insert("dataValues".into(), Value::Array(values));
+    // Until 2.37 the `dataValues` array is opened by the first value: an empty export is `{}`
+    // (or the header alone); 2.38's writer always opens it.
+    if !values.is_empty() || version.minor >= 38 {
+        body.insert("dataValues".into(), Value::Array(values));
+    }
     SimResponse::json(200, &Value::Object(body))
 }
 

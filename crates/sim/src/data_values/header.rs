@@ -61,18 +61,26 @@ impl<'p, 'm> Header<'p, 'm> {
     pub fn missing(&self, version: SimVersion) -> Conflicts {
         let mut conflicts = Conflicts::default();
         if let (Some(key), None) = (self.data_set_key, self.data_set) {
-            conflicts.add(None, header_conflict(version, ConflictKind::DataSet, key));
+            conflicts.add(
+                None,
+                header_conflict(version, ConflictKind::DataSet, key, None),
+            );
         }
         if let (Some(key), None) = (self.unit_key, &self.unit) {
             conflicts.add(
                 None,
-                header_conflict(version, ConflictKind::HeaderOrgUnit, key),
+                header_conflict(version, ConflictKind::HeaderOrgUnit, key, self.data_set_key),
             );
         }
         if let (Some(key), None) = (self.attribute_key, &self.attribute) {
             conflicts.add(
                 None,
-                header_conflict(version, ConflictKind::HeaderAttributeCombo, key),
+                header_conflict(
+                    version,
+                    ConflictKind::HeaderAttributeCombo,
+                    key,
+                    self.data_set_key,
+                ),
             );
         }
         conflicts

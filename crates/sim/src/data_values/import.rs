@@ -48,6 +48,12 @@ fn outcome(
     }
 }
 
+/// An unchanged value (same value, comment and follow-up) counts as ignored from 2.38.6,
+/// 2.39.5, 2.40.3 and 2.41.0 (DHIS2-15254, `dataValueUpdateShouldBeIgnored`); as updated before.
+pub fn ignores_unchanged(version: SimVersion) -> bool {
+    version.has_fix(&[(38, 6), (39, 5), (40, 3), (41, 0)])
+}
+
 /// Adds the conflicts of one refused value.
 fn refuse(
     conflicts: &mut Conflicts,
@@ -97,15 +103,15 @@ pub fn import_values(
             conflicts.add(None, finding.conflict(version));
         }
     }
+    // DHIS2 returns before reading any value (`abortDataSetImport`, 2.37+; the `ERROR` status
+    // check of 2.30–2.36): no value is counted, none is rejected.
     if !conflicts.is_empty() {
-        let all: Vec<usize> = (0..values.len()).collect();
-        let counts = [0, 0, values.len(), 0];
         return outcome(
             ImportStatus::Error,
             "Import process was aborted",
             conflicts,
-            all,
-            counts,
+            Vec::new(),
+            [0; 4],
             "false".into(),
         );
     }
@@ -343,10 +349,15 @@ pub fn import_values(
                 let unchanged = old.value == fresh.value
                     && old.comment == fresh.comment
                     && old.follow_up == fresh.follow_up;
-                if unchanged || settings.strategy == "CREATE" {
+                if settings.strategy == "CREATE" || (unchanged && ignores_unchanged(version)) {
                     continue;
                 }
                 updated += 1;
+                // 2.37 until DHIS2-15254 counts an unchanged value as updated without
+                // writing it; 2.30–2.36 write it again (its `lastUpdated` moves).
+                if unchanged && version.minor >= 37 {
+                    continue;
+                }
             }
             None if settings.strategy == "UPDATE" => continue,
             None => imported += 1,

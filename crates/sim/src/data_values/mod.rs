@@ -68,11 +68,8 @@ impl DataValueStore {
             ("GET", ["analytics", second]) if strip_json(second) == "dataValueSet" => Some(
                 analytics::analytics_data_value_set(&self.table, ctx, metadata),
             ),
-            // Analytics are computed from the live values, so running the analytics tables only
-            // registers a finished ANALYTICS_TABLE job for the client to poll.
-            ("POST", ["resourceTables", "analytics"]) => {
-                let job = metadata.add_task("ANALYTICS_TABLE", json!({ "status": "OK" }));
-                Some(SimResponse::json(200, &job))
+            ("POST" | "PUT", ["resourceTables", "analytics"]) => {
+                Some(run_analytics_tables(ctx, metadata))
             }
             _ => None,
         }
@@ -109,18 +106,24 @@ impl DataValueStore {
                     .get("dryRun")
                     .and_then(Value::as_bool)
                     .unwrap_or_else(|| ctx.query.flag("dryRun"));
+                // A job set to fail (`POST /__sim/jobs` `failWith`) keeps nothing it read.
+                let failing = settings.asynchronous && metadata.job_behaviour().fail_with.is_some();
+                let echoed_dry_run = settings.dry_run;
+                settings.dry_run |= failing;
                 let rules = InstanceRules {
                     system: self.system_settings,
                     locks: &self.lock_exceptions,
                 };
-                import_values(
+                let outcome = import_values(
                     &mut self.table,
                     metadata,
                     ctx.version,
                     &payload,
                     &settings,
                     rules,
-                )
+                );
+                settings.dry_run = echoed_dry_run;
+                outcome
             }
             Err(error) => {
                 settings.schemes = url_schemes;
@@ -193,6 +196,23 @@ impl DataValueStore {
     pub(crate) fn table_mut(&mut self) -> &mut ValueTable {
         &mut self.table
     }
+}
+
+/// `POST|PUT /api/resourceTables/analytics`: `F_PERFORM_MAINTENANCE` (or `ALL`) on every
+/// version (`ResourceTableController`, `@PreAuthorize`; 2.42 `@RequiresAuthority` names it).
+/// Analytics are computed from the live values, so the ANALYTICS_TABLE job only has to be
+/// polled to its end (`POST /__sim/jobs` sets how many polls it runs, or that it fails).
+fn run_analytics_tables(ctx: &RequestContext, metadata: &mut MetadataStore) -> SimResponse {
+    if !ctx.user.has_authority("F_PERFORM_MAINTENANCE") {
+        let message = if ctx.version.at_least(42, 0) {
+            "Access is denied, requires one Authority from [F_PERFORM_MAINTENANCE]"
+        } else {
+            "Access is denied"
+        };
+        return web_message(ctx.version, 403, message, None);
+    }
+    let job = metadata.add_task("ANALYTICS_TABLE", json!({ "status": "OK" }));
+    SimResponse::json(200, &job)
 }
 
 fn failed_import(reason: &str) -> ImportOutcome {

@@ -176,11 +176,7 @@ pub struct ImportOutcome {
 
 /// `rejectedIndexes` appeared in 2.39.2, 2.40.1 and 2.41.0.
 pub fn has_rejected_indexes(version: SimVersion) -> bool {
-    match version.minor {
-        39 => version.patch >= 2,
-        40 => version.patch >= 1,
-        minor => minor >= 41,
-    }
+    version.has_fix(&[(39, 2), (40, 1), (41, 0)])
 }
 
 impl ImportOutcome {
@@ -208,9 +204,10 @@ impl ImportOutcome {
     }
 }
 
-/// True when the answer is the bare summary with HTTP 200 (before 2.38, or `/api/37/…`).
+/// True when the answer is the bare summary with HTTP 200: before 2.38, and on `/api/37/…` and
+/// lower until 2.41 (`withPlainResponseBefore(V38)`); 2.42 always answers the WebMessage.
 pub fn answers_plain(ctx: &RequestContext) -> bool {
-    ctx.version.minor < 38 || ctx.effective_api_version() < 38
+    ctx.version.minor < 38 || (ctx.version.minor < 42 && ctx.effective_api_version() < 38)
 }
 
 /// The HTTP answer to a data value import with this summary.
@@ -242,13 +239,19 @@ pub fn import_response(ctx: &RequestContext, status: ImportStatus, summary: Valu
     )
 }
 
-/// A WebMessage without payload, e.g. the 409 of an invalid query.
+/// A WebMessage without payload, e.g. the 409 of an invalid query; `error_code` is written
+/// from 2.40 (use [`coded_web_message`] where the version already wrote it).
 pub fn web_message(
     version: SimVersion,
     code: u16,
     message: &str,
     error_code: Option<&str>,
 ) -> SimResponse {
+    coded_web_message(code, message, error_code.filter(|_| version.minor >= 40))
+}
+
+/// A WebMessage without payload that carries `errorCode` when one is given.
+pub fn coded_web_message(code: u16, message: &str, error_code: Option<&str>) -> SimResponse {
     let reason = match code {
         201 => "Created",
         400 => "Bad Request",
@@ -264,7 +267,7 @@ pub fn web_message(
     body.insert("httpStatus".into(), json!(reason));
     body.insert("httpStatusCode".into(), json!(code));
     body.insert("status".into(), json!(status));
-    if let (Some(error_code), true) = (error_code, version.minor >= 40) {
+    if let Some(error_code) = error_code {
         body.insert("errorCode".into(), json!(error_code));
     }
     body.insert("message".into(), json!(message));

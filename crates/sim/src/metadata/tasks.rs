@@ -33,6 +33,7 @@ struct Job {
     job_type: String,
     id: String,
     created: String,
+    started_at: u64,
     /// Notifications so far, newest first.
     notifications: Vec<Value>,
     summary: Value,
@@ -55,14 +56,52 @@ impl Job {
         if self.polls_left > 0 {
             self.polls_left -= 1;
             let step = self.notifications.len();
-            let running = self.notification("INFO", format!("Importing, step {step}"), false);
-            self.notifications.insert(0, running);
+            let message = match running_messages(&self.job_type) {
+                // A scripted job says each of its stages once, then keeps running quietly.
+                Some(script) => script.get(step - 1).map(|text| text.to_string()),
+                None => Some(format!("Importing, step {step}")),
+            };
+            if let Some(message) = message {
+                let running = self.notification("INFO", message, false);
+                self.notifications.insert(0, running);
+            }
             return;
         }
         self.finished = true;
         let last = match &self.fail_with {
             Some(reason) => self.notification("ERROR", format!("Process failed: {reason}"), true),
-            None => {
+            None => self.completion(),
+        };
+        self.notifications.insert(0, last);
+    }
+
+    /// The last notification of a job that did not fail.
+    fn completion(&self) -> Value {
+        match self.job_type.as_str() {
+            // `DefaultDataValueSetService.importDataValueSet` (2.30–2.41).
+            "DATAVALUE_IMPORT" => {
+                let aborted = self.summary.get("description").and_then(Value::as_str)
+                    == Some("Import process was aborted");
+                if aborted {
+                    self.notification("WARN", "Import process aborted".into(), true)
+                } else {
+                    self.notification("INFO", "Import done".into(), true)
+                }
+            }
+            // `DefaultAnalyticsTableGenerator.generateTables`: `Clock.time()` is
+            // `DurationFormatUtils.formatDurationHMS`.
+            "ANALYTICS_TABLE" => {
+                let took = clock::now_millis().saturating_sub(self.started_at);
+                let time = format!(
+                    "{:02}:{:02}:{:02}.{:03}",
+                    took / 3_600_000,
+                    took / 60_000 % 60,
+                    took / 1000 % 60,
+                    took % 1000
+                );
+                self.notification("INFO", format!("Analytics tables updated: {time}"), true)
+            }
+            _ => {
                 let status = self
                     .summary
                     .get("status")
@@ -74,8 +113,32 @@ impl Job {
                     true,
                 )
             }
-        };
-        self.notifications.insert(0, last);
+        }
+    }
+}
+
+/// The first notification of a job of this type.
+fn start_message(job_type: &str) -> &'static str {
+    match job_type {
+        "DATAVALUE_IMPORT" => "Process started",
+        "ANALYTICS_TABLE" => "Analytics table update process started",
+        _ => "Import started",
+    }
+}
+
+/// The stages a running job of this type reports, one per poll, as DHIS2's notifier does;
+/// `None` for the metadata import's numbered steps.
+fn running_messages(job_type: &str) -> Option<&'static [&'static str]> {
+    match job_type {
+        "DATAVALUE_IMPORT" => Some(&["Importing data values"]),
+        "ANALYTICS_TABLE" => Some(&[
+            "Updating resource tables",
+            "Updating tables: DATA_VALUE",
+            "Updating tables: COMPLETENESS",
+            "Updating tables: COMPLETENESS_TARGET",
+            "Updating tables: ORG_UNIT_TARGET",
+        ]),
+        _ => None,
     }
 }
 
@@ -119,13 +182,14 @@ impl Tasks {
             job_type: job_type.to_string(),
             id: id.clone(),
             created: created.clone(),
+            started_at: clock::now_millis(),
             notifications: Vec::new(),
             summary,
             polls_left: self.behaviour.polls_until_done,
             fail_with: self.behaviour.fail_with.clone(),
             finished: false,
         };
-        let started = job.notification("INFO", "Import started".to_string(), false);
+        let started = job.notification("INFO", start_message(job_type).to_string(), false);
         job.notifications.push(started);
         if job.polls_left == 0 && job.fail_with.is_none() {
             // By default a job is done before anyone asks, summary included.

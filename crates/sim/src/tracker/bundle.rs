@@ -108,6 +108,13 @@ impl Bundle {
             }
         }
         let parent_uid = parent.map(|(_, value)| value);
+        // Relationships nested in an entity, enrollment or event are imported as top-level
+        // ones (they name both their ends).
+        let nested_relationships = if type_index < 3 {
+            take(&mut object, "relationships")
+        } else {
+            Vec::new()
+        };
         let children: Vec<(usize, Value, &str)> = match type_index {
             0 => take(&mut object, "enrollments")
                 .into_iter()
@@ -132,6 +139,17 @@ impl Bundle {
                 }
             }
             self.push(child_type, child, Some((key, uid.clone())), store);
+        }
+        for relationship in nested_relationships {
+            let id = text(&relationship, "relationship").map(str::to_string);
+            let known = id.as_ref().is_some_and(|id| {
+                self.objects[3]
+                    .iter()
+                    .any(|(r, _)| text(r, "relationship") == Some(id.as_str()))
+            });
+            if !known {
+                self.push(3, relationship, None, store);
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Old (`/api/events`, `/api/trackedEntityInstances`) and new (`/api/tracker`) property names.
 //! The store keeps the new form; the old API converts on the way in and out.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 /// Which tracker object a JSON object is, for the names that depend on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,6 +10,7 @@ pub enum Kind {
     Enrollment,
     Event,
     DataValue,
+    Relationship,
     Other,
 }
 
@@ -40,6 +41,7 @@ fn child_kind(key: &str) -> Kind {
         "enrollments" => Kind::Enrollment,
         "events" => Kind::Event,
         "dataValues" => Kind::DataValue,
+        "relationships" => Kind::Relationship,
         _ => Kind::Other,
     }
 }
@@ -62,6 +64,9 @@ fn rename(value: &Value, kind: Kind, to_new: bool) -> Value {
             .next()
             .unwrap_or(key.as_str());
         let converted = match inner {
+            Value::Object(_) if kind == Kind::Relationship && (key == "from" || key == "to") => {
+                relationship_item(inner, to_new)
+            }
             Value::Array(items) if child_kind(key) != Kind::Other => Value::Array(
                 items
                     .iter()
@@ -71,6 +76,58 @@ fn rename(value: &Value, kind: Kind, to_new: bool) -> Value {
             other => other.clone(),
         };
         out.insert(renamed.to_string(), converted);
+    }
+    Value::Object(out)
+}
+
+/// A relationship's `from`/`to`: old `{"trackedEntityInstance": {"trackedEntityInstance": id}}`
+/// (and `{"event": {"event": id}}`) ⇄ the store's `{"trackedEntity": id}`. 2.41's object form
+/// `{"trackedEntity": {"trackedEntity": id}}` is read as well.
+pub fn relationship_item(item: &Value, to_new: bool) -> Value {
+    let Some(object) = item.as_object() else {
+        return item.clone();
+    };
+    let mut out = Map::new();
+    for (key, inner) in object {
+        let new_key = match key.as_str() {
+            "trackedEntityInstance" | "trackedEntity" => "trackedEntity",
+            "enrollment" => "enrollment",
+            "event" => "event",
+            _ => continue,
+        };
+        let id = inner.as_str().map(str::to_string).or_else(|| {
+            inner
+                .get(key.as_str())
+                .or_else(|| inner.get(new_key))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        });
+        let Some(id) = id else { continue };
+        if to_new {
+            out.insert(new_key.to_string(), json!(id));
+        } else {
+            let old_key = if new_key == "trackedEntity" {
+                "trackedEntityInstance"
+            } else {
+                new_key
+            };
+            out.insert(old_key.to_string(), json!({ old_key: id }));
+        }
+    }
+    Value::Object(out)
+}
+
+/// A stored relationship item as 2.41+ exports it: `{"trackedEntity": {"trackedEntity": id}}`.
+pub fn modern_relationship_item(item: &Value) -> Value {
+    let Some(object) = item.as_object() else {
+        return item.clone();
+    };
+    let mut out = Map::new();
+    for (key, inner) in object {
+        match inner.as_str() {
+            Some(id) => out.insert(key.clone(), json!({ key.as_str(): id })),
+            None => out.insert(key.clone(), inner.clone()),
+        };
     }
     Value::Object(out)
 }

@@ -93,12 +93,18 @@ impl Criteria {
         after: &[&str],
         before: &[&str],
     ) {
-        let read = |keys: &[&str]| {
-            keys.iter()
-                .find_map(|k| ctx.query.get(k))
-                .and_then(parse_timestamp)
-        };
-        let (low, high) = (read(after), read(before));
+        let read = |keys: &[&str]| keys.iter().find_map(|k| ctx.query.get(k));
+        let low = read(after).and_then(parse_timestamp);
+        // A date-only upper bound takes in its whole day, as DHIS2's event store reads
+        // `endDate`/`occurredBefore` (`< endDate + 1 day`).
+        let high = read(before).and_then(|text| {
+            let at = parse_timestamp(text)?;
+            Some(if text.trim().len() == 10 {
+                at + 86_400_000 - 1
+            } else {
+                at
+            })
+        });
         if low.is_some() || high.is_some() {
             self.windows.push((field, low, high));
         }

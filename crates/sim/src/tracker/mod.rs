@@ -44,7 +44,9 @@ impl TrackerStore {
         let first = ctx.segments.first()?.as_str();
         let first = first.strip_suffix(".json").unwrap_or(first);
         match first {
-            "events" | "trackedEntityInstances" | "enrollments" if ctx.version.minor <= 41 => {
+            "events" | "trackedEntityInstances" | "enrollments" | "relationships"
+                if ctx.version.minor <= 41 =>
+            {
                 old_api::handle(self, ctx, metadata)
             }
             "tracker" if ctx.version.minor >= 36 => match (ctx.method, ctx.segments.len()) {
@@ -79,6 +81,28 @@ impl TrackerStore {
         if let Some(uid) = event.get("event").and_then(Value::as_str) {
             self.events.insert(uid.to_string(), event);
         }
+    }
+
+    /// Stores a relationship (store form: `from`/`to` as `{"trackedEntity": id}`) without
+    /// validation: seeds and tests.
+    pub fn insert_relationship(&mut self, relationship: Value) {
+        if let Some(uid) = relationship.get("relationship").and_then(Value::as_str) {
+            self.relationships.insert(uid.to_string(), relationship);
+        }
+    }
+
+    /// Every stored relationship.
+    pub fn relationships(&self) -> impl Iterator<Item = &Value> {
+        self.relationships.values()
+    }
+
+    /// Removes every event, tracked entity, enrollment and relationship (an empty destination
+    /// with the same metadata).
+    pub fn clear(&mut self) {
+        self.tracked_entities.clear();
+        self.enrollments.clear();
+        self.events.clear();
+        self.relationships.clear();
     }
 
     pub fn event_count(&self) -> usize {

@@ -9,6 +9,7 @@ use crate::data_values::summary::web_message;
 use crate::metadata::MetadataStore;
 use crate::{RequestContext, SimResponse};
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 fn wants(ctx: &RequestContext, nested: &str) -> bool {
     ctx.query.get("fields").is_some_and(|fields| {
@@ -64,24 +65,102 @@ pub fn enrollment_view(store: &TrackerStore, enrollment: &Value, with_events: bo
     view
 }
 
-/// A tracked entity with its enrollments (and their events) nested when asked for.
+/// A tracked entity with its enrollments (and their events) and its relationships nested
+/// when asked for.
 pub fn tracked_entity_view(store: &TrackerStore, entity: &Value, with_enrollments: bool) -> Value {
-    let mut view = entity.clone();
-    if with_enrollments {
-        let uid = entity
-            .get("trackedEntity")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        view["enrollments"] = Value::Array(
-            store
-                .enrollments
-                .values()
-                .filter(|e| e.get("trackedEntity").and_then(Value::as_str) == Some(uid))
-                .map(|e| enrollment_view(store, e, true))
-                .collect(),
-        );
+    tracked_entity_views(store, &[entity], with_enrollments)
+        .pop()
+        .unwrap_or(Value::Null)
+}
+
+fn uid_of<'v>(object: &'v Value, key: &str) -> Option<&'v str> {
+    object.get(key).and_then(Value::as_str)
+}
+
+/// Tracked entities as exported, nested when asked for: one pass over the enrollments, events
+/// and relationships for all of them (a page), not one per entity.
+pub fn tracked_entity_views(
+    store: &TrackerStore,
+    entities: &[&Value],
+    with_enrollments: bool,
+) -> Vec<Value> {
+    if !with_enrollments {
+        return entities.iter().map(|e| (*e).clone()).collect();
     }
-    view
+    let wanted: HashSet<&str> = entities
+        .iter()
+        .filter_map(|e| uid_of(e, "trackedEntity"))
+        .collect();
+    let mut enrollments: HashMap<&str, Vec<&Value>> = HashMap::new();
+    for enrollment in store.enrollments.values() {
+        if let Some(owner) = uid_of(enrollment, "trackedEntity").filter(|o| wanted.contains(o)) {
+            enrollments.entry(owner).or_default().push(enrollment);
+        }
+    }
+    let enrollment_ids: HashSet<&str> = enrollments
+        .values()
+        .flatten()
+        .filter_map(|e| uid_of(e, "enrollment"))
+        .collect();
+    let mut events: HashMap<&str, Vec<Value>> = HashMap::new();
+    for event in store.events.values() {
+        if let Some(enrollment) = uid_of(event, "enrollment").filter(|e| enrollment_ids.contains(e))
+        {
+            events
+                .entry(enrollment)
+                .or_default()
+                .push(event_view(event));
+        }
+    }
+    let mut relationships: HashMap<&str, Vec<Value>> = HashMap::new();
+    for relationship in store.relationships.values() {
+        let mut ends: Vec<&str> = ["from", "to"]
+            .iter()
+            .filter_map(|end| relationship.get(*end)?.as_object())
+            .flat_map(|item| item.values().filter_map(Value::as_str))
+            .filter(|id| wanted.contains(id))
+            .collect();
+        ends.dedup();
+        for end in ends {
+            relationships
+                .entry(end)
+                .or_default()
+                .push(relationship.clone());
+        }
+    }
+    entities
+        .iter()
+        .map(|entity| {
+            let mut view = (*entity).clone();
+            let uid = uid_of(entity, "trackedEntity").unwrap_or("");
+            let own = enrollments.get(uid).cloned().unwrap_or_default();
+            view["relationships"] = Value::Array(relationships.remove(uid).unwrap_or_default());
+            // Ownership: DHIS2 makes the enrolling org unit the owner of the entity in the
+            // program.
+            let mut owners: Vec<Value> = Vec::new();
+            for enrollment in &own {
+                let program = enrollment.get("program").cloned().unwrap_or(Value::Null);
+                if owners.iter().any(|o| o["program"] == program) {
+                    continue;
+                }
+                owners.push(serde_json::json!({
+                    "orgUnit": enrollment.get("orgUnit").cloned().unwrap_or(Value::Null),
+                    "trackedEntity": uid, "program": program }));
+            }
+            view["programOwners"] = Value::Array(owners);
+            view["enrollments"] = Value::Array(
+                own.iter()
+                    .map(|enrollment| {
+                        let mut nested = enrollment_view(store, enrollment, false);
+                        let id = uid_of(enrollment, "enrollment").unwrap_or("");
+                        nested["events"] = Value::Array(events.remove(id).unwrap_or_default());
+                        nested
+                    })
+                    .collect(),
+            );
+            view
+        })
+        .collect()
 }
 
 /// Answers the new tracker export endpoints.
@@ -97,7 +176,8 @@ pub fn list(
     let mut criteria = Criteria::new(scope);
     criteria.equal(ctx, "program", &["program"]);
     criteria.window(ctx, "updatedAt", &["updatedAfter"], &["updatedBefore"]);
-    let items: Vec<Value> = match resource {
+    let paging = Paging::read(ctx);
+    let (items, total): (Vec<Value>, usize) = match resource {
         "events" => {
             criteria.equal(ctx, "programStage", &["programStage"]);
             criteria.equal(ctx, "status", &["status"]);
@@ -128,12 +208,13 @@ pub fn list(
                 &["scheduledAfter"],
                 &["scheduledBefore"],
             );
-            store
+            let matching: Vec<&Value> = store
                 .events
                 .values()
                 .filter(|e| criteria.matches(e))
-                .map(event_view)
-                .collect()
+                .collect();
+            let (page, total) = paging.slice(matching);
+            (page.into_iter().map(event_view).collect(), total)
         }
         "enrollments" => {
             criteria.equal(
@@ -144,12 +225,18 @@ pub fn list(
             criteria.equal(ctx, "status", &["programStatus", "status"]);
             criteria.equal(ctx, "enrollment", &["enrollment", "enrollments"]);
             let nested = wants(ctx, "events");
-            store
+            let matching: Vec<&Value> = store
                 .enrollments
                 .values()
                 .filter(|e| criteria.matches(e))
-                .map(|e| enrollment_view(store, e, nested))
-                .collect()
+                .collect();
+            let (page, total) = paging.slice(matching);
+            (
+                page.into_iter()
+                    .map(|e| enrollment_view(store, e, nested))
+                    .collect(),
+                total,
+            )
         }
         "trackedEntities" => {
             let has_program = ctx.query.get("program").is_some();
@@ -186,40 +273,67 @@ pub fn list(
             let by_enrollment =
                 !enrollment_criteria.equal.is_empty() || !enrollment_criteria.windows.is_empty();
             let nested = wants(ctx, "enrollments");
-            store
+            // Entities with a matching enrollment, in one pass over the enrollments.
+            let enrolled: HashSet<&str> = store
+                .enrollments
+                .values()
+                .filter(|e| enrollment_criteria.matches(e))
+                .filter_map(|e| uid_of(e, "trackedEntity"))
+                .collect();
+            let matching: Vec<&Value> = store
                 .tracked_entities
                 .values()
                 .filter(|te| criteria.matches(te))
                 .filter(|te| {
-                    let uid = te.get("trackedEntity").and_then(Value::as_str);
                     !by_enrollment
-                        || store.enrollments.values().any(|e| {
-                            e.get("trackedEntity").and_then(Value::as_str) == uid
-                                && enrollment_criteria.matches(e)
-                        })
+                        || uid_of(te, "trackedEntity").is_some_and(|uid| enrolled.contains(uid))
                 })
-                .map(|te| tracked_entity_view(store, te, nested))
-                .collect()
+                .collect();
+            let (page, total) = paging.slice(matching);
+            (tracked_entity_views(store, &page, nested), total)
         }
         "relationships" => {
             let about = super::filter::ids(ctx, &["trackedEntity", "enrollment", "event"]);
-            store
+            let matching: Vec<&Value> = store
                 .relationships
                 .values()
                 .filter(|r| {
                     about.is_empty() || about.iter().any(|id| r.to_string().contains(id.as_str()))
                 })
-                .cloned()
-                .collect()
+                .collect();
+            let (page, total) = paging.slice(matching);
+            (page.into_iter().cloned().collect(), total)
         }
         _ => return None,
     };
-    let paging = Paging::read(ctx);
-    let (page, total) = paging.slice(items);
+    let items = if modern {
+        items.into_iter().map(modern_relationships).collect()
+    } else {
+        items
+    };
     Some(SimResponse::json(
         200,
-        &paging.new_envelope(ctx, resource, page, total),
+        &paging.new_envelope(ctx, resource, items, total),
     ))
+}
+
+/// 2.41+ exports relationship items as objects (`{"trackedEntity": {"trackedEntity": id}}`),
+/// in a relationship and in the relationships nested in a tracked entity.
+fn modern_relationships(mut object: Value) -> Value {
+    let convert = |relationship: &mut Value| {
+        for end in ["from", "to"] {
+            if let Some(item) = relationship.get(end) {
+                let modern = super::convert::modern_relationship_item(item);
+                relationship[end] = modern;
+            }
+        }
+    };
+    if object.get("relationshipType").is_some() {
+        convert(&mut object);
+    } else if let Some(Value::Array(relationships)) = object.get_mut("relationships") {
+        relationships.iter_mut().for_each(convert);
+    }
+    object
 }
 
 /// Answers `GET /api/tracker/{events,trackedEntities,enrollments}/{uid}`.

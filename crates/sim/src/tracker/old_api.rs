@@ -5,7 +5,7 @@
 use super::bundle::{apply, Action, Bundle, ObjectResult, Strategy};
 use super::convert::{to_new, to_old, Kind};
 use super::filter::{ids, org_unit_scope, Criteria};
-use super::new_export::{enrollment_view, tracked_entity_view};
+use super::new_export::{enrollment_view, tracked_entity_view, tracked_entity_views};
 use super::new_import::parse_json_body;
 use super::paging::Paging;
 use super::validate::OldFinding;
@@ -16,10 +16,11 @@ use crate::{RequestContext, SimResponse, SimVersion};
 use serde_json::{json, Map, Value};
 
 /// (endpoint, payload key, store type index, old kind).
-const ENDPOINTS: [(&str, usize, Kind); 3] = [
+const ENDPOINTS: [(&str, usize, Kind); 4] = [
     ("trackedEntityInstances", 0, Kind::TrackedEntity),
     ("enrollments", 1, Kind::Enrollment),
     ("events", 2, Kind::Event),
+    ("relationships", 3, Kind::Relationship),
 ];
 
 pub fn handle(
@@ -40,7 +41,12 @@ pub fn handle(
                     SimResponse::json(200, &old_view(store, metadata, object, type_index, true))
                 }
                 None => {
-                    let name = ["TrackedEntityInstance", "Enrollment", "Event"][type_index];
+                    let name = [
+                        "TrackedEntityInstance",
+                        "Enrollment",
+                        "Event",
+                        "Relationship",
+                    ][type_index];
                     web_message(
                         ctx.version,
                         404,
@@ -67,9 +73,26 @@ fn old_view(
             Kind::TrackedEntity,
         ),
         1 => (enrollment_view(store, object, nested), Kind::Enrollment),
+        3 => (object.clone(), Kind::Relationship),
         _ => (object.clone(), Kind::Event),
     };
+    old_form(metadata, new, kind, type_index)
+}
+
+/// A store-form view in the old API's names (with the old API's extra fields).
+fn old_form(metadata: &MetadataStore, new: Value, kind: Kind, type_index: usize) -> Value {
     let mut old = to_old(&new, kind);
+    // The old API names an owner's org unit `ownerOrgUnit`.
+    if let Some(Value::Array(owners)) = old.get_mut("programOwners") {
+        for owner in owners.iter_mut().filter_map(Value::as_object_mut) {
+            if let Some(unit) = owner.remove("orgUnit") {
+                owner.insert("ownerOrgUnit".into(), unit);
+            }
+            if let Some(te) = owner.remove("trackedEntity") {
+                owner.insert("trackedEntityInstance".into(), te);
+            }
+        }
+    }
     if type_index == 2 {
         let unit = old.get("orgUnit").and_then(Value::as_str).unwrap_or("");
         if let Some(name) = metadata
@@ -147,6 +170,20 @@ fn list(
             criteria.equal(ctx, "status", &["programStatus"]);
             criteria.equal(ctx, "trackedEntity", &["trackedEntityInstance"]);
         }
+        3 => {
+            // `GET /api/relationships?tei=…` (or `event=`, `enrollment=`): those of one object.
+            let about = ids(
+                ctx,
+                &["tei", "trackedEntityInstance", "event", "enrollment"],
+            );
+            let items: Vec<Value> = store
+                .relationships
+                .values()
+                .filter(|r| about.iter().any(|id| r.to_string().contains(id.as_str())))
+                .map(|r| to_old(r, Kind::Relationship))
+                .collect();
+            return SimResponse::json(200, &Value::Array(items));
+        }
         _ => {
             criteria.equal(ctx, "trackedEntityType", &["trackedEntityType"]);
             criteria.equal(ctx, "trackedEntity", &["trackedEntityInstance"]);
@@ -157,28 +194,51 @@ fn list(
         .query
         .get("fields")
         .is_some_and(|f| f.contains('*') || f.contains("enrollments") || f.contains("events"));
+    // Tracked entities match a program, and its enrollment dates (`programStartDate`,
+    // `programEndDate`), through their enrollments (one pass over them).
+    let mut enrollment_criteria = Criteria::new(None);
+    enrollment_criteria.window(
+        ctx,
+        "enrolledAt",
+        &["programStartDate"],
+        &["programEndDate"],
+    );
+    let enrolled: std::collections::HashSet<&str> = match (type_index, program) {
+        (0, Some(program)) => store
+            .enrollments
+            .values()
+            .filter(|e| e.get("program").and_then(Value::as_str) == Some(program))
+            .filter(|e| enrollment_criteria.matches(e))
+            .filter_map(|e| e.get("trackedEntity").and_then(Value::as_str))
+            .collect(),
+        _ => Default::default(),
+    };
     let matching: Vec<&Value> = store
         .collection(type_index)
         .values()
         .filter(|object| criteria.matches(object))
         .filter(|object| {
-            // Tracked entities match a program through their enrollments.
             type_index != 0
-                || program.is_none_or(|program| {
-                    let uid = object.get("trackedEntity").and_then(Value::as_str);
-                    store.enrollments.values().any(|e| {
-                        e.get("trackedEntity").and_then(Value::as_str) == uid
-                            && e.get("program").and_then(Value::as_str) == Some(program)
-                    })
-                })
+                || program.is_none()
+                || object
+                    .get("trackedEntity")
+                    .and_then(Value::as_str)
+                    .is_some_and(|uid| enrolled.contains(uid))
         })
         .collect();
     let paging = Paging::read(ctx);
     let (page, total) = paging.slice(matching);
-    let items: Vec<Value> = page
-        .into_iter()
-        .map(|o| old_view(store, metadata, o, type_index, nested))
-        .collect();
+    let items: Vec<Value> = if type_index == 0 && nested {
+        // One pass over enrollments and events for the whole page.
+        tracked_entity_views(store, &page, true)
+            .into_iter()
+            .map(|view| old_form(metadata, view, Kind::TrackedEntity, 0))
+            .collect()
+    } else {
+        page.into_iter()
+            .map(|o| old_view(store, metadata, o, type_index, nested))
+            .collect()
+    };
     let mut body = Map::new();
     // Events always carry a pager when paged; tracked entities only with totalPages=true.
     if paging.paged && (type_index != 0 || paging.total_pages) {
@@ -335,7 +395,7 @@ fn post(
         Some(list) => list.clone(),
         None => vec![payload.clone()],
     };
-    let plural = ["trackedEntities", "enrollments", "events"][type_index];
+    let plural = ["trackedEntities", "enrollments", "events", "relationships"][type_index];
     let converted: Vec<Value> = objects.iter().map(|o| to_new(o, kind)).collect();
     let new_payload = json!({ plural: converted });
     // The old API takes `strategy`; `importStrategy` is ignored (§3.2).

@@ -85,3 +85,62 @@ pub fn compare(
         _ => {}
     }
 }
+
+/// The keys whose values a recording fixes for a known request, whatever the server's data:
+/// statuses, codes, messages and counts.
+pub const VALUE_KEYS: &[&str] = &[
+    "status",
+    "httpStatus",
+    "httpStatusCode",
+    "errorCode",
+    "responseType",
+    "message",
+    "description",
+    "imported",
+    "updated",
+    "ignored",
+    "deleted",
+    "created",
+    "total",
+    "level",
+    "completed",
+];
+
+/// Value differences at [`VALUE_KEYS`] between a recording and the simulator's answer, as
+/// `"{path}: recorded X but simulated Y"` (the paths [`compare`] prints). Arrays pair their
+/// elements as [`compare`] does.
+pub fn compare_values(
+    path: &str,
+    recorded: &Value,
+    simulated: &Value,
+    differences: &mut Vec<String>,
+) {
+    match (recorded, simulated) {
+        (Value::Object(r), Value::Object(s)) => {
+            for (key, value) in r {
+                let child = format!("{path}.{key}");
+                let Some(sim_value) = s.get(key) else {
+                    continue;
+                };
+                let scalar = !value.is_object() && !value.is_array() && !value.is_null();
+                if scalar && VALUE_KEYS.contains(&key.as_str()) {
+                    if value != sim_value {
+                        differences.push(format!(
+                            "{child}: recorded {value} but simulated {sim_value}"
+                        ));
+                    }
+                } else {
+                    compare_values(&child, value, sim_value, differences);
+                }
+            }
+        }
+        (Value::Array(r), Value::Array(s)) => {
+            for (index, item) in r.iter().enumerate() {
+                if let Some(counterpart) = counterpart(item, index, r.len(), s) {
+                    compare_values(&format!("{path}[]"), item, counterpart, differences);
+                }
+            }
+        }
+        _ => {}
+    }
+}

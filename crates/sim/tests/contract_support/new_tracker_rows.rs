@@ -6,7 +6,6 @@ use crate::{get, post, reference, Row};
 use serde_json::Value;
 
 pub fn rows() -> Vec<Row> {
-    let events_ok = |_: &Value| (vec![], sync(reference(NEW_EVENTS).to_string()));
     let events_bad = |_: &Value| (vec![], sync(new_events_with_errors()));
     let entities_ok = |_: &Value| (vec![], sync(reference(ENTITIES).to_string()));
     let job = |_: &Value| {
@@ -46,7 +45,7 @@ pub fn rows() -> Vec<Row> {
             "imports/tracker-importer/event-ok-new.json",
             "2.36",
             "",
-            events_ok,
+            |_| (vec![], sync(first_only(NEW_EVENTS, "events"))),
         ),
         row(
             "imports/tracker-importer/event-conflict-new.json",
@@ -103,7 +102,15 @@ pub fn rows() -> Vec<Row> {
                 ("$[].dataType", SIM_JOB_PARAMETERS),
             ],
         ),
-        row("tracker/importer/jobinfo.json", "2.38", "/0", job_notes),
+        excepting(
+            row("tracker/importer/jobinfo.json", "2.38", "/0", job_notes),
+            &[(
+                "$.message",
+                "simulator differs: DHIS2 before 2.41 ends a tracker job with the user and the \
+                 timings (`DefaultTrackerImportService.endImport`: \"… Import:Done\"); the \
+                 simulator writes 2.41's \"Import complete with status …\" on every version",
+            )],
+        ),
         row(
             "tracker/importer/jobreport-success.json",
             "2.38",

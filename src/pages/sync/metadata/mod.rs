@@ -1,12 +1,13 @@
 //! `#/sync/metadata`: pick the origin and destinations, browse the origin's metadata, set the
 //! options, run (dry run, sync, download payload), read the per-destination report.
 
-mod browser;
-mod instances;
-mod options;
-mod page;
-mod picked;
+pub(crate) mod browser;
+pub(crate) mod instances;
+pub(crate) mod options;
+pub(crate) mod page;
+pub(crate) mod picked;
 mod run;
-mod state;
+pub(crate) mod save_as_rule;
+pub(crate) mod state;
 
 pub use page::MetadataSyncPage;

@@ -6,6 +6,7 @@ use mdsync_core::dhis2::schemas::fetch_schemas;
 use mdsync_core::dhis2::{SchemaRegistry, Version};
 
 use super::state::{Loadable, SyncState};
+use crate::components::mapping_apply::ApplyMappingSwitch;
 use crate::l10n::messages::{dhis2_error, instance_error, type_label, ChoiceText};
 use crate::tr;
 
@@ -242,6 +243,17 @@ pub fn OptionsForm(state: SyncState) -> impl IntoView {
                     |o| o.identifier, |o, v| o.identifier = v)}
                 {switch(state, "opt-skip-sharing", tr!(lang, sync.options.skip_sharing),
                     |o| o.skip_sharing, |o, v| o.skip_sharing = v)}
+                {state.context().map(|ctx| view! {
+                    <ApplyMappingSwitch
+                        services=ctx.services.clone()
+                        version=ctx.version.clone()
+                        actor=ctx.manager.actor().clone()
+                        origin=state.origin
+                        destinations=state.destinations
+                        checked=Signal::derive(move || state.options.with(|o| o.apply_mapping))
+                        on_change=Callback::new(move |on| state.options.update(|o| o.apply_mapping = on))
+                    />
+                })}
             </div>
         </div>
     }

@@ -5,6 +5,7 @@ use mdsync_core::browse::{ListRequest, SelectionState, TypeCatalog};
 use mdsync_core::dhis2::metadata_list::fetch_list_page;
 use mdsync_core::dhis2::schemas::fetch_schemas;
 use mdsync_core::dhis2::Version;
+use mdsync_core::storage::user_defaults::read_sync_defaults;
 
 use super::browser::MetadataBrowser;
 use super::instances::InstancePicker;
@@ -145,6 +146,11 @@ pub fn MetadataSyncPage(session: Session) -> impl IntoView {
                 .map_err(|e| open_error(lang, &e));
             if let Ok(ctx) = &opened {
                 load_instances(state, ctx.clone());
+                // Where the inclusion switches start: the user's own defaults (Settings).
+                let client = ctx.services.local_client();
+                if let Ok(defaults) = read_sync_defaults(&client).await {
+                    state.options.update(|options| defaults.apply(options));
+                }
             }
             let ready = opened.is_ok();
             state.ctx.set(Some(opened));

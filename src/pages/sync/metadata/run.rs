@@ -143,6 +143,7 @@ pub fn RunControls(state: SyncState) -> impl IntoView {
                 on:click=move |_| if check() { download_payload(state) }>
                 {tr!(lang, sync.run.download_payload)}
             </button>
+            <super::save_as_rule::SaveAsRuleButton state/>
             <Show when=running>
                 <button
                     class="button button-destructive"

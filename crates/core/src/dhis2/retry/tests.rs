@@ -214,3 +214,72 @@ fn requests_are_classified_by_what_repeating_them_does() {
     );
     assert_eq!(repeat_safety(&datastore_post), RepeatSafety::Unsafe);
 }
+
+#[test]
+fn a_stop_ends_the_backoff_wait_at_once() {
+    let script = Script::new(&[Answer::Drop, Answer::Drop, Answer::Drop]);
+    let clock = TestClock::new();
+    let cancel = CancellationToken::new();
+    let policy = RetryPolicy {
+        first_delay: Duration::from_secs(20),
+        ..RetryPolicy::default()
+    };
+    let transport = ReliableTransport::new(&script, &clock, policy).with_cancel(&cancel);
+    // The stop comes 500 ms into a wait of at least 10 s (half of 20 s is fixed).
+    let stop = async {
+        clock.sleep(Duration::from_millis(500)).await;
+        cancel.cancel();
+    };
+    let (_, outcome) = clock.run(futures::future::join(stop, transport.send(get())));
+    assert!(
+        matches!(outcome, Err(TransportError::ConnectionDropped { .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(clock.now_millis(), 500, "the wait ended when the stop came");
+    assert_eq!(script.sent.get(), 1, "no attempt after the stop");
+    assert_eq!(transport.retries(), 0, "the retry announced was never made");
+}
+
+#[test]
+fn no_retry_starts_once_the_run_was_stopped() {
+    let script = Script::new(&[Answer::Status(503), Answer::Status(503)]);
+    let clock = TestClock::new();
+    let cancel = CancellationToken::new();
+    cancel.cancel();
+    let transport =
+        ReliableTransport::new(&script, &clock, RetryPolicy::default()).with_cancel(&cancel);
+    let outcome = clock.run(transport.send(get())).expect("an answer");
+    assert_eq!(outcome.status, 503);
+    assert_eq!(script.sent.get(), 1);
+    assert_eq!(clock.now_millis(), 0, "nothing waited");
+    assert!(
+        clock
+            .sleeps()
+            .iter()
+            .all(|s| *s >= Duration::from_secs(180)),
+        "only the request timer"
+    );
+}
+
+#[test]
+fn an_instance_s_own_time_limit_cuts_a_request_that_never_answers() {
+    let script = Script::new(&[Answer::Never]);
+    let clock = TestClock::new();
+    let transport = ReliableTransport::new(&script, &clock, RetryPolicy::default()).with_timeouts(
+        RequestTimeouts {
+            connect_seconds: 5,
+            total_seconds: 7,
+        },
+    );
+    // A creation is sent once: the time limit alone decides when it ends.
+    let outcome = clock.run(transport.send(import("CREATE")));
+    assert!(
+        matches!(outcome, Err(TransportError::Timeout { .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(clock.now_millis(), 7_000);
+    assert_eq!(
+        transport.policy().timeouts.connect(),
+        Duration::from_secs(5)
+    );
+}

@@ -23,7 +23,7 @@ use crate::dhis2::{Dhis2Client, Transport};
 use crate::mapping::{Mapper, MappingContext};
 use crate::rules::{RuleLastRun, ServerZone};
 use crate::sync::metadata::SyncInstance;
-use crate::sync::report::{interrupts, SyncError, SyncKind, SyncReport};
+use crate::sync::report::{interrupts, ReportNote, SyncError, SyncKind, SyncProblem, SyncReport};
 use crate::sync::runtime::{counts, SyncRuntime};
 use crate::sync::transport::ReadOnlyTransport;
 use crate::sync::{SyncProgress, SyncStep};
@@ -129,14 +129,8 @@ async fn prepare_origin<T: Transport>(
     })
 }
 
-fn error_of(message: String) -> SyncError {
-    SyncError {
-        object_id: None,
-        object_type: None,
-        property: None,
-        message,
-        code: None,
-    }
+fn error_of(problem: impl Into<SyncProblem>) -> SyncError {
+    SyncError::of(problem)
 }
 
 fn step(step: SyncStep, target: Option<&str>, message: &str) -> SyncProgress {
@@ -161,15 +155,16 @@ pub async fn run_aggregated_sync<O: Transport, T: Transport, C: Clock>(
     let mut report = SyncReport::new(SyncKind::Aggregated, &origin.name);
     report.dry_run = options.dry_run;
     if let Err(problem) = job.selection.check(options) {
-        report.errors.push(error_of(problem.to_string()));
+        report.errors.push(error_of(problem));
         return report;
     }
     let origin_listener = runtime.retry_listener(None);
-    let origin_client = runtime.client_for(
+    let origin_client = runtime.timed_client_for(
         origin.client.base_url(),
         origin.client.auth(),
         ReadOnlyTransport(origin.client.transport()),
         &origin_listener,
+        origin.timeouts,
     );
     progress.on_progress(step(
         SyncStep::Prepare,
@@ -183,7 +178,7 @@ pub async fn run_aggregated_sync<O: Transport, T: Transport, C: Clock>(
             if let PrepareError::Dhis2(error) = &error {
                 report.origin_interrupted = interrupts(error);
             }
-            report.errors.push(error_of(error.to_string()));
+            report.errors.push(error_of(error));
             (report.origin_request_count, report.origin_retries) = counts(&origin_client);
             return report;
         }
@@ -192,11 +187,12 @@ pub async fn run_aggregated_sync<O: Transport, T: Transport, C: Clock>(
     let mut run_notes = prepared.notes.clone();
     let mut extra_origin_requests = 0;
     if let Some(aggregation) = options.aggregation.filter(|a| a.run_analytics_before) {
-        let writer = runtime.client_for(
+        let writer = runtime.timed_client_for(
             origin.client.base_url(),
             origin.client.auth(),
             origin.client.transport(),
             &origin_listener,
+            origin.timeouts,
         );
         let outcome = analytics(&writer, runtime, None, aggregation.analytics_years).await;
         extra_origin_requests += counts(&writer).0;
@@ -204,8 +200,8 @@ pub async fn run_aggregated_sync<O: Transport, T: Transport, C: Clock>(
             Ok(()) => run_notes.push(AggregatedNote::AnalyticsRun {
                 instance: origin.name.clone(),
             }),
-            Err(message) => {
-                report.errors.push(error_of(message));
+            Err(problem) => {
+                report.errors.push(error_of(problem));
                 (report.origin_request_count, report.origin_retries) = counts(&origin_client);
                 report.origin_request_count += extra_origin_requests;
                 return report;
@@ -217,7 +213,7 @@ pub async fn run_aggregated_sync<O: Transport, T: Transport, C: Clock>(
             Ok(context) => context,
             Err(error) => {
                 report.origin_interrupted = interrupts(&error);
-                report.errors.push(error_of(error.to_string()));
+                report.errors.push(error_of(error));
                 (report.origin_request_count, report.origin_retries) = counts(&origin_client);
                 return report;
             }
@@ -270,7 +266,7 @@ pub async fn run_aggregated_sync<O: Transport, T: Transport, C: Clock>(
                 super::targets::PrepareTargetError::Dhis2(error) => state.report.fail(&error),
                 other => {
                     state.report.raise(crate::sync::TargetStatus::Error);
-                    state.report.errors.push(error_of(other.to_string()));
+                    state.report.errors.push(error_of(other));
                 }
             }
             state.alive = false;
@@ -309,7 +305,7 @@ pub async fn run_aggregated_sync<O: Transport, T: Transport, C: Clock>(
     drop(mappers);
     if let Some(error) = &outcome.origin_error {
         report.origin_interrupted = error.dhis2().is_some_and(interrupts);
-        report.errors.push(error_of(error.to_string()));
+        report.errors.push(error_of(error.clone()));
     }
     run_notes.extend(outcome.notes);
 
@@ -327,7 +323,7 @@ pub async fn run_aggregated_sync<O: Transport, T: Transport, C: Clock>(
                     .details
                     .notes
                     .push(AggregatedNote::AnalyticsRun { instance: name }),
-                Err(message) => state.report.notes.push(message),
+                Err(problem) => state.report.notes.push(ReportNote::from(problem)),
             }
         }
     }

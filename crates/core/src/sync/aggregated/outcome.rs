@@ -7,7 +7,7 @@ use crate::clock::Clock;
 use crate::dhis2::analytics::{run_analytics_tables, AnalyticsRun};
 use crate::dhis2::{Dhis2Client, Dhis2Error, Transport};
 use crate::sync::metadata::SyncInstance;
-use crate::sync::report::TargetReport;
+use crate::sync::report::{ReportNote, SyncProblem, TargetReport};
 use crate::sync::runtime::SyncRuntime;
 use crate::sync::{SyncProgress, SyncStep};
 
@@ -64,7 +64,7 @@ pub(super) fn finish_target(
     }
     report
         .notes
-        .extend(details.notes.iter().map(ToString::to_string));
+        .extend(details.notes.iter().cloned().map(ReportNote::from));
     report.chunks_planned = report.chunks.len();
     report.aggregated = Some(details);
     report
@@ -88,14 +88,14 @@ pub(super) fn resumed_report<T: Transport, C>(
     }
 }
 
-/// Runs the analytics tables on an instance (`None`: the origin), with progress; the error
-/// message when it failed.
+/// Runs the analytics tables on an instance (`None`: the origin), with progress; why not, when
+/// it failed ([`SyncProblem::AnalyticsFailed`]).
 pub(super) async fn analytics<T: Transport, C: Clock>(
     client: &Dhis2Client<T>,
     runtime: &SyncRuntime<'_, C>,
     target: Option<&str>,
     last_years: Option<u32>,
-) -> Result<(), String> {
+) -> Result<(), SyncProblem> {
     let progress = runtime.progress;
     progress.on_progress(step(
         SyncStep::Prepare,
@@ -115,14 +115,16 @@ pub(super) async fn analytics<T: Transport, C: Clock>(
     .await
     {
         Ok(AnalyticsRun::Done) => Ok(()),
-        Ok(AnalyticsRun::Failed { message }) => Err(format!(
-            "The analytics tables could not be run on {}: {message}",
-            target.unwrap_or("the origin")
-        )),
-        Err(error) => Err(format!(
-            "The analytics tables could not be run on {}: {error}",
-            target.unwrap_or("the origin")
-        )),
+        Ok(AnalyticsRun::Failed { message }) => Err(SyncProblem::AnalyticsFailed {
+            instance: target.map(str::to_string),
+            message: Some(message),
+            error: None,
+        }),
+        Err(error) => Err(SyncProblem::AnalyticsFailed {
+            instance: target.map(str::to_string),
+            message: None,
+            error: Some(error),
+        }),
     }
 }
 

@@ -112,7 +112,7 @@ impl Default for AggregatedSyncOptions {
 }
 
 /// A selection or options that cannot run, said before anything is read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, serde::Deserialize)]
 #[serde(tag = "problem", rename_all = "camelCase")]
 pub enum AggregatedInputError {
     #[error("Choose what to sync: at least one data set, data element group or data element.")]

@@ -15,7 +15,7 @@ use crate::mapping::checks::{ids_to_look_up, read_destination_index};
 use crate::mapping::context::OptionComboRef;
 use crate::mapping::{check_mapping, Finding, MappingContext, MappingDictionary, Outgoing};
 use crate::sync::metadata::defaults::fetch_default_ids;
-use crate::sync::report::TargetReport;
+use crate::sync::report::{ReportNote, TargetReport};
 
 /// The mapping a destination gets: for a pull, inverted (with what could not be).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -153,9 +153,10 @@ pub async fn prepare_target<T: Transport>(
                 return Err(PrepareTargetError::DataSetMissing { id });
             }
             Finding::Unmapped { plural, id } => missing.entry(plural).or_default().push(id),
-            other @ (Finding::TargetMissing { .. } | Finding::Overlap { .. }) => {
-                state.report.notes.push(other.to_string())
-            }
+            other @ (Finding::TargetMissing { .. } | Finding::Overlap { .. }) => state
+                .report
+                .notes
+                .push(ReportNote::MappingFinding { finding: other }),
         }
     }
     for (plural, ids) in missing {

@@ -193,9 +193,9 @@ fn forgive_already_deleted(report: &mut TargetReport) {
     if absent == 0 {
         return;
     }
-    report.notes.push(format!(
-        "{absent} object(s) were already absent from this target."
-    ));
+    report
+        .notes
+        .push(crate::sync::ReportNote::AlreadyAbsent { objects: absent });
     if report.errors.is_empty() && report.status == TargetStatus::Error {
         report.status = TargetStatus::Warning;
     }

@@ -26,6 +26,8 @@ pub struct SyncInstance<T> {
     pub client: Dhis2Client<T>,
     /// For a destination: the mapping to apply to what it receives, when the run applies one.
     pub mapping: Option<crate::mapping::MappingDictionary>,
+    /// The instance's own request time limits; `None`: the run's policy.
+    pub timeouts: Option<crate::dhis2::retry::RequestTimeouts>,
 }
 
 impl<T: Transport> SyncInstance<T> {
@@ -34,7 +36,14 @@ impl<T: Transport> SyncInstance<T> {
             name: name.into(),
             client,
             mapping: None,
+            timeouts: None,
         }
+    }
+
+    /// The same instance, with its own request time limits.
+    pub fn with_timeouts(mut self, timeouts: crate::dhis2::retry::RequestTimeouts) -> Self {
+        self.timeouts = Some(timeouts);
+        self
     }
 
     /// The same destination, receiving payloads translated with `mapping`.
@@ -66,11 +75,12 @@ impl<T: Transport> SyncInstance<T> {
         runtime: &'r SyncRuntime<'a, C>,
         listener: &'r ProgressRetries<'a>,
     ) -> EngineClient<'r, &'r T, C> {
-        runtime.client_for(
+        runtime.timed_client_for(
             self.client.base_url(),
             self.client.auth(),
             self.client.transport(),
             listener,
+            self.timeouts,
         )
     }
 
@@ -80,11 +90,12 @@ impl<T: Transport> SyncInstance<T> {
         runtime: &'r SyncRuntime<'a, C>,
         listener: &'r ProgressRetries<'a>,
     ) -> EngineClient<'r, ReadOnlyTransport<&'r T>, C> {
-        runtime.client_for(
+        runtime.timed_client_for(
             self.client.base_url(),
             self.client.auth(),
             ReadOnlyTransport(self.client.transport()),
             listener,
+            self.timeouts,
         )
     }
 }
@@ -105,7 +116,7 @@ pub struct TargetPayload {
     pub target: String,
     pub version: String,
     pub payload: Value,
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::sync::ReportNote>,
 }
 
 /// Prepare + read + origin-side transform.
@@ -202,7 +213,9 @@ pub async fn run_metadata_sync<O: Transport, T: Transport, C: Clock>(
         for target in targets {
             let mut target_report = TargetReport::new(&target.name, target.client.base_url());
             target_report.raise(TargetStatus::Cancelled);
-            target_report.notes.push(CANCELLED_BEFORE_WRITING.into());
+            target_report
+                .notes
+                .push(crate::sync::ReportNote::CancelledBeforeWriting);
             report.targets.push(target_report);
         }
         return report;
@@ -219,16 +232,14 @@ pub async fn run_metadata_sync<O: Transport, T: Transport, C: Clock>(
         .map(|ids| ids.len())
         .sum();
     for missing in &package.resolved.missing {
-        report.errors.push(SyncError {
-            object_id: Some(missing.clone()),
-            object_type: None,
-            property: None,
-            message: format!(
-                "{missing} was selected but does not exist on {}.",
-                origin.name
-            ),
-            code: None,
-        });
+        report.errors.push(
+            SyncError::of(crate::sync::SyncProblem::NotAtOrigin {
+                origin: origin.name.clone(),
+                kind: None,
+                ids: vec![missing.clone()],
+            })
+            .about(missing),
+        );
     }
     let mut package = package;
     for (index, target) in targets.iter().enumerate() {
@@ -270,11 +281,14 @@ pub async fn run_metadata_sync<O: Transport, T: Transport, C: Clock>(
                 if options.import.dry_run {
                     match preview_dry_run(&client, &payload).await {
                         Ok(preview) => target_report.dry_run_preview = preview,
-                        Err(error) => target_report.notes.push(format!(
-                            "Could not check which objects {} already has, so the dry run cannot \
-                             say what would be created or updated: {error}",
-                            target.name
-                        )),
+                        Err(error) => {
+                            target_report
+                                .notes
+                                .push(crate::sync::ReportNote::DryRunPreviewFailed {
+                                    target: target.name.clone(),
+                                    error,
+                                })
+                        }
                     }
                 }
                 let type_schemas = schemas.as_ref().unwrap_or(&package.schemas);
@@ -356,7 +370,12 @@ async fn preview_dry_run<T: Transport>(
         .collect())
 }
 
-type PreparedTarget = (Version, Option<SchemaRegistry>, Payload, Vec<String>);
+type PreparedTarget = (
+    Version,
+    Option<SchemaRegistry>,
+    Payload,
+    Vec<crate::sync::ReportNote>,
+);
 
 async fn prepare_target<T: Transport>(
     client: &Dhis2Client<T>,
@@ -434,14 +453,5 @@ fn step(step: SyncStep, target: Option<&str>, message: &str) -> SyncProgress {
 }
 
 pub(crate) fn error_of(error: &Dhis2Error) -> SyncError {
-    SyncError {
-        object_id: None,
-        object_type: None,
-        property: None,
-        message: error.to_string(),
-        code: None,
-    }
+    SyncError::of(error.clone())
 }
-
-const CANCELLED_BEFORE_WRITING: &str =
-    "Cancelled while reading the origin: nothing was written to this instance.";

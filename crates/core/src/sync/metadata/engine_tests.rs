@@ -260,7 +260,10 @@ fn cancelled_while_reading_every_target_says_cancelled_and_nothing_is_written() 
             ("second", TargetStatus::Cancelled)
         ]
     );
-    assert!(report.targets[0].notes[0].contains("nothing was written"));
+    assert_eq!(
+        report.targets[0].notes,
+        [crate::sync::ReportNote::CancelledBeforeWriting]
+    );
     assert_eq!(
         first.requests.get() + second.requests.get(),
         0,

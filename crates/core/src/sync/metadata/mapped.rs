@@ -9,7 +9,7 @@ use crate::dhis2::schemas::SchemaRegistry;
 use crate::dhis2::{Dhis2Client, Dhis2Error, Transport};
 use crate::mapping::checks::{ids_to_look_up, outgoing_of_metadata, read_destination_index};
 use crate::mapping::{check_mapping, read_mapping_context, Mapper, MappingDictionary, PayloadKind};
-use crate::sync::report::{SyncError, TargetReport, TargetStatus};
+use crate::sync::report::{ReportNote, SyncError, SyncProblem, TargetReport, TargetStatus};
 
 /// Translates `payload` for one destination and records what the checks found.
 pub(crate) async fn apply_mapping<O: Transport, D: Transport>(
@@ -28,19 +28,16 @@ pub(crate) async fn apply_mapping<O: Transport, D: Transport>(
             report.raise(TargetStatus::Warning);
         }
         report.errors.push(SyncError {
-            object_id: None,
-            object_type: None,
-            property: None,
-            message: finding.to_string(),
             code: Some("MAPPING".into()),
+            ..SyncError::of(SyncProblem::Mapping { finding })
         });
     }
     let context = read_mapping_context(origin, destination, PayloadKind::Metadata).await?;
     let applied = Mapper::new(mapping, &context).metadata(payload, schemas);
-    report.notes.push(format!(
-        "Mapping applied: {} object(s) take their destination id, {} reference(s) and {} \
-         expression(s) translated.",
-        applied.objects, applied.references, applied.expressions
-    ));
+    report.notes.push(ReportNote::MappingApplied {
+        objects: applied.objects,
+        references: applied.references,
+        expressions: applied.expressions,
+    });
     Ok(())
 }

@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::cleanup::Payload;
 use crate::dhis2::{SchemaRegistry, Version};
+use crate::sync::ReportNote;
 
 /// User fields that lived under `userCredentials` before 2.38.
 const CREDENTIAL_FIELDS: &[&str] = &[
@@ -43,7 +44,7 @@ pub fn adapt_payload(
     payload: &mut Payload,
     target_version: &Version,
     target_schemas: Option<&SchemaRegistry>,
-) -> Vec<String> {
+) -> Vec<ReportNote> {
     let mut notes = Vec::new();
     for (plural, objects) in payload.iter_mut() {
         for object in objects.iter_mut() {
@@ -167,7 +168,7 @@ fn filter_to_schemas(
     payload: &mut Payload,
     registry: &SchemaRegistry,
     version: &Version,
-) -> Vec<String> {
+) -> Vec<ReportNote> {
     let mut notes = Vec::new();
     let unknown: Vec<String> = payload
         .keys()
@@ -176,9 +177,11 @@ fn filter_to_schemas(
         .collect();
     for plural in unknown {
         let count = payload.remove(&plural).map_or(0, |objects| objects.len());
-        notes.push(format!(
-            "DHIS2 {version} has no {plural}: {count} object(s) left out."
-        ));
+        notes.push(ReportNote::TypeUnknown {
+            version: version.to_string(),
+            plural,
+            objects: count,
+        });
     }
     for (plural, objects) in payload.iter_mut() {
         let Some(schema) = registry.by_plural(plural) else {
@@ -202,9 +205,12 @@ fn filter_to_schemas(
             });
         }
         for (key, count) in dropped {
-            notes.push(format!(
-                "DHIS2 {version} does not know {plural}.{key}: dropped from {count} object(s)."
-            ));
+            notes.push(ReportNote::PropertyDropped {
+                version: version.to_string(),
+                plural: plural.clone(),
+                property: key,
+                objects: count,
+            });
         }
     }
     notes

@@ -16,7 +16,7 @@ use crate::dhis2::retry::{RetryNotice, RetryReason};
 use crate::dhis2::schemas::short_klass;
 use crate::dhis2::TransportError;
 use crate::dhis2::{Dhis2Error, ImportResult, ImportStatus, SchemaRegistry, Transport};
-use crate::sync::report::{ChunkReport, TargetReport, TargetStatus};
+use crate::sync::report::{ChunkReport, ReportNote, TargetReport, TargetStatus};
 use crate::sync::runtime::{EngineClient, SyncRuntime};
 use crate::sync::{SyncProgress, SyncStep};
 
@@ -107,10 +107,9 @@ pub async fn write_payload<T: Transport, C: Clock>(
         written.contains(id)
     });
     if queue.skipped() > 0 {
-        report.notes.push(format!(
-            "{} object(s) reached this instance before the run was interrupted and were not sent again.",
-            queue.skipped()
-        ));
+        report.notes.push(ReportNote::AlreadySent {
+            objects: queue.skipped(),
+        });
     }
     let mut sizer = ChunkSizer::new(plan.limits);
     let mut halvings = 0u32;
@@ -119,11 +118,10 @@ pub async fn write_payload<T: Transport, C: Clock>(
     loop {
         if runtime.cancel.is_cancelled() {
             report.raise(TargetStatus::Cancelled);
-            report.notes.push(format!(
-                "Cancelled: {} of {} chunk(s) were sent before the stop.",
-                report.chunks.len(),
-                report.chunks_planned
-            ));
+            report.notes.push(ReportNote::Cancelled {
+                sent: report.chunks.len(),
+                planned: report.chunks_planned,
+            });
             return;
         }
         let Some(queued) = queue.next_chunk(sizer.current()) else {
@@ -227,10 +225,10 @@ fn advance<C>(runtime: &SyncRuntime<'_, C>, report: &TargetReport) {
 fn stop_note(report: &mut TargetReport) {
     let sent = report.chunks.len();
     if sent < report.chunks_planned {
-        report.notes.push(format!(
-            "Stopped after chunk {sent} of {}: chunks before it were imported, the rest were not sent.",
-            report.chunks_planned
-        ));
+        report.notes.push(ReportNote::StoppedAfterChunk {
+            sent,
+            planned: report.chunks_planned,
+        });
     }
 }
 

@@ -1,0 +1,246 @@
+use leptos::prelude::*;
+use mdsync_core::dhis2::data_values::{DataIdScheme, DataImportStrategy};
+use mdsync_core::sync::aggregated::{AggregatedSyncOptions, AggregationOptions, AggregationType};
+
+use super::state::AggregatedState;
+use crate::l10n::Language;
+use crate::tr;
+
+const STRATEGIES: [(&str, DataImportStrategy); 4] = [
+    ("new_and_updates", DataImportStrategy::NewAndUpdates),
+    ("new", DataImportStrategy::New),
+    ("updates", DataImportStrategy::Updates),
+    ("deletes", DataImportStrategy::Deletes),
+];
+
+const AGGREGATION_TYPES: [(&str, AggregationType); 5] = [
+    ("daily", AggregationType::Daily),
+    ("weekly", AggregationType::Weekly),
+    ("monthly", AggregationType::Monthly),
+    ("quarterly", AggregationType::Quarterly),
+    ("yearly", AggregationType::Yearly),
+];
+
+fn strategy_text(lang: Language, strategy: DataImportStrategy) -> String {
+    match strategy {
+        DataImportStrategy::NewAndUpdates => tr!(lang, aggregated.options.new_and_updates),
+        DataImportStrategy::New => tr!(lang, aggregated.options.new_only),
+        DataImportStrategy::Updates => tr!(lang, aggregated.options.updates_only),
+        DataImportStrategy::Deletes => tr!(lang, aggregated.options.deletes),
+    }
+}
+
+fn aggregation_text(lang: Language, kind: AggregationType) -> String {
+    match kind {
+        AggregationType::Daily => tr!(lang, aggregated.options.daily),
+        AggregationType::Weekly => tr!(lang, aggregated.options.weekly),
+        AggregationType::Monthly => tr!(lang, aggregated.options.monthly),
+        AggregationType::Quarterly => tr!(lang, aggregated.options.quarterly),
+        AggregationType::Yearly => tr!(lang, aggregated.options.yearly),
+    }
+}
+
+/// A checkbox over one switch of the options.
+fn switch(
+    state: AggregatedState,
+    data_test: &'static str,
+    label: String,
+    help: String,
+    get: fn(&AggregatedSyncOptions) -> bool,
+    set: fn(&mut AggregatedSyncOptions, bool),
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label class="sync-check">
+                <input
+                    type="checkbox"
+                    data-test=data_test
+                    prop:checked=move || state.options.with(get)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        state.options.update(|o| set(o, on));
+                    }
+                />
+                {label}
+            </label>
+            <span class="field-help">{help}</span>
+        </div>
+    }
+}
+
+/// A checkbox over one switch of aggregation mode.
+fn aggregation_switch(
+    state: AggregatedState,
+    data_test: &'static str,
+    label: String,
+    get: fn(&AggregationOptions) -> bool,
+    set: fn(&mut AggregationOptions, bool),
+) -> impl IntoView {
+    view! {
+        <label class="sync-check">
+            <input
+                type="checkbox"
+                data-test=data_test
+                prop:checked=move || state.options.with(|o| o.aggregation.as_ref().is_some_and(get))
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    state.options.update(|o| {
+                        if let Some(aggregation) = o.aggregation.as_mut() {
+                            set(aggregation, on);
+                        }
+                    });
+                }
+            />
+            {label}
+        </label>
+    }
+}
+
+/// The time step of aggregation mode.
+fn aggregation_select(state: AggregatedState) -> impl IntoView {
+    let lang = state.lang;
+    let choices = AGGREGATION_TYPES
+        .iter()
+        .map(|(key, kind)| {
+            let (key, kind) = (*key, *kind);
+            view! {
+                <option value=key selected=move || state.options.with(|o| o.aggregation.is_some_and(|a| a.aggregation_type == kind))>
+                    {aggregation_text(lang, kind)}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field sync-option">
+            <label>
+                {tr!(lang, aggregated.options.aggregation_type)}
+                <select class="input" data-test="aggregated-aggregation-type"
+                    on:change=move |ev| {
+                        let key = event_target_value(&ev);
+                        if let Some((_, kind)) = AGGREGATION_TYPES.iter().find(|(k, _)| *k == key) {
+                            state.options.update(|o| {
+                                if let Some(a) = o.aggregation.as_mut() {
+                                    a.aggregation_type = *kind;
+                                }
+                            });
+                        }
+                    }>
+                    {choices}
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// How values are read (raw or aggregated) and written.
+#[component]
+pub fn AggregatedOptions(state: AggregatedState) -> impl IntoView {
+    let lang = state.lang;
+    let aggregated = move || state.options.with(|o| o.aggregation.is_some());
+    let strategies = STRATEGIES
+        .iter()
+        .map(|(key, strategy)| {
+            let (key, strategy) = (*key, *strategy);
+            view! {
+                <option value=key selected=move || state.options.with(|o| o.strategy == strategy)>
+                    {strategy_text(lang, strategy)}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="sync-options-grid">
+            <div class="sync-options-column">
+                <h3>{tr!(lang, aggregated.options.reading)}</h3>
+                <fieldset class="sync-fieldset" data-test="aggregated-mode">
+                    <legend>{tr!(lang, aggregated.options.mode)}</legend>
+                    <label class="sync-check">
+                        <input type="radio" name="aggregated-mode" data-test="aggregated-mode-raw"
+                            prop:checked=move || !aggregated()
+                            on:change=move |_| state.options.update(|o| o.aggregation = None)/>
+                        {tr!(lang, aggregated.options.raw)}
+                    </label>
+                    <label class="sync-check">
+                        <input type="radio" name="aggregated-mode" data-test="aggregated-mode-analytics"
+                            prop:checked=aggregated
+                            on:change=move |_| state.options.update(|o| {
+                                o.aggregation = Some(AggregationOptions {
+                                    aggregation_type: AggregationType::Monthly,
+                                    empty_as_zero: false,
+                                    run_analytics_before: false,
+                                    run_analytics_after: false,
+                                    analytics_years: None,
+                                });
+                                o.delete_stale = false;
+                            })/>
+                        {tr!(lang, aggregated.options.analytics)}
+                    </label>
+                    <span class="field-help">{tr!(lang, aggregated.options.mode_help)}</span>
+                </fieldset>
+                <Show when=aggregated>
+                    {aggregation_select(state)}
+                    {aggregation_switch(state, "aggregated-empty-as-zero", tr!(lang, aggregated.options.empty_as_zero),
+                        |a| a.empty_as_zero, |a, on| a.empty_as_zero = on)}
+                    {aggregation_switch(state, "aggregated-analytics-before", tr!(lang, aggregated.options.analytics_before),
+                        |a| a.run_analytics_before, |a, on| a.run_analytics_before = on)}
+                    {aggregation_switch(state, "aggregated-analytics-after", tr!(lang, aggregated.options.analytics_after),
+                        |a| a.run_analytics_after, |a, on| a.run_analytics_after = on)}
+                </Show>
+                <div class="field">
+                    <label>
+                        {tr!(lang, aggregated.options.last_updated)}
+                        <input class="input" type="date" data-test="aggregated-last-updated"
+                            prop:value=move || state.last_updated.get()
+                            on:input=move |ev| state.last_updated.set(event_target_value(&ev))/>
+                    </label>
+                    <span class="field-help">{tr!(lang, aggregated.options.last_updated_help)}</span>
+                </div>
+            </div>
+            <div class="sync-options-column">
+                <h3>{tr!(lang, aggregated.options.writing)}</h3>
+                <div class="field sync-option">
+                    <label>
+                        {tr!(lang, aggregated.options.strategy)}
+                        <select class="input" data-test="aggregated-strategy"
+                            on:change=move |ev| {
+                                let key = event_target_value(&ev);
+                                if let Some((_, strategy)) = STRATEGIES.iter().find(|(k, _)| *k == key) {
+                                    state.options.update(|o| o.strategy = *strategy);
+                                }
+                            }>
+                            {strategies}
+                        </select>
+                    </label>
+                    <Show when=move || state.options.with(|o| o.strategy == DataImportStrategy::Deletes)>
+                        <span class="field-help field-warning" data-test="aggregated-deletes-warning">
+                            {tr!(lang, aggregated.options.deletes_warning)}
+                        </span>
+                    </Show>
+                </div>
+                <div class="field sync-option">
+                    <label>
+                        {tr!(lang, aggregated.options.id_scheme)}
+                        <select class="input" data-test="aggregated-id-scheme"
+                            on:change=move |ev| {
+                                let scheme = if event_target_value(&ev) == "code" { DataIdScheme::Code } else { DataIdScheme::Uid };
+                                state.options.update(|o| o.id_scheme = scheme);
+                            }>
+                            <option value="uid" selected=move || state.options.with(|o| o.id_scheme == DataIdScheme::Uid)>"UID"</option>
+                            <option value="code" selected=move || state.options.with(|o| o.id_scheme == DataIdScheme::Code)>
+                                {tr!(lang, sync.choices.code)}
+                            </option>
+                        </select>
+                    </label>
+                </div>
+                {switch(state, "aggregated-ignore-existing", tr!(lang, aggregated.options.ignore_existing),
+                    tr!(lang, aggregated.options.ignore_existing_help), |o| o.ignore_existing, |o, on| o.ignore_existing = on)}
+                <Show when=move || !aggregated()>
+                    {switch(state, "aggregated-delete-stale", tr!(lang, aggregated.options.delete_stale),
+                        tr!(lang, aggregated.options.delete_stale_help), |o| o.delete_stale, |o, on| o.delete_stale = on)}
+                </Show>
+                {switch(state, "aggregated-skip-audit", tr!(lang, aggregated.options.skip_audit),
+                    tr!(lang, aggregated.options.skip_audit_help), |o| o.skip_audit, |o, on| o.skip_audit = on)}
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,186 @@
+// Rules, as a configurator and a run-only user meet them: the configurator adds a destination,
+// creates a rule in the editor (each step, a schedule in words with its next runs), shares it
+// for running, runs it and reads its report; the executor sees the shared rule, may start it
+// (refused by core while the destination instance is not shared with them), has no way to
+// edit it in the app, and DHIS2 refuses their direct write to the rule's keys.
+
+export const timeout = 170_000;
+
+const NAMESPACE = 'metadata-sync';
+const INSTANCE_NAME = 'E2E Rules Destination';
+const RULE_NAME = 'E2E rule: indicator type';
+// An object without references, with the same id on both demo instances: the run updates it.
+const INDICATOR_TYPE = 'Per thousand';
+
+async function indicatorType(source) {
+  const { json } = await source.api(
+    `/api/indicatorTypes?fields=id,name&filter=name:eq:${encodeURIComponent(INDICATOR_TYPE)}`,
+  );
+  const found = json?.indicatorTypes?.[0];
+  if (!found) throw new Error(`the demo seed has no indicator type "${INDICATOR_TYPE}"`);
+  return found;
+}
+
+async function addDestinationInstance(ctx, page, dest) {
+  const { expect } = ctx;
+  await page.locator('[data-test="home-card-instances"]').click();
+  await expect.visible(page.locator('[data-test="instances-table"]'));
+  await page.locator('[data-test="instance-new"]').click();
+  await page.locator('[data-test="instance-name"]').fill(INSTANCE_NAME);
+  await page.locator('[data-test="instance-url"]').fill(dest.url);
+  await page.locator('[data-test="instance-username"]').fill('admin');
+  await page.locator('[data-test="instance-secret"]').fill('district');
+  await page.locator('[data-test="instance-save"]').click();
+  await expect.containsText(page.locator('[data-test="instances-notice"]'), `Saved "${INSTANCE_NAME}"`);
+  const row = page.locator('[data-test="data-table-row"]').filter({ hasText: INSTANCE_NAME });
+  return row.getAttribute('data-id');
+}
+
+function openRules(page) {
+  return page.evaluate(() => {
+    window.location.hash = '#/rules';
+  });
+}
+
+async function runFromTheList(ctx, page) {
+  const { expect } = ctx;
+  const row = page.locator('[data-test="data-table-row"]').filter({ hasText: RULE_NAME });
+  await row.locator('[data-test="rule-run"]').click();
+  await expect.containsText(page.locator('[data-test="confirm-dialog"]'), INSTANCE_NAME);
+  await page.locator('[data-test="confirm-ok"]').click();
+  const report = page.locator('[data-test="rule-run-report"]');
+  await expect.containsText(report, 'Sync finished', { timeout: 60_000 });
+  await expect.containsText(report.locator('[data-test="sync-target-status"]'), /Success|Warning/);
+  return report;
+}
+
+export default async function rules(ctx) {
+  const { expect } = ctx;
+  const source = ctx.sim('source');
+  const dest = ctx.sim('dest');
+  // Provoked on purpose: the 403s of the executor's forged writes.
+  ctx.allowConsoleErrors(/403|Forbidden/i);
+  const picked = await indicatorType(source);
+
+  // The configurator: a destination, then a rule in the editor.
+  const page = await ctx.login('configurator');
+  const instanceId = await addDestinationInstance(ctx, page, dest);
+  expect.ok(instanceId, 'the new instance row has an id');
+  await openRules(page);
+  await expect.visible(page.locator('[data-test="panel-rules"]'));
+  await expect.attributes(page.locator('[data-test="scheduler-status"]'), 'data-state', ['down']);
+  await page.locator('[data-test="rules-new"]').click();
+
+  // General: the name is checked at its field.
+  await page.locator('[data-test="rule-next"]').click();
+  await expect.containsText(page.locator('[data-test="rule-name-error"]'), 'Enter a name');
+  await page.locator('[data-test="rule-name"]').fill(RULE_NAME);
+  await page.locator('[data-test="rule-description"]').fill('Made by the e2e spec');
+  await page.locator('[data-test="rule-next"]').click();
+
+  // What: the Sync page's browser.
+  await page.locator('[data-test="type-indicatorTypes"]').click();
+  await expect.visible(page.locator('[data-test="sync-objects"]'));
+  await page.locator('[data-test="sync-search"]').fill(picked.name);
+  const objectRow = page.locator('[data-test="sync-objects"] [data-test="data-table-row"]').filter({ hasText: picked.name });
+  await expect.count(objectRow, 1);
+  await objectRow.locator('[data-test="sync-row-check"]').check();
+  await expect.containsText(page.locator('[data-test="sync-picked"]'), picked.name);
+  await page.locator('[data-test="rule-next"]').click();
+
+  // Instances: this instance → the destination.
+  await page.locator('[data-test="rule-next"]').click();
+  await expect.containsText(page.locator('[data-test="rule-destinations-error"]'), 'at least one destination');
+  await page.locator(`[data-test="sync-destination-${instanceId}"]`).check();
+  await page.locator('[data-test="rule-next"]').click();
+
+  // Schedule: a custom cron is refused with its reason; a preset is said in words.
+  await page.locator('[data-test="schedule-mode"]').selectOption('custom');
+  await page.locator('[data-test="schedule-cron"]').fill('0 0 2 30 2 ?');
+  await expect.containsText(page.locator('[data-test="schedule-error"]'), 'never fires');
+  await page.locator('[data-test="schedule-mode"]').selectOption('weekly');
+  await expect.text(page.locator('[data-test="schedule-words"]'), 'Every Monday at 02:00');
+  await expect.count(page.locator('[data-test="schedule-next-run"]'), 3);
+  await ctx.screenshot('schedule', page);
+  await page.locator('[data-test="rule-next"]').click();
+
+  // Summary, then Save.
+  await expect.text(page.locator('[data-test="rule-summary-name"]'), RULE_NAME);
+  await expect.containsText(page.locator('[data-test="rule-summary-what"]'), picked.name);
+  await expect.text(page.locator('[data-test="rule-summary-destinations"]'), INSTANCE_NAME);
+  await expect.text(page.locator('[data-test="rule-summary-schedule"]'), 'Every Monday at 02:00');
+  await page.locator('[data-test="rule-save"]').click();
+  const row = page.locator('[data-test="data-table-row"]').filter({ hasText: RULE_NAME });
+  await expect.containsText(row, 'Every Monday at 02:00');
+  const ruleId = await row.getAttribute('data-id');
+  expect.ok(ruleId, 'the rule row has an id');
+
+  // Shared for running with everyone who has the app.
+  await row.locator('[data-test="rule-share"]').click();
+  await page.locator('[data-test="sharing-public"]').selectOption('r-------');
+  await page.locator('[data-test="sharing-save"]').click();
+  await expect.containsText(page.locator('[data-test="rules-notice"]'), 'Sharing saved');
+  const { json: stored } = await source.api(`/api/dataStore/${NAMESPACE}/rules`);
+  const summary = (stored ?? []).find((rule) => rule.id === ruleId);
+  expect.equal(summary?.sharing?.publicAccess, 'r-------', 'the rule is readable by app users');
+
+  // Run now: progress, then the report; the list shows the run.
+  const report = await runFromTheList(ctx, page);
+  await expect.text(
+    report.locator('[data-test="sync-type-stats"][data-type="indicatorTypes"] [data-test="sync-type-sent"]'),
+    '1',
+  );
+  await ctx.screenshot('configurator-report', page);
+  await expect.containsText(row, /Success|Warning/);
+  const { json: record } = await source.api(`/api/dataStore/${NAMESPACE}/last-run-${ruleId}`);
+  expect.equal(record?.lastRun?.lastExecutedBy, 'configurator', 'the rule records who ran it');
+
+  // The run-only user: sees the shared rule, runs it, cannot change it.
+  const executor = await ctx.login('executor');
+  await executor.locator('[data-test="home-card-rules"]').click();
+  const executorRow = executor.locator('[data-test="data-table-row"]').filter({ hasText: RULE_NAME });
+  await expect.visible(executorRow);
+  await expect.count(executor.locator('[data-test="rules-new"]'), 0);
+  for (const action of ['rule-edit', 'rule-delete', 'rule-share', 'rule-toggle', 'rule-replicate']) {
+    await expect.count(executorRow.locator(`[data-test="${action}"]`), 0);
+  }
+  // Running needs the destination instance shared with them too (its credential is theirs
+  // to use then); the app has no instance sharing editor yet, so core refuses, naming it.
+  await executorRow.locator('[data-test="rule-run"]').click();
+  await executor.locator('[data-test="confirm-ok"]').click();
+  await expect.containsText(
+    executor.locator('[data-test="rule-run-error"]'),
+    `no access to the instance "${INSTANCE_NAME}"`,
+    { timeout: 30_000 },
+  );
+  await ctx.screenshot('executor-run', executor);
+
+  // The editor is refused to them, and so is DHIS2 itself to a direct write.
+  await executor.evaluate((id) => {
+    window.location.hash = `#/rules/${id}/edit`;
+  }, ruleId);
+  await expect.visible(executor.locator('[data-test="rule-editor-refused"]'));
+  const attempt = (method, key, body) =>
+    executor.evaluate(
+      async ({ url, method, body }) => {
+        const response = await fetch(url, {
+          method,
+          credentials: 'include',
+          headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+          body,
+        });
+        return response.status;
+      },
+      { url: `${source.url}/api/dataStore/${NAMESPACE}/${key}`, method, body },
+    );
+  const forgedList = JSON.stringify([{ ...summary, name: 'Hijacked', enabled: true }]);
+  const listPut = await attempt('PUT', 'rules', forgedList);
+  expect.ok(listPut === 403, `the executor rewrote the rules list (HTTP ${listPut})`);
+  const detailsPut = await attempt('PUT', `rule-${ruleId}`, '{"job":{"kind":"metadata","selection":{}}}');
+  expect.ok(detailsPut === 403, `the executor rewrote the rule (HTTP ${detailsPut})`);
+  const after = await source.api(`/api/dataStore/${NAMESPACE}/rules`);
+  expect.ok(
+    (after.json ?? []).some((rule) => rule.id === ruleId && rule.name === RULE_NAME),
+    'the rule is unchanged',
+  );
+}

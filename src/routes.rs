@@ -72,7 +72,11 @@ mod tests {
         );
         assert_eq!(
             Route::from_hash("#/settings"),
-            Route::Unknown("settings".into())
+            Route::Panel(Panel::Settings)
+        );
+        assert_eq!(
+            Route::from_hash("#/preferences"),
+            Route::Unknown("preferences".into())
         );
         assert_eq!(Route::Unknown("x".into()).href(), "#/x");
     }

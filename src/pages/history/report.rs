@@ -6,11 +6,11 @@ use mdsync_core::browse::{download_name, raw_response_document};
 use mdsync_core::dhis2::ImportStats;
 use mdsync_core::sync::{errors_csv, search_errors, SyncError, SyncReport, TargetReport};
 
-use super::download::download_text;
 use crate::l10n::messages::{
     named_instance, report_note, sync_error_message, target_status, type_label,
 };
 use crate::l10n::{use_language, Language};
+use crate::pages::sync::download::download_text;
 use crate::{counted, tr};
 
 fn stats_cells(lang: Language, stats: &ImportStats) -> impl IntoView {
@@ -57,7 +57,7 @@ pub fn ErrorsTable(errors: Vec<SyncError>, #[prop(into)] file_label: String) -> 
         let csv =
             errors.with_value(|errors| search.with(|n| errors_csv(&search_errors(errors, n))));
         let name = download_name("errors", &file_label).replace(".json", ".csv");
-        download_problem.set(download_text(&name, "text/csv", &csv).err());
+        download_problem.set(download_text(&name, &csv, "text/csv").err());
     };
     view! {
         <div class="history-errors" data-test="history-errors">
@@ -156,7 +156,7 @@ fn TargetDetails(target: TargetReport, dry_run: bool) -> impl IntoView {
             </details>
             <div class="toolbar">
                 <button class="button button-small" data-test="history-download-raw" disabled=!has_raw
-                    on:click=move |_| download_problem.set(download_text(&raw_file, "application/json", &raw).err())>
+                    on:click=move |_| download_problem.set(download_text(&raw_file, &raw, "application/json").err())>
                     {tr!(lang, sync.results.download_raw)}
                 </button>
                 {move || download_problem.get().map(|p| view! { <span class="field-error">{p}</span> })}

@@ -95,6 +95,14 @@ pub fn reload(state: ListState) {
     });
 }
 
+/// Drops `?run=<id>` from the address without a `hashchange`: the router would draw the panel
+/// anew and lose the run's report (a reload must not run the rule again either).
+fn forget_run_request() {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("#/rules"));
+    }
+}
+
 /// The rule id of `#/rules?run=<id>`.
 fn run_requested() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
@@ -321,7 +329,7 @@ pub fn RulesList(ctx: RulesContext) -> impl IntoView {
             return;
         }
         pending_run.set_value(None);
-        super::go("#/rules");
+        forget_run_request();
         if let Some(row) = state.row(&id) {
             super::run::start(state, row);
         }

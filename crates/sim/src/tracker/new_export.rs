@@ -55,11 +55,28 @@ pub fn event_view(event: &Value) -> Value {
 pub fn enrollment_view(store: &TrackerStore, enrollment: &Value, with_events: bool) -> Value {
     let mut view = enrollment.clone();
     fill_in(&mut view, "followUp", Value::Bool(false));
+    let uid = enrollment
+        .get("enrollment")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    // DHIS2 exports the relationships an enrollment is an end of (an empty list when none).
+    let relationships: Vec<Value> = store
+        .relationships
+        .values()
+        .filter(|relationship| {
+            ["from", "to"].iter().any(|end| {
+                relationship
+                    .get(*end)
+                    .and_then(Value::as_object)
+                    .and_then(|item| item.get("enrollment"))
+                    .and_then(Value::as_str)
+                    == Some(uid)
+            })
+        })
+        .cloned()
+        .collect();
+    fill_in(&mut view, "relationships", Value::Array(relationships));
     if with_events {
-        let uid = enrollment
-            .get("enrollment")
-            .and_then(Value::as_str)
-            .unwrap_or("");
         view["events"] = Value::Array(events_of(store, uid).map(event_view).collect());
     }
     view

@@ -126,7 +126,6 @@ pub(crate) const SIM_TIMESTAMPS: &str =
 pub(crate) const SIM_NESTED_EVENTS: &str =
     "simulator differs: events nested in a tracked entity lack the \
      href/orgUnitName the top-level event export has";
-pub(crate) const SIM_OWNERS: &str = "simulator differs: program ownership is not simulated";
 pub(crate) const SIM_ENROLLMENT: &str =
     "simulator differs: old-API enrollments lack the server-filled \
      trackedEntityType and orgUnitName";
@@ -359,7 +358,6 @@ pub fn rows() -> Vec<Row> {
                     "$.trackedEntityInstances[].enrollments[].events[].storedBy",
                     SIM_STORED_BY,
                 ),
-                ("$.trackedEntityInstances[].programOwners", SIM_OWNERS),
                 ("$.trackedEntityInstances[].relationships", NO_RELATIONSHIPS),
                 ("$.trackedEntityInstances[].coordinates", COORDINATES),
             ],

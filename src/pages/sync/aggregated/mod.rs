@@ -5,7 +5,6 @@
 
 mod data_picker;
 mod instances;
-mod notes;
 mod options;
 mod page;
 mod results;

@@ -3,9 +3,9 @@ use mdsync_core::browse::{download_name, raw_response_document};
 use mdsync_core::sync::aggregated::{conflicts_csv, AggregatedTargetDetails, ConflictRow};
 use mdsync_core::sync::{ReportNote, SyncReport, TargetReport};
 
-use super::notes::note_text;
 use crate::components::data_table::{Column, DataTable};
 use crate::components::notice::{Notice, NoticeKind};
+use crate::l10n::messages::aggregated_note;
 use crate::l10n::messages::{named_instance, report_note, sync_error_message, target_status};
 use crate::l10n::{use_language, Language};
 use crate::pages::sync::download::{download_json, download_text};
@@ -107,7 +107,7 @@ fn TargetResult(target: TargetReport) -> impl IntoView {
     let notes = details
         .notes
         .iter()
-        .map(|note| note_text(lang, note))
+        .map(|note| aggregated_note(lang, note))
         .chain(
             target
                 .notes
@@ -193,7 +193,7 @@ pub fn AggregatedResults(report: SyncReport, history: Result<String, String>) ->
         .map(|r| r.notes)
         .unwrap_or_default()
         .iter()
-        .map(|note| view! { <li>{note_text(lang, note)}</li> })
+        .map(|note| view! { <li>{aggregated_note(lang, note)}</li> })
         .collect_view();
     let errors = report
         .errors

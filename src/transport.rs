@@ -11,13 +11,23 @@
 //!
 //! Redirects are not followed for API calls (`redirect: manual`): a redirect to the login page
 //! must be seen as such, not silently turned into a 200 HTML page.
+//!
+//! Time limits: `fetch` cannot tell the connect phase (DNS, TCP, TLS) from the server's work,
+//! so an instance's *connect* limit is applied, as the nearest thing the browser allows, to the
+//! time until the response headers arrive — and only for reads (GET), whose answers start
+//! quickly; an import's headers come only after the server has done the import, so writes get
+//! the total limit alone. Limits are per instance URL ([`set_connect_timeout`]); the engine
+//! cuts every attempt at the instance's total limit itself.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::time::Duration;
 
 use js_sys::{Array, Uint8Array};
-use mdsync_core::dhis2::{HttpRequest, HttpResponse, Transport, TransportError};
+use mdsync_core::dhis2::retry::RequestTimeouts;
+use mdsync_core::dhis2::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -30,6 +40,37 @@ use web_sys::{
 /// purpose: big metadata imports take minutes on real servers; this only ends requests that
 /// would otherwise hang for ever (a server that accepts the connection and never answers).
 pub const DEFAULT_TIMEOUT_MS: i32 = 300_000;
+
+thread_local! {
+    /// Instance base URLs (without a trailing slash) and their connect limits, longest first.
+    static CONNECT_LIMITS: RefCell<Vec<(String, Duration)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Reads from the instance at `base_url` get `connect` until their response headers arrive
+/// (replaces an earlier limit for the same URL).
+pub fn set_connect_timeout(base_url: &str, connect: Duration) {
+    let base = base_url.trim_end_matches('/').to_string();
+    CONNECT_LIMITS.with(|limits| {
+        let mut limits = limits.borrow_mut();
+        limits.retain(|(known, _)| *known != base);
+        limits.push((base, connect));
+        limits.sort_by_key(|(known, _)| std::cmp::Reverse(known.len()));
+    });
+}
+
+/// The limit until the response headers of a read from `url` (the instance's connect limit,
+/// else the default one).
+pub fn connect_timeout_for(url: &str) -> Duration {
+    CONNECT_LIMITS
+        .with(|limits| {
+            limits.borrow().iter().find_map(|(base, connect)| {
+                url.strip_prefix(base.as_str())
+                    .filter(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
+                    .map(|_| *connect)
+            })
+        })
+        .unwrap_or_else(|| RequestTimeouts::default().connect())
+}
 
 /// `fetch`-based transport.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +102,19 @@ struct Deadline {
 
 impl Deadline {
     fn start(window: &web_sys::Window, timeout_ms: i32) -> Result<Deadline, JsValue> {
-        let controller = AbortController::new()?;
+        Deadline::on(window, AbortController::new()?, timeout_ms)
+    }
+
+    /// A second deadline on the same request (the time until the headers of a read).
+    fn also(&self, window: &web_sys::Window, timeout_ms: i32) -> Result<Deadline, JsValue> {
+        Deadline::on(window, self.controller.clone(), timeout_ms)
+    }
+
+    fn on(
+        window: &web_sys::Window,
+        controller: AbortController,
+        timeout_ms: i32,
+    ) -> Result<Deadline, JsValue> {
         let to_abort = controller.clone();
         let on_timeout = Closure::<dyn FnMut()>::new(move || to_abort.abort());
         let timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(
@@ -117,6 +170,18 @@ impl Transport for FetchTransport {
         let window = web_sys::window().ok_or_else(|| unreachable("no browser window".into()))?;
         let deadline =
             Deadline::start(&window, self.timeout_ms).map_err(|e| unreachable(describe(&e)))?;
+        // Reads: the instance's connect limit until the headers (see the module's comment).
+        let headers_deadline = if request.method == Method::Get {
+            let connect_ms =
+                i32::try_from(connect_timeout_for(&url).as_millis()).unwrap_or(i32::MAX);
+            Some(
+                deadline
+                    .also(&window, connect_ms.min(self.timeout_ms))
+                    .map_err(|e| unreachable(describe(&e)))?,
+            )
+        } else {
+            None
+        };
         let js_request =
             build_request(&request, &deadline.signal()).map_err(|e| unreachable(describe(&e)))?;
         // A rejected fetch is a network failure: refused connection, DNS, or a CORS refusal,
@@ -131,6 +196,8 @@ impl Transport for FetchTransport {
                 }
             })?
             .unchecked_into();
+        // The headers arrived: from here on only the total limit runs.
+        drop(headers_deadline);
         if response.type_() == web_sys::ResponseType::Opaqueredirect {
             return Ok(HttpResponse {
                 status: 302,

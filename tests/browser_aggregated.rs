@@ -365,3 +365,73 @@ async fn a_sync_writes_the_values_and_reports_counts_and_conflicts() {
     );
     set_hash("#/");
 }
+
+#[wasm_bindgen_test]
+async fn chosen_attribute_options_are_offered_by_combo_and_limit_the_read() {
+    let fake = aggregated_server().await;
+    fake.on(
+        Method::Get,
+        "dhis2.test/dhis/api/categoryCombos?paging=false&filter=dataDimensionType:eq:ATTRIBUTE",
+        json(
+            200,
+            r#"{"categoryCombos":[
+              {"id":"bjDvmb4bfuf","name":"default","isDefault":true,
+               "categories":[{"categoryOptions":[{"id":"xYerKDKCefk","displayName":"default"}]}]},
+              {"id":"Fund0Combo1","displayName":"Funding mechanism","isDefault":false,
+               "categories":[{"categoryOptions":[{"id":"Fund0USAID1","displayName":"USAID"},
+                 {"id":"Fund0CDC001","displayName":"CDC"}]}]}]}"#,
+        ),
+    );
+    let mounted = open_aggregated(&fake).await;
+    mounted.wait_for("sync-destination").await;
+    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
+    mounted.click_in_row("ANC monthly", "aggregated-row-check");
+    pick_bo(&mounted).await;
+
+    assert!(
+        fake.requests_to("api/categoryCombos").is_empty(),
+        "read only when asked for"
+    );
+    mounted.click("aggregated-attributes-chosen");
+    mounted.wait_for("aggregated-attribute-combo").await;
+    let combos = mounted.find_all("[data-test=\"aggregated-attribute-combo\"]");
+    assert_eq!(combos.len(), 1, "the default combo is not offered");
+    let offered = mounted.text("aggregated-attributes");
+    assert!(
+        offered.contains("Funding mechanism")
+            && offered.contains("CDC")
+            && offered.contains("USAID"),
+        "{offered}"
+    );
+    // Chosen, but none picked: said before anything is read.
+    mounted.click("aggregated-dry-run");
+    mounted
+        .wait_for_text("aggregated-notice", "at least one attribute option")
+        .await;
+    assert!(fake.requests_to("api/dataValueSets").is_empty());
+
+    check(
+        &mounted,
+        "[data-test=\"aggregated-attribute-option\"][value=\"Fund0USAID1\"]",
+    );
+    mounted.click("aggregated-dry-run");
+    mounted
+        .wait_for_text("aggregated-results", "finished")
+        .await;
+    assert!(
+        fake.requests_to("/api/categoryOptionCombos")
+            .iter()
+            .any(|r| r.url.contains("Fund0USAID1") && !r.url.contains("Fund0CDC001")),
+        "the combos of the chosen option are looked up"
+    );
+    let reads = fake.requests_to("dhis2.test/dhis/api/dataValueSets");
+    assert!(!reads.is_empty());
+    assert!(
+        reads
+            .iter()
+            .all(|r| r.url.contains("attributeOptionCombo=HllvX50cXC0")),
+        "{:?}",
+        reads.iter().map(|r| &r.url).collect::<Vec<_>>()
+    );
+    set_hash("#/");
+}

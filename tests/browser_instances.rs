@@ -302,3 +302,89 @@ async fn a_missing_encryption_key_is_explained() {
     assert!(message.contains("cargo xtask dist"), "{message}");
     set_hash("#/");
 }
+
+fn input_value(mounted: &Mounted, data_test: &str) -> String {
+    let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(
+        mounted
+            .find(data_test)
+            .unwrap_or_else(|| panic!("{data_test}")),
+    );
+    input.value()
+}
+
+#[wasm_bindgen_test]
+async fn time_limits_are_checked_at_their_field_saved_and_shown_again() {
+    let fake = FakeDhis2::server(&["ALL"], &[]);
+    let mounted = open_instances(&fake).await;
+    mounted.click("instance-new");
+    mounted.wait_for("instance-timeouts").await;
+    // The defaults, which suit a 2G link, are shown.
+    mounted
+        .wait_until("the default limits are shown", |m| {
+            input_value(m, "instance-connect-timeout") == "30"
+                && input_value(m, "instance-total-timeout") == "180"
+        })
+        .await;
+    assert!(mounted.text("instance-timeouts").contains("slow (2G) link"));
+
+    mounted.type_into("instance-name", "Behind a proxy");
+    mounted.type_into("instance-url", REMOTE);
+    mounted.type_into("instance-username", "admin");
+    mounted.type_into("instance-secret", "district");
+
+    // Not a number, out of range, total below connect: each said under its field, nothing saved.
+    mounted.type_into("instance-connect-timeout", "soon");
+    mounted.click("instance-save");
+    let said = mounted
+        .wait_for_text("field-error-connect-timeout", "whole number")
+        .await;
+    assert!(!said.is_empty());
+    mounted.type_into("instance-connect-timeout", "0");
+    mounted.click("instance-save");
+    mounted
+        .wait_for_text("field-error-connect-timeout", "between 1 and 600")
+        .await;
+    mounted.type_into("instance-connect-timeout", "20");
+    mounted.type_into("instance-total-timeout", "10");
+    mounted.click("instance-save");
+    mounted
+        .wait_for_text("field-error-total-timeout", "must not be shorter")
+        .await;
+    assert!(mounted.find("field-error-connect-timeout").is_none());
+    assert!(
+        !fake
+            .datastore_values(NAMESPACE)
+            .iter()
+            .any(|(_, value)| value.contains("Behind a proxy")),
+        "nothing saved while the limits are wrong"
+    );
+
+    // Under a 60 s proxy: saved with the instance.
+    mounted.type_into("instance-connect-timeout", "10");
+    mounted.type_into("instance-total-timeout", "55");
+    mounted.click("instance-save");
+    mounted
+        .wait_for_text("instances-notice", "Saved \"Behind a proxy\"")
+        .await;
+    let stored = fake
+        .datastore_values(NAMESPACE)
+        .into_iter()
+        .find(|(_, value)| value.contains("Behind a proxy"))
+        .map(|(_, value)| value)
+        .expect("the instance is stored");
+    let stored: serde_json::Value = serde_json::from_str(&stored).expect("json");
+    let instance = stored
+        .as_array()
+        .and_then(|list| list.iter().find(|i| i["name"] == "Behind a proxy"))
+        .cloned()
+        .unwrap_or(stored);
+    assert_eq!(instance["timeouts"]["connectSeconds"], 10, "{instance}");
+    assert_eq!(instance["timeouts"]["totalSeconds"], 55, "{instance}");
+    // The browser transport applies the connect limit to reads from that instance.
+    assert_eq!(
+        metadata_sync::transport::connect_timeout_for(&format!("{REMOTE}/api/system/info")),
+        std::time::Duration::from_secs(10)
+    );
+
+    set_hash("#/");
+}

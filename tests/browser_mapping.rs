@@ -547,3 +547,206 @@ async fn an_mdsync_mapping_file_is_imported_with_a_report_and_saved_only_on_save
     assert!(mounted.find("mapping-unsaved").is_none());
     set_hash("#/");
 }
+
+async fn pick_anc_monthly_with_mapping(mounted: &Mounted) {
+    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
+    mounted.click("type-dataSets");
+    mounted
+        .wait_until("rows listed", |m| m.row_with("ANC monthly").is_some())
+        .await;
+    mounted.click_in_row("ANC monthly", "sync-row-check");
+    let checkbox = |m: &Mounted| -> web_sys::HtmlInputElement {
+        wasm_bindgen::JsCast::unchecked_into(m.find("opt-apply-mapping").expect("the checkbox"))
+    };
+    mounted
+        .wait_until("Apply mapping is offered", |m| !checkbox(m).disabled())
+        .await;
+    mounted.click("opt-apply-mapping");
+    mounted
+        .wait_until("checked", |m| checkbox(m).checked())
+        .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_mapping_is_checked_before_a_run_and_the_user_goes_on_or_fixes_it() {
+    let fake = mapping_server().await;
+    // The destination has no data set with the picked one's id, and the mapping does not say
+    // where it goes.
+    fake.on(
+        Method::Get,
+        "remote.test/dhis/api/dataSets?",
+        json(200, r#"{"dataSets":[]}"#),
+    )
+    .on(
+        Method::Get,
+        "dhis2.test/dhis/api/sections",
+        json(200, r#"{"sections":[]}"#),
+    );
+    fake.datastore.borrow_mut().insert(
+        MAPPING_KEY.into(),
+        r#"{"aggregatedDataElements":{"fbfJHSPpUQD":{"mappedId":"hfdmMSPBgLG"}}}"#.into(),
+    );
+    let mounted = open_page(&fake).await;
+    mounted.wait_for("sync-destination").await;
+    pick_anc_monthly_with_mapping(&mounted).await;
+
+    mounted.click("sync-start");
+    mounted.wait_for("confirm-dialog").await;
+    mounted.click("confirm-ok");
+    let dialog = mounted
+        .wait_for_text("mapping-checks-dialog", "pBOMPrpg1QX")
+        .await;
+    assert!(dialog.contains("Destination: 1 finding"), "{dialog}");
+    assert_eq!(
+        mounted
+            .find_all("[data-test=\"mapping-check-finding\"]")
+            .len(),
+        1
+    );
+    assert!(
+        fake.requests_to("remote.test/dhis/api/metadata").is_empty(),
+        "nothing is written before the user decides"
+    );
+
+    // Go on: the run starts and reports (this fake destination lacks what the mapping context
+    // needs, so the report is the engine's to tell; the point is that the run went ahead).
+    let asked_before = fake.requests_to("remote.test/dhis/api").len();
+    mounted.click("mapping-check-go-on");
+    mounted.wait_for("sync-results").await;
+    assert!(mounted.find("mapping-checks-dialog").is_none());
+    assert!(fake.requests_to("remote.test/dhis/api").len() > asked_before);
+
+    // Again, and "Fix the mapping": the Mapping panel opens for that instance, nothing sent.
+    let posts = fake.requests_to("remote.test/dhis/api/metadata").len();
+    mounted.click("sync-start");
+    mounted.wait_for("confirm-dialog").await;
+    mounted.click("confirm-ok");
+    mounted.wait_for("mapping-checks-dialog").await;
+    mounted.click("mapping-check-fix");
+    mounted.wait_for("panel-mapping").await;
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    assert_eq!(hash, format!("#/mapping?instance={REMOTE_ID}"));
+    assert_eq!(
+        fake.requests_to("remote.test/dhis/api/metadata").len(),
+        posts
+    );
+    set_hash("#/");
+}
+
+fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn the_back_button_asks_before_unsaved_changes_are_lost_and_staying_keeps_them() {
+    let fake = mapping_server().await;
+    // A page of the app before the panel, so Back stays in the app.
+    set_hash("#/");
+    let mounted = open_panel(&fake).await;
+    let panel_hash = format!("#/mapping?instance={REMOTE_ID}");
+    mounted.click_in_row("ANC 1st visit", "mapping-exclude");
+    mounted
+        .wait_until("excluded", |m| status_of(m, "ANC 1st visit") == "excluded")
+        .await;
+    mounted.wait_for("mapping-unsaved").await;
+
+    // Back: the app's dialog asks, and the address bar shows the panel again.
+    let history = web_sys::window()
+        .and_then(|w| w.history().ok())
+        .expect("history");
+    history.back().expect("back");
+    let dialog = mounted.wait_for_text("confirm-dialog", "Leave").await;
+    assert!(dialog.contains("unsaved changes"), "{dialog}");
+    mounted
+        .wait_until("the panel's address is back", |_| {
+            current_hash() == panel_hash
+        })
+        .await;
+
+    // Stay: the panel and its unsaved change are still there.
+    mounted.click("confirm-cancel");
+    mounted
+        .wait_until("dialog closed", |m| m.find("confirm-dialog").is_none())
+        .await;
+    assert_eq!(status_of(&mounted, "ANC 1st visit"), "excluded");
+    assert!(mounted.find("mapping-unsaved").is_some());
+    assert!(stored_mapping(&fake).is_none(), "nothing saved");
+
+    // A link elsewhere asks the same way; leaving goes on to where the user wanted.
+    set_hash("#/instances");
+    mounted.wait_for("confirm-dialog").await;
+    assert_eq!(status_of(&mounted, "ANC 1st visit"), "excluded");
+    mounted.click("confirm-ok");
+    mounted
+        .wait_until("the panel is left", |m| {
+            m.find("panel-mapping").is_none() && current_hash() == "#/instances"
+        })
+        .await;
+    assert!(stored_mapping(&fake).is_none(), "leaving does not save");
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
+fn a_nested_item_is_picked_by_hand_and_keeps_its_own_code() {
+    use mdsync_core::mapping::{MappableObject, MappedId, MappingDictionary, MappingKey};
+    use metadata_sync::pages::mapping::edit::{assign, assign_nested, RowStatus};
+    use metadata_sync::pages::mapping::types::choice_named;
+
+    let object =
+        |text: &str| -> MappableObject { serde_json::from_str(text).expect("a mappable object") };
+    let origin = object(
+        r#"{"id":"fbfJHSPpUQD","name":"Cold chain status","code":"DE_CC",
+        "optionSet":{"options":[{"id":"Wm3tXhIHNsJ","name":"Low","code":"LOW"},
+                                {"id":"Cd4yEUaJxmS","name":"Stocked out","code":"OUT"}]}}"#,
+    );
+    let target = object(
+        r#"{"id":"hfdmMSPBgLG","name":"Cold chain","code":"CC_STATUS",
+        "optionSet":{"options":[{"id":"pZzk1L4Blf1","name":"Low stock","code":"LOW"}]}}"#,
+    );
+    let choice = choice_named("data-elements");
+    let mut dictionary = MappingDictionary::default();
+    assert!(assign(&mut dictionary, choice, &origin, &target));
+    // Auto-map left "Stocked out" without a counterpart; the user picks one by hand.
+    let picked = object(r#"{"id":"jUb8gELQApl","name":"Out of stock","code":"OUT_OF_STOCK"}"#);
+    let key = MappingKey::parse("Cd4yEUaJxmS").expect("a key");
+    assert!(assign_nested(
+        &mut dictionary,
+        choice,
+        "fbfJHSPpUQD",
+        "options",
+        &key,
+        &picked
+    ));
+    let entry = dictionary
+        .get("aggregatedDataElements", "fbfJHSPpUQD")
+        .expect("an entry");
+    let options = entry.nested().entries("options").expect("nested options");
+    let option = &options["Cd4yEUaJxmS"];
+    assert_eq!(
+        option.mapped_id,
+        Some(MappedId::Id("jUb8gELQApl".parse().expect("uid")))
+    );
+    assert_eq!(option.mapped_name.as_deref(), Some("Out of stock"));
+    assert_eq!(option.mapped_code.as_deref(), Some("OUT_OF_STOCK"));
+    assert_eq!(
+        option.code.as_deref(),
+        Some("OUT"),
+        "the origin's code stays"
+    );
+    assert!(!option.is_disabled());
+    // Every option has a counterpart now: the row is mapped, not in conflict.
+    assert_eq!(RowStatus::of(Some(entry)), RowStatus::Mapped);
+    // A row that is not mapped has no nested items to pick.
+    assert!(!assign_nested(
+        &mut dictionary,
+        choice,
+        "Jtf34kNZhzP",
+        "options",
+        &key,
+        &picked
+    ));
+}

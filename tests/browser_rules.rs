@@ -440,3 +440,439 @@ async fn editing_keeps_the_stored_picks_and_save_and_run_runs_the_saved_rule() {
     );
     set_hash("#/");
 }
+
+#[wasm_bindgen_test]
+async fn an_aggregated_rule_is_made_in_the_editor_with_the_sync_pages_pickers_and_said_in_words() {
+    let fake = server().await;
+    let units = |list: &str| json(200, &format!(r#"{{"organisationUnits":[{list}]}}"#));
+    let sierra_leone = r#"{"id":"ImspTQPwCqd","displayName":"Sierra Leone","path":"/ImspTQPwCqd",
+        "level":1,"children":[{"id":"O6uvpzGd5pu"}]}"#;
+    let bo = r#"{"id":"O6uvpzGd5pu","displayName":"Bo","path":"/ImspTQPwCqd/O6uvpzGd5pu",
+        "level":2,"children":[]}"#;
+    fake.on(
+        Method::Get,
+        "/api/me?fields=organisationUnits%5Bid",
+        json(
+            200,
+            r#"{"organisationUnits":[{"id":"ImspTQPwCqd","path":"/ImspTQPwCqd"}]}"#,
+        ),
+    )
+    .on(
+        Method::Get,
+        "dhis2.test/dhis/api/organisationUnits?paging=false",
+        units(sierra_leone),
+    )
+    .on(Method::Get, "filter=parent.id:eq:ImspTQPwCqd", units(bo));
+    set_hash("#/rules/new");
+    let mounted = mount_shell(services(&fake));
+    mounted.wait_for("rule-name").await;
+    mounted.type_into("rule-name", "ANC in Bo");
+    mounted.click("rule-next");
+
+    // What: the kind, then the aggregated page's data picker and org unit tree.
+    mounted.wait_for("rule-kind").await;
+    mounted.click("rule-kind-aggregated");
+    mounted.wait_for("rule-aggregated-data").await;
+    mounted
+        .wait_until("data sets listed", |m| m.row_with("ANC monthly").is_some())
+        .await;
+    mounted.click_in_row("ANC monthly", "aggregated-row-check");
+    mounted
+        .wait_for_text("aggregated-picked-list", "ANC monthly")
+        .await;
+    // No org unit: refused, with the message at the tree.
+    mounted.click("rule-next");
+    let error = mounted
+        .wait_for_text("rule-org-units-error", "organisation unit")
+        .await;
+    assert_eq!(error.trim(), "Choose at least one organisation unit.");
+    assert!(mounted.find("rule-selection-error").is_none());
+    assert!(mounted.find("rule-instances").is_none());
+    mounted.wait_for("org-unit-open").await;
+    mounted.click("org-unit-open");
+    mounted
+        .wait_until("Bo listed", |m| {
+            !m.find_all("[data-test=\"org-unit-node\"][data-id=\"O6uvpzGd5pu\"]")
+                .is_empty()
+        })
+        .await;
+    check(
+        &mounted,
+        "[data-test=\"org-unit-node\"][data-id=\"O6uvpzGd5pu\"] [data-test=\"org-unit-check\"]",
+    );
+    mounted.wait_for("org-unit-chip").await;
+    mounted.click("rule-next");
+
+    mounted.wait_for("rule-instances").await;
+    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
+    mounted.click("rule-next");
+    mounted.wait_for("schedule-mode").await;
+    mounted.click("rule-next");
+
+    // Summary: the data selection in words.
+    mounted.wait_for("rule-summary").await;
+    assert_eq!(mounted.text("rule-summary-kind"), "Aggregated data");
+    let what = mounted.text("rule-summary-what");
+    assert!(what.contains("ANC monthly"), "{what}");
+    assert!(
+        what.contains("Organisation units: Bo (with the units below them)"),
+        "{what}"
+    );
+    assert!(what.contains("Period: Last year"), "{what}");
+    mounted.click("rule-save");
+    mounted
+        .wait_until("the list with the new rule", |m| {
+            m.row_with("ANC in Bo").is_some()
+        })
+        .await;
+    let row = mounted
+        .row_with("ANC in Bo")
+        .expect("row")
+        .text_content()
+        .unwrap_or_default();
+    assert!(row.contains("Aggregated data"), "{row}");
+    let rule = stored_summaries(&fake)
+        .into_iter()
+        .find(|r| r.name == "ANC in Bo")
+        .expect("stored");
+    assert_eq!(rule.kind, mdsync_core::rules::RuleKind::Aggregated);
+    let details: serde_json::Value = fake
+        .datastore_values("metadata-sync")
+        .into_iter()
+        .find(|(key, _)| *key == format!("rule-{}", rule.id))
+        .and_then(|(_, value)| serde_json::from_str(&value).ok())
+        .expect("the rule's job is stored");
+    assert_eq!(details["job"]["kind"], "aggregated");
+    assert_eq!(
+        details["job"]["selection"]["dataSets"],
+        serde_json::json!(["pBOMPrpg1QX"])
+    );
+    assert_eq!(
+        details["job"]["selection"]["orgUnits"],
+        serde_json::json!(["O6uvpzGd5pu"])
+    );
+    set_hash("#/");
+}
+
+/// Puts a file into an `<input type="file">` and fires `change`, as a user picking it would.
+fn pick_rules_file(input: &web_sys::Element, name: &str, text: &str) {
+    let pick = js_sys::Function::new_with_args(
+        "input, name, text",
+        "const files = new DataTransfer();
+         files.items.add(new File([text], name, { type: 'application/json' }));
+         input.files = files.files;
+         input.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    pick.call3(
+        &wasm_bindgen::JsValue::NULL,
+        input,
+        &wasm_bindgen::JsValue::from_str(name),
+        &wasm_bindgen::JsValue::from_str(text),
+    )
+    .expect("the file is picked");
+}
+
+#[wasm_bindgen_test]
+async fn import_takes_a_rules_file_and_says_clearly_when_a_file_holds_no_rule() {
+    let fake = server().await;
+    set_hash("#/rules");
+    let mounted = mount_shell(services(&fake));
+    mounted.wait_for("rules-import").await;
+    let file = serde_json::json!({
+        "format": "metadata-sync-rules",
+        "version": 1,
+        "exported": "2026-12-03T10:00:00Z",
+        "rules": [{
+            "name": "Imported ANC",
+            "kind": "metadata",
+            "origin": {"id": "LOCAL", "name": "This instance"},
+            "destinations": [{"id": REMOTE_ID, "name": "Destination"}],
+            "schedule": "0 0 2 * * ?",
+            "enabled": true,
+            "job": {
+                "kind": "metadata",
+                "selection": {"objects": [{"id": "pBOMPrpg1QX", "type": "dataSets"}]}
+            }
+        }]
+    });
+    pick_rules_file(
+        &mounted.find("rules-import-file").expect("the file input"),
+        "rules.json",
+        &file.to_string(),
+    );
+    let notice = mounted.wait_for_text("rules-notice", "Imported ANC").await;
+    assert!(notice.contains("rules.json: imported 1 rule"), "{notice}");
+    // Imported switched off, to be checked before it runs on its own.
+    assert!(notice.contains("switched off"), "{notice}");
+    mounted
+        .wait_until("the imported rule listed", |m| {
+            m.row_with("Imported ANC").is_some()
+        })
+        .await;
+    let stored = stored_summaries(&fake);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].destinations[0].id, REMOTE_ID);
+    assert!(!stored[0].enabled);
+
+    // A file that is no rule: said plainly, nothing added.
+    pick_rules_file(
+        &mounted.find("rules-import-file").expect("the file input"),
+        "data-sets.json",
+        r#"{"dataSets": []}"#,
+    );
+    let refused = mounted.wait_for_text("rules-notice", "holds no rule").await;
+    assert!(
+        refused.contains("neither a MetaData Sync rules file nor rules exported from MDSync"),
+        "{refused}"
+    );
+    // And a file that is not JSON at all.
+    pick_rules_file(
+        &mounted.find("rules-import-file").expect("the file input"),
+        "notes.json",
+        "this is not json",
+    );
+    mounted.wait_for_text("rules-notice", "not JSON").await;
+    assert_eq!(stored_summaries(&fake).len(), 1);
+    set_hash("#/");
+}
+
+/// The instance the fake stores, private to someone else (only superusers and its owner).
+async fn make_destination_private(fake: &FakeDhis2) {
+    let storage = Storage::new(
+        Dhis2Client::new(fake.clone(), BASE_URL, Auth::Session),
+        Version::new(2, 41),
+    );
+    let mut instance = storage
+        .instances()
+        .get(REMOTE_ID)
+        .await
+        .expect("read")
+        .expect("the destination");
+    instance.sharing = Sharing {
+        owner: Some("OtherOwner1".into()),
+        ..Sharing::default()
+    };
+    storage.instances().save(&instance).await.expect("saved");
+}
+
+fn stored_destination_sharing(fake: &FakeDhis2) -> Sharing {
+    let instances: Vec<mdsync_core::model::Instance> = fake
+        .datastore_values("metadata-sync")
+        .into_iter()
+        .find(|(key, _)| key == "instances")
+        .and_then(|(_, value)| serde_json::from_str(&value).ok())
+        .unwrap_or_default();
+    instances
+        .into_iter()
+        .find(|i| i.id.as_str() == REMOTE_ID)
+        .expect("the destination stored")
+        .sharing
+}
+
+#[wasm_bindgen_test]
+async fn sharing_a_rule_finds_users_and_groups_and_offers_to_share_its_private_destination() {
+    let fake = server().await;
+    make_destination_private(&fake).await;
+    stored_rule(&fake, "ANC nightly", None, false).await;
+    fake.on(
+        Method::Get,
+        "dhis2.test/dhis/api/users?",
+        json(
+            200,
+            r#"{"pager":{"page":1,"pageCount":1,"total":1,"pageSize":10},
+            "users":[{"id":"ExecUser001","displayName":"Evan Runner"}]}"#,
+        ),
+    )
+    .on(
+        Method::Get,
+        "dhis2.test/dhis/api/userGroups?",
+        json(
+            200,
+            r#"{"pager":{"page":1,"pageCount":1,"total":1,"pageSize":10},
+            "userGroups":[{"id":"GroupSync01","displayName":"Evaluation team"}]}"#,
+        ),
+    );
+    set_hash("#/rules");
+    let mounted = mount_shell(services(&fake));
+    mounted
+        .wait_until("the rule", |m| m.row_with("ANC nightly").is_some())
+        .await;
+    mounted.click_in_row("ANC nightly", "rule-share");
+    mounted.wait_for("sharing-dialog").await;
+    mounted.type_into("sharing-search", "eva");
+    mounted.click("sharing-search-go");
+    mounted
+        .wait_until("a user and a group found", |m| {
+            m.find_all("[data-test=\"sharing-result\"]").len() == 2
+        })
+        .await;
+    let searches: Vec<String> = fake
+        .requests_to("ilike:eva")
+        .into_iter()
+        .map(|r| r.url)
+        .collect();
+    assert!(
+        searches.iter().any(|u| u.contains("/api/users?")),
+        "{searches:?}"
+    );
+    assert!(
+        searches.iter().any(|u| u.contains("/api/userGroups?")),
+        "{searches:?}"
+    );
+    for name in ["Evan Runner", "Evaluation team"] {
+        let add: web_sys::HtmlElement = mounted
+            .find_all(&format!(
+                "[data-test=\"sharing-result\"][data-name=\"{name}\"] [data-test=\"sharing-add\"]"
+            ))
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("{name} can be added"))
+            .unchecked_into();
+        add.click();
+    }
+    mounted
+        .wait_until("both added", |m| {
+            m.find_all("[data-test=\"sharing-entry\"]").len() == 2
+        })
+        .await;
+    mounted.click("sharing-save");
+    mounted.wait_for_text("rules-notice", "Sharing saved").await;
+    let rule = stored_summaries(&fake).remove(0);
+    assert!(rule
+        .sharing
+        .user_accesses
+        .iter()
+        .any(|e| e.id == "ExecUser001" && e.access == Sharing::PUBLIC_READ));
+    assert!(rule
+        .sharing
+        .user_group_accesses
+        .iter()
+        .any(|e| e.id == "GroupSync01"));
+
+    // They could see the rule and not run it: the app says so and offers the destination.
+    let offer = mounted
+        .wait_for_text("rule-instance-gap", "Destination")
+        .await;
+    assert!(offer.contains("cannot use “Destination”"), "{offer}");
+    mounted.click("confirm-ok");
+    mounted
+        .wait_for_text("rules-notice", "Instances shared read-only: Destination")
+        .await;
+    let sharing = stored_destination_sharing(&fake);
+    assert_eq!(sharing.public_access, Sharing::PUBLIC_READ, "{sharing:?}");
+    assert!(sharing
+        .user_accesses
+        .iter()
+        .any(|e| e.id == "ExecUser001" && e.access == Sharing::PUBLIC_READ));
+    assert!(sharing
+        .user_group_accesses
+        .iter()
+        .any(|e| e.id == "GroupSync01" && e.access == Sharing::PUBLIC_READ));
+    // The owner and what others already had are kept.
+    assert_eq!(sharing.owner.as_deref(), Some("OtherOwner1"));
+    // The encrypted credential's key got the same readers (DHIS2 enforces it).
+    assert!(fake
+        .requests_to("/api/sharing?type=dataStore")
+        .iter()
+        .any(|r| r.method == Method::Post
+            && String::from_utf8_lossy(r.body.as_deref().unwrap_or_default())
+                .contains("ExecUser001")));
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
+async fn the_instances_list_shares_an_instance_and_its_credential_follows() {
+    let fake = server().await;
+    set_hash("#/instances");
+    let mounted = mount_shell(services(&fake));
+    mounted
+        .wait_until("the destination listed", |m| {
+            m.row_with("Destination").is_some()
+        })
+        .await;
+    mounted.click_in_row("Destination", "instance-share");
+    mounted.wait_for("sharing-dialog").await;
+    mounted.type_into("sharing-public", Sharing::PRIVATE);
+    mounted.click("sharing-save");
+    let notice = mounted
+        .wait_for_text("instances-notice", "Sharing of “Destination” saved")
+        .await;
+    assert!(notice.contains("never shown"), "{notice}");
+    assert!(mounted.find("sharing-dialog").is_none());
+    let sharing = stored_destination_sharing(&fake);
+    assert_eq!(sharing.public_access, Sharing::PRIVATE);
+    // The secret's key is closed to app users too.
+    let secret_sharing: Vec<String> = fake
+        .requests_to("/api/sharing?type=dataStore")
+        .into_iter()
+        .filter(|r| r.method == Method::Post)
+        .map(|r| String::from_utf8_lossy(r.body.as_deref().unwrap_or_default()).into_owned())
+        .collect();
+    assert!(
+        secret_sharing
+            .last()
+            .is_some_and(|body| body.contains(r#""publicAccess":"--------""#)),
+        "{secret_sharing:?}"
+    );
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
+async fn a_stored_metadata_rule_gets_a_filter_checked_at_its_row_and_saved() {
+    let fake = server().await;
+    let id = stored_rule(&fake, "ANC by name", None, false).await;
+    set_hash(&format!("#/rules/{id}/edit"));
+    let mounted = mount_shell(services(&fake));
+    mounted
+        .wait_until("the stored name", |m| {
+            m.find("rule-name")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|input| input.value() == "ANC by name")
+        })
+        .await;
+    mounted.click("rule-next");
+    mounted.wait_for("rule-filters").await;
+    mounted.click("rule-filter-add");
+    mounted.wait_for("rule-filter").await;
+    // A filter without its type is refused under its row.
+    mounted.click("rule-next");
+    let error = mounted
+        .wait_for_text("rule-filter-error", "metadata type")
+        .await;
+    assert_eq!(error.trim(), "Choose the metadata type of filter 1.");
+    mounted
+        .wait_until("types offered", |m| {
+            !m.find_all("[data-test=\"rule-filter-type\"] option[value=\"dataSets\"]")
+                .is_empty()
+        })
+        .await;
+    mounted.type_into("rule-filter-type", "dataSets");
+    mounted.type_into("rule-filter-position", "starts_with");
+    mounted.type_into("rule-filter-text", "ANC");
+    mounted.click("rule-next");
+    mounted.wait_for("rule-instances").await;
+    mounted.click("rule-next");
+    mounted.wait_for("schedule-mode").await;
+    mounted.click("rule-next");
+    let what = mounted.wait_for_text("rule-summary-what", "1 filter").await;
+    assert!(what.contains("ANC monthly"), "{what}");
+    mounted.click("rule-save");
+    mounted
+        .wait_until("back to the list", |m| m.row_with("ANC by name").is_some())
+        .await;
+    let details: serde_json::Value = fake
+        .datastore_values("metadata-sync")
+        .into_iter()
+        .find(|(key, _)| *key == format!("rule-{id}"))
+        .and_then(|(_, value)| serde_json::from_str(&value).ok())
+        .expect("the rule's job is stored");
+    let filter = &details["job"]["selection"]["filters"][0];
+    assert_eq!(filter["metadataType"], "dataSets", "{details}");
+    assert_eq!(filter["text"]["where"], "startsWith", "{details}");
+    assert_eq!(filter["text"]["value"], "ANC", "{details}");
+    assert_eq!(
+        details["job"]["selection"]["objects"][0]["id"], "pBOMPrpg1QX",
+        "the picked data set stays"
+    );
+    set_hash("#/");
+}

@@ -37,7 +37,13 @@ async fn the_menu_leads_to_metadata_and_says_what_is_coming() {
         aggregated.get_attribute("href").as_deref(),
         Some("#/sync/aggregated")
     );
-    assert!(mounted.text("sync-menu-events").contains("Coming"));
+    assert_eq!(
+        mounted
+            .find("sync-menu-events")
+            .and_then(|e| e.get_attribute("href"))
+            .as_deref(),
+        Some("#/sync/events")
+    );
     let deleted = mounted
         .find("sync-menu-deleted")
         .expect("a deleted objects entry");

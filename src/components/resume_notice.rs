@@ -21,6 +21,10 @@ pub struct OfferedRun {
     pub destinations: usize,
     /// Objects that already arrived, all destinations together.
     pub written: usize,
+    /// Seconds since its journal was last written, when that is recent enough for the run to
+    /// be still going in another tab (core decides: `UnfinishedRun::activity`). Such a run is
+    /// shown, not offered for resuming.
+    pub running_seconds_ago: Option<u64>,
 }
 
 /// The runs to offer and how to give one up; shared by the shell, the start-up task and the
@@ -50,6 +54,36 @@ impl ResumeOffer {
     }
 }
 
+/// "A sync is running in another tab": the runs whose journal was written lately.
+#[component]
+fn RunningElsewhere(runs: Vec<OfferedRun>) -> impl IntoView {
+    let lang = use_language();
+    let items = runs
+        .into_iter()
+        .filter_map(|run| {
+            let seconds = run.running_seconds_ago?;
+            Some(view! {
+                <p data-test="resume-running-text">
+                    {tr!(
+                        lang,
+                        resume.running_elsewhere_text,
+                        date = lang.date(&run.started),
+                        origin = named_instance(lang, &run.origin_name),
+                        ago = counted!(lang, resume.seconds_ago, seconds as usize)
+                    )}
+                </p>
+            })
+        })
+        .collect::<Vec<_>>();
+    (!items.is_empty()).then(|| {
+        view! {
+            <Notice kind=NoticeKind::Info title=tr!(lang, resume.running_elsewhere_title) data_test="resume-running">
+                {items}
+            </Notice>
+        }
+    })
+}
+
 /// "A sync was interrupted … Resume / Discard", for the newest unfinished run.
 #[component]
 pub fn ResumeNotice() -> impl IntoView {
@@ -60,7 +94,15 @@ pub fn ResumeNotice() -> impl IntoView {
     let confirming = RwSignal::new(None::<OfferedRun>);
     view! {
         {move || {
-            let runs = offer.runs.get();
+            let running: Vec<OfferedRun> = offer.runs.with(|runs| {
+                runs.iter().filter(|run| run.running_seconds_ago.is_some()).cloned().collect()
+            });
+            view! { <RunningElsewhere runs=running/> }
+        }}
+        {move || {
+            let runs: Vec<OfferedRun> = offer.runs.with(|runs| {
+                runs.iter().filter(|run| run.running_seconds_ago.is_none()).cloned().collect()
+            });
             let run = runs.first().cloned()?;
             let more = runs.len() - 1;
             let href = format!("#/history/resume/{}", run.id);

@@ -77,6 +77,28 @@ fn sync_view(session: Session) -> AnyView {
     view! { <super::sync::SyncPanel session/> }.into_any()
 }
 
+/// Sync → Events: its own chunk inside the Sync panel (the tracker engine stays out of the
+/// panel's first download).
+fn sync_events_view(session: Session) -> AnyView {
+    view! { <super::sync::events::EventsSyncPage session/> }.into_any()
+}
+
+#[cfg(mdsync_split)]
+#[leptos::wasm_split::wasm_split(
+    sync_events_page,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(prefetch_sync_events_page)
+)]
+fn load_sync_events_page() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(sync_events_view)
+}
+
+#[cfg(not(mdsync_split))]
+async fn load_sync_events_page() -> Result<PanelRenderer, PanelLoadError> {
+    Ok(sync_events_view)
+}
+
 fn mapping_view(session: Session) -> AnyView {
     view! { <super::mapping::MappingPage session/> }.into_any()
 }
@@ -230,6 +252,7 @@ pub fn prefetch(panel: Panel) {
             let _ = match split {
                 SplitPanel::Instances => prefetch_instances_panel().await,
                 SplitPanel::Sync => prefetch_sync_panel().await,
+                SplitPanel::SyncEvents => prefetch_sync_events_page().await,
                 SplitPanel::History => prefetch_history_panel().await,
                 SplitPanel::Mapping => prefetch_mapping_panel().await,
                 SplitPanel::Rules => prefetch_rules_panel().await,
@@ -246,6 +269,8 @@ pub fn prefetch(panel: Panel) {
 pub enum SplitPanel {
     Instances,
     Sync,
+    /// Sync → Events, opened from the Sync panel.
+    SyncEvents,
     History,
     Mapping,
     Rules,
@@ -268,7 +293,7 @@ impl SplitPanel {
     pub fn panel(self) -> Panel {
         match self {
             SplitPanel::Instances => Panel::Instances,
-            SplitPanel::Sync => Panel::Sync,
+            SplitPanel::Sync | SplitPanel::SyncEvents => Panel::Sync,
             SplitPanel::History => Panel::History,
             SplitPanel::Mapping => Panel::Mapping,
             SplitPanel::Rules => Panel::Rules,
@@ -281,6 +306,7 @@ impl SplitPanel {
         match self {
             SplitPanel::Instances => load_instances_panel().await,
             SplitPanel::Sync => load_sync_panel().await,
+            SplitPanel::SyncEvents => load_sync_events_page().await,
             SplitPanel::History => load_history_panel().await,
             SplitPanel::Mapping => load_mapping_panel().await,
             SplitPanel::Rules => load_rules_panel().await,

@@ -5,6 +5,7 @@ use super::coming_soon::ComingSoon;
 use super::home::Home;
 use super::lazy_panel::{LazyPanel, SplitPanel};
 use super::not_allowed::NotAllowed;
+use crate::components::navigation_guard::NavigationGuard;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::l10n::use_language;
 use crate::routes::Route;
@@ -24,7 +25,15 @@ pub fn PanelRouter(session: Session) -> impl IntoView {
     let role = session.role;
     let lang = use_language();
     let route = RwSignal::new(current_route());
-    let handle = window_event_listener(ev::hashchange, move |_| route.set(current_route()));
+    let guard = NavigationGuard::provide();
+    let handle = window_event_listener(ev::hashchange, move |event| {
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        if guard.allows(&hash, &event.old_url()) {
+            route.set(current_route());
+        }
+    });
     on_cleanup(move || handle.remove());
     move || match route.get() {
         Route::Home => view! { <Home role/> }.into_any(),

@@ -24,7 +24,23 @@ impl Context<ReqwestTransport> {
             .timeout_seconds
             .map(Duration::from_secs)
             .unwrap_or(DEFAULT_TIMEOUT);
-        Context::open_with(config, ReqwestTransport::new(timeout)?).await
+        let context = Context::open_with(config, ReqwestTransport::new(timeout)?).await?;
+        context.apply_connect_timeouts().await;
+        Ok(context)
+    }
+
+    /// Gives every saved instance's URL its own connect limit in the transport (the engine
+    /// applies the total limit itself). An instance list that cannot be read leaves the
+    /// defaults: the command then fails on that read with a message of its own.
+    async fn apply_connect_timeouts(&self) {
+        let Ok(instances) = self.storage.instances().list().await else {
+            return;
+        };
+        let transport = self.storage.client().transport();
+        for instance in instances {
+            let limits = instance.timeouts.unwrap_or_default();
+            transport.set_connect_timeout(&instance.url, limits.connect());
+        }
     }
 }
 

@@ -3,35 +3,9 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use dhis2_sim::seed::rng::uid;
-use dhis2_sim::{DemoSide, InstanceConfig, Seed, Sim, SimRequest, SimVersion};
-use support::{SimServer, TempDir};
-
-/// A simulator seeded with one side of the demo.
-fn demo_server(name: &str, version: &str, side: DemoSide) -> SimServer {
-    let mut config = InstanceConfig::new(name, version.parse::<SimVersion>().expect("version"));
-    config.seed = Seed::Demo(side);
-    SimServer::start_with(config)
-}
-
-fn mdsync(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mdsync"))
-        .env("MDSYNC_CONFIG", config)
-        .args(args)
-        .output()
-        .expect("mdsync runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use dhis2_sim::{DemoSide, Sim, SimRequest};
+use support::{configure, demo_server, mdsync, text, TempDir, ADMIN_BASIC};
 
 /// The values of the demo's ANC data set for a district's subtree in 2024, as `sim` holds them.
 fn district_values(sim: &Sim, district: &str) -> Vec<String> {
@@ -40,8 +14,7 @@ fn district_values(sim: &Sim, district: &str) -> Vec<String> {
          &startDate=2024-01-01&endDate=2024-12-31",
         uid("ds:Reproductive health")
     );
-    let request =
-        SimRequest::new("GET", &path).with_header("Authorization", "Basic YWRtaW46ZGlzdHJpY3Q=");
+    let request = SimRequest::new("GET", &path).with_header("Authorization", ADMIN_BASIC);
     let response = sim.handle(request).expect("answer");
     let body: serde_json::Value = serde_json::from_slice(&response.body).expect("JSON");
     let mut rows: Vec<String> = body["dataValues"]
@@ -64,38 +37,8 @@ fn a_district_year_is_pushed_dry_run_first_and_bad_input_is_refused() {
     let local = demo_server("local", "2.39", DemoSide::Source);
     let remote = demo_server("remote", "2.41", DemoSide::Source);
     remote.sim.with_stores(|_, values, _| values.clear());
-    let dir = TempDir(std::env::temp_dir().join(format!(
-        "mdsync-cli-aggregated-{}-{}",
-        std::process::id(),
-        mdsync_core::model::Uid::generate()
-    )));
-    std::fs::create_dir_all(&dir.0).expect("temp dir");
-    let key = mdsync_core::crypto::generate_key_string().expect("key");
-    let config = dir.0.join("mdsync.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "encryption_key = \"{key}\"\n\n[local]\nurl = \"{}\"\nusername = \"admin\"\npassword = \"district\"\n",
-            local.url
-        ),
-    )
-    .expect("config");
-    let add = mdsync(
-        &config,
-        &[
-            "instances",
-            "add",
-            "--name",
-            "Regional",
-            "--url",
-            &remote.url,
-            "--username",
-            "admin",
-            "--password",
-            "district",
-        ],
-    );
-    assert!(add.status.success(), "{}", text(&add));
+    let dir = TempDir::new("aggregated");
+    let config = configure(&dir, &local, "Regional", &remote);
     let district = uid("ou:district:0:0");
     let data_set = uid("ds:Reproductive health");
     let sync = |extra: &[&str]| {
@@ -191,38 +134,8 @@ fn a_destination_without_the_data_set_exits_1_and_receives_nothing() {
     let local = demo_server("local", "2.39", DemoSide::Source);
     let remote = demo_server("remote", "2.40", DemoSide::Destination);
     let data_set = uid("ds:Facility stock");
-    let dir = TempDir(std::env::temp_dir().join(format!(
-        "mdsync-cli-aggregated-missing-{}-{}",
-        std::process::id(),
-        mdsync_core::model::Uid::generate()
-    )));
-    std::fs::create_dir_all(&dir.0).expect("temp dir");
-    let key = mdsync_core::crypto::generate_key_string().expect("key");
-    let config = dir.0.join("mdsync.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "encryption_key = \"{key}\"\n\n[local]\nurl = \"{}\"\nusername = \"admin\"\npassword = \"district\"\n",
-            local.url
-        ),
-    )
-    .expect("config");
-    let add = mdsync(
-        &config,
-        &[
-            "instances",
-            "add",
-            "--name",
-            "Regional",
-            "--url",
-            &remote.url,
-            "--username",
-            "admin",
-            "--password",
-            "district",
-        ],
-    );
-    assert!(add.status.success(), "{}", text(&add));
+    let dir = TempDir::new("aggregated-missing");
+    let config = configure(&dir, &local, "Regional", &remote);
     let district = uid("ou:district:0:0");
     let failed = mdsync(
         &config,

@@ -4,63 +4,9 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use dhis2_sim::seed::rng::uid;
-use dhis2_sim::{DemoSide, InstanceConfig, Seed, SimVersion};
-use support::{SimServer, TempDir};
-
-fn demo_server(name: &str, version: &str) -> SimServer {
-    let mut config = InstanceConfig::new(name, version.parse::<SimVersion>().expect("version"));
-    config.seed = Seed::Demo(DemoSide::Source);
-    SimServer::start_with(config)
-}
-
-fn mdsync(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mdsync"))
-        .env("MDSYNC_CONFIG", config)
-        .args(args)
-        .output()
-        .expect("mdsync runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-/// A config with `local` as this instance and `remote` added as "Regional".
-fn configure(dir: &TempDir, local: &SimServer, remote: &SimServer) -> std::path::PathBuf {
-    let key = mdsync_core::crypto::generate_key_string().expect("key");
-    let config = dir.write(
-        "mdsync.toml",
-        &format!(
-            "encryption_key = \"{key}\"\n\n[local]\nurl = \"{}\"\nusername = \"admin\"\npassword = \"district\"\n",
-            local.url
-        ),
-    );
-    let add = mdsync(
-        &config,
-        &[
-            "instances",
-            "add",
-            "--name",
-            "Regional",
-            "--url",
-            &remote.url,
-            "--username",
-            "admin",
-            "--password",
-            "district",
-        ],
-    );
-    assert!(add.status.success(), "{}", text(&add));
-    config
-}
+use dhis2_sim::DemoSide;
+use support::{configure, demo_server, mdsync, text, TempDir};
 
 fn tracker_counts(sim: &dhis2_sim::Sim) -> (usize, usize, usize) {
     sim.with_stores(|_, _, tracker| {
@@ -74,11 +20,11 @@ fn tracker_counts(sim: &dhis2_sim::Sim) -> (usize, usize, usize) {
 
 #[test]
 fn events_and_tracked_entities_are_pushed_dry_run_first_and_bad_input_is_refused() {
-    let local = demo_server("local", "2.38");
-    let remote = demo_server("remote", "2.41");
+    let local = demo_server("local", "2.38", DemoSide::Source);
+    let remote = demo_server("remote", "2.41", DemoSide::Source);
     remote.sim.with_stores(|_, _, tracker| tracker.clear());
     let dir = TempDir::new("events");
-    let config = configure(&dir, &local, &remote);
+    let config = configure(&dir, &local, "Regional", &remote);
     let province = uid("ou:province:0");
     let event_program = uid("program:Inpatient morbidity and mortality");
     let tracker_program = uid("program:Child programme");
@@ -199,8 +145,8 @@ fn events_and_tracked_entities_are_pushed_dry_run_first_and_bad_input_is_refused
 
 #[test]
 fn a_destination_that_lacks_the_program_type_exits_1_and_receives_nothing() {
-    let local = demo_server("local", "2.35");
-    let remote = demo_server("remote", "2.42");
+    let local = demo_server("local", "2.35", DemoSide::Source);
+    let remote = demo_server("remote", "2.42", DemoSide::Source);
     remote.sim.with_stores(|metadata, _, tracker| {
         tracker.clear();
         let id = uid("program:Child programme");
@@ -209,7 +155,7 @@ fn a_destination_that_lacks_the_program_type_exits_1_and_receives_nothing() {
         metadata.insert("programs", program).expect("program");
     });
     let dir = TempDir::new("events-mismatch");
-    let config = configure(&dir, &local, &remote);
+    let config = configure(&dir, &local, "Regional", &remote);
     let failed = mdsync(
         &config,
         &[
@@ -237,4 +183,37 @@ fn a_destination_that_lacks_the_program_type_exits_1_and_receives_nothing() {
         .request_log()
         .iter()
         .all(|r| !(r.method == "POST" && r.path.contains("tracker"))));
+
+    // As aggregated values the program's type does not matter, the mapping does: with no
+    // aggregated data element mapped, the destination is told so and gets nothing.
+    let aggregated = mdsync(
+        &config,
+        &[
+            "sync",
+            "events",
+            "--to",
+            "Regional",
+            "--programs",
+            &uid("program:Child programme"),
+            "--org-units",
+            &uid("ou:province:0"),
+            "--children",
+            "--period",
+            "last-year",
+            "--as-aggregated",
+            "monthly",
+        ],
+    );
+    assert_eq!(aggregated.status.code(), Some(1), "{}", text(&aggregated));
+    assert!(
+        text(&aggregated).contains("Nothing to send as aggregated values"),
+        "{}",
+        text(&aggregated)
+    );
+    assert!(remote
+        .sim
+        .request_log()
+        .iter()
+        .all(|r| r.method != "POST"
+            || !(r.path.contains("tracker") || r.path.contains("dataValueSets"))));
 }

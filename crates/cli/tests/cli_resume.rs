@@ -4,28 +4,11 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 use dhis2_sim::{FaultKind, FaultRule, Sim};
 use serde_json::json;
-use support::{SimServer, TempDir};
-
-fn mdsync(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mdsync"))
-        .env("MDSYNC_CONFIG", config)
-        .args(args)
-        .output()
-        .expect("mdsync runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use support::{configure, mdsync, text, SimServer, TempDir, ADMIN_BASIC};
 
 /// Local (2.39: credentials in the dataStore) holding a few data elements, a remote saved as
 /// an instance, and the config of the admin.
@@ -42,44 +25,28 @@ fn world(label: &str) -> (SimServer, SimServer, TempDir, PathBuf, Vec<String>) {
         })
         .collect();
     let import = dhis2_sim::SimRequest::new("POST", "/api/metadata")
-        .with_header("Authorization", "Basic YWRtaW46ZGlzdHJpY3Q=")
+        .with_header("Authorization", ADMIN_BASIC)
         .with_header("Content-Type", "application/json")
         .with_body(json!({ "dataElements": elements }).to_string().into_bytes());
     let imported = local.sim.handle(import).expect("seeded");
     assert_eq!(imported.status, 200);
     let dir = TempDir::new(label);
-    let key = mdsync_core::crypto::generate_key_string().expect("key");
-    let config = dir.0.join("mdsync.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "encryption_key = \"{key}\"\n\n[local]\nurl = \"{}\"\nusername = \"admin\"\npassword = \"district\"\n",
-            local.url
-        ),
-    )
-    .expect("config");
-    let add = mdsync(
-        &config,
-        &[
-            "instances",
-            "add",
-            "--name",
-            "Remote",
-            "--url",
-            &remote.url,
-            "--username",
-            "admin",
-            "--password",
-            "district",
-        ],
-    );
-    assert!(add.status.success(), "{}", text(&add));
+    let config = configure(&dir, &local, "Remote", &remote);
     (local, remote, dir, config, ids)
+}
+
+/// Every metadata import answered 401 (credentials refused) until the faults are cleared.
+fn refuse_metadata_imports(remote: &Sim) {
+    remote.add_fault(FaultRule {
+        method: Some("POST".into()),
+        status: Some(401),
+        ..FaultRule::new("/api/metadata", FaultKind::Status)
+    });
 }
 
 fn remote_has(remote: &Sim, id: &str) -> bool {
     let request = dhis2_sim::SimRequest::new("GET", &format!("/api/dataElements/{id}"))
-        .with_header("Authorization", "Basic YWRtaW46ZGlzdHJpY3Q=");
+        .with_header("Authorization", ADMIN_BASIC);
     remote
         .handle(request)
         .is_ok_and(|response| response.status == 200)
@@ -88,11 +55,7 @@ fn remote_has(remote: &Sim, id: &str) -> bool {
 #[test]
 fn an_interrupted_sync_exits_3_and_resumes_to_the_end() {
     let (_local, remote, _dir, config, ids) = world("resume");
-    remote.sim.add_fault(FaultRule {
-        method: Some("POST".into()),
-        status: Some(401),
-        ..FaultRule::new("/api/metadata", FaultKind::Status)
-    });
+    refuse_metadata_imports(&remote.sim);
     let joined = ids.join(",");
     let sync = [
         "sync",
@@ -170,11 +133,7 @@ fn a_destination_that_refuses_exits_1_and_a_bad_argument_2() {
 #[test]
 fn the_same_sync_again_with_resume_takes_up_the_interrupted_run() {
     let (_local, remote, _dir, config, ids) = world("resume-flag");
-    remote.sim.add_fault(FaultRule {
-        method: Some("POST".into()),
-        status: Some(401),
-        ..FaultRule::new("/api/metadata", FaultKind::Status)
-    });
+    refuse_metadata_imports(&remote.sim);
     let joined = ids.join(",");
     let sync = [
         "sync",

@@ -275,3 +275,113 @@ fn rules_are_imported_shown_run_and_scheduled_by_a_real_scheduler_until_sigterm(
     let once = ok(mdsync(&config, &["scheduler", "--once"]));
     assert!(once.contains("0 scheduled rule(s) loaded."), "{once}");
 }
+
+#[test]
+fn an_aggregated_rule_is_listed_by_kind_shown_in_words_and_run() {
+    use dhis2_sim::seed::rng::uid;
+    use dhis2_sim::{DemoSide, InstanceConfig, Seed, SimVersion};
+    let demo = |name: &str, version: &str| {
+        let mut config = InstanceConfig::new(name, version.parse::<SimVersion>().expect("version"));
+        config.seed = Seed::Demo(DemoSide::Source);
+        SimServer::start_with(config)
+    };
+    let local = demo("local", "2.39");
+    let remote = demo("remote", "2.41");
+    remote.sim.with_stores(|_, values, _| values.clear());
+    let data_set = uid("ds:Reproductive health");
+    let district = uid("ou:district:0:0");
+    let values = |server: &SimServer| {
+        let path = format!(
+            "api/dataValueSets.json?dataSet={data_set}&orgUnit={district}&children=true\
+             &startDate=2024-01-01&endDate=2024-12-31"
+        );
+        let request = SimRequest::new("GET", &format!("{}/{path}", server.sim.base_url()))
+            .with_header("Authorization", "Basic YWRtaW46ZGlzdHJpY3Q=");
+        let response = server.sim.handle(request).expect("answer");
+        let body: Value = serde_json::from_slice(&response.body).expect("JSON");
+        body["dataValues"].as_array().map_or(0, Vec::len)
+    };
+    let dir = TempDir::new("rules-aggregated");
+    let key = mdsync_core::crypto::generate_key_string().expect("key");
+    let config = dir.write(
+        "mdsync.toml",
+        &format!(
+            "encryption_key = \"{key}\"\n\n[local]\nurl = \"{}\"\nusername = \"admin\"\npassword = \"district\"\ntimeout_seconds = 30\n",
+            local.url
+        ),
+    );
+    ok(mdsync(
+        &config,
+        &[
+            "instances",
+            "add",
+            "--name",
+            "Remote",
+            "--url",
+            &remote.url,
+            "--username",
+            "admin",
+            "--password",
+            "district",
+        ],
+    ));
+    let file = json!({
+        "format": "metadata-sync-rules",
+        "version": 1,
+        "exported": "2026-12-03T10:00:00Z",
+        "rules": [{
+            "name": "ANC district 2024",
+            "kind": "aggregated",
+            "origin": {"id": "LOCAL", "name": "This instance"},
+            "destinations": [{"id": "ElsewhereId", "name": "Remote"}],
+            "job": {
+                "kind": "aggregated",
+                "selection": {
+                    "dataSets": [data_set],
+                    "orgUnits": [district],
+                    "includeDescendants": true,
+                    "period": {"period": "FIXED", "startDate": "2024-01-01", "endDate": "2024-12-31"}
+                },
+                "options": {"ignoreExisting": true}
+            }
+        }, rules_file()["rules"][0]]
+    });
+    let path = dir.write("rules.json", &file.to_string());
+    ok(mdsync(
+        &config,
+        &["rules", "import", path.to_str().expect("path")],
+    ));
+
+    let rows: Value = serde_json::from_str(&ok(mdsync(
+        &config,
+        &["rules", "list", "--kind", "aggregated", "--json"],
+    )))
+    .expect("json");
+    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
+    assert_eq!(rows[0]["summary"]["kind"], "aggregated");
+    let listed = ok(mdsync(&config, &["rules", "list"]));
+    assert!(listed.contains("ANC district 2024  aggregated"), "{listed}");
+    assert!(listed.contains("Every two seconds  metadata"), "{listed}");
+    let wrong = mdsync(&config, &["rules", "list", "--kind", "deleted"]);
+    assert!(!wrong.status.success());
+
+    let shown = ok(mdsync(&config, &["rules", "show", "ANC district 2024"]));
+    assert!(shown.contains("kind: aggregated"), "{shown}");
+    assert!(shown.contains(&format!("data sets: {data_set}")), "{shown}");
+    assert!(
+        shown.contains("period: from 2024-01-01 to 2024-12-31"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("values the destination has are not sent"),
+        "{shown}"
+    );
+
+    assert_eq!(values(&remote), 0);
+    let ran = ok(mdsync(&config, &["rules", "run", "ANC district 2024"]));
+    assert!(ran.contains("SUCCESS"), "{ran}");
+    assert!(values(&local) > 100);
+    assert_eq!(values(&remote), values(&local));
+    let rule_id = rows[0]["summary"]["id"].as_str().expect("id");
+    assert_eq!(history(&config, rule_id).len(), 1);
+}

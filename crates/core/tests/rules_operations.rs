@@ -37,7 +37,9 @@ fn a_draft_is_checked_step_by_step_with_the_message_at_its_field() {
     };
     let instances = [local, remote];
     let mut draft = constants_rule("  ", "RemoteInst1");
-    let RuleJob::Metadata { selection, .. } = &mut draft.job;
+    let RuleJob::Metadata { selection, .. } = &mut draft.job else {
+        unreachable!("a metadata draft")
+    };
     selection.objects.clear();
     selection.filters.push(MetadataFilter {
         metadata_type: String::new(),
@@ -82,7 +84,9 @@ fn a_draft_is_checked_step_by_step_with_the_message_at_its_field() {
 
     // Nothing picked at all; enabled without a schedule; a pull into a remote.
     let mut empty = constants_rule("Nightly", "RemoteInst1");
-    let RuleJob::Metadata { selection, .. } = &mut empty.job;
+    let RuleJob::Metadata { selection, .. } = &mut empty.job else {
+        unreachable!("a metadata draft")
+    };
     selection.objects.clear();
     empty.enabled = true;
     empty.origin = "RemoteInst1".into();

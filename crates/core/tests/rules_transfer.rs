@@ -160,7 +160,9 @@ fn rules_exported_from_mdsync_are_imported_and_unknown_parts_reported() {
             &summary.id,
         ))
         .expect("rule");
-    let RuleJob::Metadata { selection, options } = &rule.job;
+    let RuleJob::Metadata { selection, options } = &rule.job else {
+        panic!("a metadata rule: {:?}", rule.job);
+    };
     assert_eq!(selection.objects.len(), 3);
     assert_eq!(selection.excluded_ids, [CONSTANTS[2]]);
     assert_eq!(selection.all_of_types, ["optionSets"]);
@@ -216,7 +218,7 @@ fn files_that_are_not_rules_are_refused_with_a_clear_message_and_nothing_changes
     assert!(no_rules.problems[0].to_string().contains("no rule"));
 
     let mut aggregated = mdsync_rule(&remote);
-    aggregated["type"] = "aggregated".into();
+    aggregated["type"] = "deleted".into();
     let mut unknown_destination = mdsync_rule("NotHereInst");
     unknown_destination["name"] = "Elsewhere".into();
     let list = serde_json::json!([aggregated, {"something": "else"}, unknown_destination]);
@@ -224,7 +226,7 @@ fn files_that_are_not_rules_are_refused_with_a_clear_message_and_nothing_changes
     assert!(mixed.created.is_empty());
     let messages: Vec<String> = mixed.problems.iter().map(ToString::to_string).collect();
     assert!(
-        messages[0].contains("Item 1") && messages[0].contains("\"aggregated\""),
+        messages[0].contains("Item 1") && messages[0].contains("\"deleted\""),
         "{messages:?}"
     );
     assert!(

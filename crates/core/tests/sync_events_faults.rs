@@ -7,8 +7,18 @@ mod support;
 use dhis2_sim::seed::rng::uid;
 use dhis2_sim::{FaultKind, FaultRule};
 use events_common::*;
-use mdsync_core::sync::events::{EventsNote, EventsSelection, EventsSyncOptions};
-use mdsync_core::sync::{CancellationToken, NoProgress, SyncProgress, TargetStatus};
+use mdsync_core::sync::events::{
+    EventsInputError, EventsNote, EventsProblem, EventsSelection, EventsSyncOptions, ProgramProblem,
+};
+use mdsync_core::sync::{CancellationToken, NoProgress, SyncProblem, SyncProgress, TargetStatus};
+
+/// The typed refusal of an events run inside an error, if it is one.
+fn events_problem(error: &mdsync_core::sync::SyncError) -> Option<&EventsProblem> {
+    match &error.problem {
+        Some(SyncProblem::Events { error }) => Some(error),
+        _ => None,
+    }
+}
 
 fn small_pages() -> EventsSyncOptions {
     EventsSyncOptions {
@@ -177,6 +187,16 @@ fn a_program_the_destination_lacks_is_named_before_anything_is_written() {
         "{:?}",
         target.errors
     );
+    // Typed, so the app says it in the user's language.
+    assert!(
+        target.errors.iter().any(|e| matches!(
+            events_problem(e),
+            Some(EventsProblem::Program { problem: ProgramProblem::Missing { name, destination } })
+                if name == "Inpatient morbidity and mortality" && destination == &elsewhere
+        )),
+        "{:?}",
+        target.errors
+    );
     assert!(
         destination.request_log().iter().all(|r| r.method == "GET"),
         "nothing was posted"
@@ -212,6 +232,16 @@ fn a_tracked_entity_type_mismatch_stops_the_destination_with_a_clear_message() {
         "{:?}",
         target.errors
     );
+    assert!(
+        target.errors.iter().any(|e| matches!(
+            events_problem(e),
+            Some(EventsProblem::Program {
+                problem: ProgramProblem::TrackedEntityTypeMismatch { destination_type, .. }
+            }) if destination_type == &uid("tet:Other")
+        )),
+        "{:?}",
+        target.errors
+    );
     assert_eq!(counts(&destination), (0, 0, 0, 0));
 }
 
@@ -240,6 +270,12 @@ fn an_event_whose_stage_is_not_at_the_destination_is_listed_and_not_sent() {
         .find(|e| e.object_id.as_deref() == Some(stray.as_str()))
         .expect("listed");
     assert!(error.message.contains("program stage"), "{}", error.message);
+    assert_eq!(
+        events_problem(error),
+        Some(&EventsProblem::StageNotAtDestination {
+            stage: uid("ps:Birth")
+        })
+    );
     let read = report.events.as_ref().unwrap().programs[0].events;
     assert_eq!(counts(&destination).2 as u64, read - 1, "the rest arrived");
     assert_truthful(&report, &destination);
@@ -330,6 +366,14 @@ fn bad_selections_are_refused_before_anything_is_read() {
     let report = run(&origin, &destination, &selection, &small_pages());
     assert!(!report.succeeded());
     assert!(report.errors[0].message.contains("not-an-id"));
+    assert_eq!(
+        events_problem(&report.errors[0]),
+        Some(&EventsProblem::Input {
+            error: EventsInputError::BadId {
+                id: "not-an-id".into()
+            }
+        })
+    );
     assert!(origin.request_log().is_empty());
     let mut unknown = province_events();
     unknown.programs = vec![uid("program:nowhere")];
@@ -374,4 +418,37 @@ fn facility_in_province_0(units: &[(String, serde_json::Value)]) -> String {
         })
         .and_then(|(_, unit)| unit["id"].as_str().map(str::to_string))
         .expect("facility")
+}
+
+#[test]
+fn an_html_login_page_at_a_destination_halfway_gives_a_truthful_partial_report() {
+    let origin = demo("origin", "2.41");
+    let destination = empty_copy("destination", "2.40");
+    destination.add_fault(FaultRule {
+        method: Some("POST".into()),
+        nth: Some(2),
+        ..FaultRule::new("/api/tracker*", FaultKind::LoginPage)
+    });
+    let report = run(&origin, &destination, &province_events(), &small_pages());
+    destination.clear_faults();
+    let target = &report.targets[0];
+    assert!(!report.succeeded());
+    assert!(
+        target.interruption.is_some(),
+        "resumable once logged in: {:?}",
+        target.errors
+    );
+    // Said as a typed DHIS2 error (the app words it), not as the page's HTML.
+    assert!(
+        target.errors.iter().any(|e| matches!(
+            &e.problem,
+            Some(SyncProblem::Dhis2 {
+                error: mdsync_core::dhis2::Dhis2Error::LoginPage { .. }
+            })
+        )),
+        "{:?}",
+        target.errors
+    );
+    assert_eq!(counts(&destination).2, 100, "the first page arrived");
+    assert_truthful(&report, &destination);
 }

@@ -107,6 +107,7 @@ pub(crate) fn respond(
         // The data import keys (`keyDataImportStrict…`) belong to the data value imports.
         "systemSettings" => (data_values.system_settings.handle(&ctx))
             .or_else(|| system_settings.handle(&ctx, accept, content_type, title)),
+        "fileResources" => data_values.files.handle(&ctx, content_type),
         "userSettings" => user_settings.handle(&ctx, system_settings, accounts),
         "me" if ctx.segments.get(1).map(String::as_str) == Some("settings") => {
             user_settings.handle(&ctx, system_settings, accounts)

@@ -5,6 +5,8 @@
 pub struct Part {
     /// The part's own `Content-Type`, if it has one.
     pub content_type: Option<String>,
+    /// The `filename` of its `Content-Disposition`, if it has one.
+    pub filename: Option<String>,
     pub bytes: Vec<u8>,
 }
 
@@ -35,8 +37,14 @@ pub fn part(content_type: &str, body: &[u8], field: &str) -> Option<Part> {
                     .eq_ignore_ascii_case("content-type")
                     .then(|| value.trim().to_string())
             });
+            let filename = headers.split(';').find_map(|param| {
+                let name = param.trim().strip_prefix("filename=")?;
+                let name = name.lines().next().unwrap_or(name).trim().trim_matches('"');
+                Some(name.to_string())
+            });
             return Some(Part {
                 content_type,
+                filename,
                 bytes: bytes.to_vec(),
             });
         }
@@ -65,6 +73,7 @@ mod tests {
         let part = part("multipart/form-data; boundary=b", body, "file").expect("a part");
         assert_eq!(part.bytes, b"PNG");
         assert_eq!(part.content_type.as_deref(), Some("image/png"));
+        assert_eq!(part.filename.as_deref(), Some("a.png"));
         assert!(super::part("multipart/form-data; boundary=b", body, "missing").is_none());
         assert!(super::part("application/json", body, "file").is_none());
     }

@@ -235,65 +235,29 @@ const VALUES_NOT_COMPARED: &[(&str, &str)] = &[
         SERVER_DATA,
     ),
     (
-        "imports/tracker-importer/event-conflict-old.json",
-        UNKNOWN_PAYLOAD,
-    ),
-    (
-        "imports/web_response_with_event_import_conflicts.json",
-        UNKNOWN_PAYLOAD,
-    ),
-    (
         "imports/web_response_with_event_import_conflicts2.json",
-        UNKNOWN_PAYLOAD,
+        HAND_EDITED_COUNTS,
     ),
-    ("imports/import_event.json", UNKNOWN_PAYLOAD),
-    ("imports/tracker-importer/tei-old.json", UNKNOWN_PAYLOAD),
-    ("imports/web_response.json", UNKNOWN_PAYLOAD),
-    (
-        "imports/web_response_with_empty_events.json",
-        UNKNOWN_PAYLOAD,
-    ),
-    ("imports/import_summaries.json", UNKNOWN_PAYLOAD),
+    ("imports/import_event.json", HAND_MADE_COUNTS),
+    ("imports/import_summaries.json", HAND_MADE_COUNTS),
     (
         "imports/import_summary_with_event_conflicts.json",
-        UNKNOWN_PAYLOAD,
+        VALUE_LEVEL_CONFLICTS,
     ),
-    ("imports/import_enrollment.json", UNKNOWN_PAYLOAD),
+    ("imports/import_enrollment.json", VALUE_LEVEL_CONFLICTS),
     (
         "imports/web_response_with_import_conflicts.json",
-        UNKNOWN_PAYLOAD,
+        VALUE_LEVEL_CONFLICTS,
     ),
     (
         "imports/web_response_with_import_conflicts_2.json",
-        UNKNOWN_PAYLOAD,
+        VALUE_LEVEL_CONFLICTS,
     ),
     (
         "imports/web_response_with_import_conflicts_3.json",
-        UNKNOWN_PAYLOAD,
+        VALUE_LEVEL_CONFLICTS,
     ),
-    (
-        "imports/tracker-importer/event-conflict-new.json",
-        UNKNOWN_PAYLOAD,
-    ),
-    (
-        "imports/web_response_with_event_import_conflicts_new.json",
-        UNKNOWN_PAYLOAD,
-    ),
-    (
-        "imports/web_response_with_event_import_conflicts2_new.json",
-        UNKNOWN_PAYLOAD,
-    ),
-    ("imports/tracker-importer/tei-new.json", UNKNOWN_PAYLOAD),
-    (
-        "imports/tracker-importer/tei-with-enrollment-error-new.json",
-        UNKNOWN_PAYLOAD,
-    ),
-    (
-        "imports/tracker-importer/job_response_completed.json",
-        UNKNOWN_PAYLOAD,
-    ),
-    ("tracker/importer/jobreport-success.json", UNKNOWN_PAYLOAD),
-    ("tracker/importer/jobreport-error.json", UNKNOWN_PAYLOAD),
+    ("tracker/importer/jobreport-success.json", HAND_MADE_COUNTS),
 ];
 
 const OLD_EVENT_VARIANT: &str = "an android SDK variant of old-API events: the same event \
@@ -308,9 +272,17 @@ const OLD_ENTITY_VARIANT: &str = "an android SDK variant of old-API tracked enti
 
 const SERVER_DATA: &str = "an export of the recording server's own objects: their dates, \
     statuses and counts are that server's data, not a property of the API";
-const UNKNOWN_PAYLOAD: &str = "the payload that produced the recording was not recorded; the row \
-    replays the reference tracker payloads, so its counts, statuses and per-object messages \
-    are those of another request (shape only until a row reproduces the recorded payload)";
+const HAND_MADE_COUNTS: &str = "an android SDK fixture with made-up counts (imported 1, updated \
+    2, deleted 3, ignored 4 — or per-type stats that do not add up to the totals) that no \
+    import produces; the row replays a real import (shape only)";
+const HAND_EDITED_COUNTS: &str = "hand-edited: the top counts (0 imported, 3 ignored) contradict \
+    the recording's own summaries (the first event imported); the row reproduces the \
+    summaries (one event with the default combo, two refused on a category option)";
+const VALUE_LEVEL_CONFLICTS: &str = "the recorded events stay SUCCESS while each invalid data \
+    value is counted as ignored (`value_not_true_only`, `value_not_bool`; events counted \
+    neither imported nor updated, 29 ignored values in one event) — the pre-2.35 \
+    AbstractEventService's value-by-value import, with the recording server's own program. \
+    The simulator refuses the whole event on an invalid value (simulator differs; issue 11)";
 
 /// True when `name` matches `pattern`, whose `*` stands for any run of characters.
 fn matches(pattern: &str, name: &str) -> bool {

@@ -108,11 +108,18 @@ fn new_tracker_async_jobs_per_version() {
     assert_eq!(keys(&body), keys(&recorded));
     assert_eq!(keys(&body["response"]), keys(&recorded["response"]));
     let id = body["response"]["id"].as_str().unwrap().to_string();
+    // The job runs for a poll, then ends (2.36–2.40 texts: `DefaultTrackerImportService`).
+    let (_, notes) = old.send("GET", &format!("/api/tracker/jobs/{id}"), &Value::Null);
+    assert_eq!(notes[0]["completed"], false);
+    assert_eq!(
+        notes[0]["message"],
+        "(admin) Import:preheat took 0.000150 sec."
+    );
     let (_, notes) = old.send("GET", &format!("/api/tracker/jobs/{id}"), &Value::Null);
     assert_eq!(notes[0]["completed"], true);
     assert_eq!(
         notes[0]["message"],
-        "Import complete with status OK, 4 created, 0 updated, 0 deleted, 0 ignored"
+        "(admin) Import:Done took 0.001234 sec."
     );
     let (status, report) = old.send(
         "GET",

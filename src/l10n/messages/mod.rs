@@ -5,6 +5,7 @@
 pub mod access;
 pub mod app;
 pub mod dhis2;
+pub mod events_notes;
 pub mod instances;
 pub mod mapping;
 pub mod notes;
@@ -17,6 +18,7 @@ pub mod types;
 pub use access::{access_denied, no_access_help, panel_coming, panel_description, panel_title};
 pub use app::{key_error, open_error};
 pub use dhis2::{dhis2_error, needs_login};
+pub use events_notes::{events_input, events_note, events_problem, program_problem};
 pub use instances::{
     connection_diagnosis, field_problem, instance_error, instance_name, named_instance,
     save_warning, this_instance,

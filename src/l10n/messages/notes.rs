@@ -177,6 +177,7 @@ pub fn sync_problem(lang: Language, problem: &SyncProblem) -> String {
             }
         }
         SyncProblem::BadSelection { error } => aggregated_input(lang, error),
+        SyncProblem::Events { error } => super::events_notes::events_problem(lang, error),
     }
 }
 
@@ -279,6 +280,9 @@ pub fn aggregated_note(lang: Language, note: &AggregatedNote) -> String {
                 sync.notes.aggregated.file_values_not_sent,
                 values = n(values)
             )
+        }
+        AggregatedNote::FilesCopied { files } => {
+            tr!(lang, sync.notes.aggregated.files_copied, files = n(files))
         }
     }
 }

@@ -2,8 +2,8 @@
 //! in words, import problems and the scheduler's status.
 
 use mdsync_core::rules::{
-    Frequency, ImportProblem, InstanceRole, RuleError, RuleProblem, ScheduleError, ScheduleWords,
-    Weekday,
+    ChosenObjects, Frequency, ImportProblem, InstanceRole, RuleError, RuleKind, RuleProblem,
+    ScheduleError, ScheduleWords, Weekday,
 };
 
 use super::access::access_denied;
@@ -49,6 +49,14 @@ pub fn rule_error(lang: Language, error: &RuleError) -> String {
     }
 }
 
+pub fn kind_label(lang: Language, kind: RuleKind) -> String {
+    match kind {
+        RuleKind::Metadata => tr!(lang, rules.kinds.metadata),
+        RuleKind::Aggregated => tr!(lang, rules.kinds.aggregated),
+        RuleKind::Events => tr!(lang, rules.kinds.events),
+    }
+}
+
 pub fn rule_problem(lang: Language, problem: &RuleProblem) -> String {
     match problem {
         RuleProblem::NameMissing => tr!(lang, rules.problems.name_missing),
@@ -71,6 +79,25 @@ pub fn rule_problem(lang: Language, problem: &RuleProblem) -> String {
         RuleProblem::PeriodEndsBeforeStart { index } => {
             tr!(lang, rules.problems.ends_before_start, index = index + 1)
         }
+        RuleProblem::NoData => tr!(lang, rules.problems.no_data),
+        RuleProblem::NoProgram => tr!(lang, rules.problems.no_program),
+        RuleProblem::NoOrgUnit => tr!(lang, rules.problems.no_org_unit),
+        RuleProblem::NotAnId { id } => tr!(lang, rules.problems.not_an_id, id = id),
+        RuleProblem::NoneChosen { what } => match what {
+            ChosenObjects::Events => tr!(lang, rules.problems.no_events_chosen),
+            ChosenObjects::TrackedEntities => tr!(lang, rules.problems.no_tracked_entities_chosen),
+        },
+        RuleProblem::DataPeriodWithoutDates => tr!(lang, rules.problems.period_without_dates),
+        RuleProblem::DataPeriodNotADate { date } => {
+            tr!(lang, rules.problems.period_not_a_date, date = date)
+        }
+        RuleProblem::DataPeriodEndsBeforeStart => {
+            tr!(lang, rules.problems.period_ends_before_start)
+        }
+        RuleProblem::IndicatorsNeedAggregation => {
+            tr!(lang, rules.problems.indicators_need_aggregation)
+        }
+        RuleProblem::StaleNeedsRawMode => tr!(lang, rules.problems.stale_needs_raw_mode),
         RuleProblem::NoDestination => tr!(lang, rules.problems.no_destination),
         RuleProblem::OriginIsDestination { name } => {
             tr!(lang, rules.problems.origin_is_destination, name = name)
@@ -225,6 +252,12 @@ pub fn import_problem(lang: Language, problem: &ImportProblem) -> String {
                 instance = instance
             )
         }
+        ImportProblem::DataNotReadable { rule, reason } => tr!(
+            lang,
+            rules.import.data_not_readable,
+            rule = rule,
+            reason = reason
+        ),
         ImportProblem::Invalid { rule, problems } => {
             let all: Vec<String> = problems.0.iter().map(|p| rule_problem(lang, p)).collect();
             tr!(

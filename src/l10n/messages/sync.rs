@@ -121,6 +121,7 @@ pub fn aggregated_input(lang: Language, error: &AggregatedInputError) -> String 
             tr!(lang, sync.aggregated.indicators_need_aggregation)
         }
         AggregatedInputError::StaleNeedsRawMode => tr!(lang, sync.aggregated.stale_needs_raw_mode),
+        AggregatedInputError::NoAttributeOption => tr!(lang, sync.aggregated.no_attribute_option),
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mdsync_core::rules::rule_names as rule_names_of;
 use mdsync_core::sync::report::SyncKind;
 use mdsync_core::sync::{
     delete_history, list_history, HistoryQuery, HistorySort, HistorySummary, TargetStatus,
@@ -71,7 +72,7 @@ fn some_text(value: String) -> Option<String> {
 fn Filters(
     query: RwSignal<HistoryQuery>,
     users: Signal<Vec<String>>,
-    rules: Signal<Vec<String>>,
+    rules: Signal<Vec<(String, String)>>,
 ) -> impl IntoView {
     let lang = use_language();
     let set = move |change: Box<dyn FnOnce(&mut HistoryQuery)>| {
@@ -116,8 +117,8 @@ fn Filters(
                     set(Box::new(move |q| q.rule_id = rule));
                 }>
                     <option value="">{tr!(lang, history.filters.all)}</option>
-                    {move || rules.get().into_iter().map(|rule| view! {
-                        <option value=rule.clone()>{rule.clone()}</option>
+                    {move || rules.get().into_iter().map(|(id, name)| view! {
+                        <option value=id>{name}</option>
                     }).collect_view()}
                 </select>
             </label>
@@ -194,6 +195,7 @@ fn sort_header(
 fn row(
     lang: Language,
     entry: HistorySummary,
+    rule_name: Option<String>,
     selectable: bool,
     selected: RwSignal<BTreeSet<String>>,
 ) -> impl IntoView {
@@ -233,7 +235,7 @@ fn row(
             <td>{named_instance(lang, &entry.origin)}</td>
             <td>{destinations}</td>
             <td data-test="history-user">{entry.user.clone().unwrap_or_else(|| tr!(lang, history.list.no_user))}</td>
-            <td data-test="history-rule">{entry.rule_id.clone().unwrap_or_default()}</td>
+            <td data-test="history-rule">{rule_name.or_else(|| entry.rule_id.clone()).unwrap_or_default()}</td>
             <td><span class=format!("sync-status sync-status-{status_key}") data-test="history-status">{status}</span></td>
             <td>{lang.number(entry.objects as f64)}</td>
             <td><a class="button button-small" href=format!("#/history/{id}") data-test="history-details">
@@ -274,7 +276,29 @@ pub fn HistoryList(context: HistoryContext) -> impl IntoView {
         })
     };
     let users = distinct(|e| e.user.clone());
-    let rules = distinct(|e| e.rule_id.clone());
+    // Rules by name (a deleted rule, or one not shared with the user, by its id).
+    let rule_names = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
+    {
+        let context = context.clone();
+        spawn_local(async move {
+            if let Ok(names) = rule_names_of(&context.storage(), &context.actor).await {
+                rule_names.set(names);
+            }
+        });
+    }
+    let rule_ids = distinct(|e| e.rule_id.clone());
+    let rules = Signal::derive(move || {
+        let mut labelled: Vec<(String, String)> = rule_ids
+            .get()
+            .into_iter()
+            .map(|id| {
+                let name = rule_names.with(|names| names.get(&id).cloned());
+                (id.clone(), name.unwrap_or(id))
+            })
+            .collect();
+        labelled.sort_by_key(|(_, name)| name.to_lowercase());
+        labelled
+    });
     let page = Memo::new(move |_| query.with(|q| all.with(|list| q.apply(list))));
 
     let delete_context = context.clone();
@@ -363,7 +387,12 @@ pub fn HistoryList(context: HistoryContext) -> impl IntoView {
                             }.into_any();
                         }
                         current.entries.into_iter()
-                            .map(|entry| row(lang, entry, can_delete, selected))
+                            .map(|entry| {
+                                let name = entry.rule_id.as_ref().and_then(|id| {
+                                    rule_names.with(|names| names.get(id).cloned())
+                                });
+                                row(lang, entry, name, can_delete, selected)
+                            })
                             .collect_view()
                             .into_any()
                     }}

@@ -32,18 +32,30 @@ pub fn ErrorsTable(errors: Vec<SyncError>, #[prop(into)] file_label: String) -> 
     let errors = StoredValue::new(errors);
     let search = RwSignal::new(String::new());
     let download_problem = RwSignal::new(None::<String>);
+    // Searched and downloaded as the reader sees them: type and message in the reader's language.
+    let show = move |error: &SyncError| {
+        (
+            error
+                .object_type
+                .as_deref()
+                .map(|t| type_label(lang, t))
+                .unwrap_or_default(),
+            sync_error_message(lang, error),
+        )
+    };
     let rows = move || {
         errors.with_value(|errors| {
             search.with(|needle| {
-                search_errors(errors, needle)
+                search_errors(errors, needle, show)
                     .into_iter()
-                    .map(|error| {
+                    .map(|shown| {
+                        let error = shown.error;
                         view! {
                             <tr data-test="history-error-row">
                                 <td>{error.object_id.clone().unwrap_or_default()}</td>
-                                <td>{error.object_type.as_deref().map(|t| type_label(lang, t)).unwrap_or_default()}</td>
+                                <td>{shown.type_label}</td>
                                 <td>{error.property.clone().unwrap_or_default()}</td>
-                                <td>{sync_error_message(lang, error)}</td>
+                                <td>{shown.message}</td>
                                 <td>{error.code.clone().unwrap_or_default()}</td>
                             </tr>
                         }
@@ -52,10 +64,11 @@ pub fn ErrorsTable(errors: Vec<SyncError>, #[prop(into)] file_label: String) -> 
             })
         })
     };
-    let shown = move || errors.with_value(|errors| search.with(|n| search_errors(errors, n).len()));
+    let shown =
+        move || errors.with_value(|errors| search.with(|n| search_errors(errors, n, show).len()));
     let download = move |_| {
-        let csv =
-            errors.with_value(|errors| search.with(|n| errors_csv(&search_errors(errors, n))));
+        let csv = errors
+            .with_value(|errors| search.with(|n| errors_csv(&search_errors(errors, n, show))));
         let name = download_name("errors", &file_label).replace(".json", ".csv");
         download_problem.set(download_text(&name, &csv, "text/csv").err());
     };

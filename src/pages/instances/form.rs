@@ -1,12 +1,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mdsync_core::dhis2::retry::RequestTimeouts;
 use mdsync_core::instances::{
     normalise_url, ConnectionDiagnosis, FormErrors, FormField, InstanceError, InstanceForm,
-    SavedInstance,
+    SavedInstance, SetTimeoutsError,
 };
 use mdsync_core::model::AuthKind;
 
 use super::diagnosis::ConnectionResult;
+use super::timeouts_fields::{parse_timeouts, TimeoutsFieldProblem, TimeoutsFields, TimeoutsInput};
 use super::InstancesContext;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::l10n::messages::{field_problem, instance_error};
@@ -68,6 +70,19 @@ pub fn InstanceFormView(
     let busy = RwSignal::new(false);
     let editing_id = editing.as_ref().map(|e| e.id.clone());
     let editing_existing = editing.is_some();
+    let timeouts_input = RwSignal::new(TimeoutsInput::default());
+    let timeouts_problem = RwSignal::new(None::<TimeoutsFieldProblem>);
+    // The limits the edited instance has now (the defaults for a new one).
+    let stored_timeouts = RwSignal::new(RequestTimeouts::default());
+    if let Some(id) = editing_id.clone() {
+        let ctx = ctx.clone();
+        spawn_local(async move {
+            if let Ok(limits) = ctx.manager.timeouts(&ctx.storage(), &id).await {
+                stored_timeouts.set(limits);
+                timeouts_input.set(limits.into());
+            }
+        });
+    }
     let title = move || {
         if editing_existing {
             tr!(lang, instances.form.edit_title)
@@ -99,6 +114,13 @@ pub fn InstanceFormView(
             if busy.get_untracked() {
                 return;
             }
+            let limits = match parse_timeouts(&timeouts_input.get_untracked()) {
+                Ok(limits) => limits,
+                Err(problem) => {
+                    timeouts_problem.set(Some(problem));
+                    return;
+                }
+            };
             busy.set(true);
             failure.set(None);
             let (ctx, editing_id, submitted) =
@@ -124,6 +146,36 @@ pub fn InstanceFormView(
                                 saved.view.version = Some(version);
                             }
                         }
+                        if limits != stored_timeouts.get_untracked() {
+                            let kept = (limits != RequestTimeouts::default()).then_some(limits);
+                            let set = ctx
+                                .manager
+                                .set_timeouts(&storage, &saved.view.id, kept)
+                                .await;
+                            match set {
+                                Ok(_) => stored_timeouts.set(limits),
+                                // Editing: the form stays, with the reason. A new instance is
+                                // saved already; it keeps the defaults (edit it to retry).
+                                Err(error) if editing_id.is_some() => {
+                                    busy.set(false);
+                                    match error {
+                                        SetTimeoutsError::Invalid(problem) => timeouts_problem
+                                            .set(Some(TimeoutsFieldProblem::Limits(problem))),
+                                        SetTimeoutsError::Instance(error) => {
+                                            failure.set(Some(error))
+                                        }
+                                    }
+                                    return;
+                                }
+                                Err(error) => leptos::logging::warn!(
+                                    "The new instance keeps the default time limits: {error}"
+                                ),
+                            }
+                        }
+                        crate::transport::set_connect_timeout(
+                            &saved.view.url,
+                            stored_timeouts.get_untracked().connect(),
+                        );
                         busy.set(false);
                         errors.set(FormErrors::default());
                         on_done.run(Some(saved));
@@ -254,6 +306,7 @@ pub fn InstanceFormView(
                 </Show>
                 <FieldError errors field=FormField::Secret/>
             </div>
+            <TimeoutsFields input=timeouts_input problem=timeouts_problem/>
             <FieldError errors field=FormField::Sharing/>
             {move || failure.get().map(|error| view! {
                 <Notice kind=NoticeKind::Error data_test="instance-form-error">

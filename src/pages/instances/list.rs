@@ -14,6 +14,8 @@ pub enum RowAction {
     Test(String),
     Edit(String),
     Replicate(String),
+    /// Who may use the instance in the rules they run, and who may change it.
+    Share(String),
     Delete(String),
 }
 
@@ -75,6 +77,7 @@ pub fn InstanceTable(
         let test_id = id.clone();
         let buttons = editable(&id).then(|| {
             let (edit_id, copy_id, delete_id) = (id.clone(), id.clone(), id.clone());
+            let share_id = id.clone();
             let mapping_href = format!("#/mapping?instance={id}");
             view! {
                 <a class="button button-small" data-test="instance-mapping" href=mapping_href>
@@ -84,6 +87,8 @@ pub fn InstanceTable(
                     on:click=move |_| on_action.run(RowAction::Edit(edit_id.clone()))>{tr!(lang, instances.actions.edit)}</button>
                 <button class="button button-small" data-test="instance-copy"
                     on:click=move |_| on_action.run(RowAction::Replicate(copy_id.clone()))>{tr!(lang, instances.actions.replicate)}</button>
+                <button class="button button-small" data-test="instance-share"
+                    on:click=move |_| on_action.run(RowAction::Share(share_id.clone()))>{tr!(lang, instances.sharing.action)}</button>
                 <button class="button button-small button-destructive" data-test="instance-delete"
                     on:click=move |_| on_action.run(RowAction::Delete(delete_id.clone()))>{tr!(lang, instances.actions.delete)}</button>
             }

@@ -7,6 +7,8 @@ mod diagnosis;
 mod form;
 mod list;
 mod page;
+mod sharing;
+mod timeouts_fields;
 
 pub use context::InstancesContext;
 pub use page::InstancesPage;

@@ -7,6 +7,7 @@ use mdsync_core::model::{InstanceName, InstanceView};
 use super::diagnosis::ConnectionResult;
 use super::form::{Editing, InstanceFormView};
 use super::list::{InstanceNames, InstanceTable, RowAction};
+use super::sharing::InstanceSharing;
 use super::InstancesContext;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::loading::Loading;
@@ -79,6 +80,7 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
     let flash = RwSignal::new(None::<(NoticeKind, String)>);
     let tested = RwSignal::new(None::<(String, mdsync_core::instances::ConnectionDiagnosis)>);
     let deleting = RwSignal::new(None::<InstanceView>);
+    let sharing = RwSignal::new(None::<InstanceView>);
     let can_configure = session.role.can_configure();
     let local_version = session.info.version.clone();
 
@@ -165,6 +167,7 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
                     }
                 });
             }),
+            RowAction::Share(id) => sharing.set(find(&id)),
             RowAction::Delete(id) => deleting.set(find(&id)),
         }
     });
@@ -271,6 +274,18 @@ pub fn InstancesPage(session: Session) -> impl IntoView {
                 <ConnectionResult diagnosis instance_name=name/>
             })}
             {content}
+            {move || match (sharing.get(), context.get()) {
+                (Some(instance), Some(Ok(ctx))) => Some(view! {
+                    <InstanceSharing ctx instance on_done=Callback::new(move |notice: Option<(NoticeKind, String)>| {
+                        sharing.set(None);
+                        if let Some(notice) = notice {
+                            flash.set(Some(notice));
+                            with_ctx(&|ctx| reload(ctx, listing));
+                        }
+                    })/>
+                }),
+                _ => None,
+            }}
             {move || deleting.get().map(|view| view! {
                 <ConfirmDialog
                     title=tr!(lang, instances.delete_dialog.title)

@@ -185,6 +185,47 @@ pub fn set_nested_excluded(
     }
 }
 
+/// Maps a nested item (a program's stage, a data element's option…) of row `key` onto
+/// `target`, picked by hand. Returns whether it could (the parent entry exists and the target
+/// has an id).
+pub fn assign_nested(
+    dictionary: &mut MappingDictionary,
+    choice: &TypeChoice,
+    key: &str,
+    nested_type: &str,
+    nested_key: &MappingKey,
+    target: &MappableObject,
+) -> bool {
+    let Some(id) = target.id.clone() else {
+        return false;
+    };
+    let Some(entry) = dictionary.get_mut(choice.mapping_type, key) else {
+        return false;
+    };
+    let nested = entry.mapping.get_or_insert_with(MappingDictionary::default);
+    // The origin item's own code stays (options are matched on it).
+    let code = nested
+        .get(nested_type, nested_key.as_str())
+        .and_then(|kept| kept.code.clone());
+    let mut picked = MetadataMapping::to(MappedId::Id(id));
+    picked.mapped_name = Some(target.label().to_string());
+    picked.mapped_code = target.code.clone();
+    picked.code = code;
+    picked.conflicts = Some(false);
+    picked.global = Some(false);
+    nested.insert(nested_type, nested_key.clone(), picked);
+    // Auto-map flags an entry whose nested items it could not all map; once every one has a
+    // target, the row needs no more looking at.
+    let all_mapped = nested
+        .types()
+        .flat_map(|(_, entries)| entries.values())
+        .all(|item| !item.is_disabled());
+    if all_mapped && entry.conflicts == Some(true) {
+        entry.conflicts = Some(false);
+    }
+    true
+}
+
 /// Auto-maps `rows` against `destination` into the draft.
 pub fn run_auto_map(
     dictionary: &mut MappingDictionary,

@@ -6,6 +6,7 @@
 
 pub mod edit;
 pub mod fetch;
+mod leave_guard;
 mod load;
 mod nested;
 mod page;

@@ -6,7 +6,7 @@ use mdsync_core::mapping::types::{
 use mdsync_core::mapping::MappingKey;
 
 use super::edit::{set_nested_excluded, target_text};
-use super::state::MappingState;
+use super::state::{MappingState, NestedPick};
 use crate::l10n::Language;
 use crate::tr;
 
@@ -23,8 +23,8 @@ fn nested_type_text(lang: Language, nested_type: &str) -> String {
 }
 
 /// The nested mappings of one row (a data element's category options and options, a
-/// program's stages…), opened in place: each can be excluded, or put back to what the parent
-/// implies.
+/// program's stages and data elements), opened in place: each can be picked by hand among the
+/// destination's objects of its type, excluded, or put back to what the parent implies.
 #[component]
 pub fn NestedMappings(state: MappingState, key: String) -> impl IntoView {
     let lang = state.lang;
@@ -56,6 +56,17 @@ pub fn NestedMappings(state: MappingState, key: String) -> impl IntoView {
                             <li class="mapping-nested-item" data-test="mapping-nested-item" data-excluded=excluded.to_string()>
                                 <code>{label}</code>" → "<span>{shown}</span>
                                 <Show when=move || state.can_edit>
+                                    <button class="button button-small" data-test="mapping-nested-pick"
+                                        on:click={
+                                            let pick = NestedPick {
+                                                row_key: row_key.clone(),
+                                                nested_type: nested_type.clone(),
+                                                nested_key: nested_key.clone(),
+                                            };
+                                            move |_| state.picking_nested.set(Some(pick.clone()))
+                                        }>
+                                        {tr!(lang, mapping.panel.pick)}
+                                    </button>
                                     <button class="button button-small" data-test="mapping-nested-exclude"
                                         on:click={
                                             let (row_key, nested_type, nested_key) = (row_key.clone(), nested_type.clone(), nested_key.clone());

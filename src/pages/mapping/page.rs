@@ -1,10 +1,10 @@
-use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mdsync_core::access::Panel;
 use mdsync_core::instances::InstanceManager;
 use mdsync_core::storage::Storage;
 
+use super::leave_guard::LeaveGuard;
 use super::load::{auto_map_rows, load_instances, load_rows, open_instance, save};
 use super::picker::TargetPicker;
 use super::state::{Loadable, MappingContext, MappingState, StatusFilter};
@@ -90,47 +90,6 @@ fn status_filter_text(lang: Language, filter: StatusFilter) -> String {
     }
 }
 
-/// Asks before leaving with unsaved changes: closing or reloading the tab (`beforeunload`),
-/// and following a link out of the panel (checked before the browser follows it).
-fn guard_unsaved(state: MappingState) {
-    let lang = state.lang;
-    let unload = window_event_listener(ev::beforeunload, move |event| {
-        if state.dirty_untracked() {
-            event.prevent_default();
-            event.set_return_value(&tr!(lang, mapping.panel.leave_question));
-        }
-    });
-    let clicks = window_event_listener(ev::click, move |event| {
-        if !state.dirty_untracked() || event.default_prevented() {
-            return;
-        }
-        use wasm_bindgen::JsCast;
-        let link = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-            .and_then(|element| element.closest("a[href]").ok().flatten());
-        let Some(href) = link.and_then(|link| link.get_attribute("href")) else {
-            return;
-        };
-        if href.starts_with("#/mapping") {
-            return;
-        }
-        let leave = web_sys::window()
-            .and_then(|w| {
-                w.confirm_with_message(&tr!(lang, mapping.panel.leave_question))
-                    .ok()
-            })
-            .unwrap_or(true);
-        if !leave {
-            event.prevent_default();
-        }
-    });
-    on_cleanup(move || {
-        unload.remove();
-        clicks.remove();
-    });
-}
-
 /// Asks before dropping unsaved changes inside the panel (another instance).
 fn may_discard(state: MappingState) -> bool {
     !state.dirty_untracked()
@@ -162,7 +121,6 @@ pub fn MappingPage(session: Session) -> impl IntoView {
         .into_any();
     }
     let state = MappingState::new(lang, session.role.can_configure());
-    guard_unsaved(state);
     let services = expect_context::<Services>();
     {
         let session = session.clone();
@@ -416,6 +374,14 @@ pub fn MappingPage(session: Session) -> impl IntoView {
                 .into_any(),
             }}
             {move || state.picking.get().map(|origin| view! { <TargetPicker state origin/> })}
+            {move || state.picking_nested.get().map(|pick| {
+                let origin = mdsync_core::mapping::MappableObject {
+                    name: pick.nested_key.as_str().to_string(),
+                    ..Default::default()
+                };
+                view! { <TargetPicker state origin nested=pick/> }
+            })}
+            <LeaveGuard state/>
         </div>
     }
     .into_any()

@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mdsync_core::mapping::MappableObject;
 
-use super::edit::assign;
+use super::edit::{assign, assign_nested};
 use super::fetch::{fetch, IdFilter, Listing};
 use super::load::fetch_error;
-use super::state::{Loadable, MappingState, RowsPage};
+use super::state::{Loadable, MappingState, NestedPick, RowsPage};
 use crate::components::data_table::Pager;
 use crate::components::loading::Loading;
 use crate::components::org_unit_tree::{OrgUnitQuery, OrgUnitSource, OrgUnitTree};
@@ -42,11 +42,33 @@ fn destination_units(state: MappingState) -> OrgUnitSource {
     })
 }
 
-/// Searches the destination for the object of the right type that `origin` becomes.
+/// Searches the destination for the object of the right type that `origin` becomes — a row of
+/// the chosen type, or, with `nested`, one of its nested items (a program's stage or data
+/// element, a data element's category option or option), searched among the destination's
+/// objects of the nested type.
 #[component]
-pub fn TargetPicker(state: MappingState, origin: MappableObject) -> impl IntoView {
+pub fn TargetPicker(
+    state: MappingState,
+    origin: MappableObject,
+    #[prop(optional)] nested: Option<NestedPick>,
+) -> impl IntoView {
     let lang = state.lang;
     let choice = state.choice.get_untracked();
+    let (plural, type_filter) = match &nested {
+        Some(pick) => (
+            mdsync_core::mapping::types::type_info(&pick.nested_type)
+                .map(|info| info.destination)
+                .unwrap_or(choice.destination),
+            None,
+        ),
+        None => (choice.destination, choice.destination_filter),
+    };
+    let by_tree = nested.is_none() && choice.mapping_type == ORGANISATION_UNITS;
+    let nested = StoredValue::new(nested);
+    let close = move || {
+        state.picking.set(None);
+        state.picking_nested.set(None);
+    };
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1u32);
     let found = RwSignal::new(Loadable::<RowsPage>::Idle);
@@ -66,8 +88,8 @@ pub fn TargetPicker(state: MappingState, origin: MappableObject) -> impl IntoVie
                     .await
                     .map_err(|e| instance_error(lang, &e))?;
                 let listing = Listing {
-                    plural: choice.destination,
-                    type_filter: choice.destination_filter,
+                    plural,
+                    type_filter,
                     search: &text,
                     ids: &IdFilter::All,
                     page: Some(number),
@@ -86,7 +108,7 @@ pub fn TargetPicker(state: MappingState, origin: MappableObject) -> impl IntoVie
             }
         });
     };
-    if choice.mapping_type != ORGANISATION_UNITS {
+    if !by_tree {
         load();
     }
     let origin_name = origin.label().to_string();
@@ -94,10 +116,20 @@ pub fn TargetPicker(state: MappingState, origin: MappableObject) -> impl IntoVie
     let choose = move |target: MappableObject| {
         let chosen = state
             .draft
-            .try_update(|draft| origin.with_value(|origin| assign(draft, choice, origin, &target)))
+            .try_update(|draft| match nested.get_value() {
+                Some(pick) => assign_nested(
+                    draft,
+                    choice,
+                    &pick.row_key,
+                    &pick.nested_type,
+                    &pick.nested_key,
+                    &target,
+                ),
+                None => origin.with_value(|origin| assign(draft, choice, origin, &target)),
+            })
             .unwrap_or(false);
         if chosen {
-            state.picking.set(None);
+            close();
         } else {
             state.notice.set(Some((
                 crate::components::notice::NoticeKind::Error,
@@ -144,7 +176,6 @@ pub fn TargetPicker(state: MappingState, origin: MappableObject) -> impl IntoVie
         Loadable::Ready(listed) => Some(listed.pager),
         _ => None,
     };
-    let by_tree = choice.mapping_type == ORGANISATION_UNITS;
     let tree = by_tree.then(|| {
         // Organisation units: the destination's hierarchy, opened a level at a time; the
         // unit ticked is the target.
@@ -187,7 +218,7 @@ pub fn TargetPicker(state: MappingState, origin: MappableObject) -> impl IntoVie
                 />
                 </Show>
                 <div class="modal-actions">
-                    <button class="button" data-test="mapping-picker-cancel" on:click=move |_| state.picking.set(None)>
+                    <button class="button" data-test="mapping-picker-cancel" on:click=move |_| close()>
                         {tr!(lang, common.cancel)}
                     </button>
                 </div>

@@ -117,6 +117,16 @@ impl MappingContext {
     }
 }
 
+/// A nested item picked by hand: where it sits in the draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NestedPick {
+    /// The parent row's key in the chosen type.
+    pub row_key: String,
+    /// The nested mapping type (`programStages`, `options`…).
+    pub nested_type: String,
+    pub nested_key: mdsync_core::mapping::MappingKey,
+}
+
 /// Every signal of the panel; `Copy`, so parts take it by value.
 #[derive(Clone, Copy)]
 pub struct MappingState {
@@ -139,6 +149,8 @@ pub struct MappingState {
     pub rules: RwSignal<BTreeMap<String, MatchRule>>,
     /// The origin row the picker is open for.
     pub picking: RwSignal<Option<MappableObject>>,
+    /// The nested item the picker is open for (a program's stage, a data element's option…).
+    pub picking_nested: RwSignal<Option<NestedPick>>,
     /// The row whose nested mappings are open.
     pub expanded: RwSignal<Option<String>>,
     pub summary: RwSignal<Option<AutoMapSummary>>,
@@ -164,6 +176,7 @@ impl MappingState {
             selected: RwSignal::new(BTreeSet::new()),
             rules: RwSignal::new(BTreeMap::new()),
             picking: RwSignal::new(None),
+            picking_nested: RwSignal::new(None),
             expanded: RwSignal::new(None),
             summary: RwSignal::new(None),
             busy: RwSignal::new(None),

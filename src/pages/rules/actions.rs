@@ -73,13 +73,26 @@ pub fn set_enabled(state: ListState, id: String, enabled: bool) {
 pub fn share(state: ListState, id: String, sharing: Sharing) {
     let ctx = state.ctx();
     let lang = state.lang;
+    // The rule's instances, to check the new audience can use them.
+    let instance_ids: Vec<String> = state
+        .row(&id)
+        .map(|row| {
+            std::iter::once(row.summary.origin.id)
+                .chain(row.summary.destinations.into_iter().map(|d| d.id))
+                .collect()
+        })
+        .unwrap_or_default();
     spawn_local(async move {
         match share_rule(ctx.manager(), &ctx.storage(), &id, &sharing).await {
-            Ok(notes) if notes.is_empty() => {
-                state.say(NoticeKind::Success, tr!(lang, rules.sharing.saved))
+            Ok(notes) => {
+                if notes.is_empty() {
+                    state.say(NoticeKind::Success, tr!(lang, rules.sharing.saved))
+                } else {
+                    // `core`'s note names the key and the command that applies it.
+                    state.say(NoticeKind::Warning, notes.join(" "))
+                }
+                super::instance_gap::check(state, instance_ids, sharing);
             }
-            // `core`'s note names the key and the command that applies it.
-            Ok(notes) => state.say(NoticeKind::Warning, notes.join(" ")),
             Err(error) => state.say(NoticeKind::Error, rule_error(lang, &error)),
         }
         reload(state);

@@ -9,11 +9,12 @@ use mdsync_core::rules::{
 };
 
 use super::context::RulesContext;
+use super::data_words::job_words;
 use super::list::{schedule_text, short_time};
 use crate::clock::BrowserClock;
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
-use crate::l10n::messages::rules::rule_error;
+use crate::l10n::messages::rules::{kind_label, rule_error};
 use crate::l10n::messages::{named_instance, target_status, type_label};
 use crate::l10n::{use_language, Language};
 use crate::{counted, tr};
@@ -97,7 +98,6 @@ fn rule_facts(
     zone: &ServerZone,
 ) -> Vec<(String, String, &'static str)> {
     let summary = &rule.summary;
-    let mdsync_core::rules::RuleJob::Metadata { selection, .. } = &rule.job;
     let last = &rule.last_run;
     let last_run = match (&last.last_executed, last.last_status) {
         (Some(at), Some(status)) => format!(
@@ -132,7 +132,7 @@ fn rule_facts(
         ),
         (
             tr!(lang, rules.list.kind),
-            tr!(lang, rules.kinds.metadata),
+            kind_label(lang, summary.kind),
             "rule-fact-kind",
         ),
         (
@@ -147,7 +147,7 @@ fn rule_facts(
         ),
         (
             tr!(lang, rules.summary.what),
-            selection_words(lang, selection).join("; "),
+            job_words(lang, &rule.job, &|id| id.to_string()).join("; "),
             "rule-fact-what",
         ),
         (

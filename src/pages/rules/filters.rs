@@ -5,17 +5,28 @@ use leptos::prelude::*;
 use mdsync_core::rules::{LastRunFilter, RuleInstance, RuleKind, RuleQuery};
 
 use crate::l10n::messages::named_instance;
+use crate::l10n::messages::rules::kind_label;
 use crate::l10n::use_language;
 use crate::tr;
 
 #[component]
 pub fn RuleFilters(filters: RwSignal<RuleQuery>, destinations: Vec<RuleInstance>) -> impl IntoView {
     let lang = use_language();
-    let destination_options = destinations
+    // By name, as the user reads them ("This instance" in their language).
+    let mut destinations: Vec<(RuleInstance, String)> = destinations
         .into_iter()
         .map(|d| {
-            let selected = filters.with_untracked(|f| f.destination.as_deref() == Some(d.id.as_str()));
-            view! { <option value=d.id.clone() selected=selected>{named_instance(lang, d.label())}</option> }
+            let label = named_instance(lang, d.label());
+            (d, label)
+        })
+        .collect();
+    destinations.sort_by_key(|(_, label)| label.to_lowercase());
+    let destination_options = destinations
+        .into_iter()
+        .map(|(d, label)| {
+            let selected =
+                filters.with_untracked(|f| f.destination.as_deref() == Some(d.id.as_str()));
+            view! { <option value=d.id.clone() selected=selected>{label}</option> }
         })
         .collect_view();
     let since = RwSignal::new(String::new());
@@ -45,10 +56,12 @@ pub fn RuleFilters(filters: RwSignal<RuleQuery>, destinations: Vec<RuleInstance>
             <label>{tr!(lang, rules.filters.kind)}" "
                 <select class="input" data-test="rules-filter-kind" on:change=move |ev| {
                     let value = event_target_value(&ev);
-                    filters.update(|f| f.kind = (value == "metadata").then_some(RuleKind::Metadata));
+                    filters.update(|f| f.kind = RuleKind::parse(&value));
                 }>
                     <option value="">{tr!(lang, rules.filters.all)}</option>
-                    <option value="metadata">{tr!(lang, rules.kinds.metadata)}</option>
+                    {RuleKind::ALL.into_iter().map(|kind| view! {
+                        <option value=kind.as_str()>{kind_label(lang, kind)}</option>
+                    }).collect_view()}
                 </select>
             </label>
             <label>{tr!(lang, rules.filters.destination)}" "

@@ -57,6 +57,8 @@ pub struct ListState {
     pub confirm_delete: RwSignal<Option<Vec<RuleRow>>>,
     pub confirm_run: RwSignal<Option<RuleRow>>,
     pub sharing: RwSignal<Option<RuleRow>>,
+    /// Instances of a just-shared rule its new audience cannot use, offered for sharing.
+    pub instance_gap: RwSignal<Option<super::instance_gap::InstanceGapOffer>>,
     pub run: RwSignal<RuleRun>,
     pub progress: RwSignal<RunProgress>,
 }
@@ -152,7 +154,7 @@ fn table_row(lang: Language, row: &RuleRow) -> TableRow {
         id: rule.id.clone(),
         cells: vec![
             rule.name.clone(),
-            tr!(lang, rules.kinds.metadata),
+            crate::l10n::messages::rules::kind_label(lang, rule.kind),
             named_instance(lang, rule.origin.label()),
             destinations.join(", "),
             schedule_text(lang, rule.schedule.as_deref()),
@@ -180,6 +182,9 @@ fn row_actions(state: ListState, id: String) -> AnyView {
     let can_create = state.ctx.with_value(RulesContext::can_create);
     let editable = row.can_edit;
     let enabled = row.summary.enabled;
+    // The payload a rule would send is built for metadata rules; data rules read their values
+    // slice by slice at run time, so there is no one document to download.
+    let has_payload = row.summary.kind == mdsync_core::rules::RuleKind::Metadata;
     let checked_id = id.clone();
     let toggle_id = id.clone();
     let details = format!("#/rules/{id}");
@@ -198,10 +203,12 @@ fn row_actions(state: ListState, id: String) -> AnyView {
             on:click=move |_| state.confirm_run.set(Some(run_row.clone()))>
             {tr!(lang, rules.actions.run)}
         </button>
-        <button class="button button-small" data-test="rule-payload"
-            on:click=move |_| actions::download_payload(state, payload_id.clone())>
-            {tr!(lang, rules.actions.payload)}
-        </button>
+        {has_payload.then(|| view! {
+            <button class="button button-small" data-test="rule-payload"
+                on:click=move |_| actions::download_payload(state, payload_id.clone())>
+                {tr!(lang, rules.actions.payload)}
+            </button>
+        })}
         <button class="button button-small" data-test="rule-export"
             on:click=move |_| actions::export(state, vec![export_id.clone()])>
             {tr!(lang, rules.actions.export)}
@@ -294,6 +301,7 @@ fn dialogs(state: ListState) -> impl IntoView {
                 />
             }
         })}
+        <super::instance_gap::InstanceGapDialog state/>
     }
 }
 
@@ -314,6 +322,7 @@ pub fn RulesList(ctx: RulesContext) -> impl IntoView {
         confirm_delete: RwSignal::new(None),
         confirm_run: RwSignal::new(None),
         sharing: RwSignal::new(None),
+        instance_gap: RwSignal::new(None),
         run: RwSignal::new(RuleRun::Idle),
         progress: RwSignal::new(RunProgress::default()),
     };

@@ -4,11 +4,13 @@
 
 mod actions;
 mod context;
+mod data_words;
 mod details;
 mod editor;
 mod filters;
 mod heartbeat;
 mod import;
+mod instance_gap;
 mod list;
 mod run;
 

@@ -5,16 +5,10 @@ use crate::l10n::messages::panel_title;
 use crate::l10n::use_language;
 use crate::tr;
 
-/// The kinds of sync: metadata, aggregated data and deleted objects are here; events say
-/// plainly that they are coming.
+/// The kinds of sync: metadata, aggregated data, events and tracker data, deleted objects.
 #[component]
 pub fn SyncMenu() -> impl IntoView {
     let lang = use_language();
-    let coming = [(
-        "events",
-        tr!(lang, sync.menu.events_title),
-        tr!(lang, sync.menu.events_text),
-    )];
     view! {
         <div class="page" data-test="panel-sync">
             <p class="breadcrumb"><a href="#/">"MetaData Sync"</a>" / "{panel_title(lang, Panel::Sync)}</p>
@@ -35,15 +29,11 @@ pub fn SyncMenu() -> impl IntoView {
                     <p class="card-text">{tr!(lang, sync.menu.deleted_text)}</p>
                     <span class="card-link">{tr!(lang, sync.menu.deleted_open)}</span>
                 </a>
-                {coming
-                    .into_iter()
-                    .map(|(key, title, text)| view! {
-                        <div class="card home-card sync-menu-coming" data-test=format!("sync-menu-{key}")>
-                            <h2 class="card-title">{title}</h2>
-                            <p class="card-text">{text}</p>
-                        </div>
-                    })
-                    .collect_view()}
+                <a class="card home-card" href="#/sync/events" data-test="sync-menu-events">
+                    <h2 class="card-title">{tr!(lang, sync.menu.events_title)}</h2>
+                    <p class="card-text">{tr!(lang, sync.menu.events_text)}</p>
+                    <span class="card-link">{tr!(lang, sync.menu.events_open)}</span>
+                </a>
             </div>
         </div>
     }

@@ -2,9 +2,11 @@
 //! metadata sync, `#/sync/aggregated` the data values, `#/sync/deleted` the replay of deletions. Everything the pages decide is in `mdsync_core::browse` and the engine.
 
 pub mod aggregated;
+pub(crate) mod common;
 pub(crate) mod context;
 mod deleted;
 pub(crate) mod download;
+pub mod events;
 mod menu;
 pub mod metadata;
 pub mod results;
@@ -12,6 +14,7 @@ pub mod results;
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::pages::lazy_panel::{LazyPanel, SplitPanel};
 use crate::session::Session;
 use aggregated::AggregatedSyncPage;
 use deleted::DeletedSyncPage;
@@ -24,6 +27,7 @@ pub enum SyncView {
     Menu,
     Metadata,
     Aggregated,
+    Events,
     Deleted,
     /// A sub path the panel does not have.
     Unknown,
@@ -39,6 +43,7 @@ impl SyncView {
             None => SyncView::Menu,
             Some("metadata") => SyncView::Metadata,
             Some("aggregated") => SyncView::Aggregated,
+            Some("events") => SyncView::Events,
             Some("deleted") => SyncView::Deleted,
             Some(_) => SyncView::Unknown,
         }
@@ -68,6 +73,7 @@ pub fn SyncPanel(session: Session) -> impl IntoView {
         {move || match view.get() {
             SyncView::Metadata => view! { <MetadataSyncPage session=session.clone()/> }.into_any(),
             SyncView::Aggregated => view! { <AggregatedSyncPage session=session.clone()/> }.into_any(),
+            SyncView::Events => view! { <LazyPanel split=SplitPanel::SyncEvents session=session.clone()/> }.into_any(),
             SyncView::Deleted => view! { <DeletedSyncPage session=session.clone()/> }.into_any(),
             SyncView::Menu | SyncView::Unknown => view! { <SyncMenu/> }.into_any(),
         }}

@@ -1,8 +1,9 @@
 // Rules, as a configurator and a run-only user meet them: the configurator adds a destination,
 // creates a rule in the editor (each step, a schedule in words with its next runs), shares it
-// for running, runs it and reads its report; the executor sees the shared rule, may start it
-// (refused by core while the destination instance is not shared with them), has no way to
-// edit it in the app, and DHIS2 refuses their direct write to the rule's keys.
+// for running (the app offers to share its private destination read-only too), runs it and
+// reads its report; the executor sees the shared rule, runs it (the destination changes, the
+// history names them), has no way to edit it in the app, and DHIS2 refuses their direct writes
+// to the rule's keys and to the instance's.
 
 export const timeout = 170_000;
 
@@ -34,6 +35,26 @@ async function addDestinationInstance(ctx, page, dest) {
   await expect.containsText(page.locator('[data-test="instances-notice"]'), `Saved "${INSTANCE_NAME}"`);
   const row = page.locator('[data-test="data-table-row"]').filter({ hasText: INSTANCE_NAME });
   return row.getAttribute('data-id');
+}
+
+async function ok(promise, what) {
+  const answer = await promise;
+  if (answer.status < 200 || answer.status >= 300) {
+    throw new Error(`${what}: HTTP ${answer.status} ${answer.text?.slice(0, 300)}`);
+  }
+  return answer.json;
+}
+
+/// Renames the indicator type on the destination, so that a run visibly puts it back.
+async function renameOnDestination(dest, id, name) {
+  const object = await ok(dest.api(`/api/indicatorTypes/${id}?fields=:owner`), 'reading the indicator type');
+  object.name = name;
+  const report = await ok(
+    dest.api('/api/metadata?importStrategy=UPDATE', { method: 'POST', body: { indicatorTypes: [object] } }),
+    'renaming the indicator type',
+  );
+  const status = report?.status ?? report?.response?.status;
+  if (status === 'ERROR') throw new Error(`renaming the indicator type: ${JSON.stringify(report).slice(0, 400)}`);
 }
 
 function openRules(page) {
@@ -120,6 +141,16 @@ export default async function rules(ctx) {
   await page.locator('[data-test="sharing-public"]').selectOption('r-------');
   await page.locator('[data-test="sharing-save"]').click();
   await expect.containsText(page.locator('[data-test="rules-notice"]'), 'Sharing saved');
+  // The destination is private to the configurator: the app says so and offers to share it
+  // read-only with the rule's audience.
+  const gap = page.locator('[data-test="confirm-dialog"]').filter({ hasText: 'Share the instances too?' });
+  await expect.containsText(gap, INSTANCE_NAME);
+  await ctx.screenshot('instance-gap', page);
+  await gap.locator('[data-test="confirm-ok"]').click();
+  await expect.containsText(page.locator('[data-test="rules-notice"]'), `Instances shared read-only: ${INSTANCE_NAME}`);
+  const { json: instances } = await source.api(`/api/dataStore/${NAMESPACE}/instances`);
+  const sharedInstance = (instances ?? []).find((instance) => instance.id === instanceId);
+  expect.equal(sharedInstance?.sharing?.publicAccess, 'r-------', 'the instance is readable by app users');
   const { json: stored } = await source.api(`/api/dataStore/${NAMESPACE}/rules`);
   const summary = (stored ?? []).find((rule) => rule.id === ruleId);
   expect.equal(summary?.sharing?.publicAccess, 'r-------', 'the rule is readable by app users');
@@ -144,14 +175,25 @@ export default async function rules(ctx) {
   for (const action of ['rule-edit', 'rule-delete', 'rule-share', 'rule-toggle', 'rule-replicate']) {
     await expect.count(executorRow.locator(`[data-test="${action}"]`), 0);
   }
-  // Running needs the destination instance shared with them too (its credential is theirs
-  // to use then); the app has no instance sharing editor yet, so core refuses, naming it.
+  // The destination is shared read-only with them: the run succeeds, puts back what was
+  // changed on the destination, and the history names them.
+  await renameOnDestination(dest, picked.id, 'Renamed on the destination');
   await executorRow.locator('[data-test="rule-run"]').click();
   await executor.locator('[data-test="confirm-ok"]').click();
-  await expect.containsText(
-    executor.locator('[data-test="rule-run-error"]'),
-    `no access to the instance "${INSTANCE_NAME}"`,
-    { timeout: 30_000 },
+  const executorReport = executor.locator('[data-test="rule-run-report"]');
+  await expect.containsText(executorReport, 'Sync finished', { timeout: 60_000 });
+  await expect.containsText(executorReport.locator('[data-test="sync-target-status"]'), /Success|Warning/);
+  const { json: restored } = await dest.api(`/api/indicatorTypes/${picked.id}?fields=id,name`);
+  expect.equal(restored?.name, INDICATOR_TYPE, 'the executor\'s run updated the destination');
+  const { json: executorRecord } = await source.api(`/api/dataStore/${NAMESPACE}/last-run-${ruleId}`);
+  expect.equal(executorRecord?.lastRun?.lastExecutedBy, 'executor', 'the rule records the executor\'s run');
+  const historyKeys = ((await source.api(`/api/dataStore/${NAMESPACE}`)).json ?? []).filter((key) => key.startsWith('history-'));
+  const entries = await Promise.all(
+    historyKeys.map(async (key) => (await source.api(`/api/dataStore/${NAMESPACE}/${key}`)).json),
+  );
+  expect.ok(
+    entries.some((entry) => entry?.summary?.ruleId === ruleId && entry?.summary?.user === 'executor'),
+    `a history entry of the executor's run (among ${historyKeys.length})`,
   );
   await ctx.screenshot('executor-run', executor);
 
@@ -178,6 +220,14 @@ export default async function rules(ctx) {
   expect.ok(listPut === 403, `the executor rewrote the rules list (HTTP ${listPut})`);
   const detailsPut = await attempt('PUT', `rule-${ruleId}`, '{"job":{"kind":"metadata","selection":{}}}');
   expect.ok(detailsPut === 403, `the executor rewrote the rule (HTTP ${detailsPut})`);
+  // Nor may they rewrite the instances or the destination's credential.
+  const instancesPut = await attempt('PUT', 'instances', JSON.stringify([{ ...sharedInstance, url: 'https://evil.example.org' }]));
+  expect.ok(instancesPut === 403, `the executor rewrote the instances (HTTP ${instancesPut})`);
+  const keys = (await source.api(`/api/dataStore/${NAMESPACE}`)).json ?? [];
+  if (keys.includes(`instance-secret-${instanceId}`)) {
+    const secretPut = await attempt('PUT', `instance-secret-${instanceId}`, '{"forged":true}');
+    expect.ok(secretPut === 403, `the executor rewrote the instance's credential (HTTP ${secretPut})`);
+  }
   const after = await source.api(`/api/dataStore/${NAMESPACE}/rules`);
   expect.ok(
     (after.json ?? []).some((rule) => rule.id === ruleId && rule.name === RULE_NAME),

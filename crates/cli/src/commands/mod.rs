@@ -10,6 +10,7 @@ pub mod rules;
 pub mod scheduler;
 pub mod sync;
 pub mod sync_aggregated;
+pub mod sync_common;
 pub mod sync_events;
 pub mod sync_resume;
 

@@ -10,8 +10,10 @@ use mdsync_core::clock::Clock;
 use mdsync_core::dhis2::Transport;
 use mdsync_core::rules::{
     export_rules, get_rule, import_rules, list_rules, run_rule, set_enabled, CronSchedule,
-    RuleError, RuleRow, ScheduleWords, ServerZone,
+    DatePeriod, RuleError, RuleJob, RuleKind, RuleRow, ScheduleWords, ServerZone,
 };
+use mdsync_core::sync::aggregated::AttributeOptions;
+use mdsync_core::sync::events::Chosen;
 use mdsync_core::sync::CancellationToken;
 
 use super::sync::{print_progress, print_report};
@@ -23,6 +25,9 @@ use crate::error::CliError;
 pub enum RulesCommand {
     /// List the rules you may see: schedule in words, last run and its status.
     List {
+        /// Only rules of this kind: metadata, aggregated or events.
+        #[arg(long)]
+        kind: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -68,7 +73,7 @@ pub async fn run<T: Transport>(
     out: &mut impl Write,
 ) -> Result<(), CliError> {
     match command {
-        RulesCommand::List { json } => list(context, json, out).await,
+        RulesCommand::List { kind, json } => list(context, kind.as_deref(), json, out).await,
         RulesCommand::Show { rule, json } => show(context, &rule, json, out).await,
         RulesCommand::Run { rule, json } => run_now(context, &rule, json, out).await,
         RulesCommand::Export { rules, output } => export(context, &rules, output, out).await,
@@ -136,12 +141,24 @@ fn words(schedule: Option<&str>) -> String {
 
 async fn list<T: Transport>(
     context: &Context<T>,
+    kind: Option<&str>,
     json: bool,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    let listing = list_rules(&context.instances, &context.storage)
+    let kind = match kind {
+        None => None,
+        Some(text) => Some(RuleKind::parse(text).ok_or_else(|| {
+            CliError::Usage(format!(
+                "\"{text}\" is not a kind of rule: use metadata, aggregated or events."
+            ))
+        })?),
+    };
+    let mut listing = list_rules(&context.instances, &context.storage)
         .await
         .map_err(rule_error)?;
+    if let Some(kind) = kind {
+        listing.rows.retain(|row| row.summary.kind == kind);
+    }
     for problem in &listing.problems {
         eprintln!("Warning: {problem}");
     }
@@ -162,9 +179,10 @@ async fn list<T: Transport>(
         };
         writeln!(
             out,
-            "{}  {}  {} → {}  [{}{}]  last run: {last}",
+            "{}  {}  {}  {} → {}  [{}{}]  last run: {last}",
             rule.id,
             rule.name,
+            rule.kind.as_str(),
             rule.origin.label(),
             destinations.join(", "),
             if rule.enabled { "on: " } else { "off: " },
@@ -234,6 +252,9 @@ async fn show<T: Transport>(
         summary.schedule.as_deref().unwrap_or("-"),
         if summary.enabled { ", on" } else { ", off" }
     )?;
+    for line in describe_job(&rule.job) {
+        writeln!(out, "  {line}")?;
+    }
     if let Some(problem) = zone_problem {
         writeln!(out, "  note: {problem}")?;
     }
@@ -418,4 +439,117 @@ async fn enable<T: Transport>(
         words(summary.schedule.as_deref())
     )?;
     Ok(())
+}
+
+fn ids(label: &str, ids: &[String]) -> Option<String> {
+    (!ids.is_empty()).then(|| format!("{label}: {}", ids.join(", ")))
+}
+
+fn period_words(period: &DatePeriod) -> String {
+    match period {
+        DatePeriod::Fixed { start, end } => format!(
+            "from {} to {}",
+            start.as_deref().unwrap_or("?"),
+            end.as_deref().unwrap_or("?")
+        ),
+        other => serde_json::to_value(other)
+            .ok()
+            .and_then(|v| {
+                v["period"]
+                    .as_str()
+                    .map(|p| p.to_lowercase().replace('_', " "))
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// What a rule syncs, in lines of words (the selection of its kind and the main options).
+fn describe_job(job: &RuleJob) -> Vec<String> {
+    let mut lines = Vec::new();
+    match job {
+        RuleJob::Metadata { selection, options } => {
+            lines.extend(ids(
+                "objects",
+                &selection
+                    .objects
+                    .iter()
+                    .map(|o| o.id.clone())
+                    .collect::<Vec<_>>(),
+            ));
+            lines.extend(ids("all objects of", &selection.all_of_types));
+            if !selection.filters.is_empty() {
+                lines.push(format!("filters: {}", selection.filters.len()));
+            }
+            lines.extend(ids("excluded", &selection.excluded_ids));
+            if options.import.dry_run {
+                lines.push("dry run".into());
+            }
+        }
+        RuleJob::Aggregated { selection, options } => {
+            lines.extend(ids("data sets", &selection.data_sets));
+            lines.extend(ids("data element groups", &selection.data_element_groups));
+            lines.extend(ids("data elements", &selection.data_elements));
+            lines.extend(ids("indicators", &selection.indicators));
+            lines.extend(ids("program indicators", &selection.program_indicators));
+            lines.extend(ids("org units", &selection.org_unit_ids()));
+            if selection.include_descendants {
+                lines.push("with the org units below them".into());
+            }
+            lines.push(format!("period: {}", period_words(&selection.period)));
+            if let Some(since) = &selection.last_updated_since {
+                lines.push(format!("values changed since {since}"));
+            }
+            if let AttributeOptions::Chosen { category_options } = &selection.attribute_options {
+                lines.extend(ids("attribute options", category_options));
+            }
+            lines.push(format!("strategy: {}", options.strategy.as_param()));
+            if let Some(aggregation) = &options.aggregation {
+                lines.push(format!("aggregated {:?}", aggregation.aggregation_type).to_lowercase());
+            }
+            for (on, words) in [
+                (options.dry_run, "dry run"),
+                (
+                    options.ignore_existing,
+                    "values the destination has are not sent",
+                ),
+                (
+                    options.delete_stale,
+                    "values deleted at the origin are deleted",
+                ),
+            ] {
+                if on {
+                    lines.push(words.into());
+                }
+            }
+        }
+        RuleJob::Events { selection, options } => {
+            lines.extend(ids("programs", &selection.programs));
+            lines.extend(ids("org units", &selection.org_unit_ids()));
+            if selection.include_children {
+                lines.push("with the org units below them".into());
+            }
+            lines.push(format!("period: {}", period_words(&selection.period)));
+            for (chosen, what) in [
+                (&selection.events, "events"),
+                (&selection.tracked_entities, "tracked entities"),
+            ] {
+                match chosen {
+                    Chosen::All => lines.push(format!("all {what}")),
+                    Chosen::Only { ids } => lines.push(format!("{what}: {}", ids.join(", "))),
+                }
+            }
+            for (on, words) in [
+                (options.new_uids, "new UIDs"),
+                (options.exclude_geometry, "without coordinates"),
+                (options.exclude_relationships, "without relationships"),
+                (options.skip_side_effects, "without side effects"),
+                (options.dry_run, "dry run"),
+            ] {
+                if on {
+                    lines.push(words.into());
+                }
+            }
+        }
+    }
+    lines
 }

@@ -8,54 +8,15 @@ use clap::{ArgGroup, Args, ValueEnum};
 use mdsync_core::access::Operation;
 use mdsync_core::dhis2::data_values::DataImportStrategy;
 use mdsync_core::dhis2::Transport;
-use mdsync_core::model::LOCAL_INSTANCE_ID;
-use mdsync_core::rules::{DatePeriod, RuleLastRun};
+use mdsync_core::rules::RuleLastRun;
 use mdsync_core::sync::aggregated::{
-    AggregatedSelection, AggregatedSyncOptions, AggregationOptions, AggregationType,
+    AggregatedSelection, AggregatedSyncOptions, AggregationOptions,
 };
-use mdsync_core::sync::{run_sync, CancellationToken, SyncJob, SyncReport, SyncRequest};
+use mdsync_core::sync::{SyncJob, SyncReport};
 
-use super::sync::{finish, now_iso8601, print_progress, run_error};
-use crate::clock::TokioClock;
+use super::sync_common::{dry_run_mark, print_run_errors, run_job, AggregateArg, PeriodArg, Route};
 use crate::context::Context;
 use crate::error::CliError;
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum PeriodArg {
-    All,
-    Today,
-    Yesterday,
-    Last7Days,
-    Last14Days,
-    ThisWeek,
-    LastWeek,
-    ThisMonth,
-    LastMonth,
-    ThisQuarter,
-    LastQuarter,
-    ThisYear,
-    LastYear,
-}
-
-impl PeriodArg {
-    pub fn period(self) -> DatePeriod {
-        match self {
-            PeriodArg::All => DatePeriod::All,
-            PeriodArg::Today => DatePeriod::Today,
-            PeriodArg::Yesterday => DatePeriod::Yesterday,
-            PeriodArg::Last7Days => DatePeriod::Last7Days,
-            PeriodArg::Last14Days => DatePeriod::Last14Days,
-            PeriodArg::ThisWeek => DatePeriod::ThisWeek,
-            PeriodArg::LastWeek => DatePeriod::LastWeek,
-            PeriodArg::ThisMonth => DatePeriod::ThisMonth,
-            PeriodArg::LastMonth => DatePeriod::LastMonth,
-            PeriodArg::ThisQuarter => DatePeriod::ThisQuarter,
-            PeriodArg::LastQuarter => DatePeriod::LastQuarter,
-            PeriodArg::ThisYear => DatePeriod::ThisYear,
-            PeriodArg::LastYear => DatePeriod::LastYear,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum DataStrategyArg {
@@ -63,15 +24,6 @@ pub enum DataStrategyArg {
     New,
     Updates,
     Deletes,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum AggregateArg {
-    Daily,
-    Weekly,
-    Monthly,
-    Quarterly,
-    Yearly,
 }
 
 #[derive(Debug, Args)]
@@ -147,13 +99,7 @@ impl AggregatedArgs {
             indicators: ids(&self.indicators),
             org_units: ids(&self.org_units),
             include_descendants: self.children,
-            period: match self.period {
-                Some(period) => period.period(),
-                None => DatePeriod::Fixed {
-                    start: self.start.clone(),
-                    end: self.end.clone(),
-                },
-            },
+            period: PeriodArg::or_fixed(self.period, &self.start, &self.end),
             last_updated_since: self.last_updated.clone(),
             ..AggregatedSelection::default()
         }
@@ -171,13 +117,7 @@ impl AggregatedArgs {
             ignore_existing: self.ignore_existing,
             delete_stale: self.delete_stale,
             aggregation: self.aggregate.map(|kind| AggregationOptions {
-                aggregation_type: match kind {
-                    AggregateArg::Daily => AggregationType::Daily,
-                    AggregateArg::Weekly => AggregationType::Weekly,
-                    AggregateArg::Monthly => AggregationType::Monthly,
-                    AggregateArg::Quarterly => AggregationType::Quarterly,
-                    AggregateArg::Yearly => AggregationType::Yearly,
-                },
+                aggregation_type: kind.aggregation_type(),
                 empty_as_zero: self.empty_as_zero,
                 run_analytics_before: false,
                 run_analytics_after: false,
@@ -193,46 +133,20 @@ pub async fn aggregated<T: Transport>(
     context: &Context<T>,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    context
-        .instances
-        .actor()
-        .authorize(Operation::RunAggregatedSync)?;
     let selection = args.selection();
     let options = args.options();
-    // Bad input is said before any instance is contacted.
-    selection
-        .check(&options)
-        .map_err(|problem| CliError::Usage(problem.to_string()))?;
-    let origin = match &args.from {
-        Some(wanted) => context.resolve_instance(wanted).await?,
-        None => LOCAL_INSTANCE_ID.to_string(),
+    let checked = selection.check(&options).map_err(|p| p.to_string());
+    let route = Route {
+        from: args.from.as_deref(),
+        to: &args.to,
     };
-    let mut destinations = Vec::new();
-    for wanted in &args.to {
-        destinations.push(context.resolve_instance(wanted).await?);
-    }
-    let request = SyncRequest {
-        origin,
-        destinations,
-        job: SyncJob::Aggregated {
-            selection,
-            options,
-            last_run: RuleLastRun::default(),
-        },
-        rule: None,
-        started: now_iso8601(),
+    let job = SyncJob::Aggregated {
+        selection,
+        options,
+        last_run: RuleLastRun::default(),
     };
-    let outcome = run_sync(
-        &context.instances,
-        &context.storage,
-        &request,
-        &print_progress,
-        &CancellationToken::new(),
-        &TokioClock,
-    )
-    .await
-    .map_err(run_error)?;
-    finish(outcome, args.json, out)
+    let operation = Operation::RunAggregatedSync;
+    run_job(context, operation, checked, route, job, args.json, out).await
 }
 
 /// Conflict rows printed per destination (all of them are in `--json`).
@@ -248,7 +162,7 @@ pub fn print_aggregated_report(report: &SyncReport, out: &mut impl Write) -> Res
         report.origin,
         report.origin_version.as_deref().unwrap_or("?"),
         details.map_or(0, |d| d.slices_read),
-        if report.dry_run { ", dry run" } else { "" },
+        dry_run_mark(report),
         report.origin_request_count
     )?;
     if let Some(period) = details.and_then(|d| d.period.as_ref()) {
@@ -266,9 +180,7 @@ pub fn print_aggregated_report(report: &SyncReport, out: &mut impl Write) -> Res
     for note in details.map(|d| d.notes.as_slice()).unwrap_or_default() {
         writeln!(out, "note: {note}")?;
     }
-    for error in &report.errors {
-        writeln!(out, "Error: {}", error.message)?;
-    }
+    print_run_errors(report, out)?;
     for target in &report.targets {
         let stats = target.stats;
         let empty = Default::default();

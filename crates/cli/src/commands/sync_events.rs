@@ -7,14 +7,11 @@ use std::io::Write;
 use clap::{ArgGroup, Args};
 use mdsync_core::access::Operation;
 use mdsync_core::dhis2::Transport;
-use mdsync_core::model::LOCAL_INSTANCE_ID;
-use mdsync_core::rules::{DatePeriod, RuleLastRun};
-use mdsync_core::sync::events::{Chosen, EventsSelection, EventsSyncOptions};
-use mdsync_core::sync::{run_sync, CancellationToken, SyncJob, SyncReport, SyncRequest};
+use mdsync_core::rules::RuleLastRun;
+use mdsync_core::sync::events::{AsAggregated, Chosen, EventsSelection, EventsSyncOptions};
+use mdsync_core::sync::{SyncJob, SyncReport};
 
-use super::sync::{finish, now_iso8601, print_progress, run_error};
-use super::sync_aggregated::PeriodArg;
-use crate::clock::TokioClock;
+use super::sync_common::{dry_run_mark, print_run_errors, run_job, AggregateArg, PeriodArg, Route};
 use crate::context::Context;
 use crate::error::CliError;
 
@@ -72,6 +69,14 @@ pub struct EventsArgs {
     /// Let the destinations validate without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Send the program data as aggregated values instead of events: the events' values
+    /// added up per period of this type and selected org unit, and the programs' indicators
+    /// from analytics, into the aggregated data elements the mapping names for them.
+    #[arg(long, value_enum, value_name = "PERIOD_TYPE")]
+    pub as_aggregated: Option<AggregateArg>,
+    /// With --as-aggregated: leave the program indicators out.
+    #[arg(long, requires = "as_aggregated")]
+    pub no_program_indicators: bool,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -96,13 +101,7 @@ impl EventsArgs {
             programs: ids(&self.programs),
             org_units: ids(&self.org_units),
             include_children: self.children,
-            period: match self.period {
-                Some(period) => period.period(),
-                None => DatePeriod::Fixed {
-                    start: self.start.clone(),
-                    end: self.end.clone(),
-                },
-            },
+            period: PeriodArg::or_fixed(self.period, &self.start, &self.end),
             events: chosen(&self.events),
             tracked_entities: chosen(&self.tracked_entities),
             ..EventsSelection::default()
@@ -115,6 +114,10 @@ impl EventsArgs {
             exclude_geometry: self.no_geometry,
             exclude_relationships: self.no_relationships,
             dry_run: self.dry_run,
+            as_aggregated: self.as_aggregated.map(|kind| AsAggregated {
+                aggregation_type: kind.aggregation_type(),
+                program_indicators: !self.no_program_indicators,
+            }),
             ..EventsSyncOptions::default()
         }
     }
@@ -125,46 +128,20 @@ pub async fn events<T: Transport>(
     context: &Context<T>,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    context
-        .instances
-        .actor()
-        .authorize(Operation::RunEventsSync)?;
     let selection = args.selection();
     let options = args.options();
-    // Bad input is said before any instance is contacted.
-    selection
-        .check(&options)
-        .map_err(|problem| CliError::Usage(problem.to_string()))?;
-    let origin = match &args.from {
-        Some(wanted) => context.resolve_instance(wanted).await?,
-        None => LOCAL_INSTANCE_ID.to_string(),
+    let checked = selection.check(&options).map_err(|p| p.to_string());
+    let route = Route {
+        from: args.from.as_deref(),
+        to: &args.to,
     };
-    let mut destinations = Vec::new();
-    for wanted in &args.to {
-        destinations.push(context.resolve_instance(wanted).await?);
-    }
-    let request = SyncRequest {
-        origin,
-        destinations,
-        job: SyncJob::Events {
-            selection,
-            options,
-            last_run: RuleLastRun::default(),
-        },
-        rule: None,
-        started: now_iso8601(),
+    let job = SyncJob::Events {
+        selection,
+        options,
+        last_run: RuleLastRun::default(),
     };
-    let outcome = run_sync(
-        &context.instances,
-        &context.storage,
-        &request,
-        &print_progress,
-        &CancellationToken::new(),
-        &TokioClock,
-    )
-    .await
-    .map_err(run_error)?;
-    finish(outcome, args.json, out)
+    let operation = Operation::RunEventsSync;
+    run_job(context, operation, checked, route, job, args.json, out).await
 }
 
 /// Errors printed per destination (all of them are in `--json`).
@@ -189,7 +166,7 @@ pub fn print_events_report(report: &SyncReport, out: &mut impl Write) -> Result<
             read.join(", ")
         },
         details.map_or(0, |d| d.pages_read),
-        if report.dry_run { ", dry run" } else { "" },
+        dry_run_mark(report),
         report.origin_request_count
     )?;
     for program in details.map(|d| d.programs.as_slice()).unwrap_or_default() {
@@ -207,9 +184,7 @@ pub fn print_events_report(report: &SyncReport, out: &mut impl Write) -> Result<
     for note in details.map(|d| d.notes.as_slice()).unwrap_or_default() {
         writeln!(out, "note: {note}")?;
     }
-    for error in &report.errors {
-        writeln!(out, "Error: {}", error.message)?;
-    }
+    print_run_errors(report, out)?;
     for target in &report.targets {
         let stats = target.stats;
         writeln!(
@@ -224,6 +199,17 @@ pub fn print_events_report(report: &SyncReport, out: &mut impl Write) -> Result<
             stats.ignored,
             target.request_count
         )?;
+        if let Some(values) = &target.aggregated {
+            // Sent as aggregated values.
+            writeln!(
+                out,
+                "  dataValues: {} sent in {} bytes, {} excluded by the mapping, {} conflict(s)",
+                values.values_sent,
+                values.bytes_sent,
+                values.values_excluded_by_mapping,
+                values.conflicts.len() + values.conflicts_left_out
+            )?;
+        }
         for type_stats in &target.type_stats {
             let s = type_stats.stats;
             writeln!(

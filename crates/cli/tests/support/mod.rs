@@ -2,11 +2,70 @@
 //! temporary folder for config files. Each test file uses part of it.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::sync::Arc;
 
-use dhis2_sim::{InstanceConfig, Sim, SimVersion};
+use dhis2_sim::{DemoSide, InstanceConfig, Seed, Sim, SimVersion};
+
+/// `admin:district`, as a Basic authorization header value.
+pub const ADMIN_BASIC: &str = "Basic YWRtaW46ZGlzdHJpY3Q=";
+
+/// Runs the built `mdsync` with `config` and `args`.
+pub fn mdsync(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mdsync"))
+        .env("MDSYNC_CONFIG", config)
+        .args(args)
+        .output()
+        .expect("mdsync runs")
+}
+
+/// What a run printed, standard output then standard error.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A simulator seeded with one side of the demo.
+pub fn demo_server(name: &str, version: &str, side: DemoSide) -> SimServer {
+    let mut config = InstanceConfig::new(name, version.parse::<SimVersion>().expect("version"));
+    config.seed = Seed::Demo(side);
+    SimServer::start_with(config)
+}
+
+/// A config in `dir` with `local` as this instance (as admin) and `remote` added as the
+/// instance `name`.
+pub fn configure(dir: &TempDir, local: &SimServer, name: &str, remote: &SimServer) -> PathBuf {
+    let key = mdsync_core::crypto::generate_key_string().expect("key");
+    let config = dir.write(
+        "mdsync.toml",
+        &format!(
+            "encryption_key = \"{key}\"\n\n[local]\nurl = \"{}\"\nusername = \"admin\"\npassword = \"district\"\n",
+            local.url
+        ),
+    );
+    let add = mdsync(
+        &config,
+        &[
+            "instances",
+            "add",
+            "--name",
+            name,
+            "--url",
+            &remote.url,
+            "--username",
+            "admin",
+            "--password",
+            "district",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add));
+    config
+}
 
 /// A simulated instance served on 127.0.0.1 (port 0) from its own thread; stopped on drop.
 pub struct SimServer {

@@ -3,6 +3,7 @@
 //! and the page's options. The app draws these; nothing here touches a DOM.
 
 pub mod catalog;
+pub mod events;
 pub mod options;
 pub mod progress;
 pub mod query;

@@ -24,6 +24,7 @@ pub use datastore::{put_creates_missing_keys, DataStore, DataStoreEntryMetadata,
 pub mod analytics;
 pub mod app_base_url;
 pub mod data_values;
+pub mod file_resources;
 pub mod import_jobs;
 pub mod import_report;
 pub mod in_flight;

@@ -8,6 +8,7 @@ mod error;
 mod form;
 mod manager;
 mod routing;
+mod sharing;
 mod targets;
 mod timeouts;
 mod url;
@@ -20,6 +21,7 @@ pub use form::{
 };
 pub use manager::{InstanceManager, SavedInstance};
 pub use routing::{CredentialStore, InstanceTransport, TargetRoute};
+pub use sharing::InstanceSharingGap;
 pub use targets::ConnectionTarget;
 pub use timeouts::SetTimeoutsError;
 pub use url::{normalise_url, origin_of, NormalisedUrl, UrlError, UrlProblem};

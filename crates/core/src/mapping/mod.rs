@@ -20,6 +20,7 @@
 pub mod apply;
 pub mod auto_map;
 pub mod checks;
+pub mod checks_run;
 pub mod context;
 pub mod decode;
 pub mod error;
@@ -41,6 +42,7 @@ pub use auto_map::{
     auto_map, AutoMapOutcome, AutoMapRow, AutoMapScope, MappableObject, MatchRule, OriginRow,
 };
 pub use checks::{check_mapping, DestinationIndex, Finding, Outgoing};
+pub use checks_run::{check_mapping_before_run, DestinationFindings, MappingCheck};
 pub use context::{read_mapping_context, MappingContext, PayloadKind};
 pub use decode::{decode_lenient, decode_strict, parse_strict, Decoded};
 pub use error::{EntryPath, IdField, JsonKind, MappingError, MappingIssue, Problem, Severity};

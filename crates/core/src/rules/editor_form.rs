@@ -4,19 +4,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{MetadataRuleSelection, PickedObject};
+use super::model::{MetadataRuleSelection, PickedObject, RuleJob};
 use crate::browse::{SelectionState, SyncOptionsForm};
 use crate::dhis2::metadata_list::ListedObject;
 use crate::sync::metadata::{IncludeExcludeRules, MetadataSyncOptions};
 
-/// What "Save as rule" on the Sync page hands to the editor.
+/// What "Save as rule" on a Sync page (metadata, aggregated, events) hands to the editor: the
+/// page's instances and its job, of the page's kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleSeed {
     pub origin: String,
     pub destinations: Vec<String>,
-    pub selection: MetadataRuleSelection,
-    pub options: MetadataSyncOptions,
+    pub job: RuleJob,
 }
 
 /// The picks as a rule keeps them; the parts the picks cannot show (filters, exclusions,

@@ -24,6 +24,9 @@ pub struct MdsyncRule {
     pub enabled: bool,
     /// Parts of the file with a setting this app does not take over (`builder.syncParams.enableMapping`).
     pub not_imported: Vec<String>,
+    /// Ids of an aggregated rule's data items, whose types MDSync does not store (data sets,
+    /// groups, data elements, indicators…): the import looks them up on the origin.
+    pub untyped_data: Vec<String>,
 }
 
 /// Why an MDSync object is not a rule this app can take.
@@ -32,8 +35,8 @@ pub enum MdsyncImportError {
     #[error("it is not an MDSync rule (no `name` and `builder`)")]
     NotARule,
     #[error(
-        "it is an MDSync rule of type \"{kind}\", which this version does not run yet (metadata \
-         rules only)"
+        "it is an MDSync rule of type \"{kind}\", which rules here do not hold (metadata, \
+         aggregated and events rules only)"
     )]
     UnsupportedKind { kind: String },
     #[error("`{field}` is not what MDSync writes there: {reason}")]
@@ -74,7 +77,7 @@ pub fn convert(value: &Value) -> Result<MdsyncRule, MdsyncImportError> {
         .filter(|_| looks_like_mdsync(value))
         .ok_or(MdsyncImportError::NotARule)?;
     let kind = text(rule, "type").unwrap_or_else(|| "metadata".into());
-    if kind != "metadata" {
+    if !["metadata", "aggregated", "events"].contains(&kind.as_str()) {
         return Err(MdsyncImportError::UnsupportedKind { kind });
     }
     let builder = rule
@@ -120,6 +123,22 @@ pub fn convert(value: &Value) -> Result<MdsyncRule, MdsyncImportError> {
         if let Some(top) = rule.get("targetInstances") {
             destinations = serde_json::from_value(top.clone()).unwrap_or_default();
         }
+    }
+    if kind != "metadata" {
+        let (job, untyped_data) =
+            super::mdsync_data_import::convert_data(&kind, builder, &strings, &mut not_imported)?;
+        return Ok(MdsyncRule {
+            name: text(rule, "name").unwrap_or_default(),
+            code: text(rule, "code").unwrap_or_default(),
+            description: text(rule, "description").unwrap_or_default(),
+            origin: origin_of(builder),
+            destinations,
+            job,
+            schedule: text(rule, "frequency").filter(|f| !f.trim().is_empty()),
+            enabled: enabled_of(rule),
+            not_imported,
+            untyped_data,
+        });
     }
     let params = builder
         .get("syncParams")
@@ -175,30 +194,38 @@ pub fn convert(value: &Value) -> Result<MdsyncRule, MdsyncImportError> {
         name: text(rule, "name").unwrap_or_default(),
         code: text(rule, "code").unwrap_or_default(),
         description: text(rule, "description").unwrap_or_default(),
-        origin: builder
-            .get("originInstance")
-            .and_then(Value::as_str)
-            .unwrap_or(crate::model::LOCAL_INSTANCE_ID)
-            .to_string(),
+        origin: origin_of(builder),
         destinations,
         job: RuleJob::Metadata { selection, options },
         schedule: text(rule, "frequency").filter(|f| !f.trim().is_empty()),
-        enabled: rule
-            .get("enabled")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+        enabled: enabled_of(rule),
         not_imported,
+        untyped_data: Vec::new(),
     })
 }
 
-fn text(object: &Map<String, Value>, field: &str) -> Option<String> {
+fn origin_of(builder: &Map<String, Value>) -> String {
+    builder
+        .get("originInstance")
+        .and_then(Value::as_str)
+        .unwrap_or(crate::model::LOCAL_INSTANCE_ID)
+        .to_string()
+}
+
+fn enabled_of(rule: &Map<String, Value>) -> bool {
+    rule.get("enabled")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+pub(super) fn text(object: &Map<String, Value>, field: &str) -> Option<String> {
     object
         .get(field)
         .and_then(Value::as_str)
         .map(str::to_string)
 }
 
-fn is_empty(value: &Value) -> bool {
+pub(super) fn is_empty(value: &Value) -> bool {
     match value {
         Value::Null => true,
         Value::String(s) => s.is_empty(),

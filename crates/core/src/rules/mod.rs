@@ -16,6 +16,7 @@ pub mod events;
 pub mod frequency;
 pub mod heartbeat;
 pub mod listing;
+mod mdsync_data_import;
 pub mod mdsync_import;
 pub mod model;
 pub mod operations;
@@ -39,11 +40,13 @@ pub use model::{
     RuleInstance, RuleJob, RuleKind, RuleLastRun, RuleSummary, TextMatch, TextPosition,
 };
 pub use operations::{
-    get_rule, list_rules, InstanceRole, RuleError, RuleListing, RuleNotes, RuleRow,
+    get_rule, list_rules, rule_names, InstanceRole, RuleError, RuleListing, RuleNotes, RuleRow,
 };
 pub use run::{rule_payloads, run_loaded_rule, run_rule, RuleRunOutcome};
 pub use schedule::{iso_utc, parse_iso, CronSchedule, RunTime, ScheduleError, ServerZone};
 pub use scheduler::Scheduler;
 pub use store::{stored_rule_sharing, RuleLoadProblem};
 pub use transfer::{export_rules, import_rules, ImportOutcome, ImportProblem, RuleExport};
-pub use validate::{validate_rule, RuleContext, RuleField, RuleProblem, RuleProblems, RuleStep};
+pub use validate::{
+    validate_rule, ChosenObjects, RuleContext, RuleField, RuleProblem, RuleProblems, RuleStep,
+};

@@ -9,22 +9,39 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Sharing, LOCAL_INSTANCE_ID, LOCAL_INSTANCE_NAME};
 use crate::storage::Identified;
+use crate::sync::aggregated::{AggregatedSelection, AggregatedSyncOptions};
+use crate::sync::events::{EventsSelection, EventsSyncOptions};
 use crate::sync::metadata::MetadataSyncOptions;
 use crate::sync::TargetStatus;
 
-/// The kinds of sync a rule can hold. Aggregated data and events join as their engines land;
-/// a rule of a kind this version does not know is reported, not guessed.
+/// The kinds of sync a rule can hold (MDSync's rule types; deletions are manual only). A rule
+/// of a kind this version does not know is reported, not guessed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum RuleKind {
     Metadata,
+    /// Aggregated data values.
+    Aggregated,
+    /// Events and tracker data of programs.
+    Events,
 }
 
 impl RuleKind {
+    pub const ALL: [RuleKind; 3] = [RuleKind::Metadata, RuleKind::Aggregated, RuleKind::Events];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RuleKind::Metadata => "metadata",
+            RuleKind::Aggregated => "aggregated",
+            RuleKind::Events => "events",
         }
+    }
+
+    /// The kind named `text` (as [`RuleKind::as_str`] writes it).
+    pub fn parse(text: &str) -> Option<RuleKind> {
+        RuleKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(text.trim()))
     }
 }
 
@@ -102,18 +119,52 @@ pub enum RuleJob {
         #[serde(default)]
         options: MetadataSyncOptions,
     },
+    /// The aggregated Sync page's selection and options, as they are.
+    Aggregated {
+        selection: AggregatedSelection,
+        #[serde(default)]
+        options: AggregatedSyncOptions,
+    },
+    /// The events Sync page's selection and options, as they are.
+    Events {
+        selection: EventsSelection,
+        #[serde(default)]
+        options: EventsSyncOptions,
+    },
 }
 
 impl RuleJob {
     pub fn kind(&self) -> RuleKind {
         match self {
             RuleJob::Metadata { .. } => RuleKind::Metadata,
+            RuleJob::Aggregated { .. } => RuleKind::Aggregated,
+            RuleJob::Events { .. } => RuleKind::Events,
         }
     }
 
     pub fn dry_run(&self) -> bool {
         match self {
             RuleJob::Metadata { options, .. } => options.import.dry_run,
+            RuleJob::Aggregated { options, .. } => options.dry_run,
+            RuleJob::Events { options, .. } => options.dry_run,
+        }
+    }
+
+    /// An empty job of `kind`, with the default options (the editor's start).
+    pub fn empty(kind: RuleKind) -> RuleJob {
+        match kind {
+            RuleKind::Metadata => RuleJob::Metadata {
+                selection: MetadataRuleSelection::default(),
+                options: MetadataSyncOptions::default(),
+            },
+            RuleKind::Aggregated => RuleJob::Aggregated {
+                selection: AggregatedSelection::default(),
+                options: AggregatedSyncOptions::default(),
+            },
+            RuleKind::Events => RuleJob::Events {
+                selection: EventsSelection::default(),
+                options: EventsSyncOptions::default(),
+            },
         }
     }
 }

@@ -141,6 +141,21 @@ fn refresh_names(
     missing
 }
 
+/// The names of the rules `actor` may see, by id (History names the rule of each run with
+/// them). A damaged entry is left out; the Rules panel reports it.
+pub async fn rule_names<T: Transport>(
+    storage: &Storage<T>,
+    actor: &Actor,
+) -> Result<std::collections::BTreeMap<String, String>, RuleError> {
+    actor.authorize(Operation::ListRules)?;
+    let (summaries, _) = read_summaries(storage).await?;
+    Ok(summaries
+        .into_iter()
+        .filter(|rule| rule.sharing.can_read(actor.me()))
+        .map(|rule| (rule.id, rule.name))
+        .collect())
+}
+
 /// One rule, whole (read sharing needed).
 pub async fn get_rule<T: Transport>(
     manager: &InstanceManager,

@@ -105,6 +105,8 @@ pub async fn run_loaded_rule<T: Transport, C: Clock>(
 }
 
 /// What the rule would send to each destination ("download the payload"), without sending it.
+/// Metadata rules only: data rules read their values slice by slice when they run, so this is
+/// empty for them (the Rules panel offers the download for metadata rules).
 pub async fn rule_payloads<T: Transport>(
     manager: &InstanceManager,
     storage: &Storage<T>,
@@ -154,6 +156,8 @@ async fn record_refusal<T: Transport>(
 fn sync_kind(job: &RuleJob) -> SyncKind {
     match job {
         RuleJob::Metadata { .. } => SyncKind::Metadata,
+        RuleJob::Aggregated { .. } => SyncKind::Aggregated,
+        RuleJob::Events { .. } => SyncKind::Events,
     }
 }
 
@@ -189,6 +193,17 @@ async fn sync_request<T: Transport>(
                 resolve_selection(manager, storage, rule, selection, now_millis).await?,
             ),
             options: options.clone(),
+        },
+        // Data rules count "since the last (successful) run" from the rule's own record.
+        RuleJob::Aggregated { selection, options } => SyncJob::Aggregated {
+            selection: selection.clone(),
+            options: options.clone(),
+            last_run: rule.last_run.clone(),
+        },
+        RuleJob::Events { selection, options } => SyncJob::Events {
+            selection: selection.clone(),
+            options: options.clone(),
+            last_run: rule.last_run.clone(),
         },
     };
     Ok(SyncRequest {

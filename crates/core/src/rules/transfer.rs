@@ -8,6 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::editing::save_new;
+use super::mdsync_data_import::place_untyped_data;
 use super::mdsync_import::{convert, looks_like_mdsync};
 use super::model::{Rule, RuleDraft, RuleInstance, RuleJob, RuleKind, RuleSummary};
 use super::operations::{get_rule, RuleError};
@@ -100,6 +101,11 @@ pub enum ImportProblem {
         role: &'static str,
         instance: String,
     },
+    #[error(
+        "\"{rule}\": the types of its data items could not be read from its origin ({reason}). \
+         Check that the origin answers, and import again."
+    )]
+    DataNotReadable { rule: String, reason: String },
     #[error("\"{rule}\" was not imported: {problems}")]
     Invalid {
         rule: String,
@@ -138,6 +144,8 @@ struct Incoming {
     job: RuleJob,
     schedule: Option<String>,
     not_imported: Vec<String>,
+    /// An MDSync aggregated rule's data ids without types, looked up on the origin.
+    untyped_data: Vec<String>,
 }
 
 /// Reads the rules of a file (this app's, an MDSync rule, or a list of MDSync rules).
@@ -165,6 +173,7 @@ fn read_file(text: &str) -> Result<Vec<Result<Incoming, ImportProblem>>, ImportP
                     job: rule.job,
                     schedule: rule.schedule,
                     not_imported: Vec::new(),
+                    untyped_data: Vec::new(),
                 })
             })
             .collect());
@@ -195,6 +204,7 @@ fn read_file(text: &str) -> Result<Vec<Result<Incoming, ImportProblem>>, ImportP
                 job: rule.job,
                 schedule: rule.schedule,
                 not_imported: rule.not_imported,
+                untyped_data: rule.untyped_data,
             })
         })
         .collect())
@@ -258,13 +268,43 @@ pub async fn import_rules<T: Transport>(
         if destinations.len() != rule.destinations.len() {
             continue;
         }
+        let mut job = rule.job.clone();
+        let mut not_imported = rule.not_imported.clone();
+        if let (false, RuleJob::Aggregated { selection, .. }) =
+            (rule.untyped_data.is_empty(), &mut job)
+        {
+            let placed = match manager
+                .target_for(storage, &origin, Operation::CreateRule)
+                .await
+            {
+                Ok(target) => {
+                    let client = target.client(storage.client().transport());
+                    place_untyped_data(&client, &rule.untyped_data, selection)
+                        .await
+                        .map_err(|error| error.to_string())
+                }
+                Err(error) => Err(error.to_string()),
+            };
+            match placed {
+                Ok(missing) => not_imported.extend(missing.into_iter().map(|id| {
+                    format!("builder.metadataIds: {id} (no data set, data element (group) or indicator with this id on the origin)")
+                })),
+                Err(reason) => {
+                    outcome.problems.push(ImportProblem::DataNotReadable {
+                        rule: rule.name.clone(),
+                        reason,
+                    });
+                    continue;
+                }
+            }
+        }
         let draft = RuleDraft {
             name: rule.name.clone(),
             code: rule.code.clone(),
             description: rule.description.clone(),
             origin,
             destinations,
-            job: rule.job.clone(),
+            job,
             schedule: rule.schedule.clone(),
             enabled: false,
             sharing: None,
@@ -289,7 +329,7 @@ pub async fn import_rules<T: Transport>(
         if summary.schedule.is_some() {
             outcome.schedule_switched_off.push(summary.name.clone());
         }
-        for part in rule.not_imported {
+        for part in not_imported {
             outcome.not_imported.push((summary.name.clone(), part));
         }
         all.push(summary.clone());

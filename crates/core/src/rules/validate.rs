@@ -4,7 +4,9 @@ use std::fmt;
 
 use super::model::{DatePeriod, MetadataRuleSelection, RuleDraft, RuleJob, RuleSummary};
 use super::schedule::{CronSchedule, ScheduleError};
-use crate::model::InstanceName;
+use crate::model::{InstanceName, Uid};
+use crate::sync::aggregated::{AggregatedSelection, AggregatedSyncOptions, AttributeOptions};
+use crate::sync::events::{Chosen, EventsSelection};
 
 /// The steps of the rule editor, as MDSync has them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -28,6 +30,12 @@ pub enum RuleField {
     Selection,
     /// The filter at this position of the selection's filters.
     Filter(usize),
+    /// A data rule's organisation units.
+    OrgUnits,
+    /// A data rule's period (and "last updated since").
+    Period,
+    /// A data rule's options.
+    Options,
     Origin,
     Destinations,
     Schedule,
@@ -51,6 +59,28 @@ pub enum RuleProblem {
     NotADate { index: usize, date: String },
     #[error("Filter {}: the period ends before it starts.", index + 1)]
     PeriodEndsBeforeStart { index: usize },
+    #[error("Choose the data: at least one data set, data element group or data element.")]
+    NoData,
+    #[error("Choose at least one program.")]
+    NoProgram,
+    #[error("Choose at least one organisation unit.")]
+    NoOrgUnit,
+    #[error(
+        "\"{id}\" is not a DHIS2 identifier (11 letters or digits, a letter first); pick it again."
+    )]
+    NotAnId { id: String },
+    #[error("Chosen {what} were asked for, but none is chosen: choose some, or take all.")]
+    NoneChosen { what: ChosenObjects },
+    #[error("A fixed period needs a start and an end date (YYYY-MM-DD).")]
+    DataPeriodWithoutDates,
+    #[error("\"{date}\" is not a date (YYYY-MM-DD).")]
+    DataPeriodNotADate { date: String },
+    #[error("The period ends before it starts; swap the dates.")]
+    DataPeriodEndsBeforeStart,
+    #[error("Indicators and program indicators only have values in aggregation mode: turn it on, or remove them.")]
+    IndicatorsNeedAggregation,
+    #[error("Values deleted at the origin are only known to raw syncs: turn aggregation mode off, or do not delete stale values.")]
+    StaleNeedsRawMode,
     #[error("Choose at least one destination.")]
     NoDestination,
     #[error("\"{name}\" is the origin; it cannot be a destination too.")]
@@ -65,11 +95,31 @@ pub enum RuleProblem {
     EnabledWithoutSchedule,
 }
 
+/// The objects of an events rule chosen one by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChosenObjects {
+    Events,
+    TrackedEntities,
+}
+
+impl fmt::Display for ChosenObjects {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ChosenObjects::Events => "events",
+            ChosenObjects::TrackedEntities => "tracked entities",
+        })
+    }
+}
+
 impl RuleProblem {
     pub fn step(&self) -> RuleStep {
         match self.field() {
             RuleField::Name => RuleStep::General,
-            RuleField::Selection | RuleField::Filter(_) => RuleStep::What,
+            RuleField::Selection
+            | RuleField::Filter(_)
+            | RuleField::OrgUnits
+            | RuleField::Period
+            | RuleField::Options => RuleStep::What,
             RuleField::Origin | RuleField::Destinations => RuleStep::Instances,
             RuleField::Schedule | RuleField::Enabled => RuleStep::Schedule,
         }
@@ -79,7 +129,15 @@ impl RuleProblem {
         use RuleProblem::*;
         match self {
             NameMissing | NameTaken { .. } => RuleField::Name,
-            NothingSelected => RuleField::Selection,
+            NothingSelected | NoData | NoProgram | NotAnId { .. } | NoneChosen { .. } => {
+                RuleField::Selection
+            }
+            IndicatorsNeedAggregation => RuleField::Selection,
+            StaleNeedsRawMode => RuleField::Options,
+            NoOrgUnit => RuleField::OrgUnits,
+            DataPeriodWithoutDates | DataPeriodNotADate { .. } | DataPeriodEndsBeforeStart => {
+                RuleField::Period
+            }
             FilterWithoutType { index }
             | FixedPeriodWithoutDates { index }
             | NotADate { index, .. }
@@ -142,6 +200,10 @@ pub fn validate_rule(draft: &RuleDraft, context: &RuleContext<'_>) -> RuleProble
     }
     match &draft.job {
         RuleJob::Metadata { selection, .. } => check_metadata(selection, &mut problems),
+        RuleJob::Aggregated { selection, options } => {
+            check_aggregated(selection, options, &mut problems)
+        }
+        RuleJob::Events { selection, .. } => check_events(selection, &mut problems),
     }
     check_instances(draft, context, &mut problems);
     match draft
@@ -173,6 +235,132 @@ fn check_metadata(selection: &MetadataRuleSelection, problems: &mut Vec<RuleProb
             if let DatePeriod::Fixed { start, end } = period {
                 check_fixed(index, start.as_deref(), end.as_deref(), problems);
             }
+        }
+    }
+}
+
+/// A data rule: the data, org units and a valid period (MDSync's checks, and the engine's).
+fn check_aggregated(
+    selection: &AggregatedSelection,
+    options: &AggregatedSyncOptions,
+    problems: &mut Vec<RuleProblem>,
+) {
+    let aggregation = options.aggregation.is_some();
+    let indicators = !selection.indicators.is_empty() || !selection.program_indicators.is_empty();
+    let data = !selection.data_sets.is_empty()
+        || !selection.data_element_groups.is_empty()
+        || !selection.data_elements.is_empty();
+    if !(data || aggregation && indicators) {
+        problems.push(RuleProblem::NoData);
+    }
+    if indicators && !aggregation {
+        problems.push(RuleProblem::IndicatorsNeedAggregation);
+    }
+    if aggregation && options.delete_stale {
+        problems.push(RuleProblem::StaleNeedsRawMode);
+    }
+    let chosen = match &selection.attribute_options {
+        AttributeOptions::All => &[][..],
+        AttributeOptions::Chosen { category_options } => category_options.as_slice(),
+    };
+    check_ids(
+        selection
+            .data_sets
+            .iter()
+            .chain(&selection.data_element_groups)
+            .chain(&selection.data_elements)
+            .chain(&selection.indicators)
+            .chain(&selection.program_indicators)
+            .chain(chosen),
+        problems,
+    );
+    check_org_units(&selection.org_units, problems);
+    check_data_period(&selection.period, problems);
+    if let Some(since) = selection
+        .last_updated_since
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if parse_day(since).is_none() {
+            problems.push(RuleProblem::DataPeriodNotADate { date: since.into() });
+        }
+    }
+}
+
+/// An events rule: programs, org units, a valid period, and objects when chosen one by one.
+fn check_events(selection: &EventsSelection, problems: &mut Vec<RuleProblem>) {
+    if selection.programs.is_empty() {
+        problems.push(RuleProblem::NoProgram);
+    }
+    check_ids(
+        selection
+            .programs
+            .iter()
+            .chain(selection.events.ids())
+            .chain(selection.tracked_entities.ids()),
+        problems,
+    );
+    for (chosen, what) in [
+        (&selection.events, ChosenObjects::Events),
+        (&selection.tracked_entities, ChosenObjects::TrackedEntities),
+    ] {
+        if matches!(chosen, Chosen::Only { ids } if ids.is_empty()) {
+            problems.push(RuleProblem::NoneChosen { what });
+        }
+    }
+    check_org_units(&selection.org_units, problems);
+    check_data_period(&selection.period, problems);
+}
+
+fn check_ids<'a>(ids: impl Iterator<Item = &'a String>, problems: &mut Vec<RuleProblem>) {
+    if let Some(bad) = ids.into_iter().find(|id| !Uid::is_valid(id)) {
+        problems.push(RuleProblem::NotAnId { id: bad.clone() });
+    }
+}
+
+fn check_org_units(units: &[String], problems: &mut Vec<RuleProblem>) {
+    if units.is_empty() {
+        problems.push(RuleProblem::NoOrgUnit);
+        return;
+    }
+    if let Some(bad) = units
+        .iter()
+        .find(|unit| !Uid::is_valid(unit.rsplit('/').next().unwrap_or(unit)))
+    {
+        problems.push(RuleProblem::NotAnId { id: bad.clone() });
+    }
+}
+
+fn parse_day(text: &str) -> Option<jiff::civil::Date> {
+    text.get(..10).and_then(|day| day.parse().ok())
+}
+
+/// A fixed period of a data rule needs both dates, in order.
+fn check_data_period(period: &DatePeriod, problems: &mut Vec<RuleProblem>) {
+    let DatePeriod::Fixed { start, end } = period else {
+        return;
+    };
+    let given = |date: &Option<String>| {
+        date.as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+    };
+    let (Some(start), Some(end)) = (given(start), given(end)) else {
+        problems.push(RuleProblem::DataPeriodWithoutDates);
+        return;
+    };
+    let mut days = Vec::new();
+    for date in [&start, &end] {
+        match parse_day(date) {
+            Some(day) => days.push(day),
+            None => problems.push(RuleProblem::DataPeriodNotADate { date: date.clone() }),
+        }
+    }
+    if let [first, last] = days.as_slice() {
+        if last < first {
+            problems.push(RuleProblem::DataPeriodEndsBeforeStart);
         }
     }
 }

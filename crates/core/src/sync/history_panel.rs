@@ -207,19 +207,43 @@ pub async fn read_history_entry<T: Transport>(
     Ok((sees_all || mine).then_some(entry))
 }
 
-/// The errors whose text contains `search` (any column, case-insensitive); all when empty.
-pub fn search_errors<'e>(errors: &'e [SyncError], search: &str) -> Vec<&'e SyncError> {
+/// An error as its reader sees it: the stored error, with its type and message phrased in the
+/// reader's language (by the app; the CLI passes the English texts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownError<'e> {
+    pub error: &'e SyncError,
+    pub type_label: String,
+    pub message: String,
+}
+
+/// The errors whose text, as shown, contains `search` (any column, case-insensitive); all when
+/// empty. `show` phrases an error's type and message as the reader sees them, so that a reader
+/// searches the words on the screen, not the English ones stored.
+pub fn search_errors<'e>(
+    errors: &'e [SyncError],
+    search: &str,
+    show: impl Fn(&SyncError) -> (String, String),
+) -> Vec<ShownError<'e>> {
     let needle = search.trim().to_lowercase();
     errors
         .iter()
-        .filter(|error| {
+        .map(|error| {
+            let (type_label, message) = show(error);
+            ShownError {
+                error,
+                type_label,
+                message,
+            }
+        })
+        .filter(|shown| {
             needle.is_empty()
                 || [
-                    error.object_id.as_deref(),
-                    error.object_type.as_deref(),
-                    error.property.as_deref(),
-                    Some(error.message.as_str()),
-                    error.code.as_deref(),
+                    shown.error.object_id.as_deref(),
+                    shown.error.object_type.as_deref(),
+                    Some(shown.type_label.as_str()),
+                    shown.error.property.as_deref(),
+                    Some(shown.message.as_str()),
+                    shown.error.code.as_deref(),
                 ]
                 .into_iter()
                 .flatten()
@@ -228,17 +252,27 @@ pub fn search_errors<'e>(errors: &'e [SyncError], search: &str) -> Vec<&'e SyncE
         .collect()
 }
 
+/// The type and message as stored (English, or the server's words): `show` for readers
+/// without a language of their own, like the CLI.
+pub fn stored_texts(error: &SyncError) -> (String, String) {
+    (
+        error.object_type.clone().unwrap_or_default(),
+        error.message.clone(),
+    )
+}
+
 /// Errors as CSV (RFC 4180: quoted where needed, CRLF line ends), with a header row: object,
-/// type, property, message, code. Cells that a spreadsheet would run as a formula are
-/// prefixed with `'`.
-pub fn errors_csv(errors: &[&SyncError]) -> String {
+/// type, property, message, code — type and message as shown. Cells that a spreadsheet would
+/// run as a formula are prefixed with `'`.
+pub fn errors_csv(errors: &[ShownError]) -> String {
     let mut csv = String::from("object,type,property,message,code\r\n");
-    for error in errors {
+    for shown in errors {
+        let error = shown.error;
         let cells = [
             error.object_id.as_deref().unwrap_or_default(),
-            error.object_type.as_deref().unwrap_or_default(),
+            shown.type_label.as_str(),
             error.property.as_deref().unwrap_or_default(),
-            error.message.as_str(),
+            shown.message.as_str(),
             error.code.as_deref().unwrap_or_default(),
         ];
         let line: Vec<String> = cells.iter().map(|cell| csv_cell(cell)).collect();
@@ -332,11 +366,35 @@ mod tests {
             error("abcDEF12345", "Invalid reference, \"x\" missing"),
             error("zzzZZZ12345", "=HYPERLINK(\"evil\")"),
         ];
-        assert_eq!(search_errors(&errors, "").len(), 2);
-        assert_eq!(search_errors(&errors, "abcdef").len(), 1);
-        assert_eq!(search_errors(&errors, "e5002").len(), 2);
-        assert_eq!(search_errors(&errors, "nothing like it").len(), 0);
-        let csv = errors_csv(&search_errors(&errors, ""));
+        assert_eq!(search_errors(&errors, "", stored_texts).len(), 2);
+        assert_eq!(search_errors(&errors, "abcdef", stored_texts).len(), 1);
+        assert_eq!(search_errors(&errors, "e5002", stored_texts).len(), 2);
+        assert_eq!(
+            search_errors(&errors, "nothing like it", stored_texts).len(),
+            0
+        );
+        // The reader searches the words on the screen: a translated message is found by its
+        // translation, and the English stored text is not what the reader sees.
+        let in_french = |error: &SyncError| {
+            (
+                "Ensembles de données".to_string(),
+                format!(
+                    "Référence invalide ({})",
+                    error.object_id.clone().unwrap_or_default()
+                ),
+            )
+        };
+        assert_eq!(search_errors(&errors, "référence", in_french).len(), 2);
+        assert_eq!(search_errors(&errors, "ensembles", in_french).len(), 2);
+        assert_eq!(search_errors(&errors, "missing", in_french).len(), 0);
+        let french_csv = errors_csv(&search_errors(&errors, "abcdef", in_french));
+        assert!(
+            french_csv.contains(
+                "abcDEF12345,Ensembles de données,,Référence invalide (abcDEF12345),E5002"
+            ),
+            "{french_csv}"
+        );
+        let csv = errors_csv(&search_errors(&errors, "", stored_texts));
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(lines[0], "object,type,property,message,code");
         assert_eq!(

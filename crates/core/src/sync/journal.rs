@@ -99,6 +99,47 @@ pub struct UnfinishedRun {
     pub resumable: bool,
 }
 
+/// How long after its journal's last write a run counts as still going somewhere (another tab,
+/// another computer, the CLI). The journal is written when the run starts and after every chunk
+/// that arrives, so its `updatedMillis` is the run's heartbeat; a chunk under the default time
+/// limits (180 s per attempt) normally arrives well within this window.
+pub const ACTIVE_RUN_WINDOW_MILLIS: u64 = 5 * 60 * 1000;
+
+/// Whether an unfinished run is still going or was cut short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum RunActivity {
+    /// Its journal was written `seconds_ago` seconds ago: it is very likely running elsewhere,
+    /// and resuming it now would send the same chunks twice, side by side.
+    #[serde(rename_all = "camelCase")]
+    Running { seconds_ago: u64 },
+    /// Nothing was written for longer than [`ACTIVE_RUN_WINDOW_MILLIS`]: it can be resumed.
+    Interrupted,
+}
+
+impl UnfinishedRun {
+    /// The run's activity at `now_millis` (the reader's clock). A heartbeat ahead of the
+    /// reader's clock (clocks of two computers differ) counts as just now.
+    pub fn activity(&self, now_millis: u64) -> RunActivity {
+        if self.updated_millis == 0 {
+            return RunActivity::Interrupted;
+        }
+        let since = now_millis.saturating_sub(self.updated_millis);
+        if since < ACTIVE_RUN_WINDOW_MILLIS {
+            RunActivity::Running {
+                seconds_ago: since / 1000,
+            }
+        } else {
+            RunActivity::Interrupted
+        }
+    }
+
+    /// Whether to offer it for resuming at `now_millis`: this version can, and it is not going.
+    pub fn offer_to_resume(&self, now_millis: u64) -> bool {
+        self.resumable && self.activity(now_millis) == RunActivity::Interrupted
+    }
+}
+
 impl RunJournal {
     pub fn key(&self) -> String {
         run_key(&self.id)
@@ -349,4 +390,61 @@ pub fn same_metadata_objects(job: &JournalJob, selection: &MetadataSelection) ->
     b.sort();
     b.dedup();
     a == b
+}
+
+#[cfg(test)]
+mod activity_tests {
+    use super::*;
+
+    fn run(updated_millis: u64, resumable: bool) -> UnfinishedRun {
+        UnfinishedRun {
+            id: "run1".into(),
+            started: "2026-12-03T10:00:00Z".into(),
+            user: Some("admin".into()),
+            origin_name: "This instance".into(),
+            destinations: 1,
+            updated_millis,
+            attempts: 1,
+            written: 10,
+            resumable,
+        }
+    }
+
+    const NOW: u64 = 1_800_000_000_000;
+
+    #[test]
+    fn a_run_whose_journal_was_written_lately_is_running_elsewhere() {
+        let fresh = run(NOW - 20_000, true);
+        assert_eq!(
+            fresh.activity(NOW),
+            RunActivity::Running { seconds_ago: 20 }
+        );
+        assert!(!fresh.offer_to_resume(NOW), "not offered while it runs");
+        let edge = run(NOW - ACTIVE_RUN_WINDOW_MILLIS + 1, true);
+        assert!(matches!(edge.activity(NOW), RunActivity::Running { .. }));
+    }
+
+    #[test]
+    fn a_run_silent_for_longer_than_the_window_is_interrupted() {
+        let old = run(NOW - ACTIVE_RUN_WINDOW_MILLIS, true);
+        assert_eq!(old.activity(NOW), RunActivity::Interrupted);
+        assert!(old.offer_to_resume(NOW));
+        assert!(
+            !run(NOW - ACTIVE_RUN_WINDOW_MILLIS, false).offer_to_resume(NOW),
+            "a journal of another version is never offered"
+        );
+        assert_eq!(
+            run(0, true).activity(NOW),
+            RunActivity::Interrupted,
+            "unknown"
+        );
+    }
+
+    #[test]
+    fn a_heartbeat_ahead_of_the_reader_clock_counts_as_now() {
+        assert_eq!(
+            run(NOW + 30_000, true).activity(NOW),
+            RunActivity::Running { seconds_ago: 0 }
+        );
+    }
 }

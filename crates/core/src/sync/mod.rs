@@ -25,12 +25,13 @@ pub use history::{
     RunParameters,
 };
 pub use history_panel::{
-    delete_history, errors_csv, list_rule_history, read_history_entry, search_errors,
-    HistoryDeletion, HistoryPage, HistoryQuery, HistorySort,
+    delete_history, errors_csv, list_rule_history, read_history_entry, search_errors, stored_texts,
+    HistoryDeletion, HistoryPage, HistoryQuery, HistorySort, ShownError,
 };
 pub use journal::{
     discard_run, list_unfinished_runs, load_journal, matching_unfinished_run,
-    same_metadata_objects, unfinished_runs_for, RunJournal, UnfinishedRun,
+    same_metadata_objects, unfinished_runs_for, RunActivity, RunJournal, UnfinishedRun,
+    ACTIVE_RUN_WINDOW_MILLIS,
 };
 pub use progress::{NoProgress, ProgressSink, SyncProgress, SyncStep};
 pub use report::{

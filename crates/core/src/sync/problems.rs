@@ -66,6 +66,9 @@ pub enum SyncProblem {
     /// The aggregated selection or options are not usable.
     #[serde(rename_all = "camelCase")]
     BadSelection { error: AggregatedInputError },
+    /// Events and tracker sync: a refusal of the run, a destination or one object.
+    #[serde(rename_all = "camelCase")]
+    Events { error: super::events::EventsProblem },
 }
 
 impl std::fmt::Display for SyncProblem {
@@ -125,6 +128,7 @@ impl std::fmt::Display for SyncProblem {
                 }
             }
             BadSelection { error } => write!(f, "{error}"),
+            Events { error } => write!(f, "{error}"),
         }
     }
 }
@@ -132,6 +136,12 @@ impl std::fmt::Display for SyncProblem {
 impl From<AggregatedInputError> for SyncProblem {
     fn from(error: AggregatedInputError) -> Self {
         SyncProblem::BadSelection { error }
+    }
+}
+
+impl From<super::events::EventsProblem> for SyncProblem {
+    fn from(error: super::events::EventsProblem) -> Self {
+        SyncProblem::Events { error }
     }
 }
 

@@ -145,7 +145,10 @@ pub struct RunOutcome {
 }
 
 /// The operation the request needs, checked against the user's role (and the rule's sharing).
-fn authorize(manager: &InstanceManager, request: &SyncRequest) -> Result<Operation, RunError> {
+pub(crate) fn authorize(
+    manager: &InstanceManager,
+    request: &SyncRequest,
+) -> Result<Operation, RunError> {
     authorize_operation(
         manager,
         request.rule.as_ref(),
@@ -171,12 +174,12 @@ pub(super) fn authorize_operation(
     }
 }
 
-pub(super) type Reached<'t, T> = SyncInstance<InstanceTransport<&'t T>>;
-pub(super) type Opened<'t, T> = (Reached<'t, T>, Vec<Reached<'t, T>>);
+pub(crate) type Reached<'t, T> = SyncInstance<InstanceTransport<&'t T>>;
+pub(crate) type Opened<'t, T> = (Reached<'t, T>, Vec<Reached<'t, T>>);
 
 /// Opens the origin and the destinations for `operation` (role and instance sharing checked,
 /// credentials decrypted here and kept inside the run).
-pub(super) async fn open_instances<'t, T: Transport>(
+pub(crate) async fn open_instances<'t, T: Transport>(
     manager: &InstanceManager,
     storage: &'t Storage<T>,
     origin_id: &str,
@@ -227,7 +230,7 @@ async fn with_mappings<'t, T: Transport>(
     Ok(mapped)
 }
 
-async fn resolve<T: Transport>(
+pub(crate) async fn resolve<T: Transport>(
     picks: &MetadataPicks,
     origin: &Reached<'_, T>,
 ) -> Result<MetadataSelection, RunError> {

@@ -8,6 +8,7 @@ mod conflicts;
 pub mod dates;
 mod elements;
 mod export;
+pub mod files;
 mod header;
 pub mod import;
 pub mod locks;
@@ -37,6 +38,8 @@ pub use summary::ImportOutcome as DataValueImportOutcome;
 #[derive(Debug, Default)]
 pub struct DataValueStore {
     pub(crate) table: ValueTable,
+    /// The file resources FILE_RESOURCE / IMAGE values point at.
+    pub files: files::FileResources,
     pub system_settings: DataImportSystemSettings,
     pub lock_exceptions: LockExceptions,
 }

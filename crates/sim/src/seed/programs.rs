@@ -14,6 +14,13 @@ pub(super) const DIAGNOSES: [(&str, &str); 6] = [
     ("OTHER", "Other"),
 ];
 
+/// Programs, their stages and the tracked entity type share data read and write with everyone
+/// (public `rwrw----`), as a deployment shares them with its data capture users: the tracker
+/// importers check data sharing (E1001, E1091, E1095, E1096, E1104).
+fn data_sharing() -> Value {
+    json!({ "public": "rwrw----", "external": false })
+}
+
 /// UIDs the data generator needs.
 pub struct Programs {
     pub objects: Vec<(&'static str, Value)>,
@@ -88,6 +95,7 @@ fn stage(
     let mut object = identifiable(&id, name, None);
     object["program"] = json!({ "id": program });
     object["repeatable"] = json!(repeatable);
+    object["sharing"] = data_sharing();
     object["programStageDataElements"] = json!(elements
         .iter()
         .enumerate()
@@ -193,6 +201,7 @@ pub fn build(facilities: &[(String, bool)]) -> Programs {
     }
     let person = uid("tet:Person");
     let mut tet = identifiable(&person, "Person", Some("PERSON"));
+    tet["sharing"] = data_sharing();
     tet["trackedEntityTypeAttributes"] = json!(attributes
         .iter()
         .map(|(id, _)| json!({ "trackedEntityAttribute": { "id": id }, "displayInList": true }))
@@ -240,6 +249,7 @@ pub fn build(facilities: &[(String, bool)]) -> Programs {
     );
     program["shortName"] = json!("Inpatient morbidity");
     program["programType"] = json!("WITHOUT_REGISTRATION");
+    program["sharing"] = data_sharing();
     program["categoryCombo"] = json!({ "id": super::categories::DEFAULT_COMBO });
     program["programStages"] = json!([{ "id": event_stage }]);
     program["organisationUnits"] = json!(larger_units);
@@ -247,6 +257,7 @@ pub fn build(facilities: &[(String, bool)]) -> Programs {
     let mut program = identifiable(&tracker_program, "Child programme", Some("CHILD"));
     program["shortName"] = json!("Child programme");
     program["programType"] = json!("WITH_REGISTRATION");
+    program["sharing"] = data_sharing();
     program["trackedEntityType"] = json!({ "id": person });
     program["categoryCombo"] = json!({ "id": super::categories::DEFAULT_COMBO });
     program["programStages"] = json!([{ "id": birth_stage }, { "id": follow_up_stage }]);

@@ -1,14 +1,15 @@
 //! The import engine shared by the old and the new tracker API: flattens a payload, checks
 //! every object, applies the import strategy and commits (all or per object).
 
+use super::access::{self, Importer, Intent, Scope};
 use super::validate::{
-    check_enrollment, check_event, check_tracked_entity, OldFinding, TrackerError,
+    check_enrollment, check_event, check_tracked_entity, object_arg, OldFinding, TrackerError,
 };
 use super::TrackerStore;
 use crate::data_values::dates::{format_no_zone, now_millis};
 use crate::metadata::MetadataStore;
 use serde_json::{json, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The four tracker object types, in import order.
 pub const TYPES: [(&str, &str, &str); 4] = [
@@ -195,6 +196,7 @@ fn existence_error(type_index: usize, uid: &str, exists: bool) -> TrackerError {
 pub fn apply(
     store: &mut TrackerStore,
     metadata: &MetadataStore,
+    importer: Importer,
     bundle: Bundle,
     strategy: Strategy,
     atomic_all: bool,
@@ -202,10 +204,17 @@ pub fn apply(
 ) -> Vec<ObjectResult> {
     let mut results = Vec::new();
     let mut valid: [HashSet<String>; 4] = Default::default();
+    let scope = Scope {
+        metadata,
+        store: &*store,
+        payload_entities: uid_map(&bundle.objects[0], "trackedEntity"),
+        payload_enrollments: uid_map(&bundle.objects[1], "enrollment"),
+    };
     for (type_index, objects) in bundle.objects.iter().enumerate() {
         for (index, (object, parent)) in objects.iter().enumerate() {
             let uid = text(object, TYPES[type_index].2).unwrap_or("").to_string();
-            let exists = store.collection(type_index).contains_key(&uid);
+            let stored = scope.store.collection(type_index).get(&uid);
+            let exists = stored.is_some();
             let mut errors = match (strategy, exists) {
                 (Strategy::Create, true) => vec![existence_error(type_index, &uid, true)],
                 (Strategy::Update | Strategy::Delete, false) => {
@@ -218,18 +227,46 @@ pub fn apply(
                     0 => check_tracked_entity(metadata, object),
                     1 => {
                         let owner = text(object, "trackedEntity").unwrap_or("");
-                        let known =
-                            valid[0].contains(owner) || store.tracked_entities.contains_key(owner);
-                        check_enrollment(metadata, object, known)
+                        let known = valid[0].contains(owner)
+                            || scope.store.tracked_entities.contains_key(owner);
+                        let mut errors =
+                            check_enrollment(metadata, importer.version, object, known);
+                        errors.extend(relation_errors(importer, &scope, object));
+                        errors
                     }
                     2 => {
                         let enrollment = text(object, "enrollment").unwrap_or("");
                         let known = valid[1].contains(enrollment)
-                            || store.enrollments.contains_key(enrollment);
-                        check_event(metadata, object, known)
+                            || scope.store.enrollments.contains_key(enrollment);
+                        check_event(metadata, importer.version, object, known)
                     }
-                    _ => check_relationship(metadata, object),
+                    _ => {
+                        let mut errors = check_relationship(metadata, object);
+                        if errors.is_empty() && !importer.old_api {
+                            errors = relationship_ends(&scope, &valid, object);
+                        }
+                        errors
+                    }
                 };
+            }
+            // Access: the new importer reports every finding; the old importers stop at the
+            // first failed check, so they look at access only when the rest passed.
+            if type_index < 3 && (errors.is_empty() || !importer.old_api) {
+                let intent = match (strategy, exists) {
+                    (Strategy::Delete, _) => Intent::Delete,
+                    (_, true) => Intent::Update,
+                    _ => Intent::Create,
+                };
+                let creating_twice = matches!((strategy, exists), (Strategy::Create, true));
+                let missing = matches!(
+                    (strategy, exists),
+                    (Strategy::Update | Strategy::Delete, false)
+                );
+                if !creating_twice && !missing {
+                    let check =
+                        [access::tracked_entity, access::enrollment, access::event][type_index];
+                    errors.extend(check(importer, &scope, object, stored, intent));
+                }
             }
             let action = match (errors.is_empty(), strategy, exists) {
                 (false, _, _) => Action::Ignored,
@@ -256,6 +293,7 @@ pub fn apply(
             result.action = Action::Ignored;
         }
     }
+    drop(scope);
     if commit {
         let now = format_no_zone(now_millis());
         let mut objects = bundle.objects;
@@ -298,4 +336,149 @@ fn check_relationship(metadata: &MetadataStore, relationship: &Value) -> Vec<Tra
         uid: uid.to_string(),
         old: OldFinding::Description(format!("Invalid relationship type {type_id}")),
     }]
+}
+
+/// The objects of one type in a payload, by UID.
+fn uid_map<'b>(objects: &'b [(Value, Option<String>)], key: &str) -> HashMap<&'b str, &'b Value> {
+    objects
+        .iter()
+        .filter_map(|(object, _)| text(object, key).map(|uid| (uid, object)))
+        .collect()
+}
+
+/// How an enrollment relates to its program and tracked entity: a program without
+/// registration takes no enrollment (E1014, new importer), and the entity's type must be the
+/// program's (E1022; the old importer says "Tracked entity instance must have same tracked
+/// entity as program").
+fn relation_errors(importer: Importer, scope: &Scope, enrollment: &Value) -> Vec<TrackerError> {
+    let uid = text(enrollment, "enrollment").unwrap_or("");
+    let program_id = text(enrollment, "program").unwrap_or("");
+    let Some(program) = scope.metadata.get("programs", program_id) else {
+        return Vec::new();
+    };
+    let error = |code: &'static str, message: String, old: String| TrackerError {
+        code,
+        message,
+        tracker_type: "ENROLLMENT",
+        uid: uid.to_string(),
+        old: OldFinding::Description(old),
+    };
+    if text(program, "programType") != Some("WITH_REGISTRATION") {
+        if importer.old_api {
+            return Vec::new();
+        }
+        return vec![error(
+            "E1014",
+            format!("Provided Program: `{}`, is a Program without registration. An Enrollment cannot be created into Program without registration.", object_arg(importer.version, "Program", program_id)),
+            String::new(),
+        )];
+    }
+    let wanted = program
+        .get("trackedEntityType")
+        .and_then(crate::data_values::meta::uid_of);
+    let entity_id = text(enrollment, "trackedEntity").unwrap_or("");
+    let payload_entity = scope.payload_entities.get(entity_id).copied();
+    let stored_entity = scope.store.tracked_entities.get(entity_id);
+    let actual = payload_entity
+        .or(stored_entity)
+        .and_then(|entity| text(entity, "trackedEntityType"));
+    // E1018: every mandatory program attribute has a value, in the enrollment or on the
+    // entity (payload or stored), as the enrollment `AttributeValidator` merges them.
+    let mut errors = Vec::new();
+    let has_value = |object: Option<&Value>, attribute: &str| {
+        object
+            .and_then(|o| o.get("attributes"))
+            .and_then(Value::as_array)
+            .is_some_and(|values| {
+                values
+                    .iter()
+                    .any(|v| text(v, "attribute") == Some(attribute) && text(v, "value").is_some())
+            })
+    };
+    for attribute in program
+        .get("programTrackedEntityAttributes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|a| a.get("mandatory").and_then(Value::as_bool) == Some(true))
+        .filter_map(|a| {
+            a.get("trackedEntityAttribute")
+                .and_then(crate::data_values::meta::uid_of)
+        })
+    {
+        if [Some(enrollment), payload_entity, stored_entity]
+            .into_iter()
+            .any(|object| has_value(object, &attribute))
+        {
+            continue;
+        }
+        errors.push(TrackerError {
+            code: "E1018",
+            message: format!("Attribute: `{attribute}`, is mandatory in program `{}` but not declared in enrollment `{uid}`.", object_arg(importer.version, "Program", program_id)),
+            tracker_type: "ENROLLMENT",
+            uid: uid.to_string(),
+            old: OldFinding::Conflict(
+                "Attribute.attribute".to_string(),
+                format!("Missing mandatory attribute {attribute}"),
+            ),
+        });
+    }
+    match (wanted.as_deref(), actual) {
+        (Some(wanted), Some(actual)) if wanted != actual => {
+            let name = if importer.version.minor >= 41 {
+                "TrackedEntity"
+            } else {
+                "TrackedEntityInstance"
+            };
+            errors.push(error(
+                "E1022",
+                format!(
+                    "{name}: `{entity_id}`, must have same TrackedEntityType as Program `{}`.",
+                    object_arg(importer.version, "Program", program_id)
+                ),
+                format!("Tracked entity instance must have same tracked entity as program: {program_id}"),
+            ));
+        }
+        _ => {}
+    }
+    errors
+}
+
+/// E4012: both ends of a relationship must exist, stored or valid in the payload
+/// (`relationship/LinkValidator`… `ExistenceValidator` of the new importer). An end is
+/// `{"trackedEntity": "uid"}` (2.36–2.40) or `{"trackedEntity": {"trackedEntity": "uid"}}`
+/// (2.41+), and likewise for `enrollment` and `event`.
+fn relationship_ends(
+    scope: &Scope,
+    valid: &[HashSet<String>; 4],
+    relationship: &Value,
+) -> Vec<TrackerError> {
+    let uid = text(relationship, "relationship").unwrap_or("");
+    let mut errors = Vec::new();
+    for side in ["from", "to"] {
+        let Some(end) = relationship.get(side) else {
+            continue;
+        };
+        for (type_index, key) in [(0, "trackedEntity"), (1, "enrollment"), (2, "event")] {
+            let id = match end.get(key) {
+                Some(Value::String(id)) => id.as_str(),
+                Some(Value::Object(inner)) => {
+                    inner.get(key).and_then(Value::as_str).unwrap_or_default()
+                }
+                _ => continue,
+            };
+            if valid[type_index].contains(id) || scope.store.collection(type_index).contains_key(id)
+            {
+                continue;
+            }
+            errors.push(TrackerError {
+                code: "E4012",
+                message: format!("Could not find `{key}`: `{id}`, linked to relationship."),
+                tracker_type: "RELATIONSHIP",
+                uid: uid.to_string(),
+                old: OldFinding::Description(String::new()),
+            });
+        }
+    }
+    errors
 }

@@ -1,9 +1,11 @@
 //! Events and tracker: the old `/api/events`, `/api/trackedEntityInstances`, `/api/enrollments`
 //! (2.30–2.41, gone in 2.42) and the new `/api/tracker` (2.36+), over one store.
 
+mod access;
 mod bundle;
 pub mod convert;
 mod filter;
+mod jobs;
 mod new_export;
 mod new_import;
 mod old_api;
@@ -23,9 +25,8 @@ pub struct TrackerStore {
     enrollments: BTreeMap<String, Value>,
     events: BTreeMap<String, Value>,
     relationships: BTreeMap<String, Value>,
-    /// Finished `/api/tracker` jobs: id → what the import did (the report is built per request,
-    /// in the `reportMode` asked for).
-    jobs: BTreeMap<String, Vec<bundle::ObjectResult>>,
+    /// `/api/tracker` jobs by id.
+    jobs: BTreeMap<String, jobs::TrackerJob>,
     generated: u64,
 }
 

@@ -1,9 +1,10 @@
 //! `POST /api/tracker` (2.36+): sync import reports and async jobs with `/api/tracker/jobs/{id}`
 //! and `/api/tracker/jobs/{id}/report`.
 
+use super::access::Importer;
 use super::bundle::{apply, Action, Bundle, ObjectResult, Strategy, TYPES};
+use super::jobs::TrackerJob;
 use super::TrackerStore;
-use crate::data_values::dates::{format_no_zone, now_millis};
 use crate::data_values::summary::web_message;
 use crate::metadata::MetadataStore;
 use crate::{RequestContext, SimResponse, SimVersion};
@@ -63,13 +64,15 @@ pub fn report(version: SimVersion, results: &[ObjectResult], mode: ReportMode) -
     if errors.is_empty() || committed {
         let mut types = Map::new();
         for (type_index, (name, _, _)) in TYPES.iter().enumerate() {
+            // The bundle report is the commit's: objects that failed validation
+            // (atomicMode=OBJECT) never reach it, so its stats leave them out (recorded:
+            // `imports/web_response_with_event_import_conflicts2_new.json`).
             let of_type: Vec<&ObjectResult> = results
                 .iter()
-                .filter(|r| r.type_index == type_index)
+                .filter(|r| r.type_index == type_index && r.action != Action::Ignored)
                 .collect();
             let object_reports: Vec<Value> = of_type
                 .iter()
-                .filter(|r| r.action != Action::Ignored)
                 .map(|r| {
                     let mut report =
                         json!({ "trackerType": name, "uid": r.uid, "errorReports": [] });
@@ -88,8 +91,12 @@ pub fn report(version: SimVersion, results: &[ObjectResult], mode: ReportMode) -
         let mut bundle_report = Map::new();
         // 2.36's TrackerBundleReport also carried status and stats (kept to 2.39 here).
         if version.minor <= 39 {
+            let committed: Vec<&ObjectResult> = results
+                .iter()
+                .filter(|r| r.action != Action::Ignored)
+                .collect();
             bundle_report.insert("status".into(), json!(status));
-            bundle_report.insert("stats".into(), stats(&all));
+            bundle_report.insert("stats".into(), stats(&committed));
         }
         bundle_report.insert("typeReportMap".into(), Value::Object(types));
         body.insert("bundleReport".into(), Value::Object(bundle_report));
@@ -136,19 +143,43 @@ pub fn post(
         .get("importMode")
         .is_some_and(|m| m.eq_ignore_ascii_case("VALIDATE"));
     let mode = ReportMode::parse(ctx.query.get("reportMode"));
-    let bundle = Bundle::flatten(&payload, store);
-    let results = apply(store, metadata, bundle, strategy, atomic_all, commit);
-    let body = report(ctx.version, &results, mode);
     let asynchronous = !ctx
         .query
         .get("async")
         .is_some_and(|a| a.eq_ignore_ascii_case("false"));
+    // A job set to fail (`POST /__sim/jobs` `failWith`) keeps nothing it read.
+    let behaviour = metadata.job_behaviour();
+    let failing = asynchronous && behaviour.fail_with.is_some();
+    let bundle = Bundle::flatten(&payload, store);
+    let importer = Importer {
+        user: ctx.user,
+        version: ctx.version,
+        old_api: false,
+    };
+    let results = apply(
+        store,
+        metadata,
+        importer,
+        bundle,
+        strategy,
+        atomic_all,
+        commit && !failing,
+    );
     if !asynchronous {
+        let body = report(ctx.version, &results, mode);
         let status = if body["status"] == "ERROR" { 409 } else { 200 };
         return SimResponse::json(status, &body);
     }
     let id = store.generate_uid();
-    store.jobs.insert(id.clone(), results);
+    let job = TrackerJob::start(
+        &id,
+        ctx.version,
+        &ctx.user.username,
+        results,
+        behaviour.polls_until_done,
+        behaviour.fail_with,
+    );
+    store.jobs.insert(id.clone(), job);
     let location = format!("{}/api/tracker/jobs/{id}", ctx.base_url);
     let mut response = json!({ "id": id, "location": location });
     if ctx.version.minor <= 40 {
@@ -164,57 +195,39 @@ pub fn post(
     }
 }
 
-/// Answers `GET /api/tracker/jobs/{id}` and `GET /api/tracker/jobs/{id}/report`.
-pub fn job(store: &TrackerStore, ctx: &RequestContext) -> Option<SimResponse> {
-    let id = ctx.segments.get(2)?;
+/// Answers `GET /api/tracker/jobs/{id}` (each poll moves the job on) and
+/// `GET /api/tracker/jobs/{id}/report` (404 until the job is done).
+pub fn job(store: &mut TrackerStore, ctx: &RequestContext) -> Option<SimResponse> {
+    let id = ctx.segments.get(2)?.clone();
     let mode = ReportMode::parse(ctx.query.get("reportMode"));
-    let report = store
-        .jobs
-        .get(id)
-        .map(|results| report(ctx.version, results, mode));
     match ctx.segments.get(3).map(String::as_str) {
-        Some("report") => Some(match report {
-            Some(report) => SimResponse::json(200, &report),
-            None => web_message(
-                ctx.version,
-                404,
-                &format!("Tracker job report with id `{id}` not found"),
-                Some("E1005"),
-            ),
-        }),
+        Some("report") => {
+            let report = store.jobs.get(&id).filter(|job| job.has_report()).map(|job| {
+                match job.failure() {
+                    Some(message) => json!({ "status": "ERROR", "message": message,
+                        "validationReport": { "errorReports": [] },
+                        "stats": { "created": 0, "updated": 0, "deleted": 0, "ignored": 0, "total": 0 } }),
+                    None => report(ctx.version, &job.results, mode),
+                }
+            });
+            Some(match report {
+                Some(report) => SimResponse::json(200, &report),
+                None => web_message(
+                    ctx.version,
+                    404,
+                    &format!("Tracker job report with id `{id}` not found"),
+                    Some("E1005"),
+                ),
+            })
+        }
         None => {
-            let Some(report) = report else {
-                return Some(SimResponse::json(200, &json!([])));
+            let notes = match store.jobs.get_mut(&id) {
+                Some(job) => {
+                    job.poll(&id);
+                    Value::Array(job.notes().to_vec())
+                }
+                None => json!([]),
             };
-            let stats = &report["stats"];
-            let time = format_no_zone(now_millis());
-            let message =
-                format!(
-                "Import complete with status {}, {} created, {} updated, {} deleted, {} ignored",
-                report["status"].as_str().unwrap_or("OK"),
-                stats["created"], stats["updated"], stats["deleted"], stats["ignored"]
-            );
-            let note = |uid: &str, text: &str, completed: bool| {
-                json!({ "uid": uid, "level": "INFO", "category": "TRACKER_IMPORT_JOB", "time": time,
-                        "message": text, "completed": completed, "id": uid })
-            };
-            let notes = json!([
-                note(
-                    &crate::seed::rng::uid(&format!("{id}:done")),
-                    &message,
-                    true
-                ),
-                note(
-                    &crate::seed::rng::uid(&format!("{id}:commit")),
-                    "Commit Transaction",
-                    false
-                ),
-                note(
-                    &crate::seed::rng::uid(&format!("{id}:start")),
-                    "(admin) Import:Start",
-                    false
-                ),
-            ]);
             Some(SimResponse::json(200, &notes))
         }
         Some(_) => None,

@@ -2,6 +2,7 @@
 //! `/api/enrollments` — ImportSummaries in a WebMessage, `strategy` (not `importStrategy`),
 //! `pager` envelopes and the old property names.
 
+use super::access::Importer;
 use super::bundle::{apply, Action, Bundle, ObjectResult, Strategy};
 use super::convert::{to_new, to_old, Kind};
 use super::filter::{ids, org_unit_scope, Criteria};
@@ -407,7 +408,12 @@ fn post(
     let strategy = Strategy::parse(Some(&strategy_name));
     let dry_run = ctx.query.flag("dryRun");
     let bundle = Bundle::flatten(&new_payload, store);
-    let results = apply(store, metadata, bundle, strategy, false, !dry_run);
+    let importer = Importer {
+        user: ctx.user,
+        version: ctx.version,
+        old_api: true,
+    };
+    let results = apply(store, metadata, importer, bundle, strategy, false, !dry_run);
     let summaries = SummaryContext {
         version: ctx.version,
         base_url: ctx.base_url,

@@ -5,7 +5,29 @@ use crate::data_values::import::option_codes;
 use crate::data_values::meta::uid_of;
 use crate::data_values::validate::check_value;
 use crate::metadata::MetadataStore;
+use crate::SimVersion;
 use serde_json::Value;
+
+/// An identifiable object as a new-importer message names it: its UID, and until 2.37 its
+/// class too (`TrackerIdentifier.getIdAndName`: "OrganisationUnit (ABJTilhqOCW)", as recorded
+/// in `imports/tracker-importer/event-conflict-new.json`); 2.38's `TrackerIdSchemeParam`
+/// writes the identifier alone.
+pub fn object_arg(version: SimVersion, class: &str, uid: &str) -> String {
+    if version.minor <= 37 {
+        format!("{class} ({uid})")
+    } else {
+        uid.to_string()
+    }
+}
+
+/// The UIDs of the org units a program is assigned to.
+fn assigned_units(program: &Value) -> Vec<String> {
+    program
+        .get("organisationUnits")
+        .and_then(Value::as_array)
+        .map(|units| units.iter().filter_map(uid_of).collect())
+        .unwrap_or_default()
+}
 
 /// One validation finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,6 +198,7 @@ fn check_value_list(
 /// Checks one event; `enrollment_known` tells whether its enrollment exists (store or payload).
 pub fn check_event(
     metadata: &MetadataStore,
+    version: SimVersion,
     event: &Value,
     enrollment_known: bool,
 ) -> Vec<TrackerError> {
@@ -213,15 +236,16 @@ pub fn check_event(
         );
         return findings.errors;
     }
-    let assigned: Vec<String> = program
-        .get("organisationUnits")
-        .and_then(Value::as_array)
-        .map(|units| units.iter().filter_map(uid_of).collect())
-        .unwrap_or_default();
+    let assigned = assigned_units(program);
     if !assigned.is_empty() && !assigned.iter().any(|id| id == unit) {
+        // "don't" in `ValidationCode`; `MessageFormat` drops the apostrophe.
         findings.push(
             "E1029",
-            format!("Event OrganisationUnit: `{unit}`, and Program: `{program_id}`, dont match."),
+            format!(
+                "Event OrganisationUnit: `{}`, and Program: `{}`, dont match.",
+                object_arg(version, "OrganisationUnit", unit),
+                object_arg(version, "Program", program_id)
+            ),
             OldFinding::Description(format!(
                 "Program is not assigned to this Organisation Unit: {unit}"
             )),
@@ -252,13 +276,15 @@ pub fn check_event(
 /// Checks one enrollment; `tracked_entity_known` tells whether its tracked entity exists.
 pub fn check_enrollment(
     metadata: &MetadataStore,
+    version: SimVersion,
     enrollment: &Value,
     tracked_entity_known: bool,
 ) -> Vec<TrackerError> {
     let uid = text(enrollment, "enrollment").unwrap_or("");
     let mut findings = Findings::new("ENROLLMENT", uid);
     let program_id = text(enrollment, "program").unwrap_or("");
-    if metadata.get("programs", program_id).is_none() {
+    let program = metadata.get("programs", program_id);
+    if program.is_none() {
         findings.push(
             "E1069",
             format!("Could not find Program: `{program_id}`, linked to Enrollment."),
@@ -274,6 +300,21 @@ pub fn check_enrollment(
             format!("Could not find OrganisationUnit: `{unit}`, linked to Enrollment."),
             OldFinding::Description(format!("Org unit '{unit}' for enrollment was not found.")),
         );
+    } else if let Some(program) = program {
+        let assigned = assigned_units(program);
+        if !assigned.is_empty() && !assigned.iter().any(|id| id == unit) {
+            findings.push(
+                "E1041",
+                format!(
+                    "Enrollment OrganisationUnit: `{}`, and Program: `{}`, dont match.",
+                    object_arg(version, "OrganisationUnit", unit),
+                    object_arg(version, "Program", program_id)
+                ),
+                OldFinding::Description(format!(
+                    "Program is not assigned to this organisation unit: {unit}"
+                )),
+            );
+        }
     }
     if !tracked_entity_known {
         let owner = text(enrollment, "trackedEntity").unwrap_or("");

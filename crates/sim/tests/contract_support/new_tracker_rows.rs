@@ -3,27 +3,50 @@
 
 use crate::tracker_rows::*;
 use crate::{get, post, reference, Row};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub fn rows() -> Vec<Row> {
-    let events_bad = |_: &Value| (vec![], sync(new_events_with_errors()));
-    let entities_ok = |_: &Value| (vec![], sync(reference(ENTITIES).to_string()));
     let job = |_: &Value| {
         (
             vec![],
             post("/api/tracker", &reference(NEW_EVENTS).to_string()),
         )
     };
+    // A job runs for one poll: the setup polls once, the request sees it done.
     let job_notes = |_: &Value| {
-        let setup = vec![post("/api/tracker", &reference(NEW_EVENTS).to_string())];
+        let setup = vec![
+            post("/api/tracker", &reference(NEW_EVENTS).to_string()),
+            get("admin", "/api/tracker/jobs/{job}"),
+        ];
+        (setup, get("admin", "/api/tracker/jobs/{job}"))
+    };
+    // One event imported before, then again as a job: "0 created, 1 updated".
+    let job_notes_update = |_: &Value| {
+        let setup = vec![
+            sync(first_only(NEW_EVENTS, "events")),
+            post("/api/tracker", &first_only(NEW_EVENTS, "events")),
+            get("admin", "/api/tracker/jobs/{job}"),
+        ];
         (setup, get("admin", "/api/tracker/jobs/{job}"))
     };
     let job_report = |_: &Value| {
-        let setup = vec![post("/api/tracker", &reference(NEW_EVENTS).to_string())];
+        let setup = vec![
+            post("/api/tracker", &reference(NEW_EVENTS).to_string()),
+            get("admin", "/api/tracker/jobs/{job}"),
+            get("admin", "/api/tracker/jobs/{job}"),
+        ];
         (setup, get("admin", "/api/tracker/jobs/{job}/report"))
     };
+    // An event of a tracker program without an enrollment (E1033).
     let job_report_bad = |_: &Value| {
-        let setup = vec![post("/api/tracker", &new_events_with_errors())];
+        let event = json!({ "events": [{ "event": "PXi7gfVIk1p", "program": "f1AyMswryyQ",
+            "programStage": "nlXNK4b7LVr", "orgUnit": "O6uvpzGd5pu", "status": "ACTIVE",
+            "occurredAt": "2023-01-10T00:00:00.000" }] });
+        let setup = vec![
+            post("/api/tracker", &event.to_string()),
+            get("admin", "/api/tracker/jobs/{job}"),
+            get("admin", "/api/tracker/jobs/{job}"),
+        ];
         (setup, get("admin", "/api/tracker/jobs/{job}/report"))
     };
     let events_export = |_: &Value| {
@@ -47,42 +70,60 @@ pub fn rows() -> Vec<Row> {
             "",
             |_| (vec![], sync(first_only(NEW_EVENTS, "events"))),
         ),
+        // The recorded messages name objects as "OrganisationUnit (uid)": 2.36–2.37.
         row(
             "imports/tracker-importer/event-conflict-new.json",
-            "2.40",
+            "2.37",
             "",
-            events_bad,
+            |_| {
+                let body = json!({ "events": [recorded_event("STPIK5YTi4f", "ABJTilhqOCW")] });
+                (vec![recorded_world()], sync(body.to_string()))
+            },
         ),
         row(
             "imports/web_response_with_event_import_conflicts_new.json",
-            "2.40",
+            "2.37",
             "",
-            events_bad,
+            |_| {
+                let body = unassigned_events(&[], &["event1Id", "event2Id", "event3Id"]);
+                (vec![recorded_world()], sync(body))
+            },
         ),
         // One good event is created next to the failed ones: atomicMode=OBJECT.
         row(
             "imports/web_response_with_event_import_conflicts2_new.json",
-            "2.36",
+            "2.37",
             "",
             |_| {
-                let body = new_events_with_errors();
+                let body = unassigned_events(&["event1Id"], &["event2Id", "event3Id"]);
                 (
-                    vec![],
+                    vec![recorded_world()],
                     post("/api/tracker?async=false&atomicMode=OBJECT", &body),
                 )
             },
         ),
-        row(
-            "imports/tracker-importer/tei-new.json",
-            "2.36",
-            "",
-            entities_ok,
-        ),
+        row("imports/tracker-importer/tei-new.json", "2.36", "", |_| {
+            let body = first_only(
+                "payloads/tracker/importer/trackedEntities/trackedEntities.json",
+                "trackedEntities",
+            );
+            (vec![], sync(body))
+        }),
+        // An entity whose enrollment's org unit is not one of the program's (E1041); atomic
+        // mode ALL ignores both.
         row(
             "imports/tracker-importer/tei-with-enrollment-error-new.json",
-            "2.40",
+            "2.37",
             "",
-            |_| (vec![], sync(entities_with_enrollment_error())),
+            |_| {
+                let body = json!({ "trackedEntities": [{ "trackedEntity": "TeRecorded1",
+                    "trackedEntityType": "Q9GufDoplCL", "orgUnit": "O6uvpzGd5pu",
+                    "enrollments": [{ "enrollment": "XJPm2lZzxtq", "program": "IpHINAT79UW",
+                        "orgUnit": "ABJTilhqOCW", "status": "ACTIVE",
+                        "enrolledAt": "2023-01-01T00:00:00.000",
+                        "occurredAt": "2023-01-01T00:00:00.000" }] }] });
+                (vec![recorded_world()], sync(body.to_string()))
+            },
         ),
         row(
             "imports/tracker-importer/job_response.json",
@@ -93,9 +134,9 @@ pub fn rows() -> Vec<Row> {
         excepting(
             row(
                 "imports/tracker-importer/job_response_completed.json",
-                "2.38",
+                "2.41",
                 "",
-                job_notes,
+                job_notes_update,
             ),
             &[
                 ("$[].data", SIM_JOB_PARAMETERS),
@@ -106,9 +147,8 @@ pub fn rows() -> Vec<Row> {
             row("tracker/importer/jobinfo.json", "2.38", "/0", job_notes),
             &[(
                 "$.message",
-                "simulator differs: DHIS2 before 2.41 ends a tracker job with the user and the \
-                 timings (`DefaultTrackerImportService.endImport`: \"… Import:Done\"); the \
-                 simulator writes 2.41's \"Import complete with status …\" on every version",
+                "the recording's user (android) and import time (0.360910 sec.) are the \
+                 recording server's: the simulator's job says \"(admin) Import:Done took … sec.\"",
             )],
         ),
         row(
@@ -179,4 +219,15 @@ pub fn rows() -> Vec<Row> {
             ],
         ),
     ]
+}
+
+/// Events at an org unit the recorded program is not assigned to (E1029), by uid, after the
+/// `good` ones at an assigned org unit.
+fn unassigned_events(good: &[&str], bad: &[&str]) -> String {
+    let mut events: Vec<Value> = good
+        .iter()
+        .map(|uid| recorded_event(uid, "O6uvpzGd5pu"))
+        .collect();
+    events.extend(bad.iter().map(|uid| recorded_event(uid, "ABJTilhqOCW")));
+    json!({ "events": events }).to_string()
 }

@@ -47,7 +47,6 @@ fn old_entities_with_unknown_org_unit() -> String {
     entities.to_string()
 }
 
-/// New tracker events whose first one names an unknown program stage.
 /// The reference payload at `relative` with only the first of its `key` list: the recordings
 /// of one successful import (`imported`/`created` 1 of `total` 1).
 pub(crate) fn first_only(relative: &str, key: &str) -> String {
@@ -58,17 +57,84 @@ pub(crate) fn first_only(relative: &str, key: &str) -> String {
     payload.to_string()
 }
 
-pub(crate) fn new_events_with_errors() -> String {
-    let mut events = reference(NEW_EVENTS);
-    events["events"][0]["programStage"] = json!("NoSuchStage");
-    events.to_string()
+/// An org unit under Sierra Leone (in the accounts' capture scope) that no reference program is
+/// assigned to, and the two programs the android SDK's conflict recordings name, assigned to Bo
+/// only: the world those recordings were made in (E1029 / E1041 "… don't match").
+pub(crate) fn recorded_world() -> Step {
+    let body = json!({
+        "organisationUnits": [{ "id": "ABJTilhqOCW", "name": "Unassigned facility",
+            "shortName": "Unassigned facility", "openingDate": "2020-01-01T00:00:00.000",
+            "parent": { "id": "ImspTQPwCqd" } }],
+        "programs": [
+            { "id": "q04UBOqq3rp", "name": "Recorded event program",
+              "shortName": "Recorded event program", "programType": "WITHOUT_REGISTRATION",
+              "organisationUnits": [{ "id": "O6uvpzGd5pu" }],
+              "programStages": [{ "id": "RecStage001" }] },
+            { "id": "IpHINAT79UW", "name": "Recorded tracker program",
+              "shortName": "Recorded tracker program", "programType": "WITH_REGISTRATION",
+              "trackedEntityType": { "id": "Q9GufDoplCL" },
+              "organisationUnits": [{ "id": "O6uvpzGd5pu" }] }
+        ],
+        "programStages": [{ "id": "RecStage001", "name": "Recorded stage",
+            "program": { "id": "q04UBOqq3rp" } }]
+    });
+    post("/api/metadata", &body.to_string())
 }
 
-/// New tracked entities whose first enrollment names an unknown program.
-pub(crate) fn entities_with_enrollment_error() -> String {
-    let mut entities = reference(ENTITIES);
-    entities["trackedEntities"][0]["enrollments"][0]["program"] = json!("NoSuchProg1");
-    entities.to_string()
+/// A new-tracker event of the recorded event program.
+pub(crate) fn recorded_event(uid: &str, unit: &str) -> Value {
+    json!({ "event": uid, "program": "q04UBOqq3rp", "programStage": "RecStage001",
+        "orgUnit": unit, "status": "ACTIVE", "occurredAt": "2023-01-10T00:00:00.000" })
+}
+
+/// An old-API event of the reference event program.
+pub(crate) fn old_event(uid: &str, unit: &str) -> Value {
+    json!({ "event": uid, "program": "Zd2rkv8FsWq", "programStage": "jKLB23QZS4I",
+        "orgUnit": unit, "status": "ACTIVE", "eventDate": "2023-01-10" })
+}
+
+/// The reference tracked entities without enrollments (`trackedEntities.json`), old form.
+pub(crate) fn old_bare_entities() -> String {
+    let payload = reference("payloads/tracker/importer/trackedEntities/trackedEntities.json");
+    let entities: Vec<Value> = payload["trackedEntities"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|entity| to_old(entity, Kind::TrackedEntity))
+        .collect();
+    json!({ "trackedEntityInstances": entities }).to_string()
+}
+
+/// Three events with an attribute option combo whose option (`fjvZIRlTBrp`, public
+/// `rw------`) the configurator may not write, the first `good` ones with the default combo,
+/// posted by the configurator once the program is shared with everyone.
+pub(crate) fn events_without_option_access(good: usize) -> (Vec<Step>, Step) {
+    let sharing = json!({ "object": { "publicAccess": "rwrw----" } });
+    let setup = vec![post(
+        "/api/sharing?type=program&id=Zd2rkv8FsWq",
+        &sharing.to_string(),
+    )];
+    let events: Vec<Value> = ["event1Id001", "event2Id001", "event3Id001"]
+        .iter()
+        .enumerate()
+        .map(|(index, uid)| {
+            let mut event = old_event(uid, "O6uvpzGd5pu");
+            if index >= good {
+                event["attributeOptionCombo"] = json!("igZVvNyxlTM");
+            }
+            event
+        })
+        .collect();
+    let body = json!({ "events": events }).to_string();
+    (
+        setup,
+        (
+            "configurator",
+            "POST",
+            "/api/events".to_string(),
+            Some(body),
+        ),
+    )
 }
 
 pub(crate) fn sync(body: String) -> Step {
@@ -183,41 +249,70 @@ pub fn rows() -> Vec<Row> {
             "",
             |_| (vec![], post("/api/events", &first_only(EVENTS, "events"))),
         ),
+        // Two events at an org unit the program is not assigned to.
         row(
             "imports/tracker-importer/event-conflict-old.json",
             "2.36",
             "",
-            events_bad,
+            |_| {
+                let body = json!({ "events": [old_event("STPIK5YTi4f", "ABJTilhqOCW"),
+                    old_event("sjSyAZLTOfK", "ABJTilhqOCW")] });
+                (
+                    vec![recorded_world()],
+                    post("/api/events", &body.to_string()),
+                )
+            },
         ),
+        // A user who may write the program but not the attribute option combo's option.
         row(
             "imports/web_response_with_event_import_conflicts.json",
             "2.36",
             "",
-            events_bad,
+            |_| events_without_option_access(0),
         ),
         row(
             "imports/web_response_with_event_import_conflicts2.json",
             "2.36",
             "",
-            events_bad,
+            |_| events_without_option_access(1),
         ),
         row("imports/import_event.json", "2.36", "/response", events_bad),
+        // Two entities without enrollments.
         excepting(
-            row(
-                "imports/tracker-importer/tei-old.json",
-                "2.36",
-                "",
-                entities_ok,
-            ),
+            row("imports/tracker-importer/tei-old.json", "2.36", "", |_| {
+                (
+                    vec![],
+                    post("/api/trackedEntityInstances", &old_bare_entities()),
+                )
+            }),
             &[("$.response.importSummaries[].enrollments.total", SIM_TOTAL)],
         ),
-        row("imports/web_response.json", "2.36", "", entities_ok),
+        // The same two entities again: updated.
+        row("imports/web_response.json", "2.36", "", |_| {
+            let setup = vec![post("/api/trackedEntityInstances", &old_bare_entities())];
+            (
+                setup,
+                post("/api/trackedEntityInstances", &old_bare_entities()),
+            )
+        }),
+        // One entity with one enrollment and no events.
         excepting(
             row(
                 "imports/web_response_with_empty_events.json",
                 "2.36",
                 "",
-                entities_ok,
+                |_| {
+                    let mut entities = old_entities();
+                    let list = entities["trackedEntityInstances"].as_array_mut();
+                    if let Some(list) = list {
+                        list.truncate(1);
+                    }
+                    entities["trackedEntityInstances"][0]["enrollments"][0]["events"] = json!([]);
+                    (
+                        vec![],
+                        post("/api/trackedEntityInstances", &entities.to_string()),
+                    )
+                },
             ),
             &[
                 ("$.response.importSummaries[].enrollments.total", SIM_TOTAL),

@@ -32,13 +32,39 @@ impl Instance {
     }
 
     pub fn try_send(&mut self, method: &str, url: &str, body: &Value) -> Option<SimResponse> {
+        self.try_send_as(&admin(), method, url, body)
+    }
+
+    /// [`Instance::try_send`] as `user`.
+    pub fn try_send_as(
+        &mut self,
+        user: &dhis2_sim::Account,
+        method: &str,
+        url: &str,
+        body: &Value,
+    ) -> Option<SimResponse> {
         let bytes = serde_json::to_vec(body).unwrap();
         let (tracker, metadata) = (&mut self.tracker, &mut self.metadata);
         let mut answer = None;
-        call_optional(self.at, method, url, &bytes, |ctx| {
+        call_as(self.at, user, method, url, &bytes, |ctx| {
             answer = tracker.handle(ctx, metadata);
+            Some(SimResponse::empty(200))
         });
         answer
+    }
+
+    /// [`Instance::send`] as `user`.
+    pub fn send_as(
+        &mut self,
+        user: &dhis2_sim::Account,
+        method: &str,
+        url: &str,
+        body: &Value,
+    ) -> (u16, Value) {
+        let response = self
+            .try_send_as(user, method, url, body)
+            .unwrap_or_else(|| panic!("{method} {url} not handled"));
+        (response.status, json_of(&response))
     }
 
     pub fn send(&mut self, method: &str, url: &str, body: &Value) -> (u16, Value) {
@@ -47,20 +73,6 @@ impl Instance {
             .unwrap_or_else(|| panic!("{method} {url} not handled"));
         (response.status, json_of(&response))
     }
-}
-
-/// Like `call`, for handlers that may decline.
-fn call_optional(
-    at: SimVersion,
-    method: &str,
-    url: &str,
-    body: &[u8],
-    handler: impl FnOnce(&dhis2_sim::RequestContext),
-) {
-    call(at, method, url, body, |ctx| {
-        handler(ctx);
-        Some(SimResponse::empty(200))
-    });
 }
 
 pub fn old_events() -> Value {

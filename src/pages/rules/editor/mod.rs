@@ -1,6 +1,9 @@
 //! The rule editor, in MDSync's steps: general → what → instances → schedule → summary. "Next"
 //! checks the step (`mdsync_core::rules::validate_rule`) and shows each problem at its field.
 
+mod aggregated_what;
+mod events_what;
+mod filters;
 mod state;
 mod steps;
 

@@ -9,9 +9,15 @@ use mdsync_core::model::{InstanceName, Sharing};
 use mdsync_core::rules::editor_form::{form_of, options_of, picks_of, rule_selection, RuleSeed};
 use mdsync_core::rules::{
     create_rule, get_rule, list_rules, update_rule, validate_rule, MetadataRuleSelection,
-    RuleContext, RuleDraft, RuleJob, RuleProblems, RuleStep, RuleSummary,
+    RuleContext, RuleDraft, RuleJob, RuleKind, RuleProblems, RuleStep, RuleSummary,
 };
 use mdsync_core::sync::metadata::MetadataSyncOptions;
+
+use super::aggregated_what::show_aggregated;
+use super::events_what::EventsForm;
+use super::filters::FilterRow;
+use crate::components::save_as_rule::take_seed;
+use crate::pages::sync::aggregated::state::{AggregatedState, Loadable as PageLoadable};
 
 use crate::clock::BrowserClock;
 use crate::l10n::messages::instance_error;
@@ -19,7 +25,6 @@ use crate::l10n::messages::rules::rule_error;
 use crate::l10n::Language;
 use crate::pages::rules::context::RulesContext;
 use crate::pages::sync::metadata::page::load_catalog;
-use crate::pages::sync::metadata::save_as_rule::SEED_KEY;
 use crate::pages::sync::metadata::state::{Loadable, SyncState};
 
 pub const STEPS: [RuleStep; 5] = [
@@ -36,6 +41,15 @@ pub struct EditorState {
     pub ctx: StoredValue<RulesContext>,
     pub rule_id: StoredValue<Option<String>>,
     pub sync: SyncState,
+    /// The kind of sync the rule holds; each kind keeps its own picks while the user switches.
+    pub kind: RwSignal<RuleKind>,
+    /// The aggregated Sync page's state, for an aggregated rule's picks and options.
+    pub aggregated: AggregatedState,
+    pub events: EventsForm,
+    /// A metadata rule's filters, one row each.
+    pub filters: RwSignal<Vec<FilterRow>>,
+    /// The editor's owner: signals made after it opened (filter rows) live as long as it.
+    pub owner: StoredValue<Owner>,
     pub name: RwSignal<String>,
     pub code: RwSignal<String>,
     pub description: RwSignal<String>,
@@ -59,11 +73,19 @@ impl EditorState {
     pub fn new(ctx: RulesContext, rule_id: Option<String>, lang: Language) -> EditorState {
         let sync = SyncState::new(ctx.session.info.version.clone(), lang);
         sync.ctx.set(Some(Ok(ctx.sync.clone())));
+        let aggregated = AggregatedState::new(ctx.session.info.version.clone(), lang);
+        aggregated.ctx.set(Some(Ok(ctx.sync.clone())));
+        aggregated.listing.set(PageLoadable::Idle);
         EditorState {
             lang,
             ctx: StoredValue::new(ctx),
             rule_id: StoredValue::new(rule_id),
             sync,
+            kind: RwSignal::new(RuleKind::Metadata),
+            aggregated,
+            events: EventsForm::new(),
+            filters: RwSignal::new(Vec::new()),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
             name: RwSignal::new(String::new()),
             code: RwSignal::new(String::new()),
             description: RwSignal::new(String::new()),
@@ -81,23 +103,42 @@ impl EditorState {
         }
     }
 
+    /// The job of the kind chosen, as the inputs say now.
+    pub fn job(&self) -> RuleJob {
+        match self.kind.get_untracked() {
+            RuleKind::Metadata => {
+                let mut selection = self.sync.selection.with_untracked(|picks| {
+                    self.kept.with_value(|kept| rule_selection(picks, kept))
+                });
+                selection.filters = self
+                    .filters
+                    .with_untracked(|rows| rows.iter().map(FilterRow::filter).collect());
+                let options = self.sync.options.with_untracked(|form| {
+                    self.stored_options
+                        .with_value(|stored| options_of(form, stored.as_ref()))
+                });
+                RuleJob::Metadata { selection, options }
+            }
+            RuleKind::Aggregated => RuleJob::Aggregated {
+                selection: self.aggregated.selection(),
+                options: self.aggregated.options.get_untracked(),
+            },
+            RuleKind::Events => RuleJob::Events {
+                selection: self.events.selection(),
+                options: self.events.options.get_untracked(),
+            },
+        }
+    }
+
     /// The rule as the inputs say now.
     pub fn draft(&self) -> RuleDraft {
-        let selection = self
-            .sync
-            .selection
-            .with_untracked(|picks| self.kept.with_value(|kept| rule_selection(picks, kept)));
-        let options = self.sync.options.with_untracked(|form| {
-            self.stored_options
-                .with_value(|stored| options_of(form, stored.as_ref()))
-        });
         RuleDraft {
             name: self.name.get_untracked(),
             code: self.code.get_untracked(),
             description: self.description.get_untracked(),
             origin: self.sync.origin.get_untracked(),
             destinations: self.sync.destinations.get_untracked(),
-            job: RuleJob::Metadata { selection, options },
+            job: self.job(),
             schedule: self
                 .schedule
                 .get_untracked()
@@ -156,6 +197,12 @@ pub fn load(state: EditorState, from_sync: bool) {
     spawn_local(async move {
         let storage = ctx.storage();
         let instances = ctx.manager().list(&storage).await;
+        if let Ok(all) = &instances {
+            state
+                .aggregated
+                .instances
+                .set(PageLoadable::Ready(all.clone()));
+        }
         state.sync.instances.set(match instances {
             Ok(all) => Loadable::Ready(all),
             Err(error) => Loadable::Failed(instance_error(lang, &error)),
@@ -176,7 +223,6 @@ pub fn load(state: EditorState, from_sync: bool) {
                     state
                         .stored_sharing
                         .set_value(Some(rule.summary.sharing.clone()));
-                    let RuleJob::Metadata { selection, options } = rule.job;
                     Ok(Some(RuleSeed {
                         origin: rule.summary.origin.id,
                         destinations: rule
@@ -185,8 +231,7 @@ pub fn load(state: EditorState, from_sync: bool) {
                             .into_iter()
                             .map(|d| d.id)
                             .collect(),
-                        selection,
-                        options,
+                        job: rule.job,
                     }))
                 }
                 Err(error) => Err(rule_error(lang, &error)),
@@ -199,28 +244,40 @@ pub fn load(state: EditorState, from_sync: bool) {
             Ok(seed) => {
                 if let Some(seed) = &seed {
                     state.sync.origin.set(seed.origin.clone());
+                    state.aggregated.origin.set(seed.origin.clone());
                 }
                 // Reads the origin's types (and forgets picks), so the picks come after it.
                 load_catalog(state.sync);
                 if let Some(seed) = seed {
                     state.sync.destinations.set(seed.destinations);
-                    state.sync.selection.set(picks_of(&seed.selection));
-                    state.sync.options.set(form_of(&seed.options));
-                    state.kept.set_value(seed.selection);
-                    state.stored_options.set_value(Some(seed.options));
+                    state.kind.set(seed.job.kind());
+                    match seed.job {
+                        RuleJob::Metadata { selection, options } => {
+                            state.sync.selection.set(picks_of(&selection));
+                            let owner = state.owner.get_value();
+                            state.filters.set(
+                                selection
+                                    .filters
+                                    .iter()
+                                    .map(|filter| FilterRow::of(&owner, filter))
+                                    .collect(),
+                            );
+                            state.sync.options.set(form_of(&options));
+                            state.kept.set_value(selection);
+                            state.stored_options.set_value(Some(options));
+                        }
+                        RuleJob::Aggregated { selection, options } => {
+                            show_aggregated(state.aggregated, &selection, &options);
+                        }
+                        RuleJob::Events { selection, options } => {
+                            state.events.show(&selection, &options);
+                        }
+                    }
                 }
                 state.loaded.set(Loadable::Ready(()));
             }
         }
     });
-}
-
-/// The Sync page's picks, once.
-fn take_seed() -> Option<RuleSeed> {
-    let storage = web_sys::window()?.session_storage().ok()??;
-    let text = storage.get_item(SEED_KEY).ok()??;
-    let _ = storage.remove_item(SEED_KEY);
-    serde_json::from_str(&text).ok()
 }
 
 /// Saves the rule; `then_run` opens the list and runs it.

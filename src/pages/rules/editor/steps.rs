@@ -1,13 +1,19 @@
-//! The editor's steps. "What" and "Instances" are the metadata Sync page's own components.
+//! The editor's steps. "What" offers the kind of sync and shows the Sync pages' own selection
+//! components of that kind; "Instances" is the metadata Sync page's instance picker.
 
 use leptos::prelude::*;
-use mdsync_core::rules::{RuleField, RuleJob, RuleStep};
+use mdsync_core::rules::{RuleField, RuleJob, RuleKind, RuleStep};
 
+use super::aggregated_what::aggregated_what;
+use super::events_what::events_what;
+use super::filters::filters_editor;
 use super::state::EditorState;
 use crate::components::schedule::ScheduleField;
 use crate::l10n::messages::named_instance;
+use crate::l10n::messages::rules::kind_label;
 use crate::l10n::messages::rules::rule_problem;
-use crate::pages::rules::details::{facts, next_runs_text, selection_words};
+use crate::pages::rules::data_words::job_words;
+use crate::pages::rules::details::{facts, next_runs_text};
 use crate::pages::rules::list::schedule_text;
 use crate::pages::sync::metadata::browser::MetadataBrowser;
 use crate::pages::sync::metadata::instances::InstancePicker;
@@ -16,7 +22,11 @@ use crate::pages::sync::metadata::picked::PickedList;
 use crate::tr;
 
 /// The message of the first problem at `field`, under it.
-fn field_error(state: EditorState, field: RuleField, test: &'static str) -> impl IntoView {
+pub(super) fn field_error(
+    state: EditorState,
+    field: RuleField,
+    test: &'static str,
+) -> impl IntoView {
     let lang = state.lang;
     move || {
         state.problems.with(|problems| {
@@ -60,11 +70,47 @@ fn general(state: EditorState) -> impl IntoView {
     }
 }
 
-fn what(state: EditorState) -> impl IntoView {
+/// The kind of sync: a choice of three; each kind keeps its own picks.
+fn kind_choice(state: EditorState) -> impl IntoView {
     let lang = state.lang;
-    let kept_filters = state
-        .kept
-        .with_value(|k| k.filters.len() + k.excluded_ids.len());
+    let choices = RuleKind::ALL
+        .into_iter()
+        .map(|kind| {
+            view! {
+                <label class="sync-check">
+                    <input type="radio" name="rule-kind" data-test=format!("rule-kind-{}", kind.as_str())
+                        prop:checked=move || state.kind.get() == kind
+                        on:change=move |_| {
+                            state.kind.set(kind);
+                            state.problems.set(Default::default());
+                        }/>
+                    {kind_label(lang, kind)}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="sync-section card rule-kind" data-test="rule-kind">
+            <legend class="sync-section-title">{tr!(lang, rules.what.kind)}</legend>
+            {choices}
+        </fieldset>
+    }
+}
+
+fn what(state: EditorState) -> impl IntoView {
+    view! {
+        {kind_choice(state)}
+        {move || match state.kind.get() {
+            RuleKind::Metadata => metadata_what(state).into_any(),
+            RuleKind::Aggregated => aggregated_what(state).into_any(),
+            RuleKind::Events => events_what(state).into_any(),
+        }}
+    }
+}
+
+fn metadata_what(state: EditorState) -> impl IntoView {
+    let lang = state.lang;
+    let kept_exclusions = state.kept.with_value(|k| k.excluded_ids.len());
     let origin = move || state.sync.instance_name(&state.sync.origin.get());
     view! {
         <section class="sync-section card" data-test="rule-what">
@@ -72,10 +118,11 @@ fn what(state: EditorState) -> impl IntoView {
             {field_error(state, RuleField::Selection, "rule-selection-error")}
             <MetadataBrowser state=state.sync/>
             <PickedList state=state.sync/>
-            {(kept_filters > 0).then(|| view! {
+            {(kept_exclusions > 0).then(|| view! {
                 <p class="field-help" data-test="rule-kept-filters">{tr!(lang, rules.what.kept_filters)}</p>
             })}
         </section>
+        {filters_editor(state)}
         <section class="sync-section card" data-test="rule-options">
             <h2 class="sync-section-title">{tr!(lang, rules.what.options)}</h2>
             <OptionsForm state=state.sync/>
@@ -116,14 +163,13 @@ fn schedule(state: EditorState) -> impl IntoView {
 fn summary(state: EditorState) -> impl IntoView {
     let lang = state.lang;
     let draft = state.draft();
-    let RuleJob::Metadata { selection, options } = &draft.job;
     let zone = state.ctx.with_value(|c| c.zone.clone());
     let destinations: Vec<String> = draft
         .destinations
         .iter()
         .map(|id| state.sync.instance_name(id))
         .collect();
-    let items = vec![
+    let mut items = vec![
         (
             tr!(lang, rules.general.name),
             draft.name.clone(),
@@ -141,7 +187,7 @@ fn summary(state: EditorState) -> impl IntoView {
         ),
         (
             tr!(lang, rules.list.kind),
-            tr!(lang, rules.kinds.metadata),
+            kind_label(lang, draft.job.kind()),
             "rule-summary-kind",
         ),
         (
@@ -156,17 +202,8 @@ fn summary(state: EditorState) -> impl IntoView {
         ),
         (
             tr!(lang, rules.summary.what),
-            selection_words(lang, selection).join("; "),
+            job_words(lang, &draft.job, &|id| name_of(state, id)).join("; "),
             "rule-summary-what",
-        ),
-        (
-            tr!(lang, rules.summary.dependencies),
-            if options.include_dependencies {
-                tr!(lang, rules.list.enabled_yes)
-            } else {
-                tr!(lang, rules.list.enabled_no)
-            },
-            "rule-summary-dependencies",
         ),
         (
             tr!(lang, rules.list.schedule),
@@ -188,11 +225,55 @@ fn summary(state: EditorState) -> impl IntoView {
             "rule-summary-enabled",
         ),
     ];
+    if let RuleJob::Metadata { options, .. } = &draft.job {
+        items.insert(
+            7,
+            (
+                tr!(lang, rules.summary.dependencies),
+                if options.include_dependencies {
+                    tr!(lang, rules.list.enabled_yes)
+                } else {
+                    tr!(lang, rules.list.enabled_no)
+                },
+                "rule-summary-dependencies",
+            ),
+        );
+    }
     view! {
         <section class="sync-section card" data-test="rule-summary">
             {facts(items)}
         </section>
     }
+}
+
+/// The name the editor knows for an id (picked data, org units, programs), else the id.
+fn name_of(state: EditorState, id: &str) -> String {
+    let page = state.aggregated;
+    page.picked
+        .with_untracked(|picked| picked.iter().find(|p| p.id == id).map(|p| p.name.clone()))
+        .or_else(|| {
+            page.org_units
+                .with_untracked(|units| units.iter().find(|u| u.id == id).map(|u| u.name.clone()))
+        })
+        .or_else(|| {
+            state
+                .events
+                .org_units
+                .with_untracked(|units| units.iter().find(|u| u.id == id).map(|u| u.name.clone()))
+        })
+        .or_else(|| {
+            state
+                .events
+                .programs
+                .with_untracked(|programs| match programs {
+                    crate::pages::sync::metadata::state::Loadable::Ready(all) => all
+                        .iter()
+                        .find(|p| p.id == id)
+                        .map(|p| p.display_name.clone()),
+                    _ => None,
+                })
+        })
+        .unwrap_or_else(|| id.to_string())
 }
 
 pub fn current_step(state: EditorState) -> impl IntoView {

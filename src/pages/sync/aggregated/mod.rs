@@ -3,12 +3,14 @@
 //! and the period, set the options, run (dry run or sync) and read the per-destination report.
 //! The page only builds `core`'s `SyncRequest`; the engine does the rest.
 
-mod data_picker;
+pub(crate) mod attribute_options;
+pub(crate) mod data_picker;
 mod instances;
-mod options;
-mod page;
+pub(crate) mod options;
+pub(crate) mod page;
 mod results;
 mod run;
-mod state;
+mod save_as_rule;
+pub(crate) mod state;
 
 pub use page::AggregatedSyncPage;

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use mdsync_core::dhis2::data_values::{DataIdScheme, DataImportStrategy};
-use mdsync_core::sync::aggregated::{AggregatedSyncOptions, AggregationOptions, AggregationType};
+use mdsync_core::sync::aggregated::{
+    AggregatedSyncOptions, AggregationOptions, AggregationType, AsyncImports,
+};
 
 use super::state::AggregatedState;
 use crate::l10n::Language;
@@ -20,6 +22,24 @@ const AGGREGATION_TYPES: [(&str, AggregationType); 5] = [
     ("quarterly", AggregationType::Quarterly),
     ("yearly", AggregationType::Yearly),
 ];
+
+const ASYNC_MODES: [(&str, AsyncImports); 3] = [
+    ("auto", AsyncImports::Auto),
+    ("always", AsyncImports::Always),
+    ("never", AsyncImports::Never),
+];
+
+fn async_text(lang: Language, mode: AsyncImports) -> String {
+    match mode {
+        AsyncImports::Auto => tr!(
+            lang,
+            aggregated.options.async_auto,
+            values = lang.number(AsyncImports::FROM_VALUES as f64)
+        ),
+        AsyncImports::Always => tr!(lang, aggregated.options.async_always),
+        AsyncImports::Never => tr!(lang, aggregated.options.async_never),
+    }
+}
 
 fn strategy_text(lang: Language, strategy: DataImportStrategy) -> String {
     match strategy {
@@ -148,6 +168,17 @@ pub fn AggregatedOptions(state: AggregatedState) -> impl IntoView {
             }
         })
         .collect_view();
+    let async_modes = ASYNC_MODES
+        .iter()
+        .map(|(key, mode)| {
+            let (key, mode) = (*key, *mode);
+            view! {
+                <option value=key selected=move || state.options.with(|o| o.async_imports == mode)>
+                    {async_text(lang, mode)}
+                </option>
+            }
+        })
+        .collect_view();
     view! {
         <div class="sync-options-grid">
             <div class="sync-options-column">
@@ -231,6 +262,21 @@ pub fn AggregatedOptions(state: AggregatedState) -> impl IntoView {
                             </option>
                         </select>
                     </label>
+                </div>
+                <div class="field sync-option">
+                    <label>
+                        {tr!(lang, aggregated.options.async_imports)}
+                        <select class="input" data-test="aggregated-async-imports"
+                            on:change=move |ev| {
+                                let key = event_target_value(&ev);
+                                if let Some((_, mode)) = ASYNC_MODES.iter().find(|(k, _)| *k == key) {
+                                    state.options.update(|o| o.async_imports = *mode);
+                                }
+                            }>
+                            {async_modes}
+                        </select>
+                    </label>
+                    <span class="field-help">{tr!(lang, aggregated.options.async_imports_help)}</span>
                 </div>
                 {switch(state, "aggregated-ignore-existing", tr!(lang, aggregated.options.ignore_existing),
                     tr!(lang, aggregated.options.ignore_existing_help), |o| o.ignore_existing, |o, on| o.ignore_existing = on)}

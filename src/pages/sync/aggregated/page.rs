@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mdsync_core::access::Panel;
 use mdsync_core::dhis2::metadata_list::fetch_list_page;
-use mdsync_core::dhis2::org_units;
 use mdsync_core::dhis2::Version;
 
+use super::attribute_options::AttributeOptionsPicker;
 use super::data_picker::DataPicker;
 use super::instances::InstanceChoice;
 use super::options::AggregatedOptions;
@@ -13,7 +13,7 @@ use super::run::AggregatedRun;
 use super::state::{AggregatedState, Loadable, RunState};
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
-use crate::components::org_unit_tree::{OrgUnitQuery, OrgUnitSource, OrgUnitTree};
+use crate::components::org_unit_tree::{OrgUnitSource, OrgUnitTree};
 use crate::components::period_picker::PeriodPicker;
 use crate::l10n::messages::sync::query_error;
 use crate::l10n::messages::{dhis2_error, instance_error, open_error, panel_title};
@@ -24,19 +24,18 @@ use crate::session::Session;
 use crate::tr;
 
 fn load_instances(state: AggregatedState, ctx: SyncContext) {
-    spawn_local(async move {
-        let listed = ctx.manager.list(&ctx.storage()).await;
-        state.instances.set(match listed {
-            Ok(all) => Loadable::Ready(all),
-            Err(error) => Loadable::Failed(instance_error(state.lang, &error)),
-        });
-    });
+    crate::pages::sync::common::run::load_instances(state.lang, ctx, state.instances);
 }
 
 /// Another origin: its version, a fresh listing; the picks of the previous one go.
 pub fn origin_changed(state: AggregatedState) {
     state.picked.set(Vec::new());
     state.org_units.set(Vec::new());
+    state.attribute_picked.set(Vec::new());
+    state.attribute_choices.set(Loadable::Idle);
+    if state.attribute_chosen.get_untracked() {
+        state.attribute_chosen.set(false);
+    }
     let Some(ctx) = state.context() else { return };
     let origin = state.origin.get_untracked();
     spawn_local(async move {
@@ -87,30 +86,8 @@ pub fn load_listing(state: AggregatedState) {
 }
 
 /// The tree reads the origin's units.
-fn org_unit_source(state: AggregatedState, origin: String) -> OrgUnitSource {
-    OrgUnitSource::new(move |query| {
-        let origin = origin.clone();
-        let ctx = state.context();
-        let lang = state.lang;
-        async move {
-            let Some(ctx) = ctx else {
-                return Ok(Vec::new());
-            };
-            let (instance, _) = ctx
-                .instance(&origin)
-                .await
-                .map_err(|e| instance_error(lang, &e))?;
-            let client = &instance.client;
-            match query {
-                OrgUnitQuery::Roots => org_units::fetch_roots(client).await,
-                OrgUnitQuery::Children(parent) => org_units::fetch_children(client, &parent).await,
-                OrgUnitQuery::Search { text, roots } => {
-                    org_units::search(client, &text, &roots).await
-                }
-            }
-            .map_err(|e| dhis2_error(lang, &e))
-        }
-    })
+pub(crate) fn org_unit_source(state: AggregatedState, origin: String) -> OrgUnitSource {
+    crate::pages::sync::common::run::origin_org_units(state.lang, state.ctx, origin)
 }
 
 #[component]
@@ -172,6 +149,7 @@ pub fn AggregatedSyncPage(session: Session) -> impl IntoView {
             <section class="sync-section card" data-test="aggregated-what">
                 <h2 class="sync-section-title">{tr!(lang, aggregated.section_what)}</h2>
                 <DataPicker state/>
+                <AttributeOptionsPicker state/>
             </section>
             <div class="aggregated-where-when">
                 <section class="sync-section card" data-test="aggregated-where">

@@ -1,16 +1,14 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use mdsync_core::browse::RunProgress;
 use mdsync_core::dhis2::data_values::DataImportStrategy;
 use mdsync_core::rules::RuleLastRun;
-use mdsync_core::sync::{run_sync, CancellationToken, SyncJob, SyncProgress, SyncRequest};
+use mdsync_core::sync::{SyncJob, SyncRequest};
 
 use super::state::{AggregatedState, RunState};
 use crate::components::dialog::ConfirmDialog;
 use crate::components::notice::NoticeKind;
 use crate::components::progress_bar::ProgressBar;
 use crate::l10n::messages::sync::aggregated_input;
-use crate::l10n::messages::{run_error, storage_error};
+use crate::pages::sync::common::run::{start_run, RunSignals};
 use crate::pages::sync::download::now_iso;
 use crate::tr;
 
@@ -47,37 +45,13 @@ fn request(state: AggregatedState, dry_run: bool) -> SyncRequest {
 
 fn start(state: AggregatedState, dry_run: bool) {
     let Some(ctx) = state.context() else { return };
-    let cancel = CancellationToken::new();
     state.notice.set(None);
-    state.progress.set(RunProgress::default());
-    state.run.set(RunState::Running {
-        dry_run,
-        cancel: cancel.clone(),
-    });
-    spawn_local(async move {
-        let sink = move |event: SyncProgress| state.progress.update(|p| p.apply(event));
-        let request = request(state, dry_run);
-        let outcome = run_sync(
-            &ctx.manager,
-            &ctx.storage(),
-            &request,
-            &sink,
-            &cancel,
-            &crate::clock::BrowserClock,
-        )
-        .await;
-        state.progress.update(RunProgress::finish);
-        state.run.set(match outcome {
-            Ok(outcome) => RunState::Finished {
-                report: Box::new(outcome.report),
-                history: outcome
-                    .history
-                    .map(|summary| summary.id)
-                    .map_err(|e| storage_error(state.lang, &e)),
-            },
-            Err(error) => RunState::Failed(run_error(state.lang, &error)),
-        });
-    });
+    let signals = RunSignals {
+        lang: state.lang,
+        run: state.run,
+        progress: state.progress,
+    };
+    start_run(signals, ctx, request(state, dry_run), dry_run, |_| {});
 }
 
 /// Dry run, Sync (after a confirmation that names the destinations, and says so when values
@@ -133,6 +107,7 @@ pub fn AggregatedRun(state: AggregatedState) -> impl IntoView {
                     {tr!(lang, common.cancel)}
                 </button>
             </Show>
+            <super::save_as_rule::AggregatedSaveAsRule state/>
         </div>
         <Show when=move || !matches!(state.run.get(), RunState::Idle)>
             <ProgressBar progress=state.progress/>

@@ -5,22 +5,14 @@ use mdsync_core::dhis2::org_units::OrgUnitNode;
 use mdsync_core::dhis2::Version;
 use mdsync_core::model::InstanceView;
 use mdsync_core::rules::DatePeriod;
-use mdsync_core::sync::aggregated::{AggregatedSelection, AggregatedSyncOptions};
-use mdsync_core::sync::{CancellationToken, SyncReport};
+use mdsync_core::sync::aggregated::origin::AttributeComboChoices;
+use mdsync_core::sync::aggregated::{AggregatedSelection, AggregatedSyncOptions, AttributeOptions};
 
 use crate::components::notice::NoticeKind;
-use crate::l10n::messages::instance_name;
 use crate::l10n::Language;
 use crate::pages::sync::context::SyncContext;
 
-/// Something loaded from the network.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Loadable<T> {
-    Idle,
-    Loading,
-    Ready(T),
-    Failed(String),
-}
+pub use crate::pages::sync::common::{Loadable, RunState};
 
 /// The kinds of data the page picks from (DHIS2 plurals). The last two only in aggregation
 /// mode.
@@ -38,26 +30,6 @@ pub struct PickedData {
     pub plural: &'static str,
     pub id: String,
     pub name: String,
-}
-
-#[derive(Debug, Clone)]
-pub enum RunState {
-    Idle,
-    Running {
-        dry_run: bool,
-        cancel: CancellationToken,
-    },
-    Finished {
-        report: Box<SyncReport>,
-        history: Result<String, String>,
-    },
-    Failed(String),
-}
-
-impl RunState {
-    pub fn is_running(&self) -> bool {
-        matches!(self, RunState::Running { .. })
-    }
 }
 
 /// Every signal of the page; `Copy`, so parts take it by value.
@@ -80,6 +52,12 @@ pub struct AggregatedState {
     /// `yyyy-mm-dd`, or empty.
     pub last_updated: RwSignal<String>,
     pub options: RwSignal<AggregatedSyncOptions>,
+    /// Only the values of chosen attribute options (else all).
+    pub attribute_chosen: RwSignal<bool>,
+    /// The chosen category options of attribute combos.
+    pub attribute_picked: RwSignal<Vec<String>>,
+    /// The origin's attribute combos with their options, read when first needed.
+    pub attribute_choices: RwSignal<Loadable<Vec<AttributeComboChoices>>>,
     pub run: RwSignal<RunState>,
     pub progress: RwSignal<RunProgress>,
     pub confirming: RwSignal<bool>,
@@ -104,6 +82,9 @@ impl AggregatedState {
             period: RwSignal::new(DatePeriod::LastYear),
             last_updated: RwSignal::new(String::new()),
             options: RwSignal::new(AggregatedSyncOptions::default()),
+            attribute_chosen: RwSignal::new(false),
+            attribute_picked: RwSignal::new(Vec::new()),
+            attribute_choices: RwSignal::new(Loadable::Idle),
             run: RwSignal::new(RunState::Idle),
             progress: RwSignal::new(RunProgress::default()),
             confirming: RwSignal::new(false),
@@ -112,21 +93,11 @@ impl AggregatedState {
     }
 
     pub fn context(&self) -> Option<SyncContext> {
-        match self.ctx.get_untracked() {
-            Some(Ok(ctx)) => Some(ctx),
-            _ => None,
-        }
+        crate::pages::sync::common::opened(self.ctx)
     }
 
     pub fn instance_name(&self, id: &str) -> String {
-        match self.instances.get_untracked() {
-            Loadable::Ready(all) => all
-                .iter()
-                .find(|view| view.id == id)
-                .map(|view| instance_name(self.lang, view))
-                .unwrap_or_else(|| id.to_string()),
-            _ => id.to_string(),
-        }
+        crate::pages::sync::common::name_of(self.lang, self.instances, id)
     }
 
     /// The picks as `core`'s selection (checked by `core`).
@@ -155,7 +126,13 @@ impl AggregatedState {
             include_descendants: self.include_descendants.get_untracked(),
             period: self.period.get_untracked(),
             last_updated_since: Some(last_updated).filter(|d| !d.trim().is_empty()),
-            ..AggregatedSelection::default()
+            attribute_options: if self.attribute_chosen.get_untracked() {
+                AttributeOptions::Chosen {
+                    category_options: self.attribute_picked.get_untracked(),
+                }
+            } else {
+                AttributeOptions::All
+            },
         }
     }
 }

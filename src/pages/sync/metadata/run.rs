@@ -7,6 +7,7 @@ use mdsync_core::sync::{
 
 use super::state::{RunState, SyncState};
 use crate::components::dialog::ConfirmDialog;
+use crate::components::mapping_apply::{check_before_run, CheckOutcome, MappingChecksDialog};
 use crate::components::notice::NoticeKind;
 use crate::components::progress_bar::ProgressBar;
 use crate::l10n::messages::{run_error, storage_error};
@@ -74,6 +75,33 @@ fn start(state: SyncState, dry_run: bool) {
     });
 }
 
+/// With "Apply mapping" on, core's mapping checks come first: nothing is written until the
+/// user has seen what they found and chosen to go on. `on_outcome` is made by the component
+/// (a callback made here would belong to the confirmation dialog, gone by then).
+fn start_checked(
+    state: SyncState,
+    found: RwSignal<Option<mdsync_core::mapping::MappingCheck>>,
+    on_outcome: Callback<CheckOutcome>,
+) {
+    if !state.options.with_untracked(|o| o.apply_mapping) {
+        start(state, false);
+        return;
+    }
+    let Some(ctx) = state.context() else { return };
+    let lang = state.lang;
+    state
+        .notice
+        .set(Some((NoticeKind::Info, tr!(lang, mapping.checks.checking))));
+    check_before_run(
+        lang,
+        ctx.manager.clone(),
+        ctx.storage(),
+        request(state, false),
+        found,
+        on_outcome,
+    );
+}
+
 fn download_payload(state: SyncState) {
     let Some(ctx) = state.context() else { return };
     let lang = state.lang;
@@ -113,6 +141,15 @@ fn download_payload(state: SyncState) {
 pub fn RunControls(state: SyncState) -> impl IntoView {
     let lang = state.lang;
     let running = move || state.run.with(RunState::is_running);
+    let mapping_checks = RwSignal::new(None);
+    let on_checked = Callback::new(move |outcome| match outcome {
+        CheckOutcome::Clear => {
+            state.notice.set(None);
+            start(state, false);
+        }
+        CheckOutcome::Found => state.notice.set(None),
+        CheckOutcome::Failed(message) => state.notice.set(Some((NoticeKind::Error, message))),
+    });
     let check = move || match missing_input(state) {
         Some(message) => {
             state.notice.set(Some((NoticeKind::Warning, message)));
@@ -182,10 +219,11 @@ pub fn RunControls(state: SyncState) -> impl IntoView {
                 confirm_label=tr!(lang, sync.run.sync)
                 on_confirm=Callback::new(move |_| {
                     state.confirming.set(false);
-                    start(state, false);
+                    start_checked(state, mapping_checks, on_checked);
                 })
                 on_cancel=Callback::new(move |_| state.confirming.set(false))
             />
         })}
+        <MappingChecksDialog found=mapping_checks on_go_on=Callback::new(move |_| start(state, false))/>
     }
 }

@@ -159,7 +159,7 @@ pub fn page_path(
 }
 
 /// The list in an answer: the entity's key (old API, 2.41+) or `instances` (2.36–2.40).
-fn take_items(body: &mut Value, api: TrackerApi, kind: TrackerKind) -> Option<Vec<Value>> {
+pub fn take_items(body: &mut Value, api: TrackerApi, kind: TrackerKind) -> Option<Vec<Value>> {
     let keys: &[&str] = match (api, kind) {
         (TrackerApi::Old, TrackerKind::TrackedEntities) => &["trackedEntityInstances"],
         (TrackerApi::Old, _) => &[kind.plural()],

@@ -30,6 +30,9 @@ pub enum Exclusion {
     NoProgramOwner,
     /// A relationship already sent with an earlier tracked entity.
     RepeatedRelationship,
+    /// A relationship whose other end is not in this sync (outside the selection): the
+    /// destination would refuse it (E4012).
+    OtherEndNotSynced,
     /// An enrollment whose program is not mapped to a destination event program (tracker →
     /// event conversion).
     NoEventProgram,
@@ -57,6 +60,7 @@ impl fmt::Display for Exclusion {
             }
             Exclusion::NoProgramOwner => "no program owner left",
             Exclusion::RepeatedRelationship => "relationship already sent",
+            Exclusion::OtherEndNotSynced => "its other end is not in this sync",
             Exclusion::NoEventProgram => "program not mapped to a destination event program",
             Exclusion::NoDataValues => "no data value left",
         })

@@ -19,6 +19,7 @@
 //! - [`report`]: conflicts table, data stats, typed notes.
 
 pub mod engine;
+mod files;
 pub mod origin;
 mod outcome;
 pub mod period;
@@ -40,6 +41,6 @@ pub use report::{
 };
 pub use selection::{
     AggregatedInputError, AggregatedSelection, AggregatedSyncOptions, AggregationOptions,
-    AggregationType, AttributeOptions,
+    AggregationType, AsyncImports, AttributeOptions,
 };
 pub use targets::TargetMapping;

@@ -263,3 +263,100 @@ pub async fn data_sets_of_elements<T: Transport>(
     }
     Ok(holding)
 }
+
+/// A category option of an attribute category combo, to choose which attribute options' values
+/// move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// The attribute category combos of an instance (not the default one) with their options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeComboChoices {
+    pub id: String,
+    pub name: String,
+    pub options: Vec<AttributeChoice>,
+}
+
+#[derive(Deserialize)]
+struct RawNamed {
+    id: String,
+    #[serde(rename = "displayName", default)]
+    display_name: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+impl RawNamed {
+    fn label(&self) -> String {
+        self.display_name
+            .clone()
+            .or_else(|| self.name.clone())
+            .unwrap_or_else(|| self.id.clone())
+    }
+}
+
+#[derive(Deserialize)]
+struct RawCategory {
+    #[serde(rename = "categoryOptions", default)]
+    category_options: Vec<RawNamed>,
+}
+
+#[derive(Deserialize)]
+struct RawAttributeCombo {
+    #[serde(flatten)]
+    named: RawNamed,
+    #[serde(rename = "isDefault", default)]
+    is_default: bool,
+    #[serde(default)]
+    categories: Vec<RawCategory>,
+}
+
+#[derive(Deserialize)]
+struct RawAttributeCombos {
+    #[serde(rename = "categoryCombos", default)]
+    category_combos: Vec<RawAttributeCombo>,
+}
+
+/// The attribute category combos of `origin` with their category options, by name; the
+/// default combo (one "default" option) is left out.
+pub async fn attribute_combo_choices<T: Transport>(
+    origin: &Dhis2Client<T>,
+) -> Result<Vec<AttributeComboChoices>, Dhis2Error> {
+    let body: RawAttributeCombos = origin
+        .get_json(
+            "api/categoryCombos?paging=false&filter=dataDimensionType:eq:ATTRIBUTE\
+             &fields=id,name,displayName,isDefault,\
+             categories%5BcategoryOptions%5Bid,name,displayName%5D%5D",
+        )
+        .await?;
+    let mut combos: Vec<AttributeComboChoices> = body
+        .category_combos
+        .into_iter()
+        .filter(|combo| !combo.is_default && combo.named.name.as_deref() != Some("default"))
+        .map(|combo| {
+            let mut seen = BTreeSet::new();
+            let mut options: Vec<AttributeChoice> = combo
+                .categories
+                .iter()
+                .flat_map(|category| &category.category_options)
+                .filter(|option| seen.insert(option.id.clone()))
+                .map(|option| AttributeChoice {
+                    id: option.id.clone(),
+                    name: option.label(),
+                })
+                .collect();
+            options.sort_by_key(|option| option.name.to_lowercase());
+            AttributeComboChoices {
+                id: combo.named.id.clone(),
+                name: combo.named.label(),
+                options,
+            }
+        })
+        .filter(|combo| !combo.options.is_empty())
+        .collect();
+    combos.sort_by_key(|combo| combo.name.to_lowercase());
+    Ok(combos)
+}

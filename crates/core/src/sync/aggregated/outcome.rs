@@ -37,16 +37,15 @@ pub(super) fn finish_target(
         (details.file_values_not_sent > 0).then_some(AggregatedNote::FileValuesNotSent {
             values: details.file_values_not_sent,
         }),
+        (details.files_copied > 0).then_some(AggregatedNote::FilesCopied {
+            files: details.files_copied,
+        }),
         (details.conflicts_left_out > 0).then_some(AggregatedNote::ConflictsLeftOut {
             kept: details.conflicts.len(),
             more: details.conflicts_left_out,
         }),
     ];
     details.notes.extend(counted.into_iter().flatten());
-    if details.file_values_not_sent > 0 {
-        // Values left behind: not a success.
-        report.raise(crate::sync::TargetStatus::Warning);
-    }
     let written = details.slices_written();
     // A destination refused before any slice says so in its error; "stopped after slice 0"
     // would add nothing.

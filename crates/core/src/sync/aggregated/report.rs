@@ -44,8 +44,11 @@ pub enum AggregatedNote {
     MappingNeedsUids,
     /// Analytics tables run on an instance.
     AnalyticsRun { instance: String },
-    /// FILE_RESOURCE / IMAGE values left out: their files are not copied (yet).
+    /// FILE_RESOURCE / IMAGE values left out of a dry run: their files are copied only when
+    /// writing.
     FileValuesNotSent { values: u64 },
+    /// Files of FILE_RESOURCE / IMAGE values copied to the destination.
+    FilesCopied { files: u64 },
 }
 
 impl std::fmt::Display for AggregatedNote {
@@ -64,7 +67,8 @@ impl std::fmt::Display for AggregatedNote {
             SliceSplit { label } => write!(f, "{label} held more values than one read may return: it was read in parts."),
             MappingNeedsUids => write!(f, "Ids are written as codes: the mapping (by UID) was not applied."),
             AnalyticsRun { instance } => write!(f, "Analytics tables were run on {instance}."),
-            FileValuesNotSent { values } => write!(f, "{values} file or image value(s) were not sent: this version does not copy their files yet. Copy them by hand."),
+            FileValuesNotSent { values } => write!(f, "{values} file or image value(s) were left out of the dry run: their files are copied only on a real run."),
+            FilesCopied { files } => write!(f, "{files} file(s) of file or image values were copied to the destination."),
         }
     }
 }
@@ -201,8 +205,10 @@ pub struct AggregatedTargetDetails {
     pub bytes_saved: u64,
     pub values_excluded_by_mapping: u64,
     pub stale_deleted: u64,
-    /// FILE_RESOURCE / IMAGE values left out.
+    /// FILE_RESOURCE / IMAGE values left out of a dry run.
     pub file_values_not_sent: u64,
+    /// Files of FILE_RESOURCE / IMAGE values uploaded to the destination.
+    pub files_copied: u64,
     pub conflicts: Vec<ConflictRow>,
     pub conflicts_left_out: usize,
     pub notes: Vec<AggregatedNote>,

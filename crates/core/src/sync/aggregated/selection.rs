@@ -73,6 +73,33 @@ pub struct AggregationOptions {
     pub analytics_years: Option<u32>,
 }
 
+/// When a data value import runs as a server job (`async=true`), followed through
+/// `system/tasks` to its summary: for large chunks, which a proxy's 60-second limit would
+/// otherwise cut.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AsyncImports {
+    /// Chunks of [`AsyncImports::FROM_VALUES`] values or more.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl AsyncImports {
+    /// From this many values a chunk goes as a job in `Auto`.
+    pub const FROM_VALUES: usize = 5_000;
+
+    /// Whether a chunk of `values` values goes as a job.
+    pub fn for_chunk(self, values: usize) -> bool {
+        match self {
+            AsyncImports::Auto => values >= Self::FROM_VALUES,
+            AsyncImports::Always => true,
+            AsyncImports::Never => false,
+        }
+    }
+}
+
 /// How the values are written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -93,6 +120,8 @@ pub struct AggregatedSyncOptions {
     pub chunk_values: usize,
     /// Values one read may return at most; a slice with more is split (org units first).
     pub slice_values: usize,
+    /// Which imports run as server jobs followed to their end.
+    pub async_imports: AsyncImports,
 }
 
 impl Default for AggregatedSyncOptions {
@@ -107,6 +136,7 @@ impl Default for AggregatedSyncOptions {
             aggregation: None,
             chunk_values: 10_000,
             slice_values: 50_000,
+            async_imports: AsyncImports::Auto,
         }
     }
 }
@@ -129,6 +159,8 @@ pub enum AggregatedInputError {
     IndicatorsNeedAggregation,
     #[error("Values deleted at the origin are only known to raw syncs: turn aggregation mode off, or do not delete stale values.")]
     StaleNeedsRawMode,
+    #[error("Choose at least one attribute option, or sync the values of all attribute options.")]
+    NoAttributeOption,
 }
 
 impl AggregatedSelection {
@@ -172,6 +204,9 @@ impl AggregatedSelection {
             }
         }
         if let AttributeOptions::Chosen { category_options } = &self.attribute_options {
+            if category_options.is_empty() {
+                return Err(AggregatedInputError::NoAttributeOption);
+            }
             if let Some(bad) = category_options.iter().find(|id| !Uid::is_valid(id)) {
                 return Err(AggregatedInputError::BadId {
                     field: "category options".into(),

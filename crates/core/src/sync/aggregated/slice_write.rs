@@ -2,6 +2,7 @@
 //! asked), write, then delete the stale values (when asked); the slice's outcome in the report.
 
 use super::engine::AggregatedJob;
+use super::files::{store_files, FileValue};
 use super::period::ResolvedPeriod;
 use super::plan::{Slice, SliceData};
 use super::read::raw_query;
@@ -28,8 +29,25 @@ pub(super) struct TargetWrite<'w, 'r, T: Transport, C: Clock> {
 
 impl<T: Transport, C: Clock> TargetWrite<'_, '_, T, C> {
     /// Maps and writes; `true` when the whole slice landed.
-    pub(super) async fn write(mut self, values: Vec<DataValue>, stale: Vec<DataValue>) -> bool {
+    pub(super) async fn write(
+        mut self,
+        mut values: Vec<DataValue>,
+        files: &[FileValue],
+        stale: Vec<DataValue>,
+    ) -> bool {
         let options = &self.job.options;
+        if !files.is_empty() {
+            let state = &mut *self.state;
+            let stored = store_files(
+                self.client,
+                files,
+                &mut state.report,
+                &mut state.details,
+                self.runtime,
+            )
+            .await;
+            values.extend(stored);
+        }
         let mut values = self.map(values);
         // Deleting is about what the destination has: nothing to leave out.
         let spare = options.ignore_existing && options.strategy != DataImportStrategy::Deletes;
@@ -63,6 +81,7 @@ impl<T: Transport, C: Clock> TargetWrite<'_, '_, T, C> {
             self.client,
             &values,
             &params,
+            options.async_imports,
             options.chunk_values,
             &mut state.report,
             &mut state.details,
@@ -84,6 +103,7 @@ impl<T: Transport, C: Clock> TargetWrite<'_, '_, T, C> {
                 self.client,
                 &stale,
                 &deletes,
+                options.async_imports,
                 options.chunk_values,
                 &mut state.report,
                 &mut state.details,

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::engine::AggregatedJob;
+use super::files::{is_file_type, read_files};
 use super::outcome::OriginFailure;
 use super::period::ResolvedPeriod;
 use super::plan::{OriginPlan, Slice, SliceData};
@@ -151,16 +152,25 @@ pub async fn run_slices<O: Transport, T: Transport, C: Clock>(
             stats.count(value, plan.levels.get(&value.org_unit).copied());
         }
         values_moved += live.len() as u64;
-        // Their value is a file resource of the origin: the file itself would have to be
-        // copied, which this version does not do yet; sent as they are, they would be refused.
+        // Their value is a file resource of the origin: the file is copied to each destination
+        // (not on a dry run, which leaves them out) and the value sent with the new id.
         let (files, live): (Vec<DataValue>, Vec<DataValue>) = live.into_iter().partition(|value| {
-            plan.data_elements
-                .get(&value.data_element)
-                .is_some_and(|kind| kind == "FILE_RESOURCE" || kind == "IMAGE")
+            value.value.as_deref().is_some_and(|v| !v.is_empty())
+                && plan
+                    .data_elements
+                    .get(&value.data_element)
+                    .is_some_and(|kind| is_file_type(kind))
         });
-        for &index in &pending {
-            states[index].details.file_values_not_sent += files.len() as u64;
-        }
+        let files = if files.is_empty() {
+            Vec::new()
+        } else if options.dry_run {
+            for &index in &pending {
+                states[index].details.file_values_not_sent += files.len() as u64;
+            }
+            Vec::new()
+        } else {
+            read_files(origin, files).await
+        };
         let last = pending.last().copied();
         let mut live = Some(live);
         let mut deleted = Some(deleted);
@@ -184,7 +194,7 @@ pub async fn run_slices<O: Transport, T: Transport, C: Clock>(
                 job,
                 runtime,
             };
-            let landed = target.write(slice_values, stale).await;
+            let landed = target.write(slice_values, &files, stale).await;
             if landed {
                 let state = &states[index];
                 if let Some(journal) = runtime.journal {

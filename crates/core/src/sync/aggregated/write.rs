@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::report::{AggregatedTargetDetails, ConflictRow};
+use super::selection::AsyncImports;
 use crate::clock::Clock;
 use crate::dhis2::data_values::{import_data_values, DataImportParams, DataImportResult};
 use crate::dhis2::{Dhis2Error, ImportStatus, Transport};
@@ -45,12 +46,15 @@ pub fn encode(values: &[DataValue]) -> Vec<u8> {
     .unwrap_or_default()
 }
 
-/// Sends `values` in chunks of at most `chunk_values`; every chunk's summary lands in the
-/// reports. Stops at the first chunk that fails, or when cancelled between chunks.
+/// Sends `values` in chunks of at most `chunk_values`, each as a server job followed to its end
+/// when `async_imports` says so; every chunk's summary lands in the reports. Stops at the first
+/// chunk that fails, or when cancelled between chunks.
+#[allow(clippy::too_many_arguments)]
 pub async fn send_values<T: Transport, C: Clock>(
     client: &EngineClient<'_, T, C>,
     values: &[DataValue],
     params: &DataImportParams,
+    async_imports: AsyncImports,
     chunk_values: usize,
     report: &mut TargetReport,
     details: &mut AggregatedTargetDetails,
@@ -70,8 +74,12 @@ pub async fn send_values<T: Transport, C: Clock>(
             status: None,
             http_status: None,
         };
+        let params = DataImportParams {
+            asynchronous: params.asynchronous || async_imports.for_chunk(chunk.len()),
+            ..*params
+        };
         let outcome =
-            import_data_values(client, runtime.clock, body, params, &runtime.polling).await;
+            import_data_values(client, runtime.clock, body, &params, &runtime.polling).await;
         details.values_sent += chunk.len() as u64;
         details.bytes_sent += bytes as u64;
         match outcome {

@@ -8,14 +8,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::as_aggregated::{self, ProgramTotals};
 use super::programs::{
     plan_programs, read_programs, DestinationPrograms, ProgramInfo, ProgramPlan,
 };
-use super::report::{EventsNote, EventsRunDetails, ProgramStats};
+use super::report::{EventsNote, EventsProblem, EventsRunDetails, ProgramStats};
 use super::selection::{
     Chosen, EventsPeriodField, EventsSelection, EventsSyncOptions, TrackedEntitiesPeriodField,
 };
-use super::transform::{drop_geometry, keep_events, lift_relationships, renew_uids, NewUids};
+use super::transform::{
+    defer_relationships, drop_geometry, keep_events, lift_relationships, relationship_ends,
+    renew_uids, written_ids, NewUids,
+};
 use crate::clock::Clock;
 use crate::dhis2::tracker::read::DateField;
 use crate::dhis2::tracker::{
@@ -23,7 +27,7 @@ use crate::dhis2::tracker::{
     TrackerKind, TrackerPayload, TrackerQuery, TrackerWriteOptions,
 };
 use crate::dhis2::{Dhis2Client, Dhis2Error, ImportStatus, Transport};
-use crate::mapping::{Mapper, MappingContext};
+use crate::mapping::{Exclusion, ItemKind, Mapper, MappingContext};
 use crate::model::Uid;
 use crate::rules::{DatePeriod, RuleLastRun, ServerZone};
 use crate::sync::aggregated::{resolve_period, AggregatedSelection, TargetMapping};
@@ -58,17 +62,6 @@ thread_local! {
 
 /// Ids per query of chosen objects (they go in the URL).
 const IDS_PER_QUERY: usize = 50;
-
-fn error_of(message: String) -> SyncError {
-    SyncError {
-        object_id: None,
-        object_type: None,
-        property: None,
-        message,
-        code: None,
-        problem: None,
-    }
-}
 
 fn step(step: SyncStep, target: Option<&str>, message: &str) -> SyncProgress {
     SyncProgress::Step {
@@ -177,9 +170,16 @@ struct Target {
     write: TrackerWriteOptions,
     import: Option<TrackerImport>,
     /// Left out by the mapping, by what.
-    left_out: BTreeMap<String, usize>,
+    left_out: BTreeMap<(ItemKind, Exclusion), usize>,
     /// Events dropped before writing (their stage is not in the destination program).
     alive: bool,
+    /// Relationships whose other end comes in a later page: sent after every page.
+    deferred: Vec<Value>,
+    /// The relationships already sent or held back: a relationship read with both its ends
+    /// is sent once.
+    relationships_seen: BTreeSet<String>,
+    /// The tracked entities, enrollments and events sent by earlier pages.
+    written: BTreeSet<String>,
 }
 
 async fn prepare_target<T: Transport>(
@@ -190,13 +190,13 @@ async fn prepare_target<T: Transport>(
     options: &EventsSyncOptions,
     target: &mut Target,
     notes: &mut Vec<EventsNote>,
-) -> Result<(), String> {
+) -> Result<(), SyncProblem> {
     if let Some(problem) = &mapping.problem {
-        return Err(format!(
-            "The mapping toward this destination could not be read: {problem}. Nothing was written to it."
-        ));
+        return Err(SyncProblem::MappingUnreadable {
+            detail: problem.to_string(),
+        });
     }
-    let info = client.system_info().await.map_err(|e| e.to_string())?;
+    let info = client.system_info().await?;
     target.api = TrackerApi::for_version(&info.version);
     target.report.version = Some(info.version.to_string());
     for detail in &mapping.notes {
@@ -205,12 +205,25 @@ async fn prepare_target<T: Transport>(
             detail: detail.clone(),
         });
     }
-    let (programs, raw) = read_programs(client, &[])
-        .await
-        .map_err(|e| e.to_string())?;
+    let (programs, raw) = read_programs(client, &[]).await?;
     let destination = DestinationPrograms::new(programs, raw);
-    target.plans = plan_programs(origin_programs, &destination, &mapping.mapping)
-        .map_err(|e| e.to_string())?;
+    if options.as_aggregated.is_some() {
+        // Data values, not events: the destination needs the mapped data elements, not the
+        // programs.
+        if !as_aggregated::anything_mapped(&mapping.mapping, origin_programs) {
+            return Err(EventsProblem::NothingMappedAsAggregated {
+                programs: origin_programs
+                    .iter()
+                    .map(|p| p.name.clone().unwrap_or_else(|| p.id.clone()))
+                    .collect(),
+            }
+            .into());
+        }
+        target.plans = vec![ProgramPlan::Excluded; origin_programs.len()];
+    } else {
+        target.plans = plan_programs(origin_programs, &destination, &mapping.mapping)
+            .map_err(|problem| EventsProblem::Program { problem })?;
+    }
     for (program, plan) in origin_programs.iter().zip(&target.plans) {
         if let ProgramPlan::AsEvents { destination } = plan {
             notes.push(EventsNote::TrackerToEvents {
@@ -220,12 +233,9 @@ async fn prepare_target<T: Transport>(
             });
         }
     }
-    let combos = crate::sync::aggregated::targets::option_combos(client)
-        .await
-        .map_err(|e| e.to_string())?;
+    let combos = crate::sync::aggregated::targets::option_combos(client).await?;
     let default_combo = crate::sync::metadata::defaults::fetch_default_ids(client)
-        .await
-        .map_err(|e| e.to_string())?
+        .await?
         .into_iter()
         .find(|(plural, _)| plural == "categoryOptionCombos")
         .and_then(|(_, id)| id.parse().ok());
@@ -278,8 +288,10 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
     let selection = &job.selection;
     let mut report = SyncReport::new(SyncKind::Events, &origin.name);
     report.dry_run = options.dry_run;
-    if let Err(problem) = selection.check(options) {
-        report.errors.push(error_of(problem.to_string()));
+    if let Err(error) = selection.check(options) {
+        report
+            .errors
+            .push(SyncError::of(EventsProblem::Input { error }));
         return report;
     }
     let origin_listener = runtime.retry_listener(None);
@@ -362,6 +374,9 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
             import: None,
             left_out: BTreeMap::new(),
             alive: true,
+            deferred: Vec::new(),
+            relationships_seen: BTreeSet::new(),
+            written: BTreeSet::new(),
         };
         let empty = TargetMapping::default();
         let mapping = mappings.get(index).unwrap_or(&empty);
@@ -375,10 +390,17 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
             &mut details.notes,
         )
         .await;
-        if let Err(message) = outcome {
-            state.report.raise(TargetStatus::Error);
-            state.report.errors.push(error_of(message));
-            state.alive = false;
+        match outcome {
+            Ok(()) => {}
+            Err(SyncProblem::Dhis2 { error }) => {
+                state.report.fail(&error);
+                state.alive = false;
+            }
+            Err(problem) => {
+                state.report.raise(TargetStatus::Error);
+                state.report.errors.push(SyncError::of(problem));
+                state.alive = false;
+            }
         }
         states.push(state);
     }
@@ -404,6 +426,10 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
 
     let mut origin_error: Option<Dhis2Error> = None;
     let mut cancelled = false;
+    let mut totals = options
+        .as_aggregated
+        .as_ref()
+        .map(|how| ProgramTotals::new(how.aggregation_type));
     'reads: for read in plan_reads(
         &reader,
         origin_data.api,
@@ -463,18 +489,28 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
                 read.program.is_tracker(),
             );
             let last = read_page.last;
-            write_page(
-                read_page.items,
-                &read,
-                &mut states,
-                &mappers,
-                &clients,
-                runtime,
-                options,
-                &uids,
-                &now,
-            )
-            .await;
+            match &mut totals {
+                Some(totals) => totals.add_page(
+                    &read.program.id,
+                    &read.query.org_unit,
+                    &read_page.items,
+                    read.program.is_tracker(),
+                ),
+                None => {
+                    write_page(
+                        read_page.items,
+                        &read,
+                        &mut states,
+                        &mappers,
+                        &clients,
+                        runtime,
+                        options,
+                        &uids,
+                        &now,
+                    )
+                    .await
+                }
+            }
             progress.on_progress(SyncProgress::TrackerPages {
                 pages: details.pages_read,
                 entities: details.entities_read,
@@ -484,6 +520,34 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
             }
             page += 1;
         }
+    }
+    if totals.is_none() && !cancelled {
+        // Both ends of these were written (or are refused with their objects, said so).
+        write_deferred(&mut states, &clients, runtime, options.page_size).await;
+    }
+    if let (Some(totals), false, None) = (&totals, cancelled, &origin_error) {
+        // Totals are sent only whole: a partial sum would overwrite a right value.
+        let aggregated = AggregatedWrite {
+            totals,
+            origin: &origin_data,
+            selection,
+            dry_run: options.dry_run,
+            program_indicators: options
+                .as_aggregated
+                .as_ref()
+                .is_some_and(|how| how.program_indicators),
+        };
+        origin_error = aggregated
+            .run(
+                &reader,
+                &mut states,
+                &mappers,
+                &clients,
+                runtime,
+                &mut details,
+            )
+            .await
+            .err();
     }
     drop(mappers);
     if let Some(error) = &origin_error {
@@ -730,8 +794,8 @@ async fn write_page<T: Transport, C: Clock>(
             }
         };
         for ((kind, why), count) in &applied.excluded {
-            *state.left_out.entry(format!("{kind} ({why})")).or_default() += count;
-            if *why != crate::mapping::Exclusion::RepeatedRelationship {
+            *state.left_out.entry((*kind, *why)).or_default() += count;
+            if *why != Exclusion::RepeatedRelationship {
                 // Left out of what the user selected: not a clean success.
                 state.report.raise(TargetStatus::Warning);
             }
@@ -739,16 +803,11 @@ async fn write_page<T: Transport, C: Clock>(
         lift_relationships(&mut payload, !options.exclude_relationships);
         let dropped = drop_unknown_stages(&mut payload, &state.stages);
         for (event, stage) in dropped {
-            state.report.errors.push(SyncError {
-                object_id: Some(event),
-                object_type: Some("events".into()),
-                property: Some("programStage".into()),
-                message: format!(
-                    "Not sent: its program stage {stage} is not in the destination program. Map the stage (Mapping → program stages)."
-                ),
-                code: None,
-                problem: None,
-            });
+            let mut error =
+                SyncError::of(EventsProblem::StageNotAtDestination { stage }).about(&event);
+            error.object_type = Some("events".into());
+            error.property = Some("programStage".into());
+            state.report.errors.push(error);
             state.report.raise(TargetStatus::Warning);
         }
         for list in [
@@ -765,6 +824,16 @@ async fn write_page<T: Transport, C: Clock>(
                 }
             }
         }
+        payload.relationships.retain(|relationship| {
+            match relationship.get("relationship").and_then(Value::as_str) {
+                Some(id) => state.relationships_seen.insert(id.to_string()),
+                None => true,
+            }
+        });
+        state
+            .deferred
+            .extend(defer_relationships(&mut payload, &state.written));
+        state.written.extend(written_ids(&payload));
         if payload.is_empty() {
             continue;
         }
@@ -787,6 +856,150 @@ async fn write_page<T: Transport, C: Clock>(
                 state.alive = false;
             }
         }
+    }
+}
+
+/// The relationships held back until both their ends were written, in pages.
+async fn write_deferred<T: Transport, C: Clock>(
+    states: &mut [Target],
+    clients: &[crate::sync::runtime::EngineClient<'_, T, C>],
+    runtime: &SyncRuntime<'_, C>,
+    page_size: usize,
+) {
+    for (state, client) in states.iter_mut().zip(clients) {
+        // A relationship whose other end this run never wrote (outside the selection) would be
+        // refused (E4012): it is left out, and the report says how many and why.
+        let (deferred, outside): (Vec<Value>, Vec<Value>) = std::mem::take(&mut state.deferred)
+            .into_iter()
+            .partition(|relationship| {
+                relationship_ends(relationship)
+                    .is_some_and(|ends| ends.iter().all(|id| state.written.contains(id)))
+            });
+        if !outside.is_empty() {
+            *state
+                .left_out
+                .entry((ItemKind::Relationship, Exclusion::OtherEndNotSynced))
+                .or_default() += outside.len();
+        }
+        for page in deferred.chunks(page_size.max(1)) {
+            if !state.alive || runtime.cancel.is_cancelled() {
+                break;
+            }
+            let payload = TrackerPayload {
+                relationships: page.to_vec(),
+                ..TrackerPayload::default()
+            };
+            let outcome = write_tracker(
+                client,
+                runtime.clock,
+                &runtime.polling,
+                state.api,
+                payload,
+                &state.write,
+            )
+            .await;
+            match outcome {
+                Ok(mut import) => {
+                    // Refused relationships are listed with their codes; the objects they link
+                    // were written: the destination is not a failure for them.
+                    if import.status == ImportStatus::Error {
+                        import.status = ImportStatus::Warning;
+                    }
+                    match &mut state.import {
+                        Some(total) => total.merge(import),
+                        None => state.import = Some(import),
+                    }
+                }
+                Err(error) => {
+                    state.report.fail(&error);
+                    state.alive = false;
+                }
+            }
+        }
+    }
+}
+
+/// "Send as aggregated values", once every page was read: the program indicators from the
+/// origin's analytics, then to every live destination the mapped values.
+struct AggregatedWrite<'a> {
+    totals: &'a ProgramTotals,
+    origin: &'a Origin,
+    selection: &'a EventsSelection,
+    dry_run: bool,
+    program_indicators: bool,
+}
+
+impl AggregatedWrite<'_> {
+    async fn run<O: Transport, T: Transport, C: Clock>(
+        self,
+        reader: &Dhis2Client<O>,
+        states: &mut [Target],
+        mappers: &[Mapper<'_>],
+        clients: &[crate::sync::runtime::EngineClient<'_, T, C>],
+        runtime: &SyncRuntime<'_, C>,
+        details: &mut EventsRunDetails,
+    ) -> Result<(), Dhis2Error> {
+        let kind = self.totals_kind();
+        let mut values = self.totals.values();
+        let mut indicator_values = 0;
+        let live = || states.iter().zip(mappers).filter(|(s, _)| s.alive);
+        let indicators = if self.program_indicators {
+            as_aggregated::mapped_indicators(
+                &self.origin.programs,
+                live().map(|(_, mapper)| mapper.mapping()),
+            )
+        } else {
+            Vec::new()
+        };
+        if !indicators.is_empty() {
+            let window = self
+                .origin
+                .events_window
+                .as_ref()
+                .or(self.origin.entities_window.as_ref())
+                .map(|(_, start, end)| (start.as_str(), end.as_str()));
+            let periods = as_aggregated::indicator_periods(kind, window, self.totals.periods());
+            let read = as_aggregated::read_indicators(
+                reader,
+                &indicators,
+                &periods,
+                &self.selection.org_unit_ids(),
+            )
+            .await?;
+            indicator_values = read.len();
+            values.extend(read);
+        }
+        details.notes.push(EventsNote::AggregatedFromEvents {
+            events: self.totals.events,
+            values: self.totals.len(),
+            indicator_values,
+        });
+        for ((state, mapper), client) in states.iter_mut().zip(mappers).zip(clients) {
+            if !state.alive || runtime.cancel.is_cancelled() {
+                continue;
+            }
+            let (count, ids) = as_aggregated::write_values(
+                client,
+                runtime,
+                &mut state.report,
+                mapper,
+                &values,
+                self.dry_run,
+            )
+            .await;
+            if count > 0 {
+                details.notes.push(EventsNote::NotMappedAsAggregated {
+                    target: state.report.target.clone(),
+                    count,
+                    ids,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn totals_kind(&self) -> crate::sync::aggregated::AggregationType {
+        self.totals.kind()
     }
 }
 
@@ -846,11 +1059,17 @@ fn finish_target(state: Target, cancelled: bool, notes: &mut Vec<EventsNote>) ->
         alive,
         ..
     } = state;
-    for (what, count) in left_out {
+    for ((kind, why), count) in left_out {
+        let code = |value: serde_json::Result<Value>| match value {
+            Ok(Value::String(code)) => code,
+            _ => String::new(),
+        };
         notes.push(EventsNote::LeftOutByMapping {
             target: report.target.clone(),
-            what,
+            what: format!("{kind} ({why})"),
             count,
+            kind: code(serde_json::to_value(kind)),
+            reason: code(serde_json::to_value(why)),
         });
     }
     if let Some(import) = import {

@@ -18,6 +18,7 @@
 //! - [`transform`]: new UIDs, exclusions, relationships;
 //! - [`report`]: typed notes and per-program figures.
 
+pub mod as_aggregated;
 pub mod engine;
 pub mod programs;
 pub mod report;
@@ -26,8 +27,8 @@ pub mod transform;
 
 pub use engine::{run_events_sync, EventsJob};
 pub use programs::ProgramProblem;
-pub use report::{EventsNote, EventsRunDetails, ProgramStats};
+pub use report::{EventsNote, EventsProblem, EventsRunDetails, ProgramStats};
 pub use selection::{
-    Chosen, EventsInputError, EventsPeriodField, EventsSelection, EventsSyncOptions,
+    AsAggregated, Chosen, EventsInputError, EventsPeriodField, EventsSelection, EventsSyncOptions,
     TrackedEntitiesPeriodField,
 };

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::dhis2::tracker::convert::ProgramAttributes;
@@ -31,9 +31,25 @@ pub struct ProgramInfo {
     #[serde(default)]
     tracked_entity_type: Option<TypeRef>,
     #[serde(default)]
-    program_stages: Vec<Id>,
+    program_stages: Vec<Stage>,
     #[serde(default)]
     program_tracked_entity_attributes: Vec<ProgramAttribute>,
+    #[serde(default)]
+    program_indicators: Vec<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Stage {
+    id: String,
+    #[serde(default)]
+    program_stage_data_elements: Vec<StageElement>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StageElement {
+    data_element: Id,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,9 +78,23 @@ impl ProgramInfo {
     pub fn stages(&self) -> impl Iterator<Item = &str> {
         self.program_stages.iter().map(|s| s.id.as_str())
     }
+
+    /// The data elements of the program's stages (each once).
+    pub fn data_elements(&self) -> BTreeSet<&str> {
+        self.program_stages
+            .iter()
+            .flat_map(|s| &s.program_stage_data_elements)
+            .map(|e| e.data_element.id.as_str())
+            .collect()
+    }
+
+    /// The program's indicators.
+    pub fn indicators(&self) -> impl Iterator<Item = &str> {
+        self.program_indicators.iter().map(|i| i.id.as_str())
+    }
 }
 
-const FIELDS: &str = "id,name,programType,trackedEntityType%5Bid,trackedEntityTypeAttributes%5BtrackedEntityAttribute%5Bid%5D%5D%5D,programStages%5Bid,programStageDataElements%5BdataElement%5Bid%5D%5D%5D,programTrackedEntityAttributes%5BtrackedEntityAttribute%5Bid%5D%5D";
+const FIELDS: &str = "id,name,programType,trackedEntityType%5Bid,trackedEntityTypeAttributes%5BtrackedEntityAttribute%5Bid%5D%5D%5D,programStages%5Bid,programStageDataElements%5BdataElement%5Bid%5D%5D%5D,programTrackedEntityAttributes%5BtrackedEntityAttribute%5Bid%5D%5D,programIndicators%5Bid%5D";
 
 /// The programs of an instance (`ids`: only these; empty: all).
 pub async fn read_programs<T: Transport>(
@@ -155,8 +185,13 @@ pub enum ProgramPlan {
     Excluded,
 }
 
-/// Why nothing is written to a destination.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why nothing is written to a destination (typed: the app says it in the user's language).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(
+    tag = "program",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ProgramProblem {
     #[error(
         "The destination has no program {destination} (for the origin's {name}), and the mapping \

@@ -5,7 +5,42 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::programs::ProgramProblem;
+use super::selection::EventsInputError;
 use crate::dhis2::tracker::read::DateField;
+
+/// What stopped an events run, a destination or one object, phrased by this app (kept in a
+/// [`crate::sync::SyncError`] through [`crate::sync::SyncProblem::Events`]): typed so the app
+/// says it in the user's language; [`fmt::Display`] is the English text (the CLI).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(
+    tag = "events",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum EventsProblem {
+    /// The selection or options cannot run.
+    #[error("{error}")]
+    Input { error: EventsInputError },
+    /// A destination lacks a program, or has it in a shape the data cannot go to.
+    #[error("{problem}")]
+    Program { problem: ProgramProblem },
+    /// One event not sent: its program stage is not in the destination program.
+    #[error(
+        "Not sent: its program stage {stage} is not in the destination program. Map the stage \
+         (Mapping → program stages)."
+    )]
+    StageNotAtDestination { stage: String },
+    /// "Send as aggregated values": the mapping toward this destination names no aggregated
+    /// data element for any data element or program indicator of these programs.
+    #[error(
+        "Nothing to send as aggregated values: the mapping toward this destination names no \
+         aggregated data element for the data elements or program indicators of {}. Map them \
+         (Mapping → aggregated data elements).",
+        programs.join(", ")
+    )]
+    NothingMappedAsAggregated { programs: Vec<String> },
+}
 
 /// Something the user should know about a run (not an error).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,8 +65,15 @@ pub enum EventsNote {
     /// The mapping left objects out for a destination.
     LeftOutByMapping {
         target: String,
+        /// In English (`events (organisation unit excluded)`), for the CLI and old entries.
         what: String,
         count: usize,
+        /// What was left out: the mapping's item kind (`event`, `trackedEntity`, …).
+        #[serde(default)]
+        kind: String,
+        /// Why: the mapping's exclusion (`orgUnit`, `programStage`, …).
+        #[serde(default)]
+        reason: String,
     },
     /// Entries of a pull's mapping that could not be inverted.
     MappingNotInverted { target: String, detail: String },
@@ -39,6 +81,24 @@ pub enum EventsNote {
     UnknownTimeZone { zone: String },
     /// "Since the last run" without a last run: every date was read.
     NoPreviousRun,
+    /// "Send as aggregated values": program data elements or indicators that had values but
+    /// no aggregated data element mapped at this destination, left out (`ids`: the first few,
+    /// `program.dataElement` or program indicator ids).
+    NotMappedAsAggregated {
+        target: String,
+        count: usize,
+        ids: Vec<String>,
+    },
+    /// "Send as aggregated values": what the origin's events and analytics gave.
+    #[serde(rename_all = "camelCase")]
+    AggregatedFromEvents {
+        /// Events whose values were added up.
+        events: u64,
+        /// Data values made of them (program data elements).
+        values: usize,
+        /// Data values of program indicators read from analytics.
+        indicator_values: usize,
+    },
 }
 
 impl fmt::Display for EventsNote {
@@ -72,6 +132,7 @@ impl fmt::Display for EventsNote {
                 target,
                 what,
                 count,
+                ..
             } => write!(f, "[{target}] the mapping left out {count} {what}"),
             EventsNote::MappingNotInverted { target, detail } => {
                 write!(f, "[{target}] mapping entry not inverted: {detail}")
@@ -82,6 +143,19 @@ impl fmt::Display for EventsNote {
             EventsNote::NoPreviousRun => {
                 f.write_str("No previous run: every date was read")
             }
+            EventsNote::NotMappedAsAggregated { target, count, ids } => write!(
+                f,
+                "[{target}] {count} program data element(s) or indicator(s) with values have no aggregated data element mapped and were left out: {}",
+                ids.join(", ")
+            ),
+            EventsNote::AggregatedFromEvents {
+                events,
+                values,
+                indicator_values,
+            } => write!(
+                f,
+                "Values of {events} event(s) added up into {values} data value(s); {indicator_values} program indicator value(s) read from analytics"
+            ),
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Uid;
 use crate::rules::DatePeriod;
+use crate::sync::aggregated::AggregationType;
 
 /// All objects, or only the chosen ones.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +84,40 @@ pub struct EventsSyncOptions {
     pub dry_run: bool,
     /// Objects per page read from the origin (each page is written before the next is read).
     pub page_size: usize,
+    /// "Send program data as aggregated values": instead of writing events, the program data
+    /// becomes data values of mapped aggregated data elements, posted as a `dataValueSets`
+    /// import. Absent in rules saved before it existed (off).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_aggregated: Option<AsAggregated>,
+}
+
+/// How program data becomes aggregated values (MDSync's `enableAggregation` of event rules).
+///
+/// * Program data elements: the values of the events read are added up per selected org unit
+///   (its subtree when children are included, as analytics does) and per period of
+///   `aggregation_type` containing the event's date — numbers summed, `true` counted as 1,
+///   other values (options, text) counted — and sent to the data element that the mapping's
+///   `aggregatedDataElements` names for `program-dataElement` (or for the data element).
+/// * Program indicators of the selected programs that the mapping names a data element for:
+///   read from the origin's `analytics/dataValueSet` for the same periods and org units.
+///
+/// The period type is the rule's aggregation type, as MDSync (`aggregationType`); monthly when
+/// not said. Values carry no option combos: the destination's defaults apply, as in MDSync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AsAggregated {
+    pub aggregation_type: AggregationType,
+    /// Also read the mapped program indicators from the origin's analytics.
+    pub program_indicators: bool,
+}
+
+impl Default for AsAggregated {
+    fn default() -> Self {
+        AsAggregated {
+            aggregation_type: AggregationType::Monthly,
+            program_indicators: true,
+        }
+    }
 }
 
 impl Default for EventsSyncOptions {
@@ -95,6 +130,7 @@ impl Default for EventsSyncOptions {
             async_import: false,
             dry_run: false,
             page_size: DEFAULT_PAGE_SIZE,
+            as_aggregated: None,
         }
     }
 }
@@ -104,22 +140,27 @@ pub const DEFAULT_PAGE_SIZE: usize = 200;
 pub const MAX_PAGE_SIZE: usize = 1000;
 
 /// A selection that cannot run, with what to change.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "input", rename_all = "camelCase")]
 pub enum EventsInputError {
     #[error("Choose at least one program.")]
     NoProgram,
     #[error("Choose at least one organisation unit.")]
     NoOrgUnit,
     #[error(
-        "`{0}` is not a DHIS2 identifier: ids are 11 letters or digits, starting with a letter."
+        "`{id}` is not a DHIS2 identifier: ids are 11 letters or digits, starting with a letter."
     )]
-    BadId(String),
-    #[error("Chosen {what} were asked for, but none was given: choose some, or take all.")]
+    BadId { id: String },
+    /// `what`: the plural of the type (`events`, `trackedEntities`).
+    #[error(
+        "Chosen {} were asked for, but none was given: choose some, or take all.",
+        if .what == "events" { "events" } else { "tracked entities" }
+    )]
     NothingChosen { what: String },
-    #[error("The page size must be between 1 and {MAX_PAGE_SIZE}, not {0}.")]
-    PageSize(usize),
-    #[error("The period's dates must be written yyyy-MM-dd, not `{0}`.")]
-    BadDate(String),
+    #[error("The page size must be between 1 and {MAX_PAGE_SIZE}, not {size}.")]
+    PageSize { size: usize },
+    #[error("The period's dates must be written yyyy-MM-dd, not `{date}`.")]
+    BadDate { date: String },
 }
 
 fn last_unit(id: &str) -> &str {
@@ -151,19 +192,21 @@ impl EventsSelection {
             .chain(self.tracked_entities.ids().iter().map(String::as_str));
         for id in ids {
             if !Uid::is_valid(id) {
-                return Err(EventsInputError::BadId(id.to_string()));
+                return Err(EventsInputError::BadId { id: id.to_string() });
             }
         }
         for (chosen, what) in [
             (&self.events, "events"),
-            (&self.tracked_entities, "tracked entities"),
+            (&self.tracked_entities, "trackedEntities"),
         ] {
             if matches!(chosen, Chosen::Only { ids } if ids.is_empty()) {
                 return Err(EventsInputError::NothingChosen { what: what.into() });
             }
         }
         if options.page_size == 0 || options.page_size > MAX_PAGE_SIZE {
-            return Err(EventsInputError::PageSize(options.page_size));
+            return Err(EventsInputError::PageSize {
+                size: options.page_size,
+            });
         }
         if let DatePeriod::Fixed { start, end } = &self.period {
             for date in [start, end].into_iter().flatten() {
@@ -172,7 +215,7 @@ impl EventsSelection {
                     .and_then(|d| d.parse::<jiff::civil::Date>().ok())
                     .is_none()
                 {
-                    return Err(EventsInputError::BadDate(date.clone()));
+                    return Err(EventsInputError::BadDate { date: date.clone() });
                 }
             }
         }
@@ -218,7 +261,7 @@ mod tests {
         bad.programs.push("nope".into());
         assert_eq!(
             bad.check(&options),
-            Err(EventsInputError::BadId("nope".into()))
+            Err(EventsInputError::BadId { id: "nope".into() })
         );
         let mut empty = valid();
         empty.tracked_entities = Chosen::Only { ids: vec![] };
@@ -232,7 +275,7 @@ mod tests {
         };
         assert_eq!(
             valid().check(&huge),
-            Err(EventsInputError::PageSize(50_000))
+            Err(EventsInputError::PageSize { size: 50_000 })
         );
         let mut date = valid();
         date.period = DatePeriod::Fixed {
@@ -241,7 +284,7 @@ mod tests {
         };
         assert!(matches!(
             date.check(&options),
-            Err(EventsInputError::BadDate(_))
+            Err(EventsInputError::BadDate { .. })
         ));
     }
 }

@@ -153,6 +153,78 @@ pub fn lift_relationships(payload: &mut TrackerPayload, keep: bool) {
     }
 }
 
+/// The ids a payload carries: its tracked entities, their enrollments, and every event.
+fn payload_ids(payload: &TrackerPayload) -> BTreeSet<&str> {
+    let mut ids = BTreeSet::new();
+    for entity in &payload.tracked_entities {
+        ids.extend(entity.get("trackedEntity").and_then(Value::as_str));
+        for enrollment in entity
+            .get("enrollments")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            ids.extend(enrollment.get("enrollment").and_then(Value::as_str));
+            for event in enrollment
+                .get("events")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                ids.extend(event.get("event").and_then(Value::as_str));
+            }
+        }
+    }
+    for event in &payload.events {
+        ids.extend(event.get("event").and_then(Value::as_str));
+    }
+    ids
+}
+
+/// The ids an end of a relationship names (`{"trackedEntity": "…"}`, or nested one level
+/// deeper as 2.41 writes it).
+fn end_ids(end: Option<&Value>, out: &mut Vec<String>) {
+    match end {
+        Some(Value::String(id)) => out.push(id.clone()),
+        Some(Value::Object(map)) => map.values().for_each(|v| end_ids(Some(v), out)),
+        _ => {}
+    }
+}
+
+/// Takes out of `payload` the relationships whose ends are neither in it nor `written` by an
+/// earlier page: DHIS2 refuses a relationship to an object it does not hold yet (E4012), and
+/// the other end may come in a later page. They are sent once every page was written.
+pub fn defer_relationships(payload: &mut TrackerPayload, written: &BTreeSet<String>) -> Vec<Value> {
+    if payload.relationships.is_empty() {
+        return Vec::new();
+    }
+    let ids: BTreeSet<String> = written_ids(payload).collect();
+    let (now, later): (Vec<Value>, Vec<Value>) = std::mem::take(&mut payload.relationships)
+        .into_iter()
+        .partition(|relationship| {
+            relationship_ends(relationship).is_some_and(|ends| {
+                ends.iter()
+                    .all(|id| ids.contains(id) || written.contains(id))
+            })
+        });
+    payload.relationships = now;
+    later
+}
+
+/// The ids a relationship links (tracked entities, enrollments, events); `None` when it names
+/// none.
+pub fn relationship_ends(relationship: &Value) -> Option<Vec<String>> {
+    let mut ends = Vec::new();
+    end_ids(relationship.get("from"), &mut ends);
+    end_ids(relationship.get("to"), &mut ends);
+    (!ends.is_empty()).then_some(ends)
+}
+
+/// The ids of the tracked entities, enrollments and events a page carries.
+pub fn written_ids(payload: &TrackerPayload) -> impl Iterator<Item = String> + '_ {
+    payload_ids(payload).into_iter().map(str::to_string)
+}
+
 /// Keeps, in each entity's enrollments, only the events in `events` (chosen events).
 pub fn keep_events(entity: &mut Value, events: &BTreeSet<String>) {
     let Some(Value::Array(enrollments)) = entity.get_mut("enrollments") else {

@@ -1,0 +1,150 @@
+//! "Apply mapping" checked before a run starts: what the run is about to send is read from the
+//! origin (read-only), and each destination's mapping is checked against it and against what
+//! the destination holds — before anything is written. The page shows the findings per
+//! destination and lets the user go on or fix the mapping first; this module decides what
+//! there is to show.
+
+use serde::Serialize;
+
+use super::checks::Finding;
+use super::checks::{check_mapping, ids_to_look_up, outgoing_of_metadata, read_destination_index};
+use super::store::mapping_for_run;
+use crate::dhis2::{Dhis2Client, Transport};
+use crate::instances::InstanceManager;
+use crate::model::LOCAL_INSTANCE_ID;
+use crate::storage::Storage;
+use crate::sync::metadata::read_origin;
+use crate::sync::run::{authorize, open_instances, resolve, RunError, SyncJob, SyncRequest};
+use crate::sync::transport::ReadOnlyTransport;
+use crate::sync::{CancellationToken, NoProgress};
+
+/// What the check found for one destination.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DestinationFindings {
+    pub destination_id: String,
+    pub destination_name: String,
+    /// The remote instance whose stored mapping applies (the destination for a push, the
+    /// origin for a pull): where "Fix the mapping" leads.
+    pub mapping_instance: String,
+    pub findings: Vec<Finding>,
+    /// Entries of a pull's mapping that cannot be inverted (many origin items onto one).
+    pub not_invertible: Vec<String>,
+}
+
+impl DestinationFindings {
+    /// Findings that would make the run fail or write to the wrong place.
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_error()).count()
+    }
+}
+
+/// The result of the checks before a run; empty when the run applies no mapping.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MappingCheck {
+    /// Destinations with something to tell, in the request's order.
+    pub destinations: Vec<DestinationFindings>,
+}
+
+impl MappingCheck {
+    /// Whether the user has to decide before the run (go on, or fix the mapping first).
+    pub fn needs_decision(&self) -> bool {
+        self.destinations
+            .iter()
+            .any(|d| !d.findings.is_empty() || !d.not_invertible.is_empty())
+    }
+
+    /// Findings in all, all destinations together.
+    pub fn total(&self) -> usize {
+        self.destinations.iter().map(|d| d.findings.len()).sum()
+    }
+}
+
+/// Runs the mapping checks of a metadata run with "Apply mapping" on, without writing
+/// anything: origin and destinations are only read (through a transport that refuses
+/// writes). Needs the same role and instance access as the run. A destination whose mapping
+/// is empty is left out: there is nothing to apply there.
+pub async fn check_mapping_before_run<T: Transport>(
+    manager: &InstanceManager,
+    storage: &Storage<T>,
+    request: &SyncRequest,
+) -> Result<MappingCheck, RunError> {
+    let SyncJob::Metadata { picks, options } = &request.job else {
+        return Ok(MappingCheck::default());
+    };
+    if !options.apply_mapping {
+        return Ok(MappingCheck::default());
+    }
+    let operation = authorize(manager, request)?;
+    let (origin, destinations) = open_instances(
+        manager,
+        storage,
+        &request.origin,
+        &request.destinations,
+        operation,
+    )
+    .await?;
+    let mut mappings = Vec::with_capacity(destinations.len());
+    for id in &request.destinations {
+        let (mapping, inverted) = mapping_for_run(storage, &request.origin, id).await?;
+        mappings.push((mapping, inverted));
+    }
+    if mappings.iter().all(|(mapping, _)| mapping.is_empty()) {
+        return Ok(MappingCheck::default());
+    }
+    let selection = resolve(picks, &origin).await?;
+    let origin_reader = Dhis2Client::new(
+        ReadOnlyTransport(origin.client.transport()),
+        origin.client.base_url(),
+        origin.client.auth().clone(),
+    );
+    let cancel = CancellationToken::new();
+    let package = read_origin(&origin_reader, &selection, options, &NoProgress, &cancel)
+        .await
+        .map_err(RunError::Selection)?;
+    let outgoing = outgoing_of_metadata(&package.payload);
+    let mut check = MappingCheck::default();
+    for ((id, destination), (mapping, inverted)) in
+        request.destinations.iter().zip(&destinations).zip(mappings)
+    {
+        if mapping.is_empty() {
+            continue;
+        }
+        let reader = Dhis2Client::new(
+            ReadOnlyTransport(destination.client.transport()),
+            destination.client.base_url(),
+            destination.client.auth().clone(),
+        );
+        let wanted = ids_to_look_up(&mapping, &outgoing);
+        let index = read_destination_index(&reader, &wanted)
+            .await
+            .map_err(RunError::Selection)?;
+        let findings = check_mapping(&mapping, &outgoing, &index);
+        let not_invertible: Vec<String> = inverted
+            .map(|report| {
+                report
+                    .not_invertible
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if findings.is_empty() && not_invertible.is_empty() {
+            continue;
+        }
+        let mapping_instance = if request.origin == LOCAL_INSTANCE_ID {
+            id.clone()
+        } else {
+            request.origin.clone()
+        };
+        check.destinations.push(DestinationFindings {
+            destination_id: id.clone(),
+            destination_name: destination.name.clone(),
+            mapping_instance,
+            findings,
+            not_invertible,
+        });
+    }
+    Ok(check)
+}

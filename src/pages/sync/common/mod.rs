@@ -1,0 +1,68 @@
+//! What the Sync pages of data (aggregated, events) share: the origin and destinations picker,
+//! the run's state and its start, the instances and the origin's org unit tree. Each page keeps
+//! its own signals and hands them to these pieces.
+
+pub mod instances;
+pub mod run;
+
+use leptos::prelude::*;
+use mdsync_core::model::InstanceView;
+use mdsync_core::sync::{CancellationToken, SyncReport};
+
+use crate::l10n::messages::instance_name;
+use crate::l10n::Language;
+use crate::pages::sync::context::SyncContext;
+
+/// Something loaded from the network.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable<T> {
+    Idle,
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+/// Where a run of the page is.
+#[derive(Debug, Clone)]
+pub enum RunState {
+    Idle,
+    Running {
+        dry_run: bool,
+        cancel: CancellationToken,
+    },
+    Finished {
+        report: Box<SyncReport>,
+        history: Result<String, String>,
+    },
+    Failed(String),
+}
+
+impl RunState {
+    pub fn is_running(&self) -> bool {
+        matches!(self, RunState::Running { .. })
+    }
+}
+
+/// The page's context once opened.
+pub fn opened(ctx: RwSignal<Option<Result<SyncContext, String>>>) -> Option<SyncContext> {
+    match ctx.get_untracked() {
+        Some(Ok(ctx)) => Some(ctx),
+        _ => None,
+    }
+}
+
+/// An instance's name as the user reads it (its id while the list is not there).
+pub fn name_of(
+    lang: Language,
+    instances: RwSignal<Loadable<Vec<InstanceView>>>,
+    id: &str,
+) -> String {
+    match instances.get_untracked() {
+        Loadable::Ready(all) => all
+            .iter()
+            .find(|view| view.id == id)
+            .map(|view| instance_name(lang, view))
+            .unwrap_or_else(|| id.to_string()),
+        _ => id.to_string(),
+    }
+}

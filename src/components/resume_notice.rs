@@ -23,7 +23,7 @@ pub struct OfferedRun {
     pub written: usize,
     /// Seconds since its journal was last written, when that is recent enough for the run to
     /// be still going in another tab (core decides: `UnfinishedRun::activity`). Such a run is
-    /// shown, not offered for resuming.
+    /// shown with that caution, and still offered: its tab may just have been closed.
     pub running_seconds_ago: Option<u64>,
 }
 
@@ -100,9 +100,9 @@ pub fn ResumeNotice() -> impl IntoView {
             view! { <RunningElsewhere runs=running/> }
         }}
         {move || {
-            let runs: Vec<OfferedRun> = offer.runs.with(|runs| {
-                runs.iter().filter(|run| run.running_seconds_ago.is_none()).cloned().collect()
-            });
+            // A run that saved its progress lately may be going on elsewhere, or its tab was
+            // just closed: the notice above says which it may be, and the user decides.
+            let runs: Vec<OfferedRun> = offer.runs.get();
             let run = runs.first().cloned()?;
             let more = runs.len() - 1;
             let href = format!("#/history/resume/{}", run.id);

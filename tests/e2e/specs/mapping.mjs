@@ -142,7 +142,15 @@ export default async function mapping(ctx) {
   await page.locator('[data-test="sync-start"]').click();
   await expect.containsText(page.locator('[data-test="confirm-dialog"]'), INSTANCE_NAME);
   await page.locator('[data-test="confirm-ok"]').click();
+  // The checks before the run list what the mapping leaves unmapped at the destination (the
+  // data set's other references); the user reads them and goes on.
+  const checks = page.locator('[data-test="mapping-checks-dialog"]');
   const results = page.locator('[data-test="sync-results"]');
+  await expect.visible(checks.or(results), { timeout: 30_000 });
+  if (await checks.isVisible()) {
+    await ctx.screenshot('mapping-checks', page);
+    await page.locator('[data-test="mapping-check-go-on"]').click();
+  }
   await expect.containsText(results, 'Sync finished', { timeout: 60_000 });
   await expect.containsText(results.locator('[data-test="sync-target-status"]'), /Success|Warning/);
   await ctx.screenshot('synced-with-mapping', page);

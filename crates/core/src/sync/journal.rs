@@ -134,9 +134,12 @@ impl UnfinishedRun {
         }
     }
 
-    /// Whether to offer it for resuming at `now_millis`: this version can, and it is not going.
-    pub fn offer_to_resume(&self, now_millis: u64) -> bool {
-        self.resumable && self.activity(now_millis) == RunActivity::Interrupted
+    /// Whether to offer it for resuming: whenever this version can. A run that saved its
+    /// progress lately ([`RunActivity::Running`]) may be going on in another tab, or its tab
+    /// was just closed — nothing in the journal tells which — so it is offered with that
+    /// caution (the app shows both), and the user decides.
+    pub fn offer_to_resume(&self) -> bool {
+        self.resumable
     }
 }
 
@@ -419,7 +422,10 @@ mod activity_tests {
             fresh.activity(NOW),
             RunActivity::Running { seconds_ago: 20 }
         );
-        assert!(!fresh.offer_to_resume(NOW), "not offered while it runs");
+        assert!(
+            fresh.offer_to_resume(),
+            "offered, with the caution: its tab may be closed"
+        );
         let edge = run(NOW - ACTIVE_RUN_WINDOW_MILLIS + 1, true);
         assert!(matches!(edge.activity(NOW), RunActivity::Running { .. }));
     }
@@ -428,9 +434,9 @@ mod activity_tests {
     fn a_run_silent_for_longer_than_the_window_is_interrupted() {
         let old = run(NOW - ACTIVE_RUN_WINDOW_MILLIS, true);
         assert_eq!(old.activity(NOW), RunActivity::Interrupted);
-        assert!(old.offer_to_resume(NOW));
+        assert!(old.offer_to_resume());
         assert!(
-            !run(NOW - ACTIVE_RUN_WINDOW_MILLIS, false).offer_to_resume(NOW),
+            !run(NOW - ACTIVE_RUN_WINDOW_MILLIS, false).offer_to_resume(),
             "a journal of another version is never offered"
         );
         assert_eq!(

@@ -435,3 +435,74 @@ async fn chosen_attribute_options_are_offered_by_combo_and_limit_the_read() {
     );
     set_hash("#/");
 }
+
+#[wasm_bindgen_test]
+async fn levels_and_groups_are_read_when_opened_and_pick_the_units_read() {
+    let fake = aggregated_server().await;
+    fake.on(
+        Method::Get,
+        "dhis2.test/dhis/api/organisationUnitLevels",
+        json(
+            200,
+            r#"{"organisationUnitLevels":[{"id":"Lvl0000001a","level":1,"displayName":"National"},
+              {"id":"Lvl0000002a","level":2,"displayName":"District"}]}"#,
+        ),
+    )
+    .on(
+        Method::Get,
+        "dhis2.test/dhis/api/organisationUnitGroups",
+        json(
+            200,
+            r#"{"organisationUnitGroups":[{"id":"CXw2yu5fodb","displayName":"CHC"},
+              {"id":"RpbiCJpIYEj","displayName":"Urban"}]}"#,
+        ),
+    )
+    // Level 2 below the user's root: Bo.
+    .on(
+        Method::Get,
+        "filter=level:in:%5B2%5D",
+        json(200, &format!(r#"{{"organisationUnits":[{BO}]}}"#)),
+    );
+    let mounted = open_aggregated(&fake).await;
+    mounted.wait_for("sync-destination").await;
+    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
+    mounted.click_in_row("ANC monthly", "aggregated-row-check");
+    assert!(
+        fake.requests_to("api/organisationUnitLevels").is_empty(),
+        "read only when opened"
+    );
+    mounted.click("aggregated-levels-groups-open");
+    mounted.wait_for("aggregated-level").await;
+    let offered = mounted.text("aggregated-levels-groups");
+    assert!(
+        offered.contains("District") && offered.contains("CHC") && offered.contains("Urban"),
+        "{offered}"
+    );
+    mounted.type_into("aggregated-groups-filter", "urb");
+    mounted
+        .wait_until("the filter leaves Urban", |m| {
+            m.find_all("[data-test=\"aggregated-group\"]").len() == 1
+        })
+        .await;
+    // No unit chosen in the tree: level 2 within the user's hierarchy.
+    check(&mounted, "[data-test=\"aggregated-level\"][value=\"2\"]");
+    mounted.wait_for("aggregated-levels-groups-count").await;
+    mounted.click("aggregated-dry-run");
+    mounted
+        .wait_for_text("aggregated-results", "finished")
+        .await;
+    assert!(
+        fake.requests_to("filter=level:in")
+            .iter()
+            .any(|r| r.url.contains("path:like:ImspTQPwCqd")),
+        "the level is resolved below the user's root"
+    );
+    let reads = fake.requests_to("dhis2.test/dhis/api/dataValueSets");
+    assert!(!reads.is_empty());
+    assert!(
+        reads.iter().all(|r| r.url.contains("orgUnit=O6uvpzGd5pu")),
+        "{:?}",
+        reads.iter().map(|r| &r.url).collect::<Vec<_>>()
+    );
+    set_hash("#/");
+}

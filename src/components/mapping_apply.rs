@@ -39,7 +39,10 @@ fn has_entries(stored: &Option<Value>) -> bool {
     }))
 }
 
-/// The checkbox, disabled with the reason when no mapping applies.
+/// The checkbox, disabled with the reason when no mapping applies. A switch that is off unless
+/// turned on (metadata) is turned off when no mapping applies; one that is on unless turned
+/// off (`keep_when_unavailable`: aggregated, where the mapping always applied) keeps its value
+/// for when a destination with a mapping is chosen.
 #[component]
 pub fn ApplyMappingSwitch(
     services: Services,
@@ -49,6 +52,7 @@ pub fn ApplyMappingSwitch(
     #[prop(into)] destinations: Signal<Vec<String>>,
     #[prop(into)] checked: Signal<bool>,
     on_change: Callback<bool>,
+    #[prop(optional)] keep_when_unavailable: bool,
 ) -> impl IntoView {
     let lang = use_language();
     let availability = RwSignal::new(Availability::Checking);
@@ -93,7 +97,7 @@ pub fn ApplyMappingSwitch(
                 Ok(false) => Availability::NoMapping { pull },
                 Err(message) => Availability::Failed(message),
             };
-            if now != Availability::Available && checked.get_untracked() {
+            if now != Availability::Available && checked.get_untracked() && !keep_when_unavailable {
                 on_change.run(false);
             }
             availability.set(now);

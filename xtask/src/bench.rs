@@ -15,6 +15,9 @@ use crate::error::{IoContext, Result, XtaskError};
 use crate::web_build;
 use crate::workspace::Workspace;
 
+#[path = "bench_wasm.rs"]
+mod wasm;
+
 /// What the browser downloads before the app can start (all but the lazy chunks), gzip -9.
 pub const BUNDLE_BUDGET_GZIP_BYTES: u64 = 250 * 1024;
 
@@ -26,6 +29,10 @@ pub struct BenchArgs {
     /// Only the bundle sizes, not the simulator and engine benchmarks.
     #[arg(long)]
     pub bundle_only: bool,
+    /// Not the wasm run of the aggregated read + map + encode (with --no-build, the wasm
+    /// pipeline built last time is run).
+    #[arg(long)]
+    pub no_wasm: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +102,10 @@ pub fn bench(workspace: &Workspace, args: &BenchArgs) -> Result<()> {
     }
     bundle_table(&web_dir)?;
     if !args.bundle_only {
-        external_benchmarks(workspace)?;
+        external_benchmarks(workspace, !args.no_wasm)?;
+        if !args.no_wasm {
+            wasm::aggregated(workspace, !args.no_build)?;
+        }
     }
     Ok(())
 }
@@ -223,7 +233,7 @@ const EXTERNAL_BENCHMARKS: [ExternalBenchmark; 5] = [
     },
 ];
 
-fn external_benchmarks(workspace: &Workspace) -> Result<()> {
+fn external_benchmarks(workspace: &Workspace, save_for_wasm: bool) -> Result<()> {
     for benchmark in &EXTERNAL_BENCHMARKS {
         println!("\n{}", benchmark.title);
         let mut command = Command::new("cargo");
@@ -239,6 +249,9 @@ fn external_benchmarks(workspace: &Workspace) -> Result<()> {
         ]);
         if let Some(features) = benchmark.features {
             command.args(["--features", features]);
+        }
+        if save_for_wasm {
+            command.env(wasm::DIR_ENV, wasm::dir(workspace));
         }
         cmd::run(&mut command)?;
     }

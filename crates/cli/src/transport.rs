@@ -5,7 +5,8 @@
 //! the *connect* limit (DNS, TCP and TLS handshake) can only be applied here, by the HTTP
 //! stack. reqwest sets it per client, so the transport keeps one client per distinct connect
 //! limit and picks it by the request's URL: [`ReqwestTransport::set_connect_timeout`] gives an
-//! instance's URL its limit (the CLI does it for every saved instance when it starts).
+//! instance's URL its limit (the CLI does it for every saved instance when it starts, and every
+//! run for the instances it opens, so a long-running scheduler sees a changed limit).
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -137,6 +138,10 @@ fn describe(error: &reqwest::Error) -> String {
 }
 
 impl Transport for ReqwestTransport {
+    fn set_connect_limit(&self, base_url: &str, connect: Duration) {
+        self.set_connect_timeout(base_url, connect);
+    }
+
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let url = request.url.clone();
         let client = self.client_for(&request.url)?;

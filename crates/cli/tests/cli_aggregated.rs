@@ -167,3 +167,81 @@ fn a_destination_without_the_data_set_exits_1_and_receives_nothing() {
         .iter()
         .all(|r| !(r.method == "POST" && r.path.contains("dataValueSets"))));
 }
+
+#[test]
+fn org_unit_levels_and_groups_pick_the_units_and_async_imports_go_as_jobs() {
+    let local = demo_server("local", "2.40", DemoSide::Source);
+    let remote = demo_server("remote", "2.40", DemoSide::Source);
+    remote.sim.with_stores(|_, values, _| values.clear());
+    let dir = TempDir::new("aggregated-levels");
+    let config = configure(&dir, &local, "Regional", &remote);
+    let district = uid("ou:district:0:0");
+    let data_set = uid("ds:Reproductive health");
+    let sync = |extra: &[&str]| {
+        let mut args = vec![
+            "sync",
+            "aggregated",
+            "--to",
+            "Regional",
+            "--data-sets",
+            data_set.as_str(),
+            "--start",
+            "2024-01-01",
+            "--end",
+            "2024-12-31",
+        ];
+        args.extend_from_slice(extra);
+        mdsync(&config, &args)
+    };
+    let posts_with_async = |sim: &Sim| {
+        sim.request_log()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.contains("dataValueSets"))
+            .map(|r| r.query.contains("async=true"))
+            .collect::<Vec<bool>>()
+    };
+
+    // Level 4 under the district (no --children): its facilities, each chunk a server job.
+    remote.sim.clear_request_log();
+    let by_level = sync(&[
+        "--org-units",
+        &district,
+        "--org-unit-levels",
+        "4",
+        "--async",
+        "always",
+    ]);
+    assert_eq!(by_level.status.code(), Some(0), "{}", text(&by_level));
+    let expected = district_values(&local.sim, &district);
+    assert!(!expected.is_empty());
+    assert_eq!(district_values(&remote.sim, &district), expected);
+    let posts = posts_with_async(&remote.sim);
+    assert!(
+        !posts.is_empty() && posts.iter().all(|&job| job),
+        "{posts:?}"
+    );
+
+    // A group alone: its members in the whole hierarchy; never as jobs.
+    remote.sim.with_stores(|_, values, _| values.clear());
+    remote.sim.clear_request_log();
+    let group = uid("oug:0");
+    let by_group = sync(&["--org-unit-groups", &group, "--async", "never", "--json"]);
+    assert_eq!(by_group.status.code(), Some(0), "{}", text(&by_group));
+    let report: serde_json::Value = serde_json::from_slice(&by_group.stdout).expect("JSON");
+    assert!(report["targets"][0]["stats"]["created"].as_u64() > Some(0));
+    let in_district = district_values(&remote.sim, &district);
+    assert!(!in_district.is_empty() && in_district.len() < expected.len());
+    assert!(in_district.iter().all(|row| expected.contains(row)));
+    let posts = posts_with_async(&remote.sim);
+    assert!(
+        !posts.is_empty() && posts.iter().all(|&job| !job),
+        "{posts:?}"
+    );
+
+    // Level 0 and a missing "where" are refused before anything is read.
+    let zero = sync(&["--org-unit-levels", "0"]);
+    assert_eq!(zero.status.code(), Some(2), "{}", text(&zero));
+    let nowhere = sync(&[]);
+    assert_eq!(nowhere.status.code(), Some(2), "{}", text(&nowhere));
+    assert!(text(&nowhere).contains("--org-units"), "{}", text(&nowhere));
+}

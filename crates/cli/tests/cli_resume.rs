@@ -218,3 +218,138 @@ fn an_instance_s_time_limits_are_shown_set_checked_and_reset() {
         text(&reset)
     );
 }
+
+/// The run id in the hint an interrupted run prints.
+fn resume_hint(said: &str) -> String {
+    said.split("mdsync sync resume ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no resume hint: {said}"))
+        .to_string()
+}
+
+/// Every import at `path` answered 401 until the faults are cleared.
+fn refuse_imports(remote: &Sim, path: &str) {
+    remote.add_fault(FaultRule {
+        method: Some("POST".into()),
+        status: Some(401),
+        ..FaultRule::new(path, FaultKind::Status)
+    });
+}
+
+#[test]
+fn aggregated_and_events_runs_cut_short_exit_3_and_resume_with_the_flag_or_the_id() {
+    use dhis2_sim::seed::rng::uid;
+    let local = support::demo_server("local", "2.40", dhis2_sim::DemoSide::Source);
+    let remote = support::demo_server("remote", "2.40", dhis2_sim::DemoSide::Source);
+    remote.sim.with_stores(|_, values, tracker| {
+        values.clear();
+        tracker.clear();
+    });
+    let dir = TempDir::new("resume-data");
+    let config = configure(&dir, &local, "Regional", &remote);
+    let (data_set, district) = (uid("ds:Reproductive health"), uid("ou:district:0:0"));
+    let aggregated = [
+        "sync",
+        "aggregated",
+        "--to",
+        "Regional",
+        "--data-sets",
+        data_set.as_str(),
+        "--org-units",
+        district.as_str(),
+        "--children",
+        "--start",
+        "2024-01-01",
+        "--end",
+        "2024-12-31",
+        "--resume",
+    ];
+    let values = |sim: &Sim| sim.with_stores(|_, values, _| values.len());
+
+    // Aggregated: the credentials refused at the first import → 3; again with --resume → 0.
+    refuse_imports(&remote.sim, "/api/dataValueSets*");
+    let cut = mdsync(&config, &aggregated);
+    assert_eq!(cut.status.code(), Some(3), "{}", text(&cut));
+    let run_id = resume_hint(&text(&cut));
+    assert_eq!(values(&remote.sim), 0);
+    remote.sim.clear_faults();
+    let resumed = mdsync(&config, &aggregated);
+    assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
+    let said = text(&resumed);
+    assert!(said.contains(&format!("Resuming run {run_id}")), "{said}");
+    assert!(said.contains("Resumed 1 time"), "{said}");
+    assert!(values(&remote.sim) > 0, "the values arrived");
+
+    // Events: refused at the first import → 3; `sync resume RUN_ID` → 0, then nothing left.
+    let program = uid("program:Inpatient morbidity and mortality");
+    let province = uid("ou:province:0");
+    let events = [
+        "sync",
+        "events",
+        "--to",
+        "Regional",
+        "--programs",
+        program.as_str(),
+        "--org-units",
+        province.as_str(),
+        "--children",
+        "--start",
+        "2024-01-01",
+        "--end",
+        "2024-12-31",
+    ];
+    refuse_imports(&remote.sim, "/api/tracker*");
+    let cut = mdsync(&config, &events);
+    assert_eq!(cut.status.code(), Some(3), "{}", text(&cut));
+    let run_id = resume_hint(&text(&cut));
+    assert_eq!(remote.sim.with_stores(|_, _, t| t.event_count()), 0);
+    remote.sim.clear_faults();
+    let resumed = mdsync(&config, &["sync", "resume", &run_id]);
+    assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
+    assert!(
+        text(&resumed).contains("Resumed 1 time"),
+        "{}",
+        text(&resumed)
+    );
+    let arrived = remote.sim.with_stores(|_, _, t| t.event_count());
+    assert!(arrived > 0, "the events arrived");
+    let none = mdsync(&config, &["sync", "runs"]);
+    assert!(
+        text(&none).contains("No unfinished runs."),
+        "{}",
+        text(&none)
+    );
+
+    // Exit 1: a destination that fails for good (500 on every import) is not resumable.
+    remote.sim.add_fault(FaultRule {
+        method: Some("POST".into()),
+        status: Some(500),
+        ..FaultRule::new("/api/tracker*", FaultKind::Status)
+    });
+    let failed = mdsync(&config, &events);
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed));
+    remote.sim.clear_faults();
+    // Exit 2: bad input, said before anything is read.
+    let bad = mdsync(
+        &config,
+        &[
+            "sync",
+            "aggregated",
+            "--to",
+            "Regional",
+            "--data-sets",
+            "not-an-id",
+            "--org-units",
+            district.as_str(),
+            "--period",
+            "last-year",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    assert_eq!(
+        remote.sim.with_stores(|_, _, t| t.event_count()),
+        arrived,
+        "nothing written twice"
+    );
+}

@@ -132,6 +132,13 @@ async fn an_instance_connect_limit_cuts_a_connection_that_never_opens() {
         mdsync_core::dhis2::retry::RequestTimeouts::default().connect(),
         "other instances keep the default"
     );
+    // What a run does when it opens an instance (through the core's transport port): a
+    // changed limit replaces the one set at start.
+    transport.set_connect_limit(&silent_url, Duration::from_millis(250));
+    assert_eq!(
+        transport.connect_timeout_for(&format!("{silent_url}/api/system/info")),
+        Duration::from_millis(250)
+    );
 
     let started = std::time::Instant::now();
     let result = transport

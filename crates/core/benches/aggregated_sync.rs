@@ -5,7 +5,9 @@
 //! volume (printed for 100,000 and 1,000,000).
 //!
 //! - throughput: the origin's `dataValueSets` answers of every slice, decoded, mapped and
-//!   encoded as the engine does (CPU time of this thread);
+//!   encoded as the engine does (CPU time of this thread); with `AGGREGATED_BENCH_WASM_DIR`
+//!   set, the answers and the figure are saved there for the wasm run of the same code
+//!   (`wasm/`, started by `cargo xtask bench`);
 //! - memory: a whole run into a destination that counts what it receives and keeps nothing, so
 //!   that the figure is the engine's (the origin's store is built before the peak is reset);
 //! - requests and bytes sent to a real (simulated) destination that already holds the values,
@@ -289,7 +291,7 @@ fn throughput(origin: &Arc<Sim>) {
         let mapper = Mapper::new(&mapping, &context);
         for body in &bodies {
             let started = cpu();
-            let set: DataValueSet = serde_json::from_slice(body).expect("values");
+            let set = DataValueSet::from_json(body).expect("values");
             let parsed = cpu();
             let mut mapped = mapper.data_values(set).payload.data_values;
             prepare_for_sending(&mut mapped);
@@ -325,6 +327,9 @@ fn throughput(origin: &Arc<Sim>) {
         }
     }
     let total: Duration = best.iter().sum();
+    if let Ok(dir) = std::env::var("AGGREGATED_BENCH_WASM_DIR") {
+        save_for_wasm(std::path::Path::new(&dir), &bodies, values, total);
+    }
     let per_second = |spent: Duration| values as f64 / spent.as_secs_f64().max(1e-9) / 1e6;
     println!(
         "  read + map + encode: {values} values ({:.0} MiB read, {:.0} MiB encoded) in {:.0} ms CPU: \
@@ -350,6 +355,26 @@ fn throughput(origin: &Arc<Sim>) {
         per_second(baseline),
         total.as_secs_f64() / baseline.as_secs_f64().max(1e-9)
     );
+}
+
+/// For the wasm run of the same read + map + encode (`wasm/run.mjs`, started by `cargo xtask
+/// bench`): the answers (u32 little-endian length, then the bytes, for each) and the native figure.
+fn save_for_wasm(dir: &std::path::Path, bodies: &[Vec<u8>], values: usize, spent: Duration) {
+    let mut file = Vec::with_capacity(bodies.iter().map(|body| body.len() + 4).sum());
+    for body in bodies {
+        file.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        file.extend_from_slice(body);
+    }
+    let native = json!({ "values": values, "cpuMs": spent.as_secs_f64() * 1e3 });
+    let written = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(dir.join("bodies.bin"), file))
+        .and_then(|()| std::fs::write(dir.join("native.json"), native.to_string()));
+    if let Err(error) = written {
+        println!(
+            "    (could not save the answers for the wasm run in {}: {error})",
+            dir.display()
+        );
+    }
 }
 
 fn memory(origin: &Arc<Sim>, selection: &AggregatedSelection) {

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use dhis2_sim::{FaultKind, FaultRule};
 use mdsync_core::clock::Clock;
+use mdsync_core::dhis2::retry::RequestTimeouts;
 use mdsync_core::rules::{
     create_rule, get_rule, iso_utc, read_heartbeat, update_rule, Heartbeat, RuleDraft, Scheduler,
     SchedulerError, SchedulerEvent, SchedulerOptions, SchedulerStatus,
@@ -338,4 +339,49 @@ fn a_failed_run_is_recorded_in_history_and_in_the_rule() {
         .expect("rule");
     assert!(rule.last_run.last_status.is_some_and(|s| s.is_failure()));
     assert_eq!(rule.last_run.last_successful_sync, None);
+}
+
+#[test]
+fn an_instance_s_changed_time_limits_apply_from_the_scheduler_s_next_run() {
+    let world = World::new("2.40");
+    let remote = world.configured_remote();
+    let (configurator_storage, configurator) = world.open("configurator");
+    let limits = |connect_seconds, total_seconds| RequestTimeouts {
+        connect_seconds,
+        total_seconds,
+    };
+    world
+        .run(configurator.set_timeouts(&configurator_storage, &remote, Some(limits(7, 60))))
+        .expect("limits set");
+    let id = scheduled_rule(&world, &remote, "Every minute", "0 * * * * *");
+    let (_events, sink) = recorder();
+    let clock = world.clock.clone();
+    let (storage, manager, remote_id) = (&configurator_storage, &configurator, remote.clone());
+    // One scheduler process throughout: a run at 10:01 with the first limits, then they change,
+    // then a run at 10:02.
+    run_until(&world, "alpha", &sink, async move {
+        clock.sleep(Duration::from_secs(90)).await;
+        manager
+            .set_timeouts(storage, &remote_id, Some(limits(11, 60)))
+            .await
+            .expect("limits changed");
+        clock.sleep(Duration::from_secs(60)).await;
+    });
+    assert!(history_of(&world, &id).len() >= 2);
+    let remote_url = world.remote.base_url().to_string();
+    let applied: Vec<u64> = support::clocked::connect_limits_set()
+        .into_iter()
+        .filter(|(url, _)| *url == remote_url)
+        .map(|(_, connect)| connect.as_secs())
+        .collect();
+    let changed = applied
+        .iter()
+        .position(|&seconds| seconds == 11)
+        .unwrap_or_else(|| panic!("the changed limit never reached the transport: {applied:?}"));
+    assert!(
+        changed > 0,
+        "the first run had the first limit: {applied:?}"
+    );
+    assert!(applied[..changed].iter().all(|&seconds| seconds == 7));
+    assert!(applied[changed..].iter().all(|&seconds| seconds == 11));
 }

@@ -244,3 +244,102 @@ fn a_failed_upload_is_a_conflict_row_and_the_run_goes_on() {
     assert_eq!(others(&destination), others(&origin));
     assert!(others(&origin) > 0);
 }
+
+#[test]
+fn a_second_run_leaves_files_the_destination_holds_and_copies_a_replaced_one() {
+    for (from, to) in [("2.39", "2.41"), ("2.41", "2.30")] {
+        let (origin, destination, facility, _) = pair(from, to);
+        let first = run(
+            &origin,
+            &destination,
+            &anc_district(),
+            &AggregatedSyncOptions::default(),
+        );
+        assert_eq!(first.targets[0].status, TargetStatus::Success);
+        let copied = file_value_at(&destination, &facility).expect("the file value landed");
+
+        origin.clear_request_log();
+        destination.clear_request_log();
+        let again = run(
+            &origin,
+            &destination,
+            &anc_district(),
+            &AggregatedSyncOptions::default(),
+        );
+        let target = &again.targets[0];
+        assert_eq!(
+            target.status,
+            TargetStatus::Success,
+            "{from}→{to}: {target:?}"
+        );
+        // Nothing uploaded, nothing downloaded; the two descriptions compared instead.
+        assert_eq!(logged(&destination, "POST", "/api/fileResources").0, 0);
+        assert_eq!(logged(&origin, "GET", "/data").0, 0);
+        assert_eq!(
+            logged(&destination, "GET", &format!("/fileResources/{copied}")).0,
+            1
+        );
+        assert_eq!(target.request_count, destination.request_log().len());
+        assert_eq!(again.origin_request_count, origin.request_log().len());
+        let details = target.aggregated.as_ref().expect("details");
+        assert_eq!((details.files_copied, details.files_unchanged), (0, 1));
+        assert_eq!(file_value_at(&destination, &facility), Some(copied.clone()));
+        assert_eq!(
+            destination.with_stores(|_, values, _| values.files.len()),
+            1
+        );
+        // Nothing imported or updated: unchanged values are ignored, or (before DHIS2-15254
+        // was fixed) counted as updated as every other unchanged value is.
+        let at: dhis2_sim::SimVersion = to.parse().expect("test versions are valid");
+        let values_sent = details.values_sent;
+        let expected = if dhis2_sim::data_values::import::ignores_unchanged(at) {
+            (0, 0, values_sent)
+        } else {
+            (0, values_sent, 0)
+        };
+        assert_eq!(
+            (
+                target.stats.created,
+                target.stats.updated,
+                target.stats.ignored
+            ),
+            expected,
+            "{from}→{to}"
+        );
+
+        // The origin's value now points at another scan: that one is copied.
+        let replaced = origin.with_stores(|_, values, _| {
+            values.files.add(
+                "register-march.png",
+                "image/png",
+                b"a second, longer scan".to_vec(),
+            )
+        });
+        let client = client_for(&origin, "admin");
+        let body = json!({ "dataValues": [{
+            "dataElement": file_element(), "period": "202403", "orgUnit": facility, "value": replaced,
+        }]});
+        let request = client
+            .request(Method::Post, "api/dataValueSets")
+            .with_json(&body);
+        assert!(block_on(client.execute(request))
+            .expect("an answer")
+            .is_success());
+        destination.clear_request_log();
+        let third = run(
+            &origin,
+            &destination,
+            &anc_district(),
+            &AggregatedSyncOptions::default(),
+        );
+        let details = third.targets[0].aggregated.as_ref().expect("details");
+        assert_eq!((details.files_copied, details.files_unchanged), (1, 0));
+        assert_eq!(logged(&destination, "POST", "/api/fileResources").0, 1);
+        let now = file_value_at(&destination, &facility).expect("the new file value");
+        assert_ne!(now, copied);
+        let stored = destination
+            .with_stores(|_, values, _| values.files.get(&now).cloned())
+            .expect("the new resource");
+        assert_eq!(stored.bytes, b"a second, longer scan");
+    }
+}

@@ -1,6 +1,6 @@
 //! Events syncs through the one run operation (`run_sync`): the role is checked, history keeps
-//! the report with its per-program figures, and a run cut short resumes (create-or-update, so
-//! nothing arrives twice, new UIDs included).
+//! the report with its per-program figures, and a run cut short resumes (pages that arrived are
+//! not sent again; the rest is create-or-update, so nothing arrives twice, new UIDs included).
 
 mod events_common;
 mod support;

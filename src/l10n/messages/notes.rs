@@ -177,6 +177,21 @@ pub fn sync_problem(lang: Language, problem: &SyncProblem) -> String {
             }
         }
         SyncProblem::BadSelection { error } => aggregated_input(lang, error),
+        SyncProblem::NoUnitsAtLevelsOrGroups {
+            origin,
+            levels,
+            groups,
+        } => tr!(
+            lang,
+            aggregated.levels_groups.none_found,
+            origin = origin,
+            levels = levels
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            groups = groups.join(", ")
+        ),
         SyncProblem::Events { error } => super::events_notes::events_problem(lang, error),
     }
 }

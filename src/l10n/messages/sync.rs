@@ -122,6 +122,13 @@ pub fn aggregated_input(lang: Language, error: &AggregatedInputError) -> String 
         }
         AggregatedInputError::StaleNeedsRawMode => tr!(lang, sync.aggregated.stale_needs_raw_mode),
         AggregatedInputError::NoAttributeOption => tr!(lang, sync.aggregated.no_attribute_option),
+        AggregatedInputError::BadLevel { level } => {
+            tr!(
+                lang,
+                aggregated.levels_groups.bad_level,
+                level = level.to_string()
+            )
+        }
     }
 }
 

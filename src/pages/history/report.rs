@@ -10,16 +10,12 @@ use crate::l10n::messages::{
     named_instance, report_note, sync_error_message, target_status, type_label,
 };
 use crate::l10n::{use_language, Language};
+use crate::pages::sync::common::results::{self as common, StatsOrder};
 use crate::pages::sync::download::download_text;
 use crate::{counted, tr};
 
 fn stats_cells(lang: Language, stats: &ImportStats) -> impl IntoView {
-    view! {
-        <td data-test="history-type-created">{lang.number(stats.created as f64)}</td>
-        <td data-test="history-type-updated">{lang.number(stats.updated as f64)}</td>
-        <td data-test="history-type-deleted">{lang.number(stats.deleted as f64)}</td>
-        <td data-test="history-type-ignored">{lang.number(stats.ignored as f64)}</td>
-    }
+    common::stats_cells(lang, stats, "history-type", StatsOrder::DeletedThenIgnored)
 }
 
 /// The errors with a search box and a CSV download of what the search keeps.
@@ -145,10 +141,7 @@ fn TargetDetails(target: TargetReport, dry_run: bool) -> impl IntoView {
             <table class="data-table" data-test="history-stats">
                 <thead><tr>
                     <th>{tr!(lang, sync.results.type_column)}</th>
-                    <th>{tr!(lang, sync.results.created)}</th>
-                    <th>{tr!(lang, sync.results.updated)}</th>
-                    <th>{tr!(lang, sync.results.deleted)}</th>
-                    <th>{tr!(lang, sync.results.ignored)}</th>
+                    {common::stats_headers(lang, StatsOrder::DeletedThenIgnored)}
                 </tr></thead>
                 <tbody>
                     {type_rows}

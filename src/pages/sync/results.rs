@@ -1,24 +1,17 @@
 use leptos::prelude::*;
-use mdsync_core::browse::{download_name, raw_response_document};
 use mdsync_core::dhis2::ImportStats;
 use mdsync_core::sync::report::SyncKind;
 use mdsync_core::sync::{SyncError, SyncReport, TargetReport};
 
-use crate::components::notice::{Notice, NoticeKind};
 use crate::l10n::messages::{
     named_instance, report_note, sync_error_message, target_status, type_label,
 };
 use crate::l10n::{use_language, Language};
-use crate::pages::sync::download::download_json;
+use crate::pages::sync::common::results::{self as common, history_note, raw_download, StatsOrder};
 use crate::{counted, tr};
 
 fn stats_cells(lang: Language, stats: &ImportStats) -> impl IntoView {
-    view! {
-        <td data-test="sync-type-created">{lang.number(stats.created as f64)}</td>
-        <td data-test="sync-type-updated">{lang.number(stats.updated as f64)}</td>
-        <td data-test="sync-type-deleted">{lang.number(stats.deleted as f64)}</td>
-        <td data-test="sync-type-ignored">{lang.number(stats.ignored as f64)}</td>
-    }
+    common::stats_cells(lang, stats, "sync-type", StatsOrder::DeletedThenIgnored)
 }
 
 /// One row per type that was in the payload or in the server's answer.
@@ -108,10 +101,6 @@ fn dry_run_preview(lang: Language, target: &TargetReport) -> impl IntoView {
 fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>) -> impl IntoView {
     let lang = use_language();
     let (status_label, status_key) = target_status(lang, target.status);
-    let download_error = RwSignal::new(None::<String>);
-    let raw = raw_response_document(&target);
-    let file = download_name("raw-response", &target.target);
-    let has_raw = !target.raw_responses.is_empty();
     let total_sent: usize = sent.iter().map(|(_, count)| count).sum();
     let type_rows = type_rows(&target, &sent)
         .into_iter()
@@ -162,10 +151,7 @@ fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>)
                 <thead><tr>
                     <th>{tr!(lang, sync.results.type_column)}</th>
                     <th>{tr!(lang, sync.results.in_payload)}</th>
-                    <th>{tr!(lang, sync.results.created)}</th>
-                    <th>{tr!(lang, sync.results.updated)}</th>
-                    <th>{tr!(lang, sync.results.deleted)}</th>
-                    <th>{tr!(lang, sync.results.ignored)}</th>
+                    {common::stats_headers(lang, StatsOrder::DeletedThenIgnored)}
                 </tr></thead>
                 <tbody>
                     {type_rows}
@@ -177,17 +163,7 @@ fn TargetResult(target: TargetReport, dry_run: bool, sent: Vec<(String, usize)>)
                 </tbody>
             </table>
             {errors_table(lang, target.errors.clone())}
-            <div class="toolbar">
-                <button
-                    class="button button-small"
-                    data-test="sync-download-raw"
-                    disabled=!has_raw
-                    on:click=move |_| download_error.set(download_json(&file, &raw).err())
-                >
-                    {tr!(lang, sync.results.download_raw)}
-                </button>
-                {move || download_error.get().map(|e| view! { <span class="field-error">{e}</span> })}
-            </div>
+            {raw_download(lang, &target, "sync-download-raw")}
         </div>
     }
 }
@@ -214,18 +190,7 @@ pub fn RunResults(report: SyncReport, history: Result<String, String>) -> impl I
         })
         .collect();
     let dry_run = report.dry_run;
-    let history_note = match history {
-        Ok(id) => view! {
-            <p class="field-help" data-test="sync-history-saved">{tr!(lang, sync.results.history_saved, id = id)}</p>
-        }
-        .into_any(),
-        Err(message) => view! {
-            <Notice kind=NoticeKind::Warning title=tr!(lang, sync.results.history_failed)>
-                <p>{message}</p>
-            </Notice>
-        }
-        .into_any(),
-    };
+    let history_note = history_note(lang, history, "sync-history-saved");
     let sent = report.objects_by_type.clone();
     let targets = report
         .targets

@@ -202,10 +202,19 @@ pub(super) fn finish(
         let text = serde_json::to_string_pretty(&report)
             .map_err(|error| CliError::Failed(error.to_string()))?;
         writeln!(out, "{text}")?;
-    } else if report.kind == SyncKind::Aggregated {
-        print_aggregated_report(&report, out)?;
-    } else if report.kind == SyncKind::Events {
-        print_events_report(&report, out)?;
+    } else if matches!(report.kind, SyncKind::Aggregated | SyncKind::Events) {
+        if report.kind == SyncKind::Aggregated {
+            print_aggregated_report(&report, out)?;
+        } else {
+            print_events_report(&report, out)?;
+        }
+        if report.resumed > 0 {
+            writeln!(
+                out,
+                "Resumed {} time(s) after an interruption.",
+                report.resumed
+            )?;
+        }
     } else {
         print_report(&report, out)?;
     }

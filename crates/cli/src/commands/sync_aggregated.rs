@@ -10,7 +10,7 @@ use mdsync_core::dhis2::data_values::DataImportStrategy;
 use mdsync_core::dhis2::Transport;
 use mdsync_core::rules::RuleLastRun;
 use mdsync_core::sync::aggregated::{
-    AggregatedSelection, AggregatedSyncOptions, AggregationOptions,
+    AggregatedSelection, AggregatedSyncOptions, AggregationOptions, AsyncImports,
 };
 use mdsync_core::sync::{SyncJob, SyncReport};
 
@@ -26,10 +26,21 @@ pub enum DataStrategyArg {
     Deletes,
 }
 
+/// When an import runs as a server job, followed to its end.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AsyncArg {
+    /// Chunks of 5000 values or more.
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("data").required(true).multiple(true)
     .args(["data_sets", "data_element_groups", "data_elements"])))]
 #[command(group(ArgGroup::new("when").required(true).args(["period", "start"])))]
+#[command(group(ArgGroup::new("where").required(true).multiple(true)
+    .args(["org_units", "org_unit_levels", "org_unit_groups"])))]
 pub struct AggregatedArgs {
     /// Destination instance (name or id); repeat for several.
     #[arg(long = "to", required = true)]
@@ -50,11 +61,19 @@ pub struct AggregatedArgs {
     #[arg(long, value_delimiter = ',', requires = "aggregate")]
     pub indicators: Vec<String>,
     /// Organisation unit ids, comma-separated.
-    #[arg(long, value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',')]
     pub org_units: Vec<String>,
     /// Each org unit with everything below it.
     #[arg(long)]
     pub children: bool,
+    /// Org unit levels (1: the top), comma-separated: the units at these levels within
+    /// --org-units (your whole hierarchy without it) are read instead.
+    #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..))]
+    pub org_unit_levels: Vec<u32>,
+    /// Org unit group ids, comma-separated: their members within --org-units (your whole
+    /// hierarchy without it) are read instead, with those of --org-unit-levels.
+    #[arg(long, value_delimiter = ',')]
+    pub org_unit_groups: Vec<String>,
     /// A relative period, counted in the origin server's time zone.
     #[arg(long, value_enum)]
     pub period: Option<PeriodArg>,
@@ -84,9 +103,17 @@ pub struct AggregatedArgs {
     /// Delete at the destinations the values deleted at the origin in the period.
     #[arg(long)]
     pub delete_stale: bool,
+    /// When imports run as server jobs followed to their end (a proxy's time limit cannot cut
+    /// them).
+    #[arg(long = "async", value_enum, default_value = "auto")]
+    pub async_imports: AsyncArg,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// When a run of yours with the same origin, destinations and selection stopped half-way,
+    /// take it up (what arrived is not sent again) instead of starting over.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 impl AggregatedArgs {
@@ -99,6 +126,8 @@ impl AggregatedArgs {
             indicators: ids(&self.indicators),
             org_units: ids(&self.org_units),
             include_descendants: self.children,
+            org_unit_levels: self.org_unit_levels.clone(),
+            org_unit_groups: ids(&self.org_unit_groups),
             period: PeriodArg::or_fixed(self.period, &self.start, &self.end),
             last_updated_since: self.last_updated.clone(),
             ..AggregatedSelection::default()
@@ -123,6 +152,11 @@ impl AggregatedArgs {
                 run_analytics_after: false,
                 analytics_years: None,
             }),
+            async_imports: match self.async_imports {
+                AsyncArg::Auto => AsyncImports::Auto,
+                AsyncArg::Always => AsyncImports::Always,
+                AsyncArg::Never => AsyncImports::Never,
+            },
             ..AggregatedSyncOptions::default()
         }
     }
@@ -146,7 +180,17 @@ pub async fn aggregated<T: Transport>(
         last_run: RuleLastRun::default(),
     };
     let operation = Operation::RunAggregatedSync;
-    run_job(context, operation, checked, route, job, args.json, out).await
+    run_job(
+        context,
+        operation,
+        checked,
+        route,
+        job,
+        args.json,
+        args.resume,
+        out,
+    )
+    .await
 }
 
 /// Conflict rows printed per destination (all of them are in `--json`).

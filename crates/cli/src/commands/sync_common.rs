@@ -10,7 +10,11 @@ use mdsync_core::dhis2::Transport;
 use mdsync_core::model::LOCAL_INSTANCE_ID;
 use mdsync_core::rules::DatePeriod;
 use mdsync_core::sync::aggregated::AggregationType;
-use mdsync_core::sync::{run_sync, CancellationToken, SyncJob, SyncReport, SyncRequest};
+use mdsync_core::sync::journal::JournalJob;
+use mdsync_core::sync::{
+    matching_unfinished_run, resume_sync, run_sync, CancellationToken, SyncJob, SyncReport,
+    SyncRequest,
+};
 
 use super::sync::{finish, now_iso8601, print_progress, run_error};
 use crate::clock::TokioClock;
@@ -98,9 +102,31 @@ pub struct Route<'a> {
     pub to: &'a [String],
 }
 
+/// Whether a journal is of the same data job as `job`: same kind, selection and options (the
+/// period is the journal's own, counted from when that run started).
+fn same_data_job(journaled: &JournalJob, job: &SyncJob) -> bool {
+    match (journaled, job) {
+        (
+            JournalJob::Aggregated { job: before },
+            SyncJob::Aggregated {
+                selection, options, ..
+            },
+        ) => before.selection == *selection && before.options == *options,
+        (
+            JournalJob::Events { job: before },
+            SyncJob::Events {
+                selection, options, ..
+            },
+        ) => before.selection == *selection && before.options == *options,
+        _ => false,
+    }
+}
+
 /// Runs `job` along `route` once `operation` is allowed, and prints its report (JSON with
 /// `json`); the exit status says whether a destination failed. `checked` is the selection's
-/// own check: bad input is said before any instance is contacted.
+/// own check: bad input is said before any instance is contacted. `resume`: a run of the
+/// user's with the same origin, destinations and job that stopped half-way is taken up instead.
+#[allow(clippy::too_many_arguments)]
 pub async fn run_job<T: Transport>(
     context: &Context<T>,
     operation: Operation,
@@ -108,6 +134,7 @@ pub async fn run_job<T: Transport>(
     route: Route<'_>,
     job: SyncJob,
     json: bool,
+    resume: bool,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
     context.instances.actor().authorize(operation)?;
@@ -119,6 +146,30 @@ pub async fn run_job<T: Transport>(
     let mut destinations = Vec::new();
     for wanted in route.to {
         destinations.push(context.resolve_instance(wanted).await?);
+    }
+    if resume {
+        let unfinished = matching_unfinished_run(
+            &context.storage,
+            context.instances.actor(),
+            &origin,
+            &destinations,
+            |journaled| same_data_job(journaled, &job),
+        )
+        .await?;
+        if let Some(run_id) = unfinished {
+            eprintln!("Resuming run {run_id}, which stopped half-way.");
+            let outcome = resume_sync(
+                &context.instances,
+                &context.storage,
+                &run_id,
+                &print_progress,
+                &CancellationToken::new(),
+                &TokioClock,
+            )
+            .await
+            .map_err(run_error)?;
+            return finish(outcome, json, out);
+        }
     }
     let request = SyncRequest {
         origin,

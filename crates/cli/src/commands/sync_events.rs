@@ -80,6 +80,10 @@ pub struct EventsArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// When a run of yours with the same origin, destinations and selection stopped half-way,
+    /// take it up (what arrived is not sent again) instead of starting over.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 impl EventsArgs {
@@ -141,7 +145,17 @@ pub async fn events<T: Transport>(
         last_run: RuleLastRun::default(),
     };
     let operation = Operation::RunEventsSync;
-    run_job(context, operation, checked, route, job, args.json, out).await
+    run_job(
+        context,
+        operation,
+        checked,
+        route,
+        job,
+        args.json,
+        args.resume,
+        out,
+    )
+    .await
 }
 
 /// Errors printed per destination (all of them are in `--json`).

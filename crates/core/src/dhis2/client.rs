@@ -85,6 +85,20 @@ impl<T: Transport> Dhis2Client<T> {
         self.execute_json(self.request(Method::Get, path)).await
     }
 
+    /// As `get_json`, with the answer read by `decode` (a reader faster than serde's generic
+    /// one, such as `DataValueSet::from_json`); the errors are `get_json`'s.
+    pub async fn get_decoded<D>(
+        &self,
+        path: &str,
+        decode: impl FnOnce(&[u8]) -> serde_json::Result<D>,
+    ) -> Result<D, Dhis2Error> {
+        let request = self.request(Method::Get, path);
+        let url = request.url.clone();
+        let response = self.execute(request).await?;
+        check_response(&self.base_url, &url, &response)?;
+        decode_json_with(&url, &response, decode)
+    }
+
     pub async fn post_json<D: DeserializeOwned>(
         &self,
         path: &str,
@@ -191,7 +205,15 @@ pub(crate) fn decode_json<D: DeserializeOwned>(
     url: &str,
     response: &HttpResponse,
 ) -> Result<D, Dhis2Error> {
-    serde_json::from_slice(&response.body).map_err(|error| {
+    decode_json_with(url, response, |body| serde_json::from_slice(body))
+}
+
+fn decode_json_with<D>(
+    url: &str,
+    response: &HttpResponse,
+    decode: impl FnOnce(&[u8]) -> serde_json::Result<D>,
+) -> Result<D, Dhis2Error> {
+    decode(&response.body).map_err(|error| {
         if serde_json::from_slice::<serde_json::Value>(&response.body).is_err() {
             Dhis2Error::NotJson {
                 url: url.to_string(),

@@ -173,7 +173,8 @@ pub enum RepeatSafety {
     Read,
     /// A write whose result is the same when repeated: metadata and data value imports other
     /// than `CREATE` (the objects carry their UIDs, fixed before the first attempt; data values
-    /// are keyed by what they are about), deletions by id, dataStore `PUT`s.
+    /// are keyed by what they are about), tracker imports that create or update (UIDs fixed
+    /// before the first attempt), deletions by id, dataStore `PUT`s.
     IdempotentWrite,
     /// Anything else: a second attempt could write twice.
     Unsafe,
@@ -195,10 +196,22 @@ pub fn repeat_safety(request: &HttpRequest) -> RepeatSafety {
         pair.eq_ignore_ascii_case("importStrategy=CREATE")
             || pair.eq_ignore_ascii_case("strategy=CREATE")
     });
+    // Tracker imports repeat safely only when they say they create *or update*: the engine
+    // fixes every object's UID before the first attempt, so a second attempt updates what the
+    // first created instead of writing it twice.
+    let create_or_update = query.split('&').any(|pair| {
+        pair.eq_ignore_ascii_case("importStrategy=CREATE_AND_UPDATE")
+            || pair.eq_ignore_ascii_case("strategy=CREATE_AND_UPDATE")
+    });
     let endpoint = path.rsplit('/').next().unwrap_or_default();
     let endpoint = endpoint.strip_suffix(".json").unwrap_or(endpoint);
     match (request.method, endpoint) {
         (Method::Post, "metadata" | "dataValueSets") if !strategy_is_create => {
+            RepeatSafety::IdempotentWrite
+        }
+        (Method::Post, "tracker" | "events" | "trackedEntityInstances" | "enrollments")
+            if create_or_update =>
+        {
             RepeatSafety::IdempotentWrite
         }
         (Method::Put, _) if path.contains("/dataStore/") => RepeatSafety::IdempotentWrite,

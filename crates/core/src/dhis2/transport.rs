@@ -123,16 +123,29 @@ pub enum TransportError {
 #[allow(async_fn_in_trait)]
 pub trait Transport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+
+    /// Requests to the instance at `base_url` wait at most `connect` for their connection.
+    /// Only adapters whose HTTP stack has a connect limit act on it (the CLI's); a run calls it
+    /// for each instance it opens, so a changed limit applies from the next run on.
+    fn set_connect_limit(&self, _base_url: &str, _connect: std::time::Duration) {}
 }
 
 impl<T: Transport + ?Sized> Transport for &T {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         (**self).send(request).await
     }
+
+    fn set_connect_limit(&self, base_url: &str, connect: std::time::Duration) {
+        (**self).set_connect_limit(base_url, connect)
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for std::rc::Rc<T> {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         (**self).send(request).await
+    }
+
+    fn set_connect_limit(&self, base_url: &str, connect: std::time::Duration) {
+        (**self).set_connect_limit(base_url, connect)
     }
 }

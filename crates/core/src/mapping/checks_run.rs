@@ -6,15 +6,23 @@
 
 use serde::Serialize;
 
-use super::checks::Finding;
-use super::checks::{check_mapping, ids_to_look_up, outgoing_of_metadata, read_destination_index};
+use super::checks::{
+    check_mapping, ids_to_look_up, outgoing_of_metadata, read_destination_index, Finding, Outgoing,
+};
+use super::checks_sent::{
+    outgoing_of_programs, read_aggregated_sent, read_events_sent, AggregatedSent, SentError,
+};
+use super::model::MappingDictionary;
 use super::store::mapping_for_run;
+use crate::dhis2::data_values::DataIdScheme;
 use crate::dhis2::{Dhis2Client, Transport};
 use crate::instances::InstanceManager;
 use crate::model::LOCAL_INSTANCE_ID;
 use crate::storage::Storage;
 use crate::sync::metadata::read_origin;
-use crate::sync::run::{authorize, open_instances, resolve, RunError, SyncJob, SyncRequest};
+use crate::sync::run::{
+    authorize, open_instances, resolve, Reached, RunError, SyncJob, SyncRequest,
+};
 use crate::sync::transport::ReadOnlyTransport;
 use crate::sync::{CancellationToken, NoProgress};
 
@@ -61,19 +69,103 @@ impl MappingCheck {
     }
 }
 
-/// Runs the mapping checks of a metadata run with "Apply mapping" on, without writing
-/// anything: origin and destinations are only read (through a transport that refuses
-/// writes). Needs the same role and instance access as the run. A destination whose mapping
-/// is empty is left out: there is nothing to apply there.
+/// What the run sends, read once from the origin; each destination's mapping says what of it
+/// to check.
+enum Sent {
+    Metadata(Vec<Outgoing>),
+    Aggregated(AggregatedSent),
+    Events {
+        programs: Vec<serde_json::Value>,
+        org_units: Vec<String>,
+    },
+}
+
+impl Sent {
+    fn outgoing(&self, mapping: &MappingDictionary) -> Vec<Outgoing> {
+        match self {
+            Sent::Metadata(outgoing) => outgoing.clone(),
+            Sent::Aggregated(sent) => sent.outgoing(mapping),
+            Sent::Events {
+                programs,
+                org_units,
+            } => outgoing_of_programs(programs, org_units, mapping),
+        }
+    }
+}
+
+/// Whether the run applies a mapping at all (and so has something to check).
+fn applies_mapping(job: &SyncJob) -> Result<bool, RunError> {
+    Ok(match job {
+        SyncJob::Metadata { options, .. } => options.apply_mapping,
+        SyncJob::Aggregated {
+            selection, options, ..
+        } => {
+            selection.check(options)?;
+            // Codes are not mapped: the run says so in its report.
+            options.apply_mapping && options.id_scheme == DataIdScheme::Uid
+        }
+        // Program data sent as aggregated values is checked by the run (the mapped data
+        // elements are what it needs).
+        SyncJob::Events { options, .. } => options.as_aggregated.is_none(),
+        SyncJob::Deletions { .. } => false,
+    })
+}
+
+/// Reads what the run sends from the origin (read-only). `None`: the selection does not hold,
+/// which the run reports itself.
+async fn read_sent<T: Transport>(
+    origin: &Reached<'_, T>,
+    job: &SyncJob,
+) -> Result<Option<Sent>, RunError> {
+    let reader = Dhis2Client::new(
+        ReadOnlyTransport(origin.client.transport()),
+        origin.client.base_url(),
+        origin.client.auth().clone(),
+    );
+    let read = match job {
+        SyncJob::Metadata { picks, options } => {
+            let selection = resolve(picks, origin).await?;
+            let cancel = CancellationToken::new();
+            let package = read_origin(&reader, &selection, options, &NoProgress, &cancel)
+                .await
+                .map_err(RunError::Selection)?;
+            return Ok(Some(Sent::Metadata(outgoing_of_metadata(&package.payload))));
+        }
+        SyncJob::Aggregated { selection, .. } => {
+            read_aggregated_sent(&reader, &origin.name, selection)
+                .await
+                .map(Sent::Aggregated)
+        }
+        SyncJob::Events { selection, .. } => {
+            read_events_sent(&reader, selection)
+                .await
+                .map(|programs| Sent::Events {
+                    programs,
+                    org_units: selection.org_units.clone(),
+                })
+        }
+        SyncJob::Deletions { .. } => return Ok(None),
+    };
+    match read {
+        Ok(sent) => Ok(Some(sent)),
+        Err(SentError::Selection) => Ok(None),
+        Err(SentError::Dhis2(error)) => Err(RunError::Selection(error)),
+    }
+}
+
+/// Runs the mapping checks of a run that applies a mapping — metadata with "Apply mapping" on,
+/// aggregated with it on (by UID), events — without writing anything: origin and destinations
+/// are only read (through a transport that refuses writes). What the run sends is read from
+/// the origin: metadata objects; data sets, data elements, category option combos, indicators
+/// and org units of aggregated values; programs, stages, data elements, org units, tracked
+/// entity types and attributes of events. Needs the same role and instance access as the run.
+/// A destination whose mapping is empty is left out: there is nothing to apply there.
 pub async fn check_mapping_before_run<T: Transport>(
     manager: &InstanceManager,
     storage: &Storage<T>,
     request: &SyncRequest,
 ) -> Result<MappingCheck, RunError> {
-    let SyncJob::Metadata { picks, options } = &request.job else {
-        return Ok(MappingCheck::default());
-    };
-    if !options.apply_mapping {
+    if !applies_mapping(&request.job)? {
         return Ok(MappingCheck::default());
     }
     let operation = authorize(manager, request)?;
@@ -93,17 +185,9 @@ pub async fn check_mapping_before_run<T: Transport>(
     if mappings.iter().all(|(mapping, _)| mapping.is_empty()) {
         return Ok(MappingCheck::default());
     }
-    let selection = resolve(picks, &origin).await?;
-    let origin_reader = Dhis2Client::new(
-        ReadOnlyTransport(origin.client.transport()),
-        origin.client.base_url(),
-        origin.client.auth().clone(),
-    );
-    let cancel = CancellationToken::new();
-    let package = read_origin(&origin_reader, &selection, options, &NoProgress, &cancel)
-        .await
-        .map_err(RunError::Selection)?;
-    let outgoing = outgoing_of_metadata(&package.payload);
+    let Some(sent) = read_sent(&origin, &request.job).await? else {
+        return Ok(MappingCheck::default());
+    };
     let mut check = MappingCheck::default();
     for ((id, destination), (mapping, inverted)) in
         request.destinations.iter().zip(&destinations).zip(mappings)
@@ -116,6 +200,7 @@ pub async fn check_mapping_before_run<T: Transport>(
             destination.client.base_url(),
             destination.client.auth().clone(),
         );
+        let outgoing = sent.outgoing(&mapping);
         let wanted = ids_to_look_up(&mapping, &outgoing);
         let index = read_destination_index(&reader, &wanted)
             .await

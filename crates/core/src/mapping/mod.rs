@@ -21,6 +21,7 @@ pub mod apply;
 pub mod auto_map;
 pub mod checks;
 pub mod checks_run;
+pub mod checks_sent;
 pub mod context;
 pub mod decode;
 pub mod error;

@@ -7,10 +7,11 @@
 //! A journal holds instance ids, the selection, the options, object UIDs and reports without
 //! raw server answers: never a credential.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::task::{Poll, Waker};
 
-use futures::future::LocalBoxFuture;
+use futures::future::{poll_fn, LocalBoxFuture};
 use serde::{Deserialize, Serialize};
 
 use super::aggregated::AggregatedJob;
@@ -42,8 +43,8 @@ pub enum JournalJob {
     },
     /// Aggregated data values; `written` of a target holds the keys of the slices it received.
     Aggregated { job: Box<AggregatedJob> },
-    /// Events and tracker data; resumed from the start (writes are create-or-update, and new
-    /// UIDs derive from the job's seed, so objects that arrived are updated, not duplicated).
+    /// Events and tracker data; `written` of a target holds the keys of the pages it received
+    /// (program and the UIDs of the page), which a resumed run reads again but does not send.
     Events { job: Box<super::events::EventsJob> },
 }
 
@@ -100,10 +101,14 @@ pub struct UnfinishedRun {
 }
 
 /// How long after its journal's last write a run counts as still going somewhere (another tab,
-/// another computer, the CLI). The journal is written when the run starts and after every chunk
-/// that arrives, so its `updatedMillis` is the run's heartbeat; a chunk under the default time
-/// limits (180 s per attempt) normally arrives well within this window.
+/// another computer, the CLI). The journal is written when the run starts, after every chunk
+/// that arrives, and at most every [`HEARTBEAT_MILLIS`] while requests wait (long reads before
+/// the first write, a slow import), so its `updatedMillis` is the run's heartbeat.
 pub const ACTIVE_RUN_WINDOW_MILLIS: u64 = 5 * 60 * 1000;
+
+/// How often a running run touches its journal while it waits on requests: well inside
+/// [`ACTIVE_RUN_WINDOW_MILLIS`], and rarely enough not to load the server.
+pub const HEARTBEAT_MILLIS: u64 = 30 * 1000;
 
 /// Whether an unfinished run is still going or was cut short.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -175,6 +180,44 @@ pub struct StoredJournal<'s, T> {
     now: Box<dyn Fn() -> u64 + 's>,
     /// The last write that failed, if the latest did (the next chunk writes again).
     failure: RefCell<Option<StorageError>>,
+    /// When a write was last tried (the heartbeat waits [`HEARTBEAT_MILLIS`] from it).
+    last_write: Cell<u64>,
+    /// Writes one at a time, each with the state of its turn: a heartbeat started before a
+    /// chunk's write never lands after it with an older state.
+    writing: WriteTurn,
+}
+
+/// One journal write at a time (a tiny async lock: the engine's futures share one thread).
+#[derive(Default)]
+struct WriteTurn {
+    busy: Cell<bool>,
+    waiting: RefCell<Vec<Waker>>,
+}
+
+struct Turn<'a>(&'a WriteTurn);
+
+impl WriteTurn {
+    async fn take(&self) -> Turn<'_> {
+        poll_fn(|cx| {
+            if self.busy.get() {
+                self.waiting.borrow_mut().push(cx.waker().clone());
+                Poll::Pending
+            } else {
+                self.busy.set(true);
+                Poll::Ready(())
+            }
+        })
+        .await;
+        Turn(self)
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.0.busy.set(false);
+        let waiting: Vec<Waker> = self.0.waiting.borrow_mut().drain(..).collect();
+        waiting.into_iter().for_each(Waker::wake);
+    }
 }
 
 impl<'s, T: Transport> StoredJournal<'s, T> {
@@ -190,11 +233,14 @@ impl<'s, T: Transport> StoredJournal<'s, T> {
 
     /// A journal read back for a resumed run.
     pub fn open(storage: &'s Storage<T>, journal: RunJournal, now: impl Fn() -> u64 + 's) -> Self {
+        let last_write = Cell::new(journal.updated_millis);
         StoredJournal {
             storage,
             journal: RefCell::new(journal),
             now: Box::new(now),
             failure: RefCell::new(None),
+            last_write,
+            writing: WriteTurn::default(),
         }
     }
 
@@ -209,9 +255,11 @@ impl<'s, T: Transport> StoredJournal<'s, T> {
 
     /// Writes the journal as it is now.
     pub async fn save(&self) -> Result<(), StorageError> {
+        let _turn = self.writing.take().await;
         let snapshot = {
             let mut journal = self.journal.borrow_mut();
             journal.updated_millis = (self.now)();
+            self.last_write.set(journal.updated_millis);
             journal.clone()
         };
         let outcome = self
@@ -270,6 +318,19 @@ impl<T: Transport> ChunkJournal for StoredJournal<'_, T> {
         // A failed write is remembered and tried again with the next chunk.
         Box::pin(async move {
             let _ = self.save().await;
+        })
+    }
+
+    fn heartbeat_due_in(&self) -> u64 {
+        let due = self.last_write.get().saturating_add(HEARTBEAT_MILLIS);
+        due.saturating_sub((self.now)())
+    }
+
+    fn heartbeat(&self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(async move {
+            if self.heartbeat_due_in() == 0 {
+                let _ = self.save().await;
+            }
         })
     }
 }

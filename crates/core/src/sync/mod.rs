@@ -31,7 +31,7 @@ pub use history_panel::{
 pub use journal::{
     discard_run, list_unfinished_runs, load_journal, matching_unfinished_run,
     same_metadata_objects, unfinished_runs_for, RunActivity, RunJournal, UnfinishedRun,
-    ACTIVE_RUN_WINDOW_MILLIS,
+    ACTIVE_RUN_WINDOW_MILLIS, HEARTBEAT_MILLIS,
 };
 pub use progress::{NoProgress, ProgressSink, SyncProgress, SyncStep};
 pub use report::{

@@ -34,6 +34,13 @@ pub enum SyncProblem {
     /// Aggregated: org units outside the user's hierarchy on the origin.
     #[serde(rename_all = "camelCase")]
     OutsideHierarchy { origin: String, units: Vec<String> },
+    /// Aggregated: no org unit of the origin is at the chosen levels or in the chosen groups.
+    #[serde(rename_all = "camelCase")]
+    NoUnitsAtLevelsOrGroups {
+        origin: String,
+        levels: Vec<u32>,
+        groups: Vec<String>,
+    },
     /// Aggregated: reading the origin failed after `done` of `total` slices.
     #[serde(rename_all = "camelCase")]
     OriginReadFailed {
@@ -100,6 +107,16 @@ impl std::fmt::Display for SyncProblem {
                 units: units.clone(),
             }
             .fmt(f),
+            NoUnitsAtLevelsOrGroups {
+                origin,
+                levels,
+                groups,
+            } => PrepareError::NoUnitsAtLevelsOrGroups {
+                origin: origin.clone(),
+                levels: levels.clone(),
+                groups: groups.clone(),
+            }
+            .fmt(f),
             OriginReadFailed { done, total, error } => OriginFailure::Read {
                 done: *done,
                 total: *total,
@@ -162,6 +179,15 @@ impl From<PrepareError> for SyncProblem {
                 origin,
                 kind: Some(kind),
                 ids,
+            },
+            PrepareError::NoUnitsAtLevelsOrGroups {
+                origin,
+                levels,
+                groups,
+            } => SyncProblem::NoUnitsAtLevelsOrGroups {
+                origin,
+                levels,
+                groups,
             },
         }
     }

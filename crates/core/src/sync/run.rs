@@ -190,13 +190,22 @@ pub(crate) async fn open_instances<'t, T: Transport>(
         return Err(RunError::NoDestination);
     }
     let transport = storage.client().transport();
+    // Each run reads the instances' time limits afresh: a limit changed since the last run (a
+    // long-running scheduler, the CLI) applies now, the connect limit in the transport too.
+    let apply_connect_limit = |target: &crate::instances::ConnectionTarget| {
+        if target.route.is_none() {
+            transport.set_connect_limit(&target.url, target.timeouts.connect());
+        }
+    };
     let origin = manager.target_for(storage, origin_id, operation).await?;
+    apply_connect_limit(&origin);
     let mut destinations = Vec::with_capacity(destination_ids.len());
     for id in destination_ids {
         if id == origin_id {
             return Err(RunError::OriginIsDestination { name: origin.name });
         }
         let target = manager.target_for(storage, id, operation).await?;
+        apply_connect_limit(&target);
         destinations.push(
             SyncInstance::new(target.name.clone(), target.client(transport))
                 .with_timeouts(target.timeouts),
@@ -386,12 +395,16 @@ impl<T: Transport> Run<'_, '_, T> {
                 SyncReport::new(crate::sync::report::SyncKind::Deleted, &self.origin.name)
             }
             (JournalJob::Aggregated { job }, _) => {
-                let mappings = target_mappings(
-                    self.storage,
-                    &self.journal.origin,
-                    &self.journal.destinations,
-                )
-                .await;
+                let mappings = if job.options.apply_mapping {
+                    target_mappings(
+                        self.storage,
+                        &self.journal.origin,
+                        &self.journal.destinations,
+                    )
+                    .await
+                } else {
+                    vec![TargetMapping::default(); self.journal.destinations.len()]
+                };
                 run_aggregated_sync(self.origin, self.destinations, &mappings, job, &runtime).await
             }
             (JournalJob::Events { job }, _) => {

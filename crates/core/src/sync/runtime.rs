@@ -5,7 +5,7 @@
 use futures::future::LocalBoxFuture;
 
 use super::report::TargetReport;
-use super::transport::CountingTransport;
+use super::transport::{CountingTransport, HeartbeatTransport};
 use super::{CancellationToken, ProgressSink, SyncProgress};
 use crate::clock::Clock;
 use crate::dhis2::import_jobs::JobPolling;
@@ -16,8 +16,10 @@ use crate::dhis2::{Auth, Dhis2Client, Transport};
 use crate::sync::metadata::chunk_queue::WrittenIds;
 
 /// A client as the engine uses it: requests retried and timed (outside), counted (inside, so
-/// every attempt counts as the server would log it).
-pub type EngineClient<'a, T, C> = Dhis2Client<ReliableTransport<'a, CountingTransport<T>, C>>;
+/// every attempt counts as the server would log it), and the run's journal touched at a bounded
+/// interval while an attempt waits (innermost).
+pub type EngineClient<'a, T, C> =
+    Dhis2Client<ReliableTransport<'a, CountingTransport<HeartbeatTransport<'a, T, C>>, C>>;
 
 /// Records a run's progress as it goes, so that a run cut short can resume where it stopped
 /// (see [`crate::sync::journal`]). Targets are named by their index among the destinations.
@@ -35,6 +37,18 @@ pub trait ChunkJournal {
         object_ids: &'a [String],
         report: &'a TargetReport,
     ) -> LocalBoxFuture<'a, ()>;
+
+    /// Milliseconds until the run should touch its journal again ([`Self::heartbeat`]);
+    /// `u64::MAX`: never.
+    fn heartbeat_due_in(&self) -> u64 {
+        u64::MAX
+    }
+
+    /// Touches the journal when it is due, so that a run busy reading (or waiting on one long
+    /// request) is not taken for one cut short. Every engine request drives it while it waits.
+    fn heartbeat(&self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
 }
 
 pub struct SyncRuntime<'a, C> {
@@ -108,8 +122,9 @@ impl<'a, C: Clock> SyncRuntime<'a, C> {
     where
         'a: 'r,
     {
+        let beating = HeartbeatTransport::new(transport, self.clock, self.journal);
         let mut reliable =
-            ReliableTransport::new(CountingTransport::new(transport), self.clock, self.retry)
+            ReliableTransport::new(CountingTransport::new(beating), self.clock, self.retry)
                 .with_listener(listener)
                 .with_cancel(self.cancel);
         if let Some(timeouts) = timeouts {

@@ -6,14 +6,18 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use dhis2_sim::{FaultRule, Sim};
+use dhis2_sim::seed::rng::uid;
+use dhis2_sim::{DemoSide, FaultRule, InstanceConfig, Seed, Sim, SimVersion};
 use mdsync_core::clock::TestClock;
 use mdsync_core::crypto::EncryptionKey;
 use mdsync_core::dhis2::metadata::{import_metadata, ImportOptions, ImportStrategy};
 use mdsync_core::dhis2::{Auth, Dhis2Client, ImportStatus};
 use mdsync_core::instances::{InstanceForm, InstanceManager};
 use mdsync_core::model::{AuthKind, Sharing};
+use mdsync_core::rules::{DatePeriod, RuleLastRun};
 use mdsync_core::storage::Storage;
+use mdsync_core::sync::aggregated::{AggregatedSelection, AggregatedSyncOptions};
+use mdsync_core::sync::events::{EventsSelection, EventsSyncOptions};
 use mdsync_core::sync::metadata::{
     plan_deletions, ChunkLimits, MetadataSelection, MetadataSyncOptions, SyncInstance,
 };
@@ -31,22 +35,69 @@ pub const SETUP: &str = "payloads/setup/metadata.json";
 /// Objects deleted on the source in the deletions world.
 pub const DELETED: usize = 30;
 
+/// 2025-06-15T10:00:00Z: "last year" of the data kinds is the demo's year, 2024.
+pub const JUNE_2025: u64 = 1_749_981_600_000;
+
 /// The sync kinds that exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Metadata,
     Deletions,
+    /// Aggregated data values: three data sets of a district, last year (a slice each).
+    Aggregated,
+    /// Events of an event program in a province, pages of 50.
+    Events,
+    /// Tracked entities (enrollments, events) of a tracker program in a province, pages of 5.
+    TrackedEntities,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 2] = [Kind::Metadata, Kind::Deletions];
+    pub const ALL: [Kind; 5] = [
+        Kind::Metadata,
+        Kind::Deletions,
+        Kind::Aggregated,
+        Kind::Events,
+        Kind::TrackedEntities,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Kind::Metadata => "metadata",
             Kind::Deletions => "deletions",
+            Kind::Aggregated => "aggregated",
+            Kind::Events => "events",
+            Kind::TrackedEntities => "tracked entities",
         }
     }
+
+    /// Kinds whose data comes from the demo instances (origin with data, destination without).
+    fn is_data(self) -> bool {
+        matches!(
+            self,
+            Kind::Aggregated | Kind::Events | Kind::TrackedEntities
+        )
+    }
+}
+
+/// A demo instance at 2.40, `http://<name>.sim`, with the origin's metadata and data.
+fn demo(name: &str) -> Arc<Sim> {
+    let version: SimVersion = "2.40".parse().expect("version");
+    let mut config = InstanceConfig::new(name, version);
+    config.seed = Seed::Demo(DemoSide::Source);
+    config.base_url = format!("http://{name}.sim");
+    Arc::new(Sim::new(config))
+}
+
+pub fn event_program() -> String {
+    uid("program:Inpatient morbidity and mortality")
+}
+
+pub fn tracker_program() -> String {
+    uid("program:Child programme")
+}
+
+fn province_0() -> String {
+    uid("ou:province:0")
 }
 
 pub struct World {
@@ -74,12 +125,27 @@ fn constants() -> Value {
 
 impl World {
     pub fn new(kind: Kind) -> World {
+        let (source, target) = if kind.is_data() {
+            let target = demo("target");
+            target.with_stores(|_, values, tracker| {
+                values.clear();
+                tracker.clear();
+            });
+            (demo("source"), target)
+        } else {
+            (sim_named("source", "2.40"), sim_named("target", "2.40"))
+        };
+        let start = if kind.is_data() {
+            JUNE_2025
+        } else {
+            1_700_000_000_000
+        };
         let mut world = World {
             kind,
-            clock: TestClock::starting_at(1_700_000_000_000),
+            clock: TestClock::starting_at(start),
             local: sim_named("local", "2.40"),
-            source: sim_named("source", "2.40"),
-            target: sim_named("target", "2.40"),
+            source,
+            target,
             key: EncryptionKey::generate().expect("randomness"),
             source_id: String::new(),
             target_id: String::new(),
@@ -103,6 +169,7 @@ impl World {
                 }
                 world.import(&world.source, &constants(), ImportStrategy::Delete);
             }
+            Kind::Aggregated | Kind::Events | Kind::TrackedEntities => {}
         }
         world.source_id = world.configure("Source", &world.source);
         world.target_id = world.configure("Target", &world.target);
@@ -223,6 +290,42 @@ impl World {
                     dry_run: false,
                 }
             }
+            Kind::Aggregated => SyncJob::Aggregated {
+                selection: AggregatedSelection {
+                    data_sets: vec![
+                        uid("ds:Reproductive health"),
+                        uid("ds:Child health and immunization"),
+                        uid("ds:Malaria and HIV"),
+                    ],
+                    org_units: vec![uid("ou:district:0:0")],
+                    include_descendants: true,
+                    period: DatePeriod::LastYear,
+                    ..AggregatedSelection::default()
+                },
+                options: AggregatedSyncOptions::default(),
+                last_run: RuleLastRun::default(),
+            },
+            Kind::Events | Kind::TrackedEntities => {
+                let (program, page_size) = if self.kind == Kind::Events {
+                    (event_program(), 50)
+                } else {
+                    (tracker_program(), 5)
+                };
+                SyncJob::Events {
+                    selection: EventsSelection {
+                        programs: vec![program],
+                        org_units: vec![province_0()],
+                        include_children: true,
+                        period: DatePeriod::LastYear,
+                        ..EventsSelection::default()
+                    },
+                    options: EventsSyncOptions {
+                        page_size,
+                        ..EventsSyncOptions::default()
+                    },
+                    last_run: RuleLastRun::default(),
+                }
+            }
         };
         SyncRequest {
             origin: self.source_id.clone(),
@@ -290,13 +393,16 @@ impl World {
     /// What the target holds of what the kind touches: every object of the payload's types
     /// (id and name), or the constants still there.
     pub fn target_state(&self) -> BTreeSet<String> {
+        if self.kind.is_data() {
+            return self.target_data();
+        }
         let client = self.client_of(&self.target, "admin");
         let types: Vec<String> = match self.kind {
             Kind::Metadata => payload(AGGREGATE)
                 .as_object()
                 .map(|object| object.keys().filter(|k| *k != "system").cloned().collect())
                 .unwrap_or_default(),
-            Kind::Deletions => vec!["constants".to_string()],
+            _ => vec!["constants".to_string()],
         };
         let mut state = BTreeSet::new();
         for plural in types {
@@ -309,6 +415,35 @@ impl World {
             }
         }
         state
+    }
+
+    /// The data the target holds: every live value; every tracked entity, enrollment and
+    /// event by id (an object written twice under a new id would show), events with values.
+    fn target_data(&self) -> BTreeSet<String> {
+        self.target.with_stores(|_, values, tracker| {
+            let mut state: BTreeSet<String> = values
+                .iter_values()
+                .map(|(de, pe, ou, coc, value)| format!("value:{de}:{pe}:{ou}:{coc}={value}"))
+                .collect();
+            let id = |object: &Value, key: &str| object[key].as_str().unwrap_or("?").to_string();
+            for entity in tracker.tracked_entities() {
+                state.insert(format!("trackedEntity:{}", id(entity, "trackedEntity")));
+            }
+            for enrollment in tracker.enrollments() {
+                state.insert(format!("enrollment:{}", id(enrollment, "enrollment")));
+            }
+            for event in tracker.events() {
+                let mut data: Vec<String> = event["dataValues"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|v| format!("{}={}", v["dataElement"], v["value"]))
+                    .collect();
+                data.sort();
+                state.insert(format!("event:{}:{}", id(event, "event"), data.join(",")));
+            }
+            state
+        })
     }
 
     /// Requests that could have written to the source.
@@ -336,6 +471,15 @@ impl World {
             .request_log()
             .iter()
             .filter(|r| r.method == "POST")
+            .count()
+    }
+
+    /// POSTs the target answered itself (no fault in the way) with a success.
+    pub fn target_posts_answered(&self) -> usize {
+        self.target
+            .request_log()
+            .iter()
+            .filter(|r| r.method == "POST" && r.fault.is_none() && (200..300).contains(&r.status))
             .count()
     }
 }

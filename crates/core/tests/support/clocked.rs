@@ -32,7 +32,22 @@ impl ClockedSimTransport {
     }
 }
 
+thread_local! {
+    /// Connect limits runs gave the transport on this thread (base URL, limit), in order.
+    static CONNECT_LIMITS: std::cell::RefCell<Vec<(String, std::time::Duration)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The connect limits runs on this thread set (each test runs on its own thread).
+pub fn connect_limits_set() -> Vec<(String, std::time::Duration)> {
+    CONNECT_LIMITS.with(|limits| limits.borrow().clone())
+}
+
 impl Transport for ClockedSimTransport {
+    fn set_connect_limit(&self, base_url: &str, connect: std::time::Duration) {
+        CONNECT_LIMITS.with(|limits| limits.borrow_mut().push((base_url.to_string(), connect)));
+    }
+
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let url = request.url.clone();
         let Some(sim) = self.route(&url) else {

@@ -82,6 +82,11 @@ impl Scope<'_> {
         in_hierarchy(user, &self.ancestors(unit))
     }
 
+    /// A tracked entity of the payload, else a stored one.
+    pub fn entity_of(&self, uid: &str) -> Option<&Value> {
+        self.entity(uid)
+    }
+
     fn entity(&self, uid: &str) -> Option<&Value> {
         self.payload_entities
             .get(uid)
@@ -96,10 +101,14 @@ impl Scope<'_> {
             .or_else(|| self.store.enrollments.get(uid))
     }
 
-    /// The org unit that owns `entity` in `program`: the one of its first stored enrollment
-    /// in the program (DHIS2 makes the enrolling org unit the owner). Objects of the same
-    /// payload are not owners yet (the preheat reads stored owners only).
+    /// The org unit that owns `entity` in `program`: the one an ownership transfer set, else
+    /// the one of its first stored enrollment in the program (DHIS2 makes the enrolling org
+    /// unit the owner). Objects of the same payload are not owners yet (the preheat reads
+    /// stored owners only).
     fn owner(&self, entity: &str, program: &str) -> Option<&str> {
+        if let Some(owner) = self.store.transferred_owner(entity, program) {
+            return Some(owner);
+        }
         self.store
             .enrollments
             .values()
@@ -112,9 +121,17 @@ impl Scope<'_> {
     /// `TrackerOwnershipManager.hasAccess`: superusers and programs without registration
     /// always; else the owner org unit must be in the user's scope (search scope for open
     /// and audited programs, capture scope for protected and closed ones; both are the
-    /// capture org units here, and temporary ownership is not simulated).
-    fn owns(&self, user: &Account, owner: &str) -> bool {
-        user.is_superuser() || self.in_scope(user, owner)
+    /// capture org units here), or, for a protected program, the user holds temporary
+    /// ownership (`/api/tracker/ownership/override`; closed programs never grant it).
+    fn owns(&self, user: &Account, owner: &str, entity: &str, program: &Value) -> bool {
+        user.is_superuser()
+            || self.in_scope(user, owner)
+            || super::ownership::access_level(program) == "PROTECTED"
+                && self.store.has_temporary_ownership(
+                    entity,
+                    text(program, "id").unwrap_or(""),
+                    &user.id,
+                )
     }
 }
 
@@ -328,7 +345,7 @@ pub fn enrollment(
             let owner = scope
                 .owner(entity_id, program_id)
                 .or_else(|| scope.entity(entity_id).and_then(|e| text(e, "orgUnit")));
-            if owner.is_some_and(|owner| !scope.owns(user, owner)) {
+            if owner.is_some_and(|owner| !scope.owns(user, owner, entity_id, program)) {
                 report.old.push(OWNERSHIP_ACCESS_DENIED.to_string());
             }
         }
@@ -380,7 +397,7 @@ pub fn enrollment(
         }
         if scope
             .owner(entity_id, program_id)
-            .is_some_and(|owner| !scope.owns(user, owner))
+            .is_some_and(|owner| !scope.owns(user, owner, entity_id, program))
         {
             let message = format!(
                 "User: `{}`, does not have access to the tracked entity: `{entity_id}`, Program: `{}`, combination.",
@@ -473,11 +490,24 @@ pub fn event(
                     "User has no update access to organisation unit: {unit}"
                 ));
             }
-            if owner.is_some_and(|owner| !scope.owns(user, owner)) {
+            if owner.is_some_and(|owner| !scope.owns(user, owner, &entity_id, program)) {
                 report.old.push(OWNERSHIP_ACCESS_DENIED.to_string());
             }
         }
         if !report.old.is_empty() {
+            return report.finish();
+        }
+        // `ProgramStageInstanceAuthCheck` (update of a completed event to another status).
+        if uncompletes(user, event, stored, intent) {
+            report.errors.push(TrackerError {
+                code: "E1083",
+                message: String::new(),
+                tracker_type: "EVENT",
+                uid: uid.to_string(),
+                old: OldFinding::Description(
+                    "User is not authorized to uncomplete events".to_string(),
+                ),
+            });
             return report.finish();
         }
         // `AttributeOptionComboAclCheck` (after `EventAclCheck`, which stops the event first):
@@ -547,7 +577,7 @@ pub fn event(
             );
             report.error("E1104", message);
         }
-        if owner.is_some_and(|owner| !scope.owns(user, owner)) {
+        if owner.is_some_and(|owner| !scope.owns(user, owner, &entity_id, program)) {
             let message = format!(
                 "User: `{}`, does not have access to the tracked entity: `{entity_id}`, Program: `{}`, combination.",
                 report.user(),
@@ -555,6 +585,13 @@ pub fn event(
             );
             report.error("E1102", message);
         }
+    }
+    if uncompletes(user, event, stored, intent) {
+        let message = format!(
+            "User: `{}`, is not authorized to modify completed events.",
+            report.user()
+        );
+        report.error("E1083", message);
     }
     for (option_id, option) in &options {
         if !data_write(user, *option) {
@@ -590,4 +627,17 @@ fn attribute_options<'m>(
             (id, option)
         })
         .collect()
+}
+
+/// E1083 (new importer, 2.36+) and "User is not authorized to uncomplete events" (old
+/// importer): an update that changes the status of a stored COMPLETED event needs
+/// `F_UNCOMPLETE_EVENT` (superusers have it). An event posted without a status is ACTIVE.
+fn uncompletes(user: &Account, event: &Value, stored: Option<&Value>, intent: Intent) -> bool {
+    let Some(stored) = stored else {
+        return false;
+    };
+    intent == Intent::Update
+        && text(stored, "status") == Some("COMPLETED")
+        && text(event, "status").unwrap_or("ACTIVE") != "COMPLETED"
+        && !user.has_authority("F_UNCOMPLETE_EVENT")
 }

@@ -224,7 +224,14 @@ pub fn apply(
             };
             if errors.is_empty() && strategy != Strategy::Delete {
                 errors = match type_index {
-                    0 => check_tracked_entity(metadata, object),
+                    0 => {
+                        let mut errors = check_tracked_entity(metadata, object);
+                        if !importer.old_api {
+                            errors.extend(mandatory_type_attributes(importer, &scope, object));
+                        }
+                        errors.extend(unique_attribute_errors(&scope, object, 0));
+                        errors
+                    }
                     1 => {
                         let owner = text(object, "trackedEntity").unwrap_or("");
                         let known = valid[0].contains(owner)
@@ -232,6 +239,7 @@ pub fn apply(
                         let mut errors =
                             check_enrollment(metadata, importer.version, object, known);
                         errors.extend(relation_errors(importer, &scope, object));
+                        errors.extend(unique_attribute_errors(&scope, object, 1));
                         errors
                     }
                     2 => {
@@ -243,7 +251,10 @@ pub fn apply(
                     _ => {
                         let mut errors = check_relationship(metadata, object);
                         if errors.is_empty() && !importer.old_api {
-                            errors = relationship_ends(&scope, &valid, object);
+                            errors = relationship_ends(importer, &scope, &valid, &bundle, object);
+                        } else if errors.is_empty() {
+                            errors =
+                                old_relationship_checks(importer, &scope, &valid, &bundle, object);
                         }
                         errors
                     }
@@ -444,41 +455,380 @@ fn relation_errors(importer: Importer, scope: &Scope, enrollment: &Value) -> Vec
     errors
 }
 
-/// E4012: both ends of a relationship must exist, stored or valid in the payload
-/// (`relationship/LinkValidator`… `ExistenceValidator` of the new importer). An end is
-/// `{"trackedEntity": "uid"}` (2.36–2.40) or `{"trackedEntity": {"trackedEntity": "uid"}}`
-/// (2.41+), and likewise for `enrollment` and `event`.
+/// The ends of a relationship against its type's constraints (`RelationshipsValidationHook`,
+/// 2.36–2.39; `relationship/ConstraintValidator`, 2.40+): each side must name the kind of
+/// object its constraint wants (E4010: "requires a trackedEntity but a event was found"; the
+/// first argument is the side, `from` or `to`, as DHIS2 passes it), that object must exist,
+/// stored or valid in the payload (E4012), and a tracked entity must have the constraint's
+/// type (E4014). An end is `{"trackedEntity": "uid"}` (2.36–2.40) or
+/// `{"trackedEntity": {"trackedEntity": "uid"}}` (2.41+), and likewise for `enrollment` and
+/// `event`. The messages' capitals changed in 2.40 ("Relationship Type" → "Relationship type").
 fn relationship_ends(
+    importer: Importer,
     scope: &Scope,
     valid: &[HashSet<String>; 4],
+    bundle: &Bundle,
     relationship: &Value,
 ) -> Vec<TrackerError> {
     let uid = text(relationship, "relationship").unwrap_or("");
+    let type_id = text(relationship, "relationshipType").unwrap_or("");
+    let relationship_type = scope.metadata.get("relationshipTypes", type_id);
+    let early = importer.version.minor <= 39;
     let mut errors = Vec::new();
+    let mut push = |code: &'static str, message: String| {
+        errors.push(TrackerError {
+            code,
+            message,
+            tracker_type: "RELATIONSHIP",
+            uid: uid.to_string(),
+            old: OldFinding::Description(String::new()),
+        })
+    };
+    const KINDS: [(usize, &str, &str); 3] = [
+        (0, "trackedEntity", "TRACKED_ENTITY_INSTANCE"),
+        (1, "enrollment", "PROGRAM_INSTANCE"),
+        (2, "event", "PROGRAM_STAGE_INSTANCE"),
+    ];
     for side in ["from", "to"] {
         let Some(end) = relationship.get(side) else {
             continue;
         };
-        for (type_index, key) in [(0, "trackedEntity"), (1, "enrollment"), (2, "event")] {
-            let id = match end.get(key) {
-                Some(Value::String(id)) => id.as_str(),
-                Some(Value::Object(inner)) => {
-                    inner.get(key).and_then(Value::as_str).unwrap_or_default()
-                }
-                _ => continue,
+        let named: Vec<(usize, &str, String)> = KINDS
+            .iter()
+            .filter_map(|&(type_index, key, _)| {
+                let id = match end.get(key) {
+                    Some(Value::String(id)) => id.clone(),
+                    Some(Value::Object(inner)) => inner
+                        .get(key)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                    _ => return None,
+                };
+                Some((type_index, key, id))
+            })
+            .collect();
+        let constraint = relationship_type.and_then(|t| t.get(format!("{side}Constraint")));
+        let wanted = constraint
+            .and_then(|c| text(c, "relationshipEntity"))
+            .and_then(|entity| KINDS.iter().find(|(_, _, name)| *name == entity));
+        let Some(&(wanted_index, wanted_key, _)) = wanted else {
+            continue;
+        };
+        let Some((_, _, id)) = named.iter().find(|(index, _, _)| *index == wanted_index) else {
+            let found = named.first().map(|(_, key, _)| *key).unwrap_or("null");
+            let lead = if early {
+                "Relationship Type"
+            } else {
+                "Relationship type"
             };
-            if valid[type_index].contains(id) || scope.store.collection(type_index).contains_key(id)
-            {
-                continue;
+            push(
+                "E4010",
+                format!(
+                    "{lead} `{side}` constraint requires a {wanted_key} but a {found} was found."
+                ),
+            );
+            continue;
+        };
+        let in_payload = valid[wanted_index].contains(id.as_str());
+        let stored = scope.store.collection(wanted_index).get(id.as_str());
+        if !in_payload && stored.is_none() {
+            let linked = if early {
+                "Relationship"
+            } else {
+                "relationship"
+            };
+            push(
+                "E4012",
+                format!("Could not find `{wanted_key}`: `{id}`, linked to {linked}."),
+            );
+            continue;
+        }
+        if wanted_index != 0 {
+            continue;
+        }
+        let required = constraint
+            .and_then(|c| c.get("trackedEntityType"))
+            .and_then(crate::data_values::meta::uid_of);
+        let actual = bundle.objects[0]
+            .iter()
+            .map(|(object, _)| object)
+            .find(|object| text(object, "trackedEntity") == Some(id.as_str()))
+            .or(stored)
+            .and_then(|entity| text(entity, "trackedEntityType"));
+        if let (Some(required), Some(actual)) = (required, actual) {
+            if required != actual {
+                let message = if early {
+                    format!("Relationship Type `{side}` constraint requires a Tracked Entity having type `{required}` but `{actual}` was found.")
+                } else {
+                    format!("Relationship type `{side}` constraint requires a tracked entity having type `{required}` but `{actual}` was found.")
+                };
+                push("E4014", message);
             }
+        }
+    }
+    errors
+}
+
+/// E1090: every attribute the tracked entity type marks mandatory is named in the payload's
+/// attributes (`TrackedEntityAttributeValidationHook`, 2.36–2.39; `trackedentity/
+/// AttributeValidator`, 2.40+), or, from 2.42 (`ValidationUtils.getTrackedEntityAttributes`),
+/// among the stored entity's attributes too. The new importer only: the old one never checks
+/// the type's mandatory attributes.
+fn mandatory_type_attributes(
+    importer: Importer,
+    scope: &Scope,
+    entity: &Value,
+) -> Vec<TrackerError> {
+    let uid = text(entity, "trackedEntity").unwrap_or("");
+    let type_id = text(entity, "trackedEntityType").unwrap_or("");
+    let Some(entity_type) = scope.metadata.get("trackedEntityTypes", type_id) else {
+        return Vec::new();
+    };
+    let named = |object: Option<&Value>, attribute: &str| {
+        object
+            .and_then(|o| o.get("attributes"))
+            .and_then(Value::as_array)
+            .is_some_and(|list| list.iter().any(|a| text(a, "attribute") == Some(attribute)))
+    };
+    let stored = if importer.version.minor >= 42 {
+        scope.store.tracked_entities.get(uid)
+    } else {
+        None
+    };
+    entity_type
+        .get("trackedEntityTypeAttributes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|a| a.get("mandatory").and_then(Value::as_bool) == Some(true))
+        .filter_map(|a| a.get("trackedEntityAttribute").and_then(crate::data_values::meta::uid_of))
+        .filter(|attribute| !named(Some(entity), attribute) && !named(stored, attribute))
+        .map(|attribute| TrackerError {
+            code: "E1090",
+            message: format!("Attribute: `{attribute}`, is mandatory in tracked entity type `{type_id}` but not declared in tracked entity `{uid}`."),
+            tracker_type: "TRACKED_ENTITY",
+            uid: uid.to_string(),
+            old: OldFinding::Description(String::new()),
+        })
+        .collect()
+}
+
+/// E1064: a value of a unique attribute (`unique: true`) held by another stored tracked entity
+/// — within the same org unit when the attribute is unique per org unit (`orgunitScope`) —
+/// is refused (`AttributeValidationHook.validateAttributeUniqueness`, 2.36+; the old importer's
+/// `TrackedEntityAttributeService.validateAttributeUniquenessWithinScope` conflict
+/// `Attribute.value`: "Non-unique attribute value 'v' for attribute uid"). Checked on tracked
+/// entities (`type_index` 0) and on enrollments' attributes (1, against their entity).
+fn unique_attribute_errors(scope: &Scope, object: &Value, type_index: usize) -> Vec<TrackerError> {
+    let (tracker_type, id_key) = if type_index == 0 {
+        ("TRACKED_ENTITY", "trackedEntity")
+    } else {
+        ("ENROLLMENT", "enrollment")
+    };
+    let uid = text(object, id_key).unwrap_or("");
+    let owner = text(object, "trackedEntity").unwrap_or("");
+    let unit = if type_index == 0 {
+        text(object, "orgUnit")
+    } else {
+        scope
+            .entity_of(owner)
+            .and_then(|entity| text(entity, "orgUnit"))
+    }
+    .unwrap_or("");
+    let mut errors = Vec::new();
+    for entry in object
+        .get("attributes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let (Some(attribute_id), Some(value)) = (text(entry, "attribute"), text(entry, "value"))
+        else {
+            continue;
+        };
+        let Some(attribute) = scope.metadata.get("trackedEntityAttributes", attribute_id) else {
+            continue;
+        };
+        if attribute.get("unique").and_then(Value::as_bool) != Some(true) {
+            continue;
+        }
+        let per_unit = attribute.get("orgunitScope").and_then(Value::as_bool) == Some(true);
+        let taken = scope.store.tracked_entities.values().any(|other| {
+            text(other, "trackedEntity") != Some(owner)
+                && (!per_unit || text(other, "orgUnit") == Some(unit))
+                && other
+                    .get("attributes")
+                    .and_then(Value::as_array)
+                    .is_some_and(|list| {
+                        list.iter().any(|a| {
+                            text(a, "attribute") == Some(attribute_id)
+                                && text(a, "value") == Some(value)
+                        })
+                    })
+        });
+        if taken {
             errors.push(TrackerError {
-                code: "E4012",
-                message: format!("Could not find `{key}`: `{id}`, linked to relationship."),
-                tracker_type: "RELATIONSHIP",
+                code: "E1064",
+                message: format!(
+                    "Non-unique attribute value `{value}` for attribute `{attribute_id}`"
+                ),
+                tracker_type,
                 uid: uid.to_string(),
-                old: OldFinding::Description(String::new()),
+                old: OldFinding::Conflict(
+                    "Attribute.value".to_string(),
+                    format!("Non-unique attribute value '{value}' for attribute {attribute_id}"),
+                ),
             });
         }
+    }
+    errors
+}
+
+/// The old importer's relationship checks (`AbstractRelationshipService.checkRelationship`,
+/// 2.30–2.41): conflicts keyed by the relationship's UID for an end that does not exist or does
+/// not fit the type's constraint ("TrackedEntityInstance 'x' not found.", "… has invalid
+/// TrackedEntityType.", "ProgramInstance 'x' not found.", "ProgramStageInstance 'x' not
+/// found."); then `DefaultTrackerAccessManager.canWrite(user, relationship)` (not for
+/// superusers): data write on the relationship type and write access to tracked entity ends,
+/// joined as a Java list into the description.
+fn old_relationship_checks(
+    importer: Importer,
+    scope: &Scope,
+    valid: &[HashSet<String>; 4],
+    bundle: &Bundle,
+    relationship: &Value,
+) -> Vec<TrackerError> {
+    let uid = text(relationship, "relationship").unwrap_or("");
+    let type_id = text(relationship, "relationshipType").unwrap_or("");
+    let Some(relationship_type) = scope.metadata.get("relationshipTypes", type_id) else {
+        return Vec::new();
+    };
+    let find = |type_index: usize, id: &str| -> Option<&Value> {
+        bundle.objects[type_index]
+            .iter()
+            .map(|(object, _)| object)
+            .find(|object| {
+                text(object, TYPES[type_index].2) == Some(id) && valid[type_index].contains(id)
+            })
+            .or_else(|| scope.store.collection(type_index).get(id))
+    };
+    let end_id = |end: &Value, key: &str| -> Option<String> {
+        match end.get(key) {
+            Some(Value::String(id)) => Some(id.clone()),
+            Some(Value::Object(inner)) => {
+                inner.get(key).and_then(Value::as_str).map(str::to_string)
+            }
+            _ => None,
+        }
+    };
+    let mut errors = Vec::new();
+    let mut conflict = |value: String| {
+        errors.push(TrackerError {
+            code: "E4012",
+            message: String::new(),
+            tracker_type: "RELATIONSHIP",
+            uid: uid.to_string(),
+            old: OldFinding::Conflict(uid.to_string(), value),
+        })
+    };
+    let mut entity_ends = Vec::new();
+    for side in ["from", "to"] {
+        let (Some(end), Some(constraint)) = (
+            relationship.get(side),
+            relationship_type.get(format!("{side}Constraint")),
+        ) else {
+            continue;
+        };
+        let item = ["trackedEntity", "enrollment", "event"]
+            .iter()
+            .find_map(|key| end_id(end, key))
+            .unwrap_or_default();
+        match text(constraint, "relationshipEntity") {
+            Some("TRACKED_ENTITY_INSTANCE") => match find(0, &item) {
+                None => conflict(format!("TrackedEntityInstance '{item}' not found.")),
+                Some(entity) => {
+                    let wanted = constraint
+                        .get("trackedEntityType")
+                        .and_then(crate::data_values::meta::uid_of);
+                    if wanted.as_deref() != text(entity, "trackedEntityType") {
+                        conflict(format!(
+                            "TrackedEntityInstance '{item}' has invalid TrackedEntityType."
+                        ));
+                    } else {
+                        entity_ends.push(entity);
+                    }
+                }
+            },
+            Some("PROGRAM_INSTANCE") => match find(1, &item) {
+                None => conflict(format!("ProgramInstance '{item}' not found.")),
+                Some(enrollment) => {
+                    let wanted = constraint
+                        .get("program")
+                        .and_then(crate::data_values::meta::uid_of);
+                    if wanted.is_some() && wanted.as_deref() != text(enrollment, "program") {
+                        conflict(format!("ProgramInstance '{item}' has invalid Program."));
+                    }
+                }
+            },
+            Some("PROGRAM_STAGE_INSTANCE") => match find(2, &item) {
+                None => conflict(format!("ProgramStageInstance '{item}' not found.")),
+                Some(event) => {
+                    let stage = constraint
+                        .get("programStage")
+                        .and_then(crate::data_values::meta::uid_of);
+                    if stage.is_some() && stage.as_deref() != text(event, "programStage") {
+                        conflict(format!(
+                            "ProgramStageInstance '{item}' has invalid ProgramStage."
+                        ));
+                    }
+                }
+            },
+            _ => {}
+        }
+    }
+    if !errors.is_empty() || importer.user.is_superuser() {
+        return errors;
+    }
+    let user = importer.user;
+    let mut texts = Vec::new();
+    if !crate::data_values::checks::access::grants(relationship_type, user, 3) {
+        texts.push(format!(
+            "User has no data write access to relationshipType: {type_id}"
+        ));
+    }
+    for entity in entity_ends {
+        let unit = text(entity, "orgUnit").unwrap_or("");
+        if scope.metadata.get("organisationUnits", unit).is_some()
+            && !crate::data_values::checks::access::in_hierarchy(
+                user,
+                &super::ownership::ancestors(scope.metadata, unit),
+            )
+        {
+            texts.push(format!(
+                "User has no write access to organisation unit: {unit}"
+            ));
+        }
+        let entity_type = text(entity, "trackedEntityType").unwrap_or("");
+        if scope
+            .metadata
+            .get("trackedEntityTypes", entity_type)
+            .is_some_and(|t| !crate::data_values::checks::access::grants(t, user, 3))
+        {
+            texts.push(format!(
+                "User has no data write access to tracked entity: {entity_type}"
+            ));
+        }
+    }
+    if !texts.is_empty() {
+        let description = format!("[{}]", texts.join(", "));
+        errors.push(TrackerError {
+            code: "E1000",
+            message: description.clone(),
+            tracker_type: "RELATIONSHIP",
+            uid: uid.to_string(),
+            old: OldFinding::Description(description),
+        });
     }
     errors
 }

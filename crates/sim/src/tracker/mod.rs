@@ -9,6 +9,7 @@ mod jobs;
 mod new_export;
 mod new_import;
 mod old_api;
+mod ownership;
 mod paging;
 pub mod validate;
 
@@ -27,6 +28,10 @@ pub struct TrackerStore {
     relationships: BTreeMap<String, Value>,
     /// `/api/tracker` jobs by id.
     jobs: BTreeMap<String, jobs::TrackerJob>,
+    /// Owners set by ownership transfers, by (tracked entity, program).
+    owners: BTreeMap<(String, String), String>,
+    /// Temporary owners granted by `/api/tracker/ownership/override`.
+    temp_owners: Vec<ownership::TempOwner>,
     generated: u64,
 }
 
@@ -44,6 +49,9 @@ impl TrackerStore {
     ) -> Option<SimResponse> {
         let first = ctx.segments.first()?.as_str();
         let first = first.strip_suffix(".json").unwrap_or(first);
+        if first == "tracker" && ctx.segments.get(1).map(String::as_str) == Some("ownership") {
+            return ownership::handle(self, ctx, metadata);
+        }
         match first {
             "events" | "trackedEntityInstances" | "enrollments" | "relationships"
                 if ctx.version.minor <= 41 =>
@@ -104,6 +112,8 @@ impl TrackerStore {
         self.enrollments.clear();
         self.events.clear();
         self.relationships.clear();
+        self.owners.clear();
+        self.temp_owners.clear();
     }
 
     pub fn event_count(&self) -> usize {

@@ -160,8 +160,15 @@ pub fn tracked_entity_views(
                 if owners.iter().any(|o| o["program"] == program) {
                     continue;
                 }
+                // An ownership transfer moves the owner (`/api/tracker/ownership/transfer`).
+                let unit = program
+                    .as_str()
+                    .and_then(|p| store.transferred_owner(uid, p))
+                    .map(|u| serde_json::json!(u))
+                    .or_else(|| enrollment.get("orgUnit").cloned())
+                    .unwrap_or(Value::Null);
                 owners.push(serde_json::json!({
-                    "orgUnit": enrollment.get("orgUnit").cloned().unwrap_or(Value::Null),
+                    "orgUnit": unit,
                     "trackedEntity": uid, "program": program }));
             }
             view["programOwners"] = Value::Array(owners);

@@ -368,10 +368,30 @@ pub fn rows() -> Vec<Row> {
             &[("$.importOptions", SIM_OPTIONS)],
         ),
         excepting(
-            row("event/events.json", "2.36", "", |_| {
-                let setup = vec![post("/api/events", &reference(EVENTS).to_string())];
-                (setup, get("admin", "/api/events?program=Zd2rkv8FsWq&orgUnit=ImspTQPwCqd&ouMode=DESCENDANTS&totalPages=true"))
-            }),
+            row("event/events_1.json", "2.36", "", events_list),
+            &[
+                ("$.events[].completedDate", ONLY_COMPLETED),
+                (
+                    "$.events[].coordinate",
+                    "the recorded event has a coordinate (pre-2.32 property, next to geometry); \
+                     the replayed payload has none",
+                ),
+            ],
+        ),
+        excepting(
+            row("event/events_with_uids.json", "2.36", "", events_list),
+            &[
+                ("$.events[].completedDate", ONLY_COMPLETED),
+                ("$.events[].dataValues[].storedBy", SIM_STORED_BY),
+                (
+                    "$.events[].href",
+                    "simulator differs: the old events list carries no href per event (the \
+                     android SDK asks for it in `fields`); not relied upon by the sync",
+                ),
+            ],
+        ),
+        excepting(
+            row("event/events.json", "2.36", "", events_list),
             &[
                 ("$.events[].completedDate", ONLY_COMPLETED),
                 ("$.events[].dataValues[].storedBy", SIM_STORED_BY),
@@ -472,4 +492,17 @@ pub fn rows() -> Vec<Row> {
             ],
         ),
     ]
+}
+
+/// The old events list after the e2e events are imported (`event/events.json` and its android
+/// SDK variants).
+fn events_list(_: &Value) -> (Vec<Step>, Step) {
+    let setup = vec![post("/api/events", &reference(EVENTS).to_string())];
+    (
+        setup,
+        get(
+            "admin",
+            "/api/events?program=Zd2rkv8FsWq&orgUnit=ImspTQPwCqd&ouMode=DESCENDANTS&totalPages=true",
+        ),
+    )
 }

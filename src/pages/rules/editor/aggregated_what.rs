@@ -15,6 +15,7 @@ use crate::components::org_unit_tree::OrgUnitTree;
 use crate::components::period_picker::PeriodPicker;
 use crate::pages::sync::aggregated::attribute_options::AttributeOptionsPicker;
 use crate::pages::sync::aggregated::data_picker::DataPicker;
+use crate::pages::sync::aggregated::levels_groups::LevelsGroupsPicker;
 use crate::pages::sync::aggregated::options::AggregatedOptions;
 use crate::pages::sync::aggregated::page::{load_listing, org_unit_source, origin_changed};
 use crate::pages::sync::aggregated::state::{AggregatedState, PickedData, DATA_KINDS};
@@ -59,6 +60,8 @@ pub fn show_aggregated(
             .collect(),
     );
     state.include_descendants.set(selection.include_descendants);
+    state.org_unit_levels.set(selection.org_unit_levels.clone());
+    state.org_unit_groups.set(selection.org_unit_groups.clone());
     state.period.set(selection.period.clone());
     state
         .last_updated
@@ -185,6 +188,7 @@ pub fn aggregated_what(state: EditorState) -> impl IntoView {
                 <h2 class="sync-section-title">{tr!(lang, aggregated.section_where)}</h2>
                 {field_error(state, RuleField::OrgUnits, "rule-org-units-error")}
                 {tree}
+                <LevelsGroupsPicker state=page/>
             </section>
             <section class="sync-section card" data-test="rule-period">
                 <h2 class="sync-section-title">{tr!(lang, aggregated.section_when)}</h2>

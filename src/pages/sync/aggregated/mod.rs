@@ -6,6 +6,7 @@
 pub(crate) mod attribute_options;
 pub(crate) mod data_picker;
 mod instances;
+pub(crate) mod levels_groups;
 pub(crate) mod options;
 pub(crate) mod page;
 mod results;

@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use mdsync_core::dhis2::data_values::{DataIdScheme, DataImportStrategy};
-use mdsync_core::sync::aggregated::{
-    AggregatedSyncOptions, AggregationOptions, AggregationType, AsyncImports,
-};
+use mdsync_core::sync::aggregated::{AggregationOptions, AggregationType, AsyncImports};
 
 use super::state::AggregatedState;
+use crate::components::mapping_apply::ApplyMappingSwitch;
 use crate::l10n::Language;
+use crate::pages::sync::common::options::{aggregation_text, option_switch, AGGREGATION_TYPES};
 use crate::tr;
 
 const STRATEGIES: [(&str, DataImportStrategy); 4] = [
@@ -13,14 +13,6 @@ const STRATEGIES: [(&str, DataImportStrategy); 4] = [
     ("new", DataImportStrategy::New),
     ("updates", DataImportStrategy::Updates),
     ("deletes", DataImportStrategy::Deletes),
-];
-
-const AGGREGATION_TYPES: [(&str, AggregationType); 5] = [
-    ("daily", AggregationType::Daily),
-    ("weekly", AggregationType::Weekly),
-    ("monthly", AggregationType::Monthly),
-    ("quarterly", AggregationType::Quarterly),
-    ("yearly", AggregationType::Yearly),
 ];
 
 const ASYNC_MODES: [(&str, AsyncImports); 3] = [
@@ -47,44 +39,6 @@ fn strategy_text(lang: Language, strategy: DataImportStrategy) -> String {
         DataImportStrategy::New => tr!(lang, aggregated.options.new_only),
         DataImportStrategy::Updates => tr!(lang, aggregated.options.updates_only),
         DataImportStrategy::Deletes => tr!(lang, aggregated.options.deletes),
-    }
-}
-
-fn aggregation_text(lang: Language, kind: AggregationType) -> String {
-    match kind {
-        AggregationType::Daily => tr!(lang, aggregated.options.daily),
-        AggregationType::Weekly => tr!(lang, aggregated.options.weekly),
-        AggregationType::Monthly => tr!(lang, aggregated.options.monthly),
-        AggregationType::Quarterly => tr!(lang, aggregated.options.quarterly),
-        AggregationType::Yearly => tr!(lang, aggregated.options.yearly),
-    }
-}
-
-/// A checkbox over one switch of the options.
-fn switch(
-    state: AggregatedState,
-    data_test: &'static str,
-    label: String,
-    help: String,
-    get: fn(&AggregatedSyncOptions) -> bool,
-    set: fn(&mut AggregatedSyncOptions, bool),
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label class="sync-check">
-                <input
-                    type="checkbox"
-                    data-test=data_test
-                    prop:checked=move || state.options.with(get)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        state.options.update(|o| set(o, on));
-                    }
-                />
-                {label}
-            </label>
-            <span class="field-help">{help}</span>
-        </div>
     }
 }
 
@@ -278,14 +232,30 @@ pub fn AggregatedOptions(state: AggregatedState) -> impl IntoView {
                     </label>
                     <span class="field-help">{tr!(lang, aggregated.options.async_imports_help)}</span>
                 </div>
-                {switch(state, "aggregated-ignore-existing", tr!(lang, aggregated.options.ignore_existing),
+                {option_switch(state.options, "aggregated-ignore-existing", tr!(lang, aggregated.options.ignore_existing),
                     tr!(lang, aggregated.options.ignore_existing_help), |o| o.ignore_existing, |o, on| o.ignore_existing = on)}
                 <Show when=move || !aggregated()>
-                    {switch(state, "aggregated-delete-stale", tr!(lang, aggregated.options.delete_stale),
+                    {option_switch(state.options, "aggregated-delete-stale", tr!(lang, aggregated.options.delete_stale),
                         tr!(lang, aggregated.options.delete_stale_help), |o| o.delete_stale, |o, on| o.delete_stale = on)}
                 </Show>
-                {switch(state, "aggregated-skip-audit", tr!(lang, aggregated.options.skip_audit),
+                {option_switch(state.options, "aggregated-skip-audit", tr!(lang, aggregated.options.skip_audit),
                     tr!(lang, aggregated.options.skip_audit_help), |o| o.skip_audit, |o, on| o.skip_audit = on)}
+                {move || state.ctx.with(|ctx| match ctx {
+                    Some(Ok(ctx)) => Some(view! {
+                        <ApplyMappingSwitch
+                            services=ctx.services.clone()
+                            version=ctx.version.clone()
+                            actor=ctx.manager.actor().clone()
+                            origin=state.origin
+                            destinations=state.destinations
+                            checked=Signal::derive(move || state.options.with(|o| o.apply_mapping))
+                            on_change=Callback::new(move |on| state.options.update(|o| o.apply_mapping = on))
+                            keep_when_unavailable=true
+                        />
+                        <span class="field-help">{tr!(lang, mapping.apply.aggregated_help)}</span>
+                    }),
+                    _ => None,
+                })}
             </div>
         </div>
     }

@@ -7,6 +7,7 @@ use mdsync_core::dhis2::Version;
 use super::attribute_options::AttributeOptionsPicker;
 use super::data_picker::DataPicker;
 use super::instances::InstanceChoice;
+use super::levels_groups::LevelsGroupsPicker;
 use super::options::AggregatedOptions;
 use super::results::AggregatedResults;
 use super::run::AggregatedRun;
@@ -31,6 +32,9 @@ fn load_instances(state: AggregatedState, ctx: SyncContext) {
 pub fn origin_changed(state: AggregatedState) {
     state.picked.set(Vec::new());
     state.org_units.set(Vec::new());
+    state.org_unit_levels.set(Vec::new());
+    state.org_unit_groups.set(Vec::new());
+    state.level_group_choices.set(Loadable::Idle);
     state.attribute_picked.set(Vec::new());
     state.attribute_choices.set(Loadable::Idle);
     if state.attribute_chosen.get_untracked() {
@@ -155,6 +159,7 @@ pub fn AggregatedSyncPage(session: Session) -> impl IntoView {
                 <section class="sync-section card" data-test="aggregated-where">
                     <h2 class="sync-section-title">{tr!(lang, aggregated.section_where)}</h2>
                     {tree}
+                    <LevelsGroupsPicker state/>
                 </section>
                 <section class="sync-section card" data-test="aggregated-when">
                     <h2 class="sync-section-title">{tr!(lang, aggregated.section_when)}</h2>

@@ -1,14 +1,14 @@
 use leptos::prelude::*;
-use mdsync_core::browse::{download_name, raw_response_document};
+use mdsync_core::browse::download_name;
 use mdsync_core::sync::aggregated::{conflicts_csv, AggregatedTargetDetails, ConflictRow};
 use mdsync_core::sync::{ReportNote, SyncReport, TargetReport};
 
 use crate::components::data_table::{Column, DataTable};
-use crate::components::notice::{Notice, NoticeKind};
 use crate::l10n::messages::aggregated_note;
 use crate::l10n::messages::{named_instance, report_note, sync_error_message, target_status};
 use crate::l10n::{use_language, Language};
-use crate::pages::sync::download::{download_json, download_text};
+use crate::pages::sync::common::results::{history_note, raw_download};
+use crate::pages::sync::download::download_text;
 use crate::table_model::TableRow;
 use crate::{counted, tr};
 
@@ -122,10 +122,6 @@ fn TargetResult(target: TargetReport) -> impl IntoView {
         .iter()
         .map(|error| view! { <li class="field-error" data-test="aggregated-target-error">{sync_error_message(lang, error)}</li> })
         .collect_view();
-    let download_error = RwSignal::new(None::<String>);
-    let raw = raw_response_document(&target);
-    let file = download_name("raw-response", &target.target);
-    let has_raw = !target.raw_responses.is_empty();
     let summary = tr!(
         lang,
         aggregated.results.summary,
@@ -150,13 +146,7 @@ fn TargetResult(target: TargetReport) -> impl IntoView {
             {(!details.conflicts.is_empty() || details.conflicts_left_out > 0).then(|| view! {
                 <ConflictsTable target=target.target.clone() conflicts=details.conflicts.clone() left_out=details.conflicts_left_out/>
             })}
-            <div class="toolbar">
-                <button class="button button-small" data-test="aggregated-download-raw" disabled=!has_raw
-                    on:click=move |_| download_error.set(download_json(&file, &raw).err())>
-                    {tr!(lang, sync.results.download_raw)}
-                </button>
-                {move || download_error.get().map(|e| view! { <span class="field-error">{e}</span> })}
-            </div>
+            {raw_download(lang, &target, "aggregated-download-raw")}
         </div>
     }
 }
@@ -200,18 +190,7 @@ pub fn AggregatedResults(report: SyncReport, history: Result<String, String>) ->
         .iter()
         .map(|error| view! { <li class="field-error" data-test="aggregated-run-problem">{sync_error_message(lang, error)}</li> })
         .collect_view();
-    let history_note = match history {
-        Ok(id) => view! {
-            <p class="field-help" data-test="aggregated-history-saved">{tr!(lang, sync.results.history_saved, id = id)}</p>
-        }
-        .into_any(),
-        Err(message) => view! {
-            <Notice kind=NoticeKind::Warning title=tr!(lang, sync.results.history_failed)>
-                <p>{message}</p>
-            </Notice>
-        }
-        .into_any(),
-    };
+    let history_note = history_note(lang, history, "aggregated-history-saved");
     let targets = report
         .targets
         .into_iter()

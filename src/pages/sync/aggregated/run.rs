@@ -3,12 +3,11 @@ use mdsync_core::dhis2::data_values::DataImportStrategy;
 use mdsync_core::rules::RuleLastRun;
 use mdsync_core::sync::{SyncJob, SyncRequest};
 
-use super::state::{AggregatedState, RunState};
-use crate::components::dialog::ConfirmDialog;
-use crate::components::notice::NoticeKind;
-use crate::components::progress_bar::ProgressBar;
+use super::state::AggregatedState;
 use crate::l10n::messages::sync::aggregated_input;
+use crate::pages::sync::common::controls::{DataRunControls, RunControlsOf};
 use crate::pages::sync::common::run::{start_run, RunSignals};
+use crate::pages::sync::context::SyncContext;
 use crate::pages::sync::download::now_iso;
 use crate::tr;
 
@@ -54,22 +53,19 @@ fn start(state: AggregatedState, dry_run: bool) {
     start_run(signals, ctx, request(state, dry_run), dry_run, |_| {});
 }
 
+/// The request whose mapping core checks before a real run ("Apply mapping" on).
+fn to_check(state: AggregatedState) -> Option<(SyncContext, SyncRequest)> {
+    // Not offered yet: when the checks find nothing, the run they start does not show its
+    // results on this page (see the report of issue 12). Core's checks are ready for it.
+    let _ = (state, request);
+    None
+}
+
 /// Dry run, Sync (after a confirmation that names the destinations, and says so when values
-/// will be deleted), Cancel, and the progress.
+/// will be deleted, then the mapping checks), Cancel, and the progress.
 #[component]
 pub fn AggregatedRun(state: AggregatedState) -> impl IntoView {
     let lang = state.lang;
-    let running = move || state.run.with(RunState::is_running);
-    let check = move || match missing_input(state) {
-        Some(message) => {
-            state.notice.set(Some((NoticeKind::Warning, message)));
-            false
-        }
-        None => {
-            state.notice.set(None);
-            true
-        }
-    };
     let confirm_message = move || {
         let names = state
             .destinations
@@ -86,61 +82,29 @@ pub fn AggregatedRun(state: AggregatedState) -> impl IntoView {
         }
         message
     };
+    let of = RunControlsOf {
+        lang,
+        prefix: "aggregated",
+        run: state.run,
+        progress: state.progress,
+        confirming: state.confirming,
+        notice: state.notice,
+    };
     view! {
-        <div class="toolbar">
-            <button class="button" data-test="aggregated-dry-run" disabled=running
-                on:click=move |_| if check() { start(state, true) }>
-                {tr!(lang, sync.run.dry_run)}
-            </button>
-            <button class="button button-primary" data-test="aggregated-start" disabled=running
-                on:click=move |_| if check() { state.confirming.set(true) }>
-                {tr!(lang, sync.run.sync)}
-            </button>
-            <Show when=running>
-                <button class="button button-destructive" data-test="aggregated-cancel"
-                    on:click=move |_| {
-                        if let RunState::Running { cancel, .. } = state.run.get_untracked() {
-                            cancel.cancel();
-                            state.notice.set(Some((NoticeKind::Info, tr!(lang, aggregated.cancelling))));
-                        }
-                    }>
-                    {tr!(lang, common.cancel)}
-                </button>
-            </Show>
-            <super::save_as_rule::AggregatedSaveAsRule state/>
-        </div>
-        <Show when=move || !matches!(state.run.get(), RunState::Idle)>
-            <ProgressBar progress=state.progress/>
-            {move || state.progress.with(|p| p.values_moved).map(|values| view! {
+        <DataRunControls
+            of
+            confirm_title=tr!(lang, aggregated.confirm_title)
+            cancelling=tr!(lang, aggregated.cancelling)
+            missing_input=Callback::new(move |_| missing_input(state))
+            confirm_message=Callback::new(move |_| confirm_message())
+            start=Callback::new(move |dry_run| start(state, dry_run))
+            to_check=Callback::new(move |_| to_check(state))
+            save_as_rule=move || view! { <super::save_as_rule::AggregatedSaveAsRule state/> }
+            progress_detail=move || move || state.progress.with(|p| p.values_moved).map(|values| view! {
                 <p class="field-help" data-test="aggregated-values-moved">
                     {crate::counted!(lang, aggregated.values_moved, values)}
                 </p>
-            })}
-        </Show>
-        {move || match state.run.get() {
-            RunState::Running { dry_run, .. } => Some(view! {
-                <p class="field-help" data-test="aggregated-running">
-                    {if dry_run { tr!(lang, sync.run.dry_run_running) } else { tr!(lang, sync.run.sync_running) }}
-                </p>
-            }
-            .into_any()),
-            RunState::Failed(message) => Some(view! {
-                <p class="field-error" data-test="aggregated-run-error">{message}</p>
-            }
-            .into_any()),
-            _ => None,
-        }}
-        {move || state.confirming.get().then(|| view! {
-            <ConfirmDialog
-                title=tr!(lang, aggregated.confirm_title)
-                message=confirm_message()
-                confirm_label=tr!(lang, sync.run.sync)
-                on_confirm=Callback::new(move |_| {
-                    state.confirming.set(false);
-                    start(state, false);
-                })
-                on_cancel=Callback::new(move |_| state.confirming.set(false))
-            />
-        })}
+            })
+        />
     }
 }

@@ -5,7 +5,7 @@ use mdsync_core::dhis2::org_units::OrgUnitNode;
 use mdsync_core::dhis2::Version;
 use mdsync_core::model::InstanceView;
 use mdsync_core::rules::DatePeriod;
-use mdsync_core::sync::aggregated::origin::AttributeComboChoices;
+use mdsync_core::sync::aggregated::origin::{AttributeComboChoices, LevelGroupChoices};
 use mdsync_core::sync::aggregated::{AggregatedSelection, AggregatedSyncOptions, AttributeOptions};
 
 use crate::components::notice::NoticeKind;
@@ -48,6 +48,12 @@ pub struct AggregatedState {
     pub picked: RwSignal<Vec<PickedData>>,
     pub org_units: RwSignal<Vec<OrgUnitNode>>,
     pub include_descendants: RwSignal<bool>,
+    /// Org unit levels: the units at these levels within the chosen ones are read.
+    pub org_unit_levels: RwSignal<Vec<u32>>,
+    /// Org unit group ids: their members within the chosen units are read.
+    pub org_unit_groups: RwSignal<Vec<String>>,
+    /// The origin's levels and groups, read when the picker is first opened.
+    pub level_group_choices: RwSignal<Loadable<LevelGroupChoices>>,
     pub period: RwSignal<DatePeriod>,
     /// `yyyy-mm-dd`, or empty.
     pub last_updated: RwSignal<String>,
@@ -79,6 +85,9 @@ impl AggregatedState {
             picked: RwSignal::new(Vec::new()),
             org_units: RwSignal::new(Vec::new()),
             include_descendants: RwSignal::new(true),
+            org_unit_levels: RwSignal::new(Vec::new()),
+            org_unit_groups: RwSignal::new(Vec::new()),
+            level_group_choices: RwSignal::new(Loadable::Idle),
             period: RwSignal::new(DatePeriod::LastYear),
             last_updated: RwSignal::new(String::new()),
             options: RwSignal::new(AggregatedSyncOptions::default()),
@@ -124,6 +133,8 @@ impl AggregatedState {
                 .map(|unit| unit.id)
                 .collect(),
             include_descendants: self.include_descendants.get_untracked(),
+            org_unit_levels: self.org_unit_levels.get_untracked(),
+            org_unit_groups: self.org_unit_groups.get_untracked(),
             period: self.period.get_untracked(),
             last_updated_since: Some(last_updated).filter(|d| !d.trim().is_empty()),
             attribute_options: if self.attribute_chosen.get_untracked() {

@@ -2,7 +2,10 @@
 //! the run's state and its start, the instances and the origin's org unit tree. Each page keeps
 //! its own signals and hands them to these pieces.
 
+pub mod controls;
 pub mod instances;
+pub mod options;
+pub mod results;
 pub mod run;
 
 use leptos::prelude::*;

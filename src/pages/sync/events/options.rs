@@ -1,74 +1,26 @@
 use leptos::prelude::*;
-use mdsync_core::sync::aggregated::AggregationType;
 use mdsync_core::sync::events::selection::AsAggregated;
-use mdsync_core::sync::events::EventsSyncOptions;
 
 use super::state::EventsState;
-use crate::l10n::Language;
+use crate::pages::sync::common::options::{aggregation_text, option_switch, AGGREGATION_TYPES};
 use crate::tr;
-
-/// A checkbox over one switch of the options, with what it does.
-fn switch(
-    state: EventsState,
-    data_test: &'static str,
-    label: String,
-    help: String,
-    get: fn(&EventsSyncOptions) -> bool,
-    set: fn(&mut EventsSyncOptions, bool),
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label class="sync-check">
-                <input
-                    type="checkbox"
-                    data-test=data_test
-                    prop:checked=move || state.options.with(get)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        state.options.update(|o| set(o, on));
-                    }
-                />
-                {label}
-            </label>
-            <span class="field-help">{help}</span>
-        </div>
-    }
-}
 
 /// How the objects are written.
 #[component]
 pub fn EventsOptions(state: EventsState) -> impl IntoView {
     let lang = state.lang;
     view! {
-        {switch(state, "events-new-uids", tr!(lang, events.options.new_uids), tr!(lang, events.options.new_uids_help),
+        {option_switch(state.options, "events-new-uids", tr!(lang, events.options.new_uids), tr!(lang, events.options.new_uids_help),
             |o| o.new_uids, |o, on| o.new_uids = on)}
-        {switch(state, "events-no-geometry", tr!(lang, events.options.no_geometry), tr!(lang, events.options.no_geometry_help),
+        {option_switch(state.options, "events-no-geometry", tr!(lang, events.options.no_geometry), tr!(lang, events.options.no_geometry_help),
             |o| o.exclude_geometry, |o, on| o.exclude_geometry = on)}
-        {switch(state, "events-no-relationships", tr!(lang, events.options.no_relationships), tr!(lang, events.options.no_relationships_help),
+        {option_switch(state.options, "events-no-relationships", tr!(lang, events.options.no_relationships), tr!(lang, events.options.no_relationships_help),
             |o| o.exclude_relationships, |o, on| o.exclude_relationships = on)}
-        {switch(state, "events-skip-side-effects", tr!(lang, events.options.skip_side_effects), tr!(lang, events.options.skip_side_effects_help),
+        {option_switch(state.options, "events-skip-side-effects", tr!(lang, events.options.skip_side_effects), tr!(lang, events.options.skip_side_effects_help),
             |o| o.skip_side_effects, |o, on| o.skip_side_effects = on)}
-        {switch(state, "events-async", tr!(lang, events.options.async_import), tr!(lang, events.options.async_import_help),
+        {option_switch(state.options, "events-async", tr!(lang, events.options.async_import), tr!(lang, events.options.async_import_help),
             |o| o.async_import, |o, on| o.async_import = on)}
         <AsAggregatedOption state/>
-    }
-}
-
-const AGGREGATION_TYPES: [(&str, AggregationType); 5] = [
-    ("daily", AggregationType::Daily),
-    ("weekly", AggregationType::Weekly),
-    ("monthly", AggregationType::Monthly),
-    ("quarterly", AggregationType::Quarterly),
-    ("yearly", AggregationType::Yearly),
-];
-
-fn aggregation_text(lang: Language, kind: AggregationType) -> String {
-    match kind {
-        AggregationType::Daily => tr!(lang, aggregated.options.daily),
-        AggregationType::Weekly => tr!(lang, aggregated.options.weekly),
-        AggregationType::Monthly => tr!(lang, aggregated.options.monthly),
-        AggregationType::Quarterly => tr!(lang, aggregated.options.quarterly),
-        AggregationType::Yearly => tr!(lang, aggregated.options.yearly),
     }
 }
 

@@ -1,27 +1,22 @@
 use leptos::prelude::*;
-use mdsync_core::browse::{download_name, raw_response_document};
+use mdsync_core::browse::download_name;
 use mdsync_core::dhis2::ImportStats;
 use mdsync_core::sync::events::EventsRunDetails;
 use mdsync_core::sync::{errors_csv, search_errors, SyncError, SyncReport, TargetReport};
 
 use super::messages::object_label;
 use crate::components::data_table::{Column, DataTable};
-use crate::components::notice::{Notice, NoticeKind};
 use crate::l10n::messages::{
     events_note, named_instance, report_note, sync_error_message, target_status,
 };
 use crate::l10n::{use_language, Language};
-use crate::pages::sync::download::{download_json, download_text};
+use crate::pages::sync::common::results::{self as common, history_note, raw_download, StatsOrder};
+use crate::pages::sync::download::download_text;
 use crate::table_model::TableRow;
 use crate::{counted, tr};
 
 fn stats_cells(lang: Language, stats: &ImportStats) -> impl IntoView {
-    view! {
-        <td data-test="events-created">{lang.number(stats.created as f64)}</td>
-        <td data-test="events-updated">{lang.number(stats.updated as f64)}</td>
-        <td data-test="events-ignored">{lang.number(stats.ignored as f64)}</td>
-        <td data-test="events-deleted">{lang.number(stats.deleted as f64)}</td>
-    }
+    common::stats_cells(lang, stats, "events", StatsOrder::IgnoredThenDeleted)
 }
 
 /// Every validation error of a destination: searchable, sortable, paged, and as CSV.
@@ -80,10 +75,6 @@ fn ValidationErrors(target: String, errors: Vec<SyncError>) -> impl IntoView {
 fn TargetResult(target: TargetReport, dry_run: bool) -> impl IntoView {
     let lang = use_language();
     let (status_label, status_key) = target_status(lang, target.status);
-    let raw = raw_response_document(&target);
-    let file = download_name("raw-response", &target.target);
-    let has_raw = !target.raw_responses.is_empty();
-    let download_error = RwSignal::new(None::<String>);
     let rows = target
         .type_stats
         .iter()
@@ -120,10 +111,7 @@ fn TargetResult(target: TargetReport, dry_run: bool) -> impl IntoView {
             <table class="data-table" data-test="events-counts">
                 <thead><tr>
                     <th>{tr!(lang, sync.results.type_column)}</th>
-                    <th>{tr!(lang, sync.results.created)}</th>
-                    <th>{tr!(lang, sync.results.updated)}</th>
-                    <th>{tr!(lang, sync.results.ignored)}</th>
-                    <th>{tr!(lang, sync.results.deleted)}</th>
+                    {common::stats_headers(lang, StatsOrder::IgnoredThenDeleted)}
                 </tr></thead>
                 <tbody>
                     {rows}
@@ -134,13 +122,7 @@ fn TargetResult(target: TargetReport, dry_run: bool) -> impl IntoView {
                 </tbody>
             </table>
             {errors}
-            <div class="toolbar">
-                <button class="button button-small" data-test="sync-download-raw" disabled=!has_raw
-                    on:click=move |_| download_error.set(download_json(&file, &raw).err())>
-                    {tr!(lang, sync.results.download_raw)}
-                </button>
-                {move || download_error.get().map(|e| view! { <span class="field-error">{e}</span> })}
-            </div>
+            {raw_download(lang, &target, "sync-download-raw")}
         </div>
     }
 }
@@ -202,18 +184,7 @@ pub fn EventsResults(report: SyncReport, history: Result<String, String>) -> imp
     } else {
         tr!(lang, sync.results.sync_finished)
     };
-    let history_note = match history {
-        Ok(id) => view! {
-            <p class="field-help" data-test="sync-history-saved">{tr!(lang, sync.results.history_saved, id = id)}</p>
-        }
-        .into_any(),
-        Err(message) => view! {
-            <Notice kind=NoticeKind::Warning title=tr!(lang, sync.results.history_failed)>
-                <p>{message}</p>
-            </Notice>
-        }
-        .into_any(),
-    };
+    let history_note = history_note(lang, history, "sync-history-saved");
     let run_errors = report
         .errors
         .iter()

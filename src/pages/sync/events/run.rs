@@ -3,12 +3,10 @@ use mdsync_core::rules::RuleLastRun;
 use mdsync_core::sync::{SyncJob, SyncProgress, SyncRequest};
 
 use super::state::{EventsState, PagesRead};
-use crate::components::dialog::ConfirmDialog;
-use crate::components::notice::NoticeKind;
-use crate::components::progress_bar::ProgressBar;
 use crate::l10n::messages::events_input;
-use crate::pages::sync::common::run::{cancel_run, start_run};
-use crate::pages::sync::common::RunState;
+use crate::pages::sync::common::controls::{DataRunControls, RunControlsOf};
+use crate::pages::sync::common::run::start_run;
+use crate::pages::sync::context::SyncContext;
 use crate::pages::sync::download::now_iso;
 use crate::{counted, tr};
 
@@ -64,22 +62,20 @@ fn start(state: EventsState, dry_run: bool) {
     );
 }
 
-/// Dry run, Sync (after a confirmation that names the destinations), Cancel, and the
-/// progress in pages and entities.
+/// The request whose mapping core checks before a real run (core leaves out what maps
+/// nothing: no stored mapping, program data sent as aggregated values).
+fn to_check(state: EventsState) -> Option<(SyncContext, SyncRequest)> {
+    // Not offered yet: when the checks find nothing, the run they start does not show its
+    // results on this page (see the report of issue 12). Core's checks are ready for it.
+    let _ = (state, request);
+    None
+}
+
+/// Dry run, Sync (after a confirmation that names the destinations, then the mapping
+/// checks), Cancel, and the progress in pages and entities.
 #[component]
 pub fn EventsRun(state: EventsState) -> impl IntoView {
     let lang = state.lang;
-    let running = move || state.run.with(RunState::is_running);
-    let check = move || match missing_input(state) {
-        Some(message) => {
-            state.notice.set(Some((NoticeKind::Warning, message)));
-            false
-        }
-        None => {
-            state.notice.set(None);
-            true
-        }
-    };
     let confirm_message = move || {
         let names = state
             .destinations
@@ -95,64 +91,37 @@ pub fn EventsRun(state: EventsState) -> impl IntoView {
         }
         message
     };
+    let of = RunControlsOf {
+        lang,
+        prefix: "events",
+        run: state.run,
+        progress: state.progress,
+        confirming: state.confirming,
+        notice: state.notice,
+    };
     view! {
-        <div class="toolbar">
-            <button class="button" data-test="events-dry-run" disabled=running
-                on:click=move |_| if check() { start(state, true) }>
-                {tr!(lang, sync.run.dry_run)}
-            </button>
-            <button class="button button-primary" data-test="events-start" disabled=running
-                on:click=move |_| if check() { state.confirming.set(true) }>
-                {tr!(lang, sync.run.sync)}
-            </button>
-            <Show when=running>
-                <button class="button button-destructive" data-test="events-cancel"
-                    on:click=move |_| if cancel_run(state.run) {
-                        state.notice.set(Some((NoticeKind::Info, tr!(lang, events.cancelling))));
-                    }>
-                    {tr!(lang, common.cancel)}
-                </button>
-            </Show>
-            <super::save_as_rule::EventsSaveAsRule state/>
-        </div>
-        <Show when=move || !matches!(state.run.get(), RunState::Idle)>
-            <ProgressBar progress=state.progress/>
-            <p class="field-help" data-test="events-pages-read">
-                {move || {
-                    let read = state.pages_read.get();
-                    tr!(
-                        lang,
-                        events.progress,
-                        entities = counted!(lang, events.entities_read, read.entities),
-                        pages = counted!(lang, events.pages, read.pages)
-                    )
-                }}
-            </p>
-        </Show>
-        {move || match state.run.get() {
-            RunState::Running { dry_run, .. } => Some(view! {
-                <p class="field-help" data-test="events-running">
-                    {if dry_run { tr!(lang, sync.run.dry_run_running) } else { tr!(lang, sync.run.sync_running) }}
+        <DataRunControls
+            of
+            confirm_title=tr!(lang, events.confirm_title)
+            cancelling=tr!(lang, events.cancelling)
+            missing_input=Callback::new(move |_| missing_input(state))
+            confirm_message=Callback::new(move |_| confirm_message())
+            start=Callback::new(move |dry_run| start(state, dry_run))
+            to_check=Callback::new(move |_| to_check(state))
+            save_as_rule=move || view! { <super::save_as_rule::EventsSaveAsRule state/> }
+            progress_detail=move || view! {
+                <p class="field-help" data-test="events-pages-read">
+                    {move || {
+                        let read = state.pages_read.get();
+                        tr!(
+                            lang,
+                            events.progress,
+                            entities = counted!(lang, events.entities_read, read.entities),
+                            pages = counted!(lang, events.pages, read.pages)
+                        )
+                    }}
                 </p>
             }
-            .into_any()),
-            RunState::Failed(message) => Some(view! {
-                <p class="field-error" data-test="events-run-error">{message}</p>
-            }
-            .into_any()),
-            _ => None,
-        }}
-        {move || state.confirming.get().then(|| view! {
-            <ConfirmDialog
-                title=tr!(lang, events.confirm_title)
-                message=confirm_message()
-                confirm_label=tr!(lang, sync.run.sync)
-                on_confirm=Callback::new(move |_| {
-                    state.confirming.set(false);
-                    start(state, false);
-                })
-                on_cancel=Callback::new(move |_| state.confirming.set(false))
-            />
-        })}
+        />
     }
 }

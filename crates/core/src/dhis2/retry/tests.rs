@@ -208,6 +208,22 @@ fn requests_are_classified_by_what_repeating_them_does() {
     assert_eq!(repeat_safety(&routed), RepeatSafety::IdempotentWrite);
     let tracker = HttpRequest::new(Method::Post, "https://dhis.example/api/tracker?async=false");
     assert_eq!(repeat_safety(&tracker), RepeatSafety::Unsafe);
+    for url in [
+        "https://dhis.example/api/tracker?async=false&importStrategy=CREATE_AND_UPDATE",
+        "https://dhis.example/api/events?strategy=CREATE_AND_UPDATE&dryRun=false",
+    ] {
+        let create_or_update = HttpRequest::new(Method::Post, url);
+        assert_eq!(
+            repeat_safety(&create_or_update),
+            RepeatSafety::IdempotentWrite,
+            "{url}"
+        );
+    }
+    let tracker_create = HttpRequest::new(
+        Method::Post,
+        "https://dhis.example/api/tracker?importStrategy=CREATE",
+    );
+    assert_eq!(repeat_safety(&tracker_create), RepeatSafety::Unsafe);
     let datastore_post = HttpRequest::new(
         Method::Post,
         "https://dhis.example/api/dataStore/metadata-sync/history-x",

@@ -9,6 +9,8 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+mod json;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataValue {
     pub data_element: String,
@@ -35,6 +37,30 @@ pub struct DataValueSet {
     pub data_values: Vec<DataValue>,
     #[serde(flatten)]
     pub extra: serde_json::Map<String, Value>,
+}
+
+impl DataValueSet {
+    /// Reads a `dataValueSets` (or `analytics/dataValueSet`) answer: the same result and the
+    /// same errors as `serde_json::from_slice`, a few times faster on DHIS2's plain answers.
+    pub fn from_json(body: &[u8]) -> serde_json::Result<DataValueSet> {
+        match json::read_set(body) {
+            Some(set) => Ok(set),
+            None => serde_json::from_slice(body),
+        }
+    }
+
+    /// `{"dataValues": values}` as JSON: the bytes `serde_json::to_vec` gives, written
+    /// directly into a buffer sized for them.
+    pub fn encode_values(values: &[DataValue]) -> Vec<u8> {
+        json::write_set(values)
+    }
+}
+
+impl DataValue {
+    /// This value's JSON (as `serde_json` writes it), appended to `out`.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        json::write_value(self, out);
+    }
 }
 
 impl Serialize for DataValue {

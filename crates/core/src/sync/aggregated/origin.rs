@@ -30,6 +30,17 @@ pub enum PrepareError {
         kind: String,
         ids: Vec<String>,
     },
+    #[error(
+        "No organisation unit of {origin} is at the chosen levels ({}) or in the chosen groups \
+         ({}) within the chosen units. Choose other levels, groups or units.",
+        levels.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
+        groups.join(", ")
+    )]
+    NoUnitsAtLevelsOrGroups {
+        origin: String,
+        levels: Vec<u32>,
+        groups: Vec<String>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -40,19 +51,24 @@ struct MeUnits {
     view: Vec<OrgUnitInfo>,
 }
 
-/// The org units of the selection, descendants included when asked, each with its level.
+/// The org units of the selection, each with its level: the chosen ones (with their
+/// descendants when asked), or, with levels or groups, the units at those levels and the
+/// members of those groups within the chosen ones (the user's hierarchy when none is chosen).
 pub async fn read_org_units<T: Transport>(
     origin: &Dhis2Client<T>,
     origin_name: &str,
     selection: &AggregatedSelection,
 ) -> Result<Vec<OrgUnitInfo>, PrepareError> {
     let roots = selection.org_unit_ids();
-    let found: Vec<OrgUnitInfo> =
+    let found: Vec<OrgUnitInfo> = if roots.is_empty() {
+        Vec::new()
+    } else {
         fetch_by_ids(origin, "organisationUnits", "id", &roots, "id,level,path")
             .await?
             .into_iter()
             .filter_map(|unit| serde_json::from_value(unit).ok())
-            .collect();
+            .collect()
+    };
     let missing: Vec<String> = roots
         .iter()
         .filter(|id| !found.iter().any(|unit| &unit.id == *id))
@@ -65,7 +81,12 @@ pub async fn read_org_units<T: Transport>(
             ids: missing,
         });
     }
-    check_hierarchy(origin, origin_name, &found).await?;
+    let user_roots = user_roots(origin).await?;
+    check_hierarchy(origin_name, &user_roots, &found)?;
+    if selection.by_levels_or_groups() {
+        let boundary = if found.is_empty() { user_roots } else { found };
+        return by_levels_and_groups(origin, origin_name, selection, &boundary).await;
+    }
     if !selection.include_descendants {
         return Ok(found);
     }
@@ -76,12 +97,9 @@ pub async fn read_org_units<T: Transport>(
             "api/organisationUnits?paging=false&fields=id,level,path&filter=path:like:{}",
             root.id
         );
-        let mut body: serde_json::Map<String, Value> = origin.get_json(&path).await?;
-        let units: Vec<OrgUnitInfo> =
-            serde_json::from_value(body.remove("organisationUnits").unwrap_or_default())
-                .unwrap_or_default();
         // The root first, then its subtree by level, as DHIS2 lists them.
-        let mut units: Vec<OrgUnitInfo> = units
+        let mut units: Vec<OrgUnitInfo> = list_units(origin, &path)
+            .await?
             .into_iter()
             .filter(|unit| unit.path.as_deref().is_some_and(|p| p.contains(&root.id)))
             .collect();
@@ -95,32 +113,124 @@ pub async fn read_org_units<T: Transport>(
     Ok(all)
 }
 
-/// DHIS2 refuses to export values of units outside the user's data view units (capture units
-/// when there are none): said here, before reading, naming them.
-async fn check_hierarchy<T: Transport>(
+async fn list_units<T: Transport>(
+    origin: &Dhis2Client<T>,
+    path: &str,
+) -> Result<Vec<OrgUnitInfo>, Dhis2Error> {
+    let mut body: serde_json::Map<String, Value> = origin.get_json(path).await?;
+    Ok(
+        serde_json::from_value(body.remove("organisationUnits").unwrap_or_default())
+            .unwrap_or_default(),
+    )
+}
+
+/// Whether `unit` is one of `boundary` or below one of them.
+fn within(unit: &OrgUnitInfo, boundary: &[OrgUnitInfo]) -> bool {
+    let path = unit.path.clone().unwrap_or_else(|| format!("/{}", unit.id));
+    boundary
+        .iter()
+        .any(|root| path.split('/').any(|id| id == root.id))
+}
+
+/// The units at the selection's levels (`filter=level:in:[…]` under each boundary unit) and
+/// the members of its groups (`organisationUnitGroups`, their `organisationUnits`), within
+/// `boundary`, by level; a group the origin lacks is named.
+async fn by_levels_and_groups<T: Transport>(
     origin: &Dhis2Client<T>,
     origin_name: &str,
-    units: &[OrgUnitInfo],
-) -> Result<(), PrepareError> {
+    selection: &AggregatedSelection,
+    boundary: &[OrgUnitInfo],
+) -> Result<Vec<OrgUnitInfo>, PrepareError> {
+    let mut units: Vec<OrgUnitInfo> = Vec::new();
+    if !selection.org_unit_levels.is_empty() {
+        let levels: Vec<String> = selection
+            .org_unit_levels
+            .iter()
+            .map(u32::to_string)
+            .collect();
+        for root in boundary {
+            let path = format!(
+                "api/organisationUnits?paging=false&fields=id,level,path\
+                 &filter=path:like:{}&filter=level:in:%5B{}%5D",
+                root.id,
+                levels.join(",")
+            );
+            units.extend(list_units(origin, &path).await?);
+        }
+    }
+    if !selection.org_unit_groups.is_empty() {
+        let groups = fetch_by_ids(
+            origin,
+            "organisationUnitGroups",
+            "id",
+            &selection.org_unit_groups,
+            "id,organisationUnits%5Bid,level,path%5D",
+        )
+        .await?;
+        let missing: Vec<String> = selection
+            .org_unit_groups
+            .iter()
+            .filter(|id| {
+                !groups
+                    .iter()
+                    .any(|g| g.get("id").and_then(Value::as_str) == Some(id))
+            })
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            return Err(PrepareError::NotAtOrigin {
+                origin: origin_name.into(),
+                kind: "organisation unit group(s)".into(),
+                ids: missing,
+            });
+        }
+        for mut group in groups {
+            let members = group
+                .get_mut("organisationUnits")
+                .map(Value::take)
+                .unwrap_or_default();
+            units.extend(serde_json::from_value::<Vec<OrgUnitInfo>>(members).unwrap_or_default());
+        }
+    }
+    // Levels and group members alike, within the boundary (`path:like` matches any part of a
+    // path; group members may lie anywhere).
+    units.retain(|unit| within(unit, boundary));
+    units.sort_by_key(|unit| (unit.level.unwrap_or(u32::MAX), unit.id.clone()));
+    units.dedup_by(|a, b| a.id == b.id);
+    if units.is_empty() {
+        return Err(PrepareError::NoUnitsAtLevelsOrGroups {
+            origin: origin_name.into(),
+            levels: selection.org_unit_levels.clone(),
+            groups: selection.org_unit_groups.clone(),
+        });
+    }
+    Ok(units)
+}
+
+/// The user's data view units (capture units when there are none): DHIS2 exports the values
+/// of these and the units below them only.
+async fn user_roots<T: Transport>(origin: &Dhis2Client<T>) -> Result<Vec<OrgUnitInfo>, Dhis2Error> {
     let me: MeUnits = origin
         .get_json(
             "api/me?fields=organisationUnits%5Bid,path%5D,dataViewOrganisationUnits%5Bid,path%5D",
         )
         .await?;
-    let roots = if me.view.is_empty() {
+    Ok(if me.view.is_empty() {
         me.capture
     } else {
         me.view
-    };
-    let within = |unit: &OrgUnitInfo| {
-        let path = unit.path.clone().unwrap_or_else(|| format!("/{}", unit.id));
-        roots
-            .iter()
-            .any(|root| path.split('/').any(|id| id == root.id))
-    };
+    })
+}
+
+/// Units outside the user's hierarchy are said here, before reading, naming them.
+fn check_hierarchy(
+    origin_name: &str,
+    roots: &[OrgUnitInfo],
+    units: &[OrgUnitInfo],
+) -> Result<(), PrepareError> {
     let outside: Vec<String> = units
         .iter()
-        .filter(|unit| !within(unit))
+        .filter(|unit| !within(unit, roots))
         .map(|unit| unit.id.clone())
         .collect();
     if outside.is_empty() {
@@ -359,4 +469,87 @@ pub async fn attribute_combo_choices<T: Transport>(
         .collect();
     combos.sort_by_key(|combo| combo.name.to_lowercase());
     Ok(combos)
+}
+
+/// An org unit level of an instance, to pick units by level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelChoice {
+    pub level: u32,
+    pub name: String,
+}
+
+/// The org unit levels and groups of an instance, by level and by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LevelGroupChoices {
+    pub levels: Vec<LevelChoice>,
+    pub groups: Vec<AttributeChoice>,
+}
+
+#[derive(Deserialize)]
+struct RawLevel {
+    level: u32,
+    #[serde(flatten)]
+    named: RawNamed,
+}
+
+#[derive(Deserialize)]
+struct RawLevelsAndGroups {
+    #[serde(rename = "organisationUnitLevels", default)]
+    levels: Vec<RawLevel>,
+    #[serde(rename = "organisationUnitGroups", default)]
+    groups: Vec<RawNamed>,
+}
+
+/// The org unit levels (`organisationUnitLevels`) and groups of `origin`. An instance whose
+/// levels were never named has none listed: its levels are then the depths of its units
+/// (asked for the deepest one), named by number.
+pub async fn level_group_choices<T: Transport>(
+    origin: &Dhis2Client<T>,
+) -> Result<LevelGroupChoices, Dhis2Error> {
+    let levels: RawLevelsAndGroups = origin
+        .get_json("api/organisationUnitLevels?paging=false&fields=id,level,name,displayName")
+        .await?;
+    let groups: RawLevelsAndGroups = origin
+        .get_json("api/organisationUnitGroups?paging=false&fields=id,name,displayName")
+        .await?;
+    let mut levels: Vec<LevelChoice> = levels
+        .levels
+        .into_iter()
+        .filter(|level| level.level > 0)
+        .map(|level| LevelChoice {
+            level: level.level,
+            name: level.named.label(),
+        })
+        .collect();
+    if levels.is_empty() {
+        let deepest: serde_json::Map<String, Value> = origin
+            .get_json("api/organisationUnits?fields=level&order=level:desc&pageSize=1")
+            .await?;
+        let depth = deepest
+            .get("organisationUnits")
+            .and_then(Value::as_array)
+            .and_then(|units| units.first())
+            .and_then(|unit| unit.get("level"))
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
+            .min(20) as u32;
+        levels = (1..=depth)
+            .map(|level| LevelChoice {
+                level,
+                name: level.to_string(),
+            })
+            .collect();
+    }
+    levels.sort_by_key(|level| level.level);
+    levels.dedup_by_key(|level| level.level);
+    let mut groups: Vec<AttributeChoice> = groups
+        .groups
+        .into_iter()
+        .map(|group| AttributeChoice {
+            name: group.label(),
+            id: group.id,
+        })
+        .collect();
+    groups.sort_by_key(|group| group.name.to_lowercase());
+    Ok(LevelGroupChoices { levels, groups })
 }

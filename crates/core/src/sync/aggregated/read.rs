@@ -61,7 +61,9 @@ pub async fn read_raw<T: Transport>(
     options: &AggregatedSyncOptions,
 ) -> Result<SliceRead, Dhis2Error> {
     let query = raw_query(slice, period, attribute_option_combos, options);
-    let set: DataValueSet = origin.get_json(&query.path()).await?;
+    let set = origin
+        .get_decoded(&query.path(), DataValueSet::from_json)
+        .await?;
     let mut values = set.data_values;
     if values.len() > options.slice_values {
         return Ok(SliceRead::TooMany);
@@ -92,7 +94,9 @@ pub async fn read_analytics<T: Transport>(
             .map(<[String]>::to_vec)
             .unwrap_or_default(),
     };
-    let set: DataValueSet = origin.get_json(&query.path()).await?;
+    let set = origin
+        .get_decoded(&query.path(), DataValueSet::from_json)
+        .await?;
     let mut values = set.data_values;
     if empty_as_zero {
         let present: HashSet<(String, String, String)> = values

@@ -209,6 +209,9 @@ pub struct AggregatedTargetDetails {
     pub file_values_not_sent: u64,
     /// Files of FILE_RESOURCE / IMAGE values uploaded to the destination.
     pub files_copied: u64,
+    /// FILE_RESOURCE / IMAGE values whose file the destination already held at the same place
+    /// (neither read nor uploaded again).
+    pub files_unchanged: u64,
     pub conflicts: Vec<ConflictRow>,
     pub conflicts_left_out: usize,
     pub notes: Vec<AggregatedNote>,

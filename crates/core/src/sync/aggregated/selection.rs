@@ -35,6 +35,14 @@ pub struct AggregatedSelection {
     pub org_units: Vec<String>,
     /// Each org unit with everything below it.
     pub include_descendants: bool,
+    /// Org unit levels (1: the top). With levels or groups, the units read are those at these
+    /// levels and the members of these groups, within the chosen org units (all of the user's
+    /// hierarchy when none is chosen); `include_descendants` then plays no part.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub org_unit_levels: Vec<u32>,
+    /// Org unit group ids (see `org_unit_levels`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub org_unit_groups: Vec<String>,
     pub period: DatePeriod,
     /// Only values changed since then (`yyyy-MM-dd` or `yyyy-MM-ddTHH:mm:ss`, the server's
     /// wall clock), whatever their period.
@@ -122,6 +130,9 @@ pub struct AggregatedSyncOptions {
     pub slice_values: usize,
     /// Which imports run as server jobs followed to their end.
     pub async_imports: AsyncImports,
+    /// Apply the mapping stored for the destination (a pull: the origin's, inverted). On
+    /// unless turned off (rules saved before the switch existed keep it on).
+    pub apply_mapping: bool,
 }
 
 impl Default for AggregatedSyncOptions {
@@ -137,6 +148,7 @@ impl Default for AggregatedSyncOptions {
             chunk_values: 10_000,
             slice_values: 50_000,
             async_imports: AsyncImports::Auto,
+            apply_mapping: true,
         }
     }
 }
@@ -161,6 +173,8 @@ pub enum AggregatedInputError {
     StaleNeedsRawMode,
     #[error("Choose at least one attribute option, or sync the values of all attribute options.")]
     NoAttributeOption,
+    #[error("Organisation unit level {level} does not exist: levels count from 1, the top.")]
+    BadLevel { level: u32 },
 }
 
 impl AggregatedSelection {
@@ -181,16 +195,20 @@ impl AggregatedSelection {
         if aggregated && options.delete_stale {
             return Err(AggregatedInputError::StaleNeedsRawMode);
         }
-        if self.org_units.is_empty() {
+        if self.org_units.is_empty() && !self.by_levels_or_groups() {
             return Err(AggregatedInputError::NoOrgUnit);
         }
-        let fields: [(&str, &[String]); 6] = [
+        if let Some(&level) = self.org_unit_levels.iter().find(|&&level| level == 0) {
+            return Err(AggregatedInputError::BadLevel { level });
+        }
+        let fields: [(&str, &[String]); 7] = [
             ("data sets", &self.data_sets),
             ("data element groups", &self.data_element_groups),
             ("data elements", &self.data_elements),
             ("indicators", &self.indicators),
             ("program indicators", &self.program_indicators),
             ("organisation units", &self.org_units),
+            ("organisation unit groups", &self.org_unit_groups),
         ];
         for (field, ids) in fields {
             for id in ids {
@@ -233,6 +251,11 @@ impl AggregatedSelection {
                 .map(|t| t.get(..10).unwrap_or(t)),
         )?;
         Ok(())
+    }
+
+    /// Whether the units read are picked by level or group (within the chosen ones).
+    pub fn by_levels_or_groups(&self) -> bool {
+        !self.org_unit_levels.is_empty() || !self.org_unit_groups.is_empty()
     }
 
     /// The org unit ids, paths read as their last unit, without repeats.
@@ -298,6 +321,51 @@ mod tests {
         );
         assert_eq!(selection.org_unit_ids(), vec!["O6uvpzGd5pu".to_string()]);
         assert_eq!(selection.check(&AggregatedSyncOptions::default()), Ok(()));
+    }
+
+    #[test]
+    fn levels_and_groups_are_optional_in_stored_selections() {
+        // As rules stored it before levels and groups existed.
+        let old = r#"{"dataSets":["QX4ZTUbOt3a"],"orgUnits":["O6uvpzGd5pu"],
+            "includeDescendants":true,"period":{"period":"LAST_YEAR"}}"#;
+        let read: AggregatedSelection = serde_json::from_str(old).unwrap();
+        assert!(read.org_unit_levels.is_empty() && read.org_unit_groups.is_empty());
+        assert!(!read.by_levels_or_groups());
+        // Left out when empty, so older builds read new rules too.
+        assert!(!serde_json::to_string(&read)
+            .unwrap()
+            .contains("orgUnitLevels"));
+        let by_level = AggregatedSelection {
+            org_units: Vec::new(),
+            org_unit_levels: vec![3],
+            org_unit_groups: vec!["CXw2yu5fodb".into()],
+            ..anc()
+        };
+        let text = serde_json::to_string(&by_level).unwrap();
+        assert!(text.contains("\"orgUnitLevels\":[3]"), "{text}");
+        assert_eq!(
+            serde_json::from_str::<AggregatedSelection>(&text).unwrap(),
+            by_level
+        );
+        // Levels or groups alone are a "where": the user's hierarchy.
+        let options = AggregatedSyncOptions::default();
+        assert_eq!(by_level.check(&options), Ok(()));
+        let zero = AggregatedSelection {
+            org_unit_levels: vec![0],
+            ..by_level.clone()
+        };
+        assert_eq!(
+            zero.check(&options),
+            Err(AggregatedInputError::BadLevel { level: 0 })
+        );
+        let bad_group = AggregatedSelection {
+            org_unit_groups: vec!["not a uid".into()],
+            ..by_level
+        };
+        assert!(matches!(
+            bad_group.check(&options),
+            Err(AggregatedInputError::BadId { .. })
+        ));
     }
 
     #[test]

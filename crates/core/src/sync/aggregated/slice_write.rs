@@ -2,7 +2,7 @@
 //! asked), write, then delete the stale values (when asked); the slice's outcome in the report.
 
 use super::engine::AggregatedJob;
-use super::files::{store_files, FileValue};
+use super::files::{already_there, place_of, store_files, FileValue, Place};
 use super::period::ResolvedPeriod;
 use super::plan::{Slice, SliceData};
 use super::read::raw_query;
@@ -17,7 +17,9 @@ use crate::sync::report::TargetStatus;
 use crate::sync::runtime::{EngineClient, SyncRuntime};
 
 /// One slice to one destination.
-pub(super) struct TargetWrite<'w, 'r, T: Transport, C: Clock> {
+pub(super) struct TargetWrite<'w, 'r, O: Transport, T: Transport, C: Clock> {
+    /// The origin, for the files of FILE_RESOURCE / IMAGE values.
+    pub(super) origin: &'w EngineClient<'r, O, C>,
     pub(super) client: &'w EngineClient<'r, T, C>,
     pub(super) state: &'w mut TargetState,
     pub(super) mapper: Option<&'w Mapper<'w>>,
@@ -27,20 +29,23 @@ pub(super) struct TargetWrite<'w, 'r, T: Transport, C: Clock> {
     pub(super) runtime: &'w SyncRuntime<'r, C>,
 }
 
-impl<T: Transport, C: Clock> TargetWrite<'_, '_, T, C> {
+impl<O: Transport, T: Transport, C: Clock> TargetWrite<'_, '_, O, T, C> {
     /// Maps and writes; `true` when the whole slice landed.
     pub(super) async fn write(
         mut self,
         mut values: Vec<DataValue>,
-        files: &[FileValue],
+        files: &mut [FileValue],
         stale: Vec<DataValue>,
     ) -> bool {
         let options = &self.job.options;
         if !files.is_empty() {
+            let kept = self.files_already_there(files).await;
             let state = &mut *self.state;
             let stored = store_files(
+                self.origin,
                 self.client,
                 files,
+                &kept,
                 &mut state.report,
                 &mut state.details,
                 self.runtime,
@@ -149,6 +154,43 @@ impl<T: Transport, C: Clock> TargetWrite<'_, '_, T, C> {
                 false
             }
         }
+    }
+
+    /// Per file value, the destination's resource when its value at the (mapped) place already
+    /// points at the same file; read with one request for the slice's places.
+    async fn files_already_there(&mut self, files: &mut [FileValue]) -> Vec<Option<String>> {
+        let mapped: Vec<Option<DataValue>> = files
+            .iter()
+            .map(|file| match self.mapper {
+                Some(mapper) => mapper
+                    .data_values(DataValueSet {
+                        data_values: vec![file.value.clone()],
+                        extra: serde_json::Map::new(),
+                    })
+                    .payload
+                    .data_values
+                    .pop(),
+                None => Some(file.value.clone()),
+            })
+            .collect();
+        let present: Vec<DataValue> = mapped.iter().flatten().cloned().collect();
+        if present.is_empty() {
+            return vec![None; files.len()];
+        }
+        let Ok(existing) = self.destination_values(&present).await else {
+            return vec![None; files.len()];
+        };
+        let combo = self.state.default_combo.clone();
+        let existing: std::collections::HashMap<Place, String> = existing
+            .iter()
+            .filter(|value| !super::read::is_deleted(value))
+            .filter_map(|value| Some((place_of(value, &combo), value.value.clone()?)))
+            .collect();
+        let places: Vec<Option<Place>> = mapped
+            .iter()
+            .map(|value| value.as_ref().map(|v| place_of(v, &combo)))
+            .collect();
+        already_there(self.origin, self.client, files, &places, &existing).await
     }
 
     fn fail_slice(self, values: u64) {

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::engine::AggregatedJob;
-use super::files::{is_file_type, read_files};
+use super::files::{is_file_type, FileValue};
 use super::outcome::OriginFailure;
 use super::period::ResolvedPeriod;
 use super::plan::{OriginPlan, Slice, SliceData};
@@ -104,6 +104,14 @@ pub async fn run_slices<O: Transport, T: Transport, C: Clock>(
             }
             _ => read_raw(origin, &slice, period, combos, options).await,
         };
+        // A URL too long for the server (414) is read again in halves, as a slice with too
+        // many values is.
+        let too_long = matches!(&read, Err(error) if error.status() == Some(414));
+        let read = if too_long && slice.split().is_some() {
+            Ok(SliceRead::TooMany)
+        } else {
+            read
+        };
         let values = match read {
             Ok(SliceRead::Values(values)) => values,
             Ok(SliceRead::TooMany) => match slice.split() {
@@ -161,7 +169,7 @@ pub async fn run_slices<O: Transport, T: Transport, C: Clock>(
                     .get(&value.data_element)
                     .is_some_and(|kind| is_file_type(kind))
         });
-        let files = if files.is_empty() {
+        let mut files: Vec<FileValue> = if files.is_empty() {
             Vec::new()
         } else if options.dry_run {
             for &index in &pending {
@@ -169,7 +177,8 @@ pub async fn run_slices<O: Transport, T: Transport, C: Clock>(
             }
             Vec::new()
         } else {
-            read_files(origin, files).await
+            // Read from the origin only for a destination that lacks the file.
+            files.into_iter().map(FileValue::new).collect()
         };
         let last = pending.last().copied();
         let mut live = Some(live);
@@ -186,6 +195,7 @@ pub async fn run_slices<O: Transport, T: Transport, C: Clock>(
             let slice_values = take(&mut live);
             let stale = take(&mut deleted);
             let target = TargetWrite {
+                origin,
                 client: &clients[index],
                 state: &mut states[index],
                 mapper: mappers.get(index).and_then(Option::as_ref),
@@ -194,7 +204,7 @@ pub async fn run_slices<O: Transport, T: Transport, C: Clock>(
                 job,
                 runtime,
             };
-            let landed = target.write(slice_values, &files, stale).await;
+            let landed = target.write(slice_values, &mut files, stale).await;
             if landed {
                 let state = &states[index];
                 if let Some(journal) = runtime.journal {

@@ -4,14 +4,13 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
 use super::report::{AggregatedTargetDetails, ConflictRow};
 use super::selection::AsyncImports;
 use crate::clock::Clock;
 use crate::dhis2::data_values::{import_data_values, DataImportParams, DataImportResult};
+use crate::dhis2::retry::{RetryNotice, RetryReason};
 use crate::dhis2::{Dhis2Error, ImportStatus, Transport};
-use crate::mapping::DataValue;
+use crate::mapping::{DataValue, DataValueSet};
 use crate::sync::report::{ChunkReport, TargetReport, TargetStatus};
 use crate::sync::runtime::{EngineClient, SyncRuntime};
 
@@ -20,12 +19,6 @@ use crate::sync::runtime::{EngineClient, SyncRuntime};
 pub enum WriteStop {
     Cancelled,
     Failed(Dhis2Error),
-}
-
-#[derive(Serialize)]
-struct Body<'a> {
-    #[serde(rename = "dataValues")]
-    data_values: &'a [DataValue],
 }
 
 /// What goes over the wire: the destination stamps its own times; `deleted` is how the origin
@@ -40,10 +33,7 @@ pub fn prepare_for_sending(values: &mut [DataValue]) {
 
 /// The JSON of `{"dataValues": values}`.
 pub fn encode(values: &[DataValue]) -> Vec<u8> {
-    serde_json::to_vec(&Body {
-        data_values: values,
-    })
-    .unwrap_or_default()
+    DataValueSet::encode_values(values)
 }
 
 /// Sends `values` in chunks of at most `chunk_values`, each as a server job followed to its end
@@ -60,10 +50,16 @@ pub async fn send_values<T: Transport, C: Clock>(
     details: &mut AggregatedTargetDetails,
     runtime: &SyncRuntime<'_, C>,
 ) -> Result<(), WriteStop> {
-    for chunk in values.chunks(chunk_values.max(1)) {
+    // Chunks start at `chunk_values`, halve when the server or a proxy finds one too large
+    // (413, 414), and grow back after each success.
+    let ceiling = chunk_values.max(1);
+    let (mut start, mut size, mut halvings) = (0, ceiling, 0u32);
+    while start < values.len() {
         if runtime.cancel.is_cancelled() {
             return Err(WriteStop::Cancelled);
         }
+        let end = (start + size).min(values.len());
+        let chunk = &values[start..end];
         let body = encode(chunk);
         let bytes = body.len();
         let mut chunk_report = ChunkReport {
@@ -80,6 +76,23 @@ pub async fn send_values<T: Transport, C: Clock>(
         };
         let outcome =
             import_data_values(client, runtime.clock, body, &params, &runtime.polling).await;
+        if let Err(error) = &outcome {
+            let too_large = matches!(error.status(), Some(413 | 414));
+            if too_large && chunk.len() > 1 && halvings + 1 < runtime.retry.max_attempts {
+                halvings += 1;
+                size = chunk.len().div_ceil(2);
+                client.transport().note_retry(&RetryNotice {
+                    attempt: halvings + 1,
+                    max_attempts: runtime.retry.max_attempts,
+                    reason: RetryReason::TooLarge,
+                    delay: std::time::Duration::ZERO,
+                });
+                continue;
+            }
+        }
+        halvings = 0;
+        start = end;
+        size = size.saturating_mul(2).min(ceiling);
         details.values_sent += chunk.len() as u64;
         details.bytes_sent += bytes as u64;
         match outcome {
@@ -167,7 +180,9 @@ pub fn without_existing(
             if same {
                 skipped += 1;
                 // The value's JSON and its comma.
-                bytes += serde_json::to_vec(value).map_or(0, |json| json.len() as u64 + 1);
+                let mut json = Vec::new();
+                value.write_json(&mut json);
+                bytes += json.len() as u64 + 1;
             }
             !same
         })

@@ -3,7 +3,7 @@
 //! read → map → options → write, to every destination → report. One page is in memory at a
 //! time; Cancel is honoured between pages.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -16,6 +16,7 @@ use super::report::{EventsNote, EventsProblem, EventsRunDetails, ProgramStats};
 use super::selection::{
     Chosen, EventsPeriodField, EventsSelection, EventsSyncOptions, TrackedEntitiesPeriodField,
 };
+use super::send::{send_in_pieces, PieceSize};
 use super::transform::{
     defer_relationships, drop_geometry, keep_events, lift_relationships, relationship_ends,
     renew_uids, written_ids, NewUids,
@@ -23,8 +24,8 @@ use super::transform::{
 use crate::clock::Clock;
 use crate::dhis2::tracker::read::DateField;
 use crate::dhis2::tracker::{
-    read_events_page, read_tracked_entities_page, write_tracker, TrackerApi, TrackerImport,
-    TrackerKind, TrackerPayload, TrackerQuery, TrackerWriteOptions,
+    read_events_page, read_tracked_entities_page, TrackerApi, TrackerImport, TrackerKind,
+    TrackerPayload, TrackerQuery, TrackerWriteOptions,
 };
 use crate::dhis2::{Dhis2Client, Dhis2Error, ImportStatus, Transport};
 use crate::mapping::{Exclusion, ItemKind, Mapper, MappingContext};
@@ -180,6 +181,10 @@ struct Target {
     relationships_seen: BTreeSet<String>,
     /// The tracked entities, enrollments and events sent by earlier pages.
     written: BTreeSet<String>,
+    /// Objects per request (halved when the server finds a page too large).
+    piece_size: PieceSize,
+    /// Pages ([`page_key`]) this destination received in an interrupted attempt of this run.
+    done_pages: HashSet<String>,
 }
 
 async fn prepare_target<T: Transport>(
@@ -364,8 +369,15 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
             Some(&target.name),
             "Connecting and checking the programs",
         ));
+        let journal = runtime.journal;
         let mut state = Target {
-            report: TargetReport::new(&target.name, target.client.base_url()),
+            report: match journal.and_then(|journal| journal.report_before(index)) {
+                Some(mut before) => {
+                    before.resume();
+                    before
+                }
+                None => TargetReport::new(&target.name, target.client.base_url()),
+            },
             api: TrackerApi::Modern,
             plans: Vec::new(),
             context: MappingContext::default(),
@@ -377,6 +389,10 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
             deferred: Vec::new(),
             relationships_seen: BTreeSet::new(),
             written: BTreeSet::new(),
+            piece_size: PieceSize::default(),
+            done_pages: journal
+                .map(|journal| journal.written_before(index))
+                .unwrap_or_default(),
         };
         let empty = TargetMapping::default();
         let mapping = mappings.get(index).unwrap_or(&empty);
@@ -441,6 +457,7 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
     .await
     {
         let mut page = 1;
+        let mut page_size = options.page_size.max(1);
         loop {
             if runtime.cancel.is_cancelled() {
                 cancelled = true;
@@ -450,26 +467,23 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
                 break 'reads;
             }
             let outcome = if read.program.is_tracker() {
-                read_tracked_entities_page(
-                    &reader,
-                    origin_data.api,
-                    &read.query,
-                    page,
-                    options.page_size,
-                )
-                .await
+                read_tracked_entities_page(&reader, origin_data.api, &read.query, page, page_size)
+                    .await
             } else {
-                read_events_page(
-                    &reader,
-                    origin_data.api,
-                    &read.query,
-                    page,
-                    options.page_size,
-                )
-                .await
+                read_events_page(&reader, origin_data.api, &read.query, page, page_size).await
             };
             let mut read_page = match outcome {
                 Ok(read_page) => read_page,
+                Err(error) if error.status() == Some(414) => {
+                    // The URL was too long for the server or a proxy: the same place, in
+                    // smaller pages.
+                    if let Some((smaller, same_place)) = smaller_pages(page, page_size) {
+                        (page_size, page) = (smaller, same_place);
+                        continue;
+                    }
+                    origin_error = Some(error);
+                    break 'reads;
+                }
                 Err(error) => {
                     origin_error = Some(error);
                     break 'reads;
@@ -489,6 +503,7 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
                 read.program.is_tracker(),
             );
             let last = read_page.last;
+            let key = page_key(&read.program.id, &read_page.items);
             match &mut totals {
                 Some(totals) => totals.add_page(
                     &read.program.id,
@@ -499,6 +514,7 @@ pub async fn run_events_sync<O: Transport, T: Transport, C: Clock>(
                 None => {
                     write_page(
                         read_page.items,
+                        &key,
                         &read,
                         &mut states,
                         &mappers,
@@ -736,6 +752,7 @@ async fn plan_reads<'a, T: Transport>(
 #[allow(clippy::too_many_arguments)]
 async fn write_page<T: Transport, C: Clock>(
     items: Vec<Value>,
+    key: &str,
     read: &Read<'_>,
     states: &mut [Target],
     mappers: &[Mapper<'_>],
@@ -754,6 +771,9 @@ async fn write_page<T: Transport, C: Clock>(
             items.clone().unwrap_or_default()
         };
         let state = &mut states[index];
+        // Received in an interrupted attempt of this run: transformed again (its objects
+        // count as written, its held-back relationships are held back again), not sent.
+        let done = state.done_pages.contains(key);
         let plan = state.plans.get(read.program_index).cloned();
         let mapper = &mappers[index];
         let mut payload = TrackerPayload::default();
@@ -802,7 +822,7 @@ async fn write_page<T: Transport, C: Clock>(
         }
         lift_relationships(&mut payload, !options.exclude_relationships);
         let dropped = drop_unknown_stages(&mut payload, &state.stages);
-        for (event, stage) in dropped {
+        for (event, stage) in dropped.into_iter().filter(|_| !done) {
             let mut error =
                 SyncError::of(EventsProblem::StageNotAtDestination { stage }).about(&event);
             error.object_type = Some("events".into());
@@ -834,28 +854,121 @@ async fn write_page<T: Transport, C: Clock>(
             .deferred
             .extend(defer_relationships(&mut payload, &state.written));
         state.written.extend(written_ids(&payload));
-        if payload.is_empty() {
+        if done || payload.is_empty() {
             continue;
         }
-        let outcome = write_tracker(
+        let outcome = send_in_pieces(
             &clients[index],
-            runtime.clock,
-            &runtime.polling,
+            runtime,
             state.api,
             payload,
             &state.write,
+            &mut state.piece_size,
+            options.page_size,
         )
         .await;
         match outcome {
-            Ok(import) => match &mut state.import {
-                Some(total) => total.merge(import),
-                None => state.import = Some(import),
-            },
+            Ok(import) => {
+                if let Some(import) = import {
+                    match &mut state.import {
+                        Some(total) => total.merge(import),
+                        None => state.import = Some(import),
+                    }
+                }
+                if let Some(journal) = runtime.journal {
+                    let so_far = report_so_far(state);
+                    journal
+                        .chunk_written(index, std::slice::from_ref(&key.to_string()), &so_far)
+                        .await;
+                }
+            }
             Err(error) => {
                 state.report.fail(&error);
                 state.alive = false;
             }
         }
+    }
+}
+
+/// A page's key in the journal: its program and the UIDs it holds (the same selection read
+/// again gives the same pages; a page whose boundaries moved is simply sent again).
+fn page_key(program: &str, items: &[Value]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut ids: Vec<&str> = items
+        .iter()
+        .filter_map(|item| {
+            item.get("trackedEntity")
+                .or_else(|| item.get("event"))
+                .and_then(Value::as_str)
+        })
+        .collect();
+    ids.sort_unstable();
+    let mut hash = Sha256::new();
+    for id in ids {
+        hash.update(id.as_bytes());
+        hash.update(b",");
+    }
+    let digest = hash.finalize();
+    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    format!("page:{program}:{hex}")
+}
+
+/// After a 414: a smaller page size and the page that starts where `page` of `page_size`
+/// started; `None` when pages of one are still too long.
+fn smaller_pages(page: usize, page_size: usize) -> Option<(usize, usize)> {
+    let offset = (page.max(1) - 1) * page_size;
+    (1..=page_size / 2)
+        .rev()
+        .find(|size| offset.is_multiple_of(*size))
+        .map(|size| (size, offset / size + 1))
+}
+
+/// A destination's report as it stands (kept in the journal after each page).
+fn report_so_far(state: &Target) -> TargetReport {
+    let mut report = state.report.clone();
+    if let Some(import) = &state.import {
+        add_import(&mut report, import);
+    }
+    report
+}
+
+/// Adds an attempt's imports to a report (which may hold an earlier attempt's figures).
+fn add_import(report: &mut TargetReport, import: &TrackerImport) {
+    report.stats.add(&import.total());
+    for kind in TrackerKind::ALL {
+        let stats = import.stats[kind.index()];
+        if stats.total == 0 {
+            continue;
+        }
+        match report
+            .type_stats
+            .iter_mut()
+            .find(|t| t.type_name == kind.plural())
+        {
+            Some(known) => known.stats.add(&stats),
+            None => report.type_stats.push(TypeStats {
+                type_name: kind.plural().to_string(),
+                stats,
+            }),
+        }
+    }
+    for error in &import.errors {
+        report.errors.push(SyncError {
+            object_id: error.uid.clone(),
+            object_type: error.kind.map(|k| k.plural().to_string()),
+            property: None,
+            message: error.message.clone(),
+            code: error.code.clone(),
+            problem: None,
+        });
+    }
+    report.raise(match import.status {
+        ImportStatus::Ok => TargetStatus::Success,
+        ImportStatus::Warning => TargetStatus::Warning,
+        ImportStatus::Error => TargetStatus::Error,
+    });
+    if report.stats.ignored > 0 {
+        report.raise(TargetStatus::Warning);
     }
 }
 
@@ -889,17 +1002,19 @@ async fn write_deferred<T: Transport, C: Clock>(
                 relationships: page.to_vec(),
                 ..TrackerPayload::default()
             };
-            let outcome = write_tracker(
+            let outcome = send_in_pieces(
                 client,
-                runtime.clock,
-                &runtime.polling,
+                runtime,
                 state.api,
                 payload,
                 &state.write,
+                &mut state.piece_size,
+                page_size,
             )
             .await;
             match outcome {
-                Ok(mut import) => {
+                Ok(None) => {}
+                Ok(Some(mut import)) => {
                     // Refused relationships are listed with their codes; the objects they link
                     // were written: the destination is not a failure for them.
                     if import.status == ImportStatus::Error {
@@ -1072,38 +1187,38 @@ fn finish_target(state: Target, cancelled: bool, notes: &mut Vec<EventsNote>) ->
             reason: code(serde_json::to_value(why)),
         });
     }
-    if let Some(import) = import {
-        report.stats = import.total();
-        for kind in TrackerKind::ALL {
-            let stats = import.stats[kind.index()];
-            if stats.total > 0 {
-                report.type_stats.push(TypeStats {
-                    type_name: kind.plural().to_string(),
-                    stats,
-                });
-            }
-        }
-        for error in &import.errors {
-            report.errors.push(SyncError {
-                object_id: error.uid.clone(),
-                object_type: error.kind.map(|k| k.plural().to_string()),
-                property: None,
-                message: error.message.clone(),
-                code: error.code.clone(),
-                problem: None,
-            });
-        }
-        report.raise(match import.status {
-            ImportStatus::Ok => TargetStatus::Success,
-            ImportStatus::Warning => TargetStatus::Warning,
-            ImportStatus::Error => TargetStatus::Error,
-        });
-        if report.stats.ignored > 0 {
-            report.raise(TargetStatus::Warning);
-        }
+    if let Some(import) = &import {
+        add_import(&mut report, import);
     }
     if cancelled && alive {
         report.raise(TargetStatus::Cancelled);
     }
     report
+}
+
+#[cfg(test)]
+mod paging_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_page_too_long_is_read_again_from_the_same_place_in_smaller_pages() {
+        // Page 3 of 50 starts at 100: page 5 of 25.
+        assert_eq!(smaller_pages(3, 50), Some((25, 5)));
+        // Page 2 of 5 starts at 5: page 6 of 1 (2 does not divide 5).
+        assert_eq!(smaller_pages(2, 5), Some((1, 6)));
+        assert_eq!(smaller_pages(1, 7), Some((3, 1)));
+        assert_eq!(smaller_pages(4, 1), None, "pages of one cannot shrink");
+    }
+
+    #[test]
+    fn a_page_is_known_by_its_program_and_uids_whatever_their_order() {
+        let a = [json!({"event": "e1"}), json!({"event": "e2"})];
+        let b = [json!({"event": "e2"}), json!({"event": "e1"})];
+        assert_eq!(page_key("P", &a), page_key("P", &b));
+        assert_ne!(page_key("P", &a), page_key("Q", &a));
+        assert_ne!(page_key("P", &a), page_key("P", &a[..1]));
+        let entity = [json!({"trackedEntity": "t1"})];
+        assert!(page_key("P", &entity).starts_with("page:P:"));
+    }
 }

@@ -15,6 +15,7 @@
 //! - [`selection`]: what, where, when, how (plain serialisable values, saved in rules);
 //! - [`programs`]: the programs on both sides and the checks before writing;
 //! - [`engine`]: page by page, read → map → options → write;
+//! - [`send`]: a page to a destination, in halves when it is too large;
 //! - [`transform`]: new UIDs, exclusions, relationships;
 //! - [`report`]: typed notes and per-program figures.
 
@@ -23,6 +24,7 @@ pub mod engine;
 pub mod programs;
 pub mod report;
 pub mod selection;
+pub mod send;
 pub mod transform;
 
 pub use engine::{run_events_sync, EventsJob};

@@ -97,6 +97,16 @@ async fn aggregated_server() -> FakeDhis2 {
                "categoryOptionCombo":"HllvX50cXC0","attributeOptionCombo":"HllvX50cXC0","value":"twelve"}]}"#,
         ),
     )
+    // What the checks before a run read: the data set's element and its (default) combo.
+    .on(
+        Method::Get,
+        "dhis2.test/dhis/api/dataElements?paging=false&fields=id,categoryCombo",
+        json(
+            200,
+            r#"{"dataElements":[{"id":"fbfJHSPpUQD","categoryCombo":{"id":"bjDvmb4bfuf",
+              "categoryOptionCombos":[{"id":"HllvX50cXC0"}]}}]}"#,
+        ),
+    )
     // The destination has the data set, its element and the unit.
     .on(
         Method::Get,
@@ -137,7 +147,7 @@ async fn aggregated_server() -> FakeDhis2 {
 }
 
 async fn open_aggregated(fake: &FakeDhis2) -> Mounted {
-    set_hash("#/sync/aggregated");
+    set_hash_settled("#/sync/aggregated").await;
     let mounted = mount_shell(services(fake));
     mounted.wait_for("panel-sync-aggregated").await;
     mounted
@@ -503,6 +513,56 @@ async fn levels_and_groups_are_read_when_opened_and_pick_the_units_read() {
         reads.iter().all(|r| r.url.contains("orgUnit=O6uvpzGd5pu")),
         "{:?}",
         reads.iter().map(|r| &r.url).collect::<Vec<_>>()
+    );
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
+async fn a_mapping_onto_a_data_element_the_destination_lacks_is_shown_before_the_run() {
+    let fake = aggregated_server().await;
+    // The stored mapping sends the data set's data element to one the destination does not
+    // hold (it has only the origin's own id).
+    fake.datastore.borrow_mut().insert(
+        format!("metadata-sync/mappings-{REMOTE_ID}"),
+        r#"{"aggregatedDataElements":{"fbfJHSPpUQD":{"mappedId":"MissingDe01"}}}"#.into(),
+    );
+    let mounted = open_aggregated(&fake).await;
+    mounted.wait_for("sync-destination").await;
+    mounted.click(&format!("sync-destination-{REMOTE_ID}"));
+    mounted.click_in_row("ANC monthly", "aggregated-row-check");
+    pick_bo(&mounted).await;
+
+    mounted.click("aggregated-start");
+    mounted.wait_for("confirm-dialog").await;
+    mounted.click("confirm-ok");
+    let dialog = mounted.wait_for("mapping-checks-dialog").await;
+    let findings = mounted.find_all("[data-test=\"mapping-check-finding\"]");
+    assert!(!findings.is_empty(), "the dialog lists what it found");
+    let text = dialog.text_content().unwrap_or_default();
+    assert!(text.contains("MissingDe01"), "{text}");
+    assert!(
+        fake.requests_to("remote.test/dhis/api/dataValueSets")
+            .iter()
+            .all(|r| r.method != Method::Post),
+        "nothing is written before the user decides"
+    );
+
+    // Going on runs the sync with the mapping applied.
+    mounted.click("mapping-check-go-on");
+    let results = mounted
+        .wait_for_text("aggregated-results", "finished")
+        .await;
+    assert!(results.contains("Sync finished"), "{results}");
+    let posts: Vec<_> = fake
+        .requests_to("remote.test/dhis/api/dataValueSets")
+        .into_iter()
+        .filter(|r| r.method == Method::Post)
+        .collect();
+    assert_eq!(posts.len(), 1, "one chunk written");
+    let body = String::from_utf8_lossy(posts[0].body.as_deref().unwrap_or_default()).into_owned();
+    assert!(
+        body.contains("MissingDe01") && !body.contains("fbfJHSPpUQD"),
+        "the values carry the mapped data element: {body}"
     );
     set_hash("#/");
 }

@@ -77,6 +77,25 @@ async fn events_server() -> FakeDhis2 {
     )
     .on(Method::Get, "dhis2.test/dhis/api/programs", json(200, PROGRAMS))
     .on(Method::Get, "remote.test/dhis/api/programs", json(200, PROGRAMS))
+    // The checks before a run: the destination holds the unit, stages and entity type.
+    .on(
+        Method::Get,
+        "remote.test/dhis/api/organisationUnits?paging=false&fields=id&filter=id:in:",
+        units(r#"{"id":"O6uvpzGd5pu"}"#),
+    )
+    .on(
+        Method::Get,
+        "remote.test/dhis/api/programStages?paging=false&fields=id&filter=id:in:",
+        json(
+            200,
+            r#"{"programStages":[{"id":"A03MvHHogjR"},{"id":"Zj7UnCAulEk"}]}"#,
+        ),
+    )
+    .on(
+        Method::Get,
+        "remote.test/dhis/api/trackedEntityTypes?paging=false&fields=id&filter=id:in:",
+        json(200, r#"{"trackedEntityTypes":[{"id":"nEenWmSyUEp"}]}"#),
+    )
     // The table's pages (later entries win: page 2 is the specific one).
     .on(
         Method::Get,
@@ -144,7 +163,7 @@ async fn events_server() -> FakeDhis2 {
 }
 
 async fn open_events(fake: &FakeDhis2) -> Mounted {
-    set_hash("#/sync/events");
+    set_hash_settled("#/sync/events").await;
     let mounted = mount_shell(services(fake));
     mounted.wait_for("panel-sync-events").await;
     mounted

@@ -12,11 +12,14 @@ use crate::routes::Route;
 use crate::session::Session;
 use crate::tr;
 
-fn current_route() -> Route {
-    let hash = web_sys::window()
+fn current_hash() -> String {
+    web_sys::window()
         .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    Route::from_hash(&hash)
+        .unwrap_or_default()
+}
+
+fn current_route() -> Route {
+    Route::from_hash(&current_hash())
 }
 
 /// Shows the page the URL hash names, if the role may open it.
@@ -25,13 +28,19 @@ pub fn PanelRouter(session: Session) -> impl IntoView {
     let role = session.role;
     let lang = use_language();
     let route = RwSignal::new(current_route());
+    // The hash whose page is on screen. A `hashchange` can arrive late, after the address has
+    // already been shown (several quick changes fire one event each); re-mounting the same
+    // page then would throw away what the user has done on it since.
+    let shown_hash = StoredValue::new(current_hash());
     let guard = NavigationGuard::provide();
     let handle = window_event_listener(ev::hashchange, move |event| {
-        let hash = web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default();
+        let hash = current_hash();
+        if hash == shown_hash.get_value() {
+            return;
+        }
         if guard.allows(&hash, &event.old_url()) {
-            route.set(current_route());
+            shown_hash.set_value(hash.clone());
+            route.set(Route::from_hash(&hash));
         }
     });
     on_cleanup(move || handle.remove());

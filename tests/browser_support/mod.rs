@@ -374,6 +374,38 @@ pub fn set_hash(hash: &str) {
     window.location().set_hash(hash).expect("hash set");
 }
 
+/// Sets the hash and waits (at most half a second) for its `hashchange`, so that the event
+/// cannot reach a shell mounted after this call and move it away from where a test left it.
+pub async fn set_hash_settled(hash: &str) {
+    let window = web_sys::window().expect("a browser window");
+    let wanted = if hash.starts_with('#') {
+        hash.to_string()
+    } else {
+        format!("#{hash}")
+    };
+    if window.location().hash().unwrap_or_default() == wanted {
+        return;
+    }
+    let fired = Rc::new(std::cell::Cell::new(false));
+    let listener = {
+        let fired = fired.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || fired.set(true))
+    };
+    let target: &web_sys::EventTarget = window.as_ref();
+    target
+        .add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref())
+        .expect("listener added");
+    set_hash(hash);
+    for _ in 0..50 {
+        if fired.get() {
+            break;
+        }
+        sleep(10).await;
+    }
+    let _ =
+        target.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+}
+
 pub fn mount_shell(services: Services) -> Mounted {
     let document = document();
     let container: web_sys::HtmlElement = document

@@ -161,6 +161,13 @@ fn a_destination_without_the_data_set_exits_1_and_receives_nothing() {
         "{}",
         text(&failed)
     );
+    // The checks before the run named it first, on standard error.
+    let warned = String::from_utf8_lossy(&failed.stderr).into_owned();
+    assert!(
+        warned.contains("Warning: Regional has")
+            && warned.contains(&format!("dataSets {data_set}: not mapped")),
+        "{warned}"
+    );
     assert!(remote
         .sim
         .request_log()

@@ -290,6 +290,7 @@ fn an_aggregated_rule_is_listed_by_kind_shown_in_words_and_run() {
     remote.sim.with_stores(|_, values, _| values.clear());
     let data_set = uid("ds:Reproductive health");
     let district = uid("ou:district:0:0");
+    let clinics = uid("oug:0");
     let values = |server: &SimServer| {
         let path = format!(
             "api/dataValueSets.json?dataSet={data_set}&orgUnit={district}&children=true\
@@ -344,6 +345,22 @@ fn an_aggregated_rule_is_listed_by_kind_shown_in_words_and_run() {
                 },
                 "options": {"ignoreExisting": true}
             }
+        }, {
+            "name": "Clinics level 4",
+            "kind": "aggregated",
+            "origin": {"id": "LOCAL", "name": "This instance"},
+            "destinations": [{"id": "ElsewhereId", "name": "Remote"}],
+            "job": {
+                "kind": "aggregated",
+                "selection": {
+                    "dataSets": [data_set],
+                    "orgUnits": [district],
+                    "orgUnitLevels": [4, 3],
+                    "orgUnitGroups": [clinics],
+                    "period": {"period": "LAST_YEAR"}
+                },
+                "options": {}
+            }
         }, rules_file()["rules"][0]]
     });
     let path = dir.write("rules.json", &file.to_string());
@@ -357,8 +374,13 @@ fn an_aggregated_rule_is_listed_by_kind_shown_in_words_and_run() {
         &["rules", "list", "--kind", "aggregated", "--json"],
     )))
     .expect("json");
-    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
-    assert_eq!(rows[0]["summary"]["kind"], "aggregated");
+    assert_eq!(rows.as_array().map(Vec::len), Some(2), "{rows}");
+    let row = |name: &str| {
+        rows.as_array()
+            .and_then(|rows| rows.iter().find(|row| row["summary"]["name"] == name))
+            .unwrap_or_else(|| panic!("no rule {name} in {rows}"))
+    };
+    assert_eq!(row("ANC district 2024")["summary"]["kind"], "aggregated");
     let listed = ok(mdsync(&config, &["rules", "list"]));
     assert!(listed.contains("ANC district 2024  aggregated"), "{listed}");
     assert!(listed.contains("Every two seconds  metadata"), "{listed}");
@@ -376,12 +398,25 @@ fn an_aggregated_rule_is_listed_by_kind_shown_in_words_and_run() {
         shown.contains("values the destination has are not sent"),
         "{shown}"
     );
+    assert!(!shown.contains("org unit levels"), "{shown}");
+
+    // Levels and groups are shown, in place of "the org units below them".
+    let shown = ok(mdsync(&config, &["rules", "show", "Clinics level 4"]));
+    assert!(shown.contains("org unit levels: 4, 3"), "{shown}");
+    assert!(
+        shown.contains(&format!("org unit groups: {clinics}")),
+        "{shown}"
+    );
+    assert!(shown.contains(&format!("org units: {district}")), "{shown}");
+    assert!(!shown.contains("org units below them"), "{shown}");
 
     assert_eq!(values(&remote), 0);
     let ran = ok(mdsync(&config, &["rules", "run", "ANC district 2024"]));
     assert!(ran.contains("SUCCESS"), "{ran}");
     assert!(values(&local) > 100);
     assert_eq!(values(&remote), values(&local));
-    let rule_id = rows[0]["summary"]["id"].as_str().expect("id");
+    let rule_id = row("ANC district 2024")["summary"]["id"]
+        .as_str()
+        .expect("id");
     assert_eq!(history(&config, rule_id).len(), 1);
 }

@@ -338,3 +338,45 @@ fn time_limits_are_set_by_who_may_edit_the_instance_and_checked_first() {
         .expect("the instance");
     assert_eq!(stored.timeouts, None);
 }
+
+/// The list of unfinished runs says how many events and tracked entities arrived, not how many
+/// pages: what it counts is what the destination holds.
+#[test]
+fn an_unfinished_events_run_counts_the_objects_that_arrived_not_its_pages() {
+    for kind in [Kind::Events, Kind::TrackedEntities] {
+        let world = World::new(kind);
+        // The session ends after two pages were imported.
+        world.fault(
+            &world.target,
+            FaultRule {
+                nth: Some(3),
+                method: Some("POST".into()),
+                ..FaultRule::new("/api/*", FaultKind::LoginPage)
+            },
+        );
+        let outcome = world.run().expect("the run starts");
+        assert!(outcome.resumable, "{}: stopped half-way", kind.name());
+        let run_id = outcome.report.run_id.clone().expect("a run id");
+        let (storage, _) = world.open("admin");
+        let journal = world
+            .clock
+            .run(load_journal(&storage, &run_id))
+            .expect("read")
+            .expect("the journal stays");
+        let pages = journal.targets[0].written.len();
+        let listed = world
+            .clock
+            .run(unfinished_runs_for(&storage, &actor(&world, "admin")))
+            .expect("listed");
+        assert_eq!(listed.len(), 1);
+        let arrived = world.target_state().len();
+        assert_eq!(pages, 2, "{}: two pages arrived", kind.name());
+        assert_eq!(
+            listed[0].written,
+            arrived,
+            "{}: the objects the target holds",
+            kind.name()
+        );
+        assert!(arrived > pages, "{}: {arrived} objects", kind.name());
+    }
+}

@@ -9,83 +9,21 @@ mod aggregated_common;
 mod events_common;
 mod support;
 
-use std::sync::Arc;
-
-use dhis2_sim::{DemoSide, InstanceConfig, Seed, Sim, SimVersion};
-use mdsync_core::crypto::EncryptionKey;
+use dhis2_sim::Sim;
 use mdsync_core::dhis2::data_values::DataIdScheme;
-use mdsync_core::dhis2::{Auth, Dhis2Client};
-use mdsync_core::instances::{CredentialStore, InstanceForm, InstanceManager};
-use mdsync_core::mapping::auto_map::MAPPABLE_FIELDS;
-use mdsync_core::mapping::{
-    auto_map, check_mapping_before_run, AutoMapOutcome, AutoMapScope, Finding, MappableObject,
-    MappingCheck, MappingDictionary, MatchRule, OriginRow,
-};
-use mdsync_core::model::{AuthKind, Sharing, LOCAL_INSTANCE_ID};
+use mdsync_core::mapping::{check_mapping_before_run, Finding, MappingCheck};
+use mdsync_core::model::LOCAL_INSTANCE_ID;
 use mdsync_core::rules::{DatePeriod, RuleLastRun};
-use mdsync_core::storage::Storage;
 use mdsync_core::sync::aggregated::{AggregatedSelection, AggregatedSyncOptions};
 use mdsync_core::sync::events::{EventsSelection, EventsSyncOptions};
-use mdsync_core::sync::metadata::{MetadataSelection, MetadataSyncOptions};
-use mdsync_core::sync::{MetadataPicks, SyncJob, SyncRequest};
+use mdsync_core::sync::{SyncJob, SyncRequest};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
-use support::{block_on, client_for, SimTransport, PASSWORD};
-
-fn demo(name: &str, side: DemoSide) -> Arc<Sim> {
-    let mut config = InstanceConfig::new(name, "2.40".parse::<SimVersion>().expect("version"));
-    config.seed = Seed::Demo(side);
-    config.base_url = format!("http://{name}.sim");
-    Arc::new(Sim::new(config))
-}
-
-fn mappable(client: &Dhis2Client<SimTransport>) -> Vec<MappableObject> {
-    let fields = MAPPABLE_FIELDS.replace('[', "%5B").replace(']', "%5D");
-    let mut body: serde_json::Map<String, Value> =
-        block_on(client.get_json(&format!("api/dataElements?paging=false&fields={fields}")))
-            .expect("data elements");
-    serde_json::from_value(body.remove("dataElements").unwrap_or_default()).expect("objects")
-}
-
-/// A data set of the source holding a data element the destination keys otherwise.
-fn data_set_with_a_moved_element(origin: &Dhis2Client<SimTransport>, moved: &[String]) -> String {
-    let listed: Value =
-        block_on(origin.get_json(
-            "api/dataSets?paging=false&fields=id,dataSetElements%5BdataElement%5Bid%5D%5D",
-        ))
-        .expect("data sets");
-    listed["dataSets"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|set| {
-            set["dataSetElements"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|e| moved.iter().any(|id| e["dataElement"]["id"] == id.as_str()))
-        })
-        .and_then(|set| set["id"].as_str())
-        .expect("a data set with a moved data element")
-        .to_string()
-}
-
-fn request(destination: &str, data_set: &str, apply_mapping: bool) -> SyncRequest {
-    SyncRequest {
-        origin: LOCAL_INSTANCE_ID.into(),
-        destinations: vec![destination.into()],
-        job: SyncJob::Metadata {
-            picks: MetadataPicks::Resolved(
-                MetadataSelection::ids([data_set.to_string()]).with_types(["dataSets".to_string()]),
-            ),
-            options: MetadataSyncOptions {
-                apply_mapping,
-                ..MetadataSyncOptions::default()
-            },
-        },
-        rule: None,
-        started: "2026-12-03T10:00:00Z".into(),
-    }
-}
+use support::demo_pair::{
+    auto_mapped_data_elements, data_set_with_a_moved_element, demo_pair, metadata_request, DemoPair,
+};
+use support::{block_on, client_for};
 
 fn writes(sim: &Sim) -> usize {
     sim.request_log()
@@ -94,103 +32,36 @@ fn writes(sim: &Sim) -> usize {
         .count()
 }
 
-struct World {
-    source: Arc<Sim>,
-    destination: Arc<Sim>,
-    storage: Storage<SimTransport>,
-    manager: InstanceManager,
-    dest_id: String,
+/// Core's checks of a metadata run of `data_set` toward the stored destination.
+fn check_metadata(world: &DemoPair, data_set: &str, apply_mapping: bool) -> MappingCheck {
+    let request = metadata_request(&world.dest_id, data_set, apply_mapping);
+    block_on(check_mapping_before_run(
+        &world.manager,
+        &world.storage,
+        &request,
+    ))
+    .expect("checked")
 }
 
-/// The demo source as this instance, the demo destination saved as the instance "Destination".
-fn world() -> World {
-    let source = demo("source", DemoSide::Source);
-    let destination = demo("destination", DemoSide::Destination);
-    let transport = SimTransport::network(vec![Arc::clone(&source), Arc::clone(&destination)]);
-    let admin = Auth::Basic {
-        username: "admin".into(),
-        password: PASSWORD.into(),
-    };
-    let local = Dhis2Client::new(transport, source.base_url(), admin.clone());
-    let me = block_on(local.me()).expect("me");
-    let storage = block_on(Storage::connect(local)).expect("storage");
-    let manager = InstanceManager::new(
-        me,
-        EncryptionKey::generate().expect("key"),
-        source.base_url(),
-    )
-    .with_local_auth(admin);
-    block_on(manager.prepare_storage(&storage)).expect("prepared");
-    let form = InstanceForm {
-        name: "Destination".into(),
-        url: destination.base_url().into(),
-        description: String::new(),
-        auth_kind: AuthKind::Basic,
-        username: "admin".into(),
-        secret: PASSWORD.into(),
-        sharing: Sharing::default(),
-    };
-    let dest_id = block_on(manager.create_with(&storage, &form, CredentialStore::DataStore))
-        .expect("saved")
-        .view
-        .id;
-    World {
-        source,
-        destination,
-        storage,
-        manager,
-        dest_id,
-    }
+/// Stores `mapping` toward the destination; what both instances have been written so far.
+fn store_mapping(world: &DemoPair, mapping: &(impl Serialize + DeserializeOwned)) -> usize {
+    let storage = &world.storage;
+    block_on(storage.change_mapping(world.manager.actor(), &world.dest_id, mapping))
+        .expect("stored");
+    writes(&world.destination) + writes(&world.source)
 }
 
 #[test]
 fn the_checks_name_a_target_the_destination_lacks_before_anything_is_written() {
-    let World {
-        source,
-        destination,
-        storage,
-        manager,
-        dest_id,
-    } = world();
-    let origin = client_for(&source, "admin");
-    let rows: Vec<OriginRow> = mappable(&origin)
-        .into_iter()
-        .filter_map(OriginRow::of)
-        .collect();
-    let mut mapping = MappingDictionary::default();
-    let results = auto_map(
-        &mut mapping,
-        "aggregatedDataElements",
-        &rows,
-        &mappable(&client_for(&destination, "admin")),
-        AutoMapScope::Unmapped,
-        false,
-    );
-    let moved: Vec<String> = results
-        .iter()
-        .filter(|row| {
-            matches!(
-                row.outcome,
-                AutoMapOutcome::Mapped {
-                    rule: MatchRule::SameCode,
-                    ..
-                }
-            )
-        })
-        .map(|row| row.key.as_str().to_string())
-        .collect();
+    let world = demo_pair();
+    let (mapping, moved) = auto_mapped_data_elements(&world);
+    let origin = client_for(&world.source, "admin");
     let data_set = data_set_with_a_moved_element(&origin, &moved);
 
     // Auto-mapped as the panel does it: nothing to tell.
-    block_on(storage.change_mapping(manager.actor(), &dest_id, &mapping)).expect("stored");
-    let before = writes(&destination) + writes(&source);
-    let clean = block_on(check_mapping_before_run(
-        &manager,
-        &storage,
-        &request(&dest_id, &data_set, true),
-    ))
-    .expect("checked");
-    assert_eq!(writes(&destination) + writes(&source), before);
+    let before = store_mapping(&world, &mapping);
+    let clean = check_metadata(&world, &data_set, true);
+    assert_eq!(writes(&world.destination) + writes(&world.source), before);
     assert!(
         !clean
             .destinations
@@ -214,21 +85,15 @@ fn the_checks_name_a_target_the_destination_lacks_before_anything_is_written() {
         .expect("a moved element of the data set")
         .clone();
     stored["aggregatedDataElements"][&broken]["mappedId"] = Value::from("GoNe0000001");
-    block_on(storage.change_mapping(manager.actor(), &dest_id, &stored)).expect("stored");
-    let before = writes(&destination) + writes(&source);
-    let check = block_on(check_mapping_before_run(
-        &manager,
-        &storage,
-        &request(&dest_id, &data_set, true),
-    ))
-    .expect("checked");
+    let before = store_mapping(&world, &stored);
+    let check = check_metadata(&world, &data_set, true);
     assert!(check.needs_decision());
     let found = &check.destinations[0];
-    assert_eq!(found.destination_id, dest_id);
+    assert_eq!(found.destination_id, world.dest_id);
     assert_eq!(found.destination_name, "Destination");
     assert_eq!(
-        found.mapping_instance, dest_id,
-        "a push fixes the destination's mapping"
+        found.mapping_instance, world.dest_id,
+        "a push fixes the world.destination's mapping"
     );
     assert!(
         found.findings.iter().any(|f| matches!(
@@ -241,18 +106,13 @@ fn the_checks_name_a_target_the_destination_lacks_before_anything_is_written() {
     );
     assert!(found.errors() >= 1);
     assert_eq!(
-        writes(&destination) + writes(&source),
+        writes(&world.destination) + writes(&world.source),
         before,
         "the checks write nothing"
     );
 
     // Without "Apply mapping" there is nothing to check.
-    let off = block_on(check_mapping_before_run(
-        &manager,
-        &storage,
-        &request(&dest_id, &data_set, false),
-    ))
-    .expect("checked");
+    let off = check_metadata(&world, &data_set, false);
     assert!(!off.needs_decision());
     assert_eq!(off.total(), 0);
 }
@@ -298,7 +158,7 @@ fn unmapped(findings: &[Finding], plural: &str) -> Vec<String> {
 /// it lacks; mapped ones and those it holds by id are not named.
 #[test]
 fn an_aggregated_run_names_the_unmapped_data_element_and_the_missing_data_set() {
-    let world = world();
+    let world = demo_pair();
     let origin = client_for(&world.source, "admin");
     let moved = aggregated_common::moved_ids("dataElements");
     let moved_ids: Vec<String> = moved.iter().map(|(from, _)| from.clone()).collect();
@@ -375,25 +235,80 @@ fn an_aggregated_run_names_the_unmapped_data_element_and_the_missing_data_set() 
         "the district is at the destination: {found:?}"
     );
 
-    // "Apply mapping" off, or codes instead of UIDs: the run maps nothing, nothing to check.
-    for options in [
-        AggregatedSyncOptions {
-            apply_mapping: false,
-            ..AggregatedSyncOptions::default()
-        },
-        AggregatedSyncOptions {
-            id_scheme: DataIdScheme::Code,
-            ..AggregatedSyncOptions::default()
-        },
-    ] {
-        let off = block_on(check_mapping_before_run(
-            &world.manager,
-            &world.storage,
-            &aggregated_request(&world.dest_id, selection.clone(), options),
-        ))
-        .expect("checked");
-        assert!(!off.needs_decision());
+    // "Apply mapping" off: the mapping is not applied, so every moved data element is named
+    // (the destination lacks their ids), mapped or not, and the missing data set still is.
+    let unmapped_run = block_on(check_mapping_before_run(
+        &world.manager,
+        &world.storage,
+        &aggregated_request(
+            &world.dest_id,
+            selection.clone(),
+            AggregatedSyncOptions {
+                apply_mapping: false,
+                ..AggregatedSyncOptions::default()
+            },
+        ),
+    ))
+    .expect("checked");
+    let found = findings(&unmapped_run);
+    let elements = unmapped(&found, "dataElements");
+    assert!(elements.contains(&left), "{found:?}");
+    for (mapped, _) in &others {
+        if in_set.to_string().contains(mapped.as_str()) {
+            assert!(
+                elements.contains(mapped),
+                "{mapped} is not applied: {found:?}"
+            );
+        }
     }
+    assert_eq!(
+        unmapped(&found, "dataSets"),
+        vec![aggregated_common::stock_data_set()]
+    );
+
+    // Codes instead of UIDs: nothing is checked by id.
+    let by_code = block_on(check_mapping_before_run(
+        &world.manager,
+        &world.storage,
+        &aggregated_request(
+            &world.dest_id,
+            selection.clone(),
+            AggregatedSyncOptions {
+                id_scheme: DataIdScheme::Code,
+                ..AggregatedSyncOptions::default()
+            },
+        ),
+    ))
+    .expect("checked");
+    assert!(!by_code.needs_decision());
+}
+
+/// Without any stored mapping, an aggregated run still names the data set the destination
+/// lacks before writing (the "a data set the destination lacks" bad input).
+#[test]
+fn without_a_mapping_an_aggregated_run_names_the_data_set_the_destination_lacks() {
+    let world = demo_pair();
+    let selection = AggregatedSelection {
+        data_sets: vec![aggregated_common::stock_data_set()],
+        org_units: vec![aggregated_common::district(0, 0)],
+        include_descendants: true,
+        period: DatePeriod::LastYear,
+        ..AggregatedSelection::default()
+    };
+    let check = block_on(check_mapping_before_run(
+        &world.manager,
+        &world.storage,
+        &aggregated_request(&world.dest_id, selection, AggregatedSyncOptions::default()),
+    ))
+    .expect("checked");
+    assert!(check.needs_decision());
+    let found = findings(&check);
+    assert_eq!(
+        unmapped(&found, "dataSets"),
+        vec![aggregated_common::stock_data_set()],
+        "{found:?}"
+    );
+    assert_eq!(check.destinations[0].destination_id, world.dest_id);
 }
 
 fn events_request(destination: &str, selection: EventsSelection) -> SyncRequest {
@@ -416,7 +331,7 @@ fn events_request(destination: &str, selection: EventsSelection) -> SyncRequest 
 /// attributes, all at the destination by id, are not.
 #[test]
 fn an_events_run_names_a_missing_stage_target_and_an_unmapped_facility() {
-    let world = world();
+    let world = demo_pair();
     let origin = client_for(&world.source, "admin");
     let event_program = events_common::event_program();
     let tracker_program = events_common::tracker_program();

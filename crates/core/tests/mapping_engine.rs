@@ -160,7 +160,7 @@ fn mapped_data_values_and_metadata_land_under_the_destinations_ids() {
     let moved_values = set
         .data_values
         .iter()
-        .filter(|value| elements.contains_key(&value.data_element))
+        .filter(|value| elements.contains_key(value.data_element.as_str()))
         .count();
 
     // Checks: without a mapping the moved items are named; with it, nothing is in the way.

@@ -104,7 +104,7 @@ fn file_value_at(sim: &Arc<Sim>, org_unit: &str) -> Option<String> {
     set.data_values
         .into_iter()
         .find(|v| v.data_element == file_element())
-        .and_then(|v| v.value)
+        .and_then(|v| v.value.map(String::from))
 }
 
 fn pair(origin_version: &str, destination_version: &str) -> (Arc<Sim>, Arc<Sim>, String, String) {

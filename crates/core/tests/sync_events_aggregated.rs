@@ -107,7 +107,7 @@ fn destination_values(sim: &Arc<Sim>, element: &str) -> BTreeMap<String, f64> {
         .into_iter()
         .map(|v| {
             let number = v.value.unwrap_or_default().parse().expect("number");
-            (v.period, number)
+            (v.period.into(), number)
         })
         .collect()
 }

@@ -77,7 +77,7 @@ fn parse_rules(body: &[u8]) -> Result<Vec<FaultRule>, String> {
         .into_iter()
         .map(|item| {
             serde_json::from_value(item).map_err(|e| {
-                format!("invalid fault rule ({e}); expected {{pathPattern, method?, kind: latency|status|neverAnswer|drop|loginPage, status?, latencyMs?, nth?, times?}}")
+                format!("invalid fault rule ({e}); expected {{pathPattern, method?, kind: latency|status|neverAnswer|drop|loginPage, status?, latencyMs?, nth?, times?, urlLongerThan?}}")
             })
         })
         .collect()

@@ -25,6 +25,9 @@ pub enum FaultKind {
 /// The rule counts the requests matching `pathPattern` (a glob on the path, `*` any run) and
 /// `method`; it fires from the `nth` matching request on (default 1), at most `times` times
 /// (default: without end). `{nth: 3, times: 1}` fails the third matching request only.
+/// `urlLongerThan` narrows the rule to requests whose path and query (the request line's
+/// target, as sent) are longer than that many bytes: a server or proxy with a URL limit
+/// (`{kind: status, status: 414, urlLongerThan: 2048}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FaultRule {
@@ -40,6 +43,8 @@ pub struct FaultRule {
     pub nth: Option<u32>,
     #[serde(default)]
     pub times: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_longer_than: Option<usize>,
 }
 
 impl FaultRule {
@@ -52,6 +57,7 @@ impl FaultRule {
             latency_ms: None,
             nth: None,
             times: None,
+            url_longer_than: None,
         }
     }
 }
@@ -94,8 +100,9 @@ impl Faults {
         self.active.iter().map(|a| a.rule.clone()).collect()
     }
 
-    /// Counts the request against every rule and returns what fires.
-    pub fn decide(&mut self, method: &str, path: &str) -> FaultDecision {
+    /// Counts the request against every rule and returns what fires. `url_bytes`: the length
+    /// of the request's path and query as sent.
+    pub fn decide(&mut self, method: &str, path: &str, url_bytes: usize) -> FaultDecision {
         let mut decision = FaultDecision::default();
         for fault in &mut self.active {
             let rule = &fault.rule;
@@ -103,7 +110,11 @@ impl Faults {
                 .method
                 .as_deref()
                 .is_none_or(|m| m.eq_ignore_ascii_case(method));
-            if !method_matches || !crate::cors::glob_matches(&rule.path_pattern, path) {
+            let long_enough = rule.url_longer_than.is_none_or(|limit| url_bytes > limit);
+            if !method_matches
+                || !long_enough
+                || !crate::cors::glob_matches(&rule.path_pattern, path)
+            {
                 continue;
             }
             fault.matched += 1;
@@ -140,9 +151,34 @@ mod tests {
             ..FaultRule::new("/api/metadata*", FaultKind::Status)
         });
         let fired: Vec<bool> = (0..4)
-            .map(|_| faults.decide("GET", "/api/metadata").replacement.is_some())
+            .map(|_| {
+                faults
+                    .decide("GET", "/api/metadata", 13)
+                    .replacement
+                    .is_some()
+            })
             .collect();
         assert_eq!(fired, vec![false, true, false, false]);
-        assert!(faults.decide("GET", "/api/me").replacement.is_none());
+        assert!(faults.decide("GET", "/api/me", 7).replacement.is_none());
+    }
+
+    #[test]
+    fn a_url_limit_refuses_only_longer_urls_every_time() {
+        let mut faults = Faults::default();
+        faults.add(FaultRule {
+            status: Some(414),
+            url_longer_than: Some(100),
+            ..FaultRule::new("/api/*", FaultKind::Status)
+        });
+        let refused = |faults: &mut Faults, bytes| {
+            faults
+                .decide("GET", "/api/dataElements", bytes)
+                .replacement
+                .is_some()
+        };
+        assert!(!refused(&mut faults, 100));
+        assert!(refused(&mut faults, 101));
+        assert!(refused(&mut faults, 5000));
+        assert!(!refused(&mut faults, 40));
     }
 }

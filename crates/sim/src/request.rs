@@ -37,6 +37,22 @@ impl SimRequest {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Bytes of the request line's target: the path and query as sent (no scheme or host).
+    pub fn target_bytes(&self) -> usize {
+        let absolute = if self.url.starts_with('/') {
+            None
+        } else {
+            self.url.find("://")
+        };
+        match absolute {
+            Some(index) => {
+                let rest = &self.url[index + 3..];
+                rest.find('/').map_or(1, |slash| rest.len() - slash)
+            }
+            None => self.url.len(),
+        }
+    }
+
     /// The path without scheme, host and query, percent-decoded.
     pub fn path(&self) -> String {
         // Only an absolute URL has an origin to drop; `://` may also appear in a query.

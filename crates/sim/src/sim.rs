@@ -196,7 +196,9 @@ impl Sim {
             };
         }
         let mut state = self.lock();
-        let decision = state.faults.decide(&request.method, &path);
+        let decision = state
+            .faults
+            .decide(&request.method, &path, request.target_bytes());
         let outcome = match &decision.replacement {
             None => Ok(crate::dispatch::respond(self, &mut state, &request, &path)),
             Some(rule) => fault_outcome(rule, &state.title),

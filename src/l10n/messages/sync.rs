@@ -87,6 +87,12 @@ pub fn run_error(lang: Language, error: &RunError) -> String {
             sync.run_errors.selection,
             error = dhis2_error(lang, error)
         ),
+        RunError::DestinationRead { name, error } => tr!(
+            lang,
+            sync.run_errors.destination_read,
+            name = name,
+            error = dhis2_error(lang, error)
+        ),
         RunError::NoSuchRun { id } => tr!(lang, sync.run_errors.no_such_run, id = id),
         RunError::CannotResume { id } => tr!(lang, sync.run_errors.cannot_resume, id = id),
         RunError::Journal(error) => tr!(

@@ -369,7 +369,9 @@ pub fn MappingPage(session: Session) -> impl IntoView {
                 .into_any(),
                 Some(Ok(_)) => view! {
                     <section class="card mapping-section">{instance_picker}</section>
-                    <section class="card mapping-section">{editor}</section>
+                    <Show when=move || state.instance.with(Option::is_some)>
+                        <section class="card mapping-section">{editor}</section>
+                    </Show>
                 }
                 .into_any(),
             }}

@@ -9,6 +9,8 @@
 // them, so the period is fixed to 2024 rather than "last year", which depends on the day the
 // test runs.
 
+import { goOnPastMappingChecks } from '../lib/mapping_checks.mjs';
+
 export const timeout = 175_000;
 
 const INSTANCE_NAME = 'E2E Events Destination';
@@ -143,6 +145,7 @@ export default async function syncEvents(ctx) {
   await page.locator('[data-test="events-start"]').click();
   await expect.containsText(page.locator('[data-test="confirm-dialog"]'), INSTANCE_NAME);
   await page.locator('[data-test="confirm-ok"]').click();
+  await goOnPastMappingChecks(ctx, page, page.locator('[data-test="sync-results"]'));
   let results = await waitForResults(ctx, page);
   const target = results.locator('[data-test="sync-target"]');
   await expect.text(
@@ -178,6 +181,7 @@ export default async function syncEvents(ctx) {
   await page.locator('[data-test="events-start"]').click();
   await page.locator('[data-test="confirm-ok"]').click();
   await expect.hidden(page.locator('[data-test="confirm-dialog"]'));
+  await goOnPastMappingChecks(ctx, page, page.locator('[data-test="sync-results"]'), 'mapping-checks-tracker');
   results = await waitForResults(ctx, page);
   await expect.text(
     results.locator('[data-test="events-type-stats"][data-type="trackedEntities"] [data-test="events-created"]'),

@@ -492,7 +492,17 @@ fn describe_job(job: &RuleJob) -> Vec<String> {
             lines.extend(ids("indicators", &selection.indicators));
             lines.extend(ids("program indicators", &selection.program_indicators));
             lines.extend(ids("org units", &selection.org_unit_ids()));
-            if selection.include_descendants {
+            if selection.by_levels_or_groups() {
+                // Levels and groups pick the units read within the chosen ones; "include
+                // descendants" plays no part then.
+                let levels: Vec<String> = selection
+                    .org_unit_levels
+                    .iter()
+                    .map(u32::to_string)
+                    .collect();
+                lines.extend(ids("org unit levels", &levels));
+                lines.extend(ids("org unit groups", &selection.org_unit_groups));
+            } else if selection.include_descendants {
                 lines.push("with the org units below them".into());
             }
             lines.push(format!("period: {}", period_words(&selection.period)));

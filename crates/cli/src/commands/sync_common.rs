@@ -7,6 +7,7 @@ use std::io::Write;
 use clap::ValueEnum;
 use mdsync_core::access::Operation;
 use mdsync_core::dhis2::Transport;
+use mdsync_core::mapping::check_mapping_before_run;
 use mdsync_core::model::LOCAL_INSTANCE_ID;
 use mdsync_core::rules::DatePeriod;
 use mdsync_core::sync::aggregated::AggregationType;
@@ -178,6 +179,7 @@ pub async fn run_job<T: Transport>(
         rule: None,
         started: now_iso8601(),
     };
+    warn_of_mapping_findings(context, &request).await;
     let outcome = run_sync(
         &context.instances,
         &context.storage,
@@ -189,6 +191,37 @@ pub async fn run_job<T: Transport>(
     .await
     .map_err(run_error)?;
     finish(outcome, json, out)
+}
+
+/// The checks the app makes before a run (what is sent must exist at each destination, mapped
+/// or by its own id), said on standard error before anything is written. The run goes on: a
+/// script decides from the report and the exit status; the values the destination refuses are
+/// its conflicts.
+async fn warn_of_mapping_findings<T: Transport>(context: &Context<T>, request: &SyncRequest) {
+    if request.job.is_dry_run() {
+        return;
+    }
+    match check_mapping_before_run(&context.instances, &context.storage, request).await {
+        Ok(check) => {
+            for destination in &check.destinations {
+                eprintln!(
+                    "Warning: {} has {} thing(s) the run sends unmapped or missing (fix them \
+                     with `mdsync mapping`, or read the conflicts in the report):",
+                    destination.destination_name,
+                    destination.findings.len() + destination.not_invertible.len()
+                );
+                for finding in &destination.findings {
+                    eprintln!("  - {finding}");
+                }
+                for entry in &destination.not_invertible {
+                    eprintln!("  - {entry}: cannot be inverted for a pull (several onto one)");
+                }
+            }
+        }
+        Err(error) => {
+            eprintln!("Warning: the mapping could not be checked before the run: {error}")
+        }
+    }
 }
 
 /// The errors of the run as a whole (before any destination's).

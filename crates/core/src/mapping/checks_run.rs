@@ -93,21 +93,43 @@ impl Sent {
     }
 }
 
-/// Whether the run applies a mapping at all (and so has something to check).
-fn applies_mapping(job: &SyncJob) -> Result<bool, RunError> {
+/// What the checks before a run look at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Checked {
+    /// Nothing: the run applies no mapping, or what it sends is not checked by id.
+    Nothing,
+    /// The mapping only: a destination without one is left out (a metadata sync creates what
+    /// the destination lacks).
+    Mapping,
+    /// Data: what is sent must exist at the destination, mapped or by its own id (values of a
+    /// data element the destination lacks are refused). `mapped`: whether the mapping applies.
+    Data { mapped: bool },
+}
+
+/// What the checks look at for this run.
+fn checked(job: &SyncJob) -> Result<Checked, RunError> {
     Ok(match job {
-        SyncJob::Metadata { options, .. } => options.apply_mapping,
+        SyncJob::Metadata { options, .. } if options.apply_mapping => Checked::Mapping,
+        SyncJob::Metadata { .. } => Checked::Nothing,
         SyncJob::Aggregated {
             selection, options, ..
         } => {
             selection.check(options)?;
             // Codes are not mapped: the run says so in its report.
-            options.apply_mapping && options.id_scheme == DataIdScheme::Uid
+            if options.id_scheme == DataIdScheme::Uid {
+                Checked::Data {
+                    mapped: options.apply_mapping,
+                }
+            } else {
+                Checked::Nothing
+            }
         }
         // Program data sent as aggregated values is checked by the run (the mapped data
         // elements are what it needs).
-        SyncJob::Events { options, .. } => options.as_aggregated.is_none(),
-        SyncJob::Deletions { .. } => false,
+        SyncJob::Events { options, .. } if options.as_aggregated.is_none() => {
+            Checked::Data { mapped: true }
+        }
+        SyncJob::Events { .. } | SyncJob::Deletions { .. } => Checked::Nothing,
     })
 }
 
@@ -159,13 +181,17 @@ async fn read_sent<T: Transport>(
 /// the origin: metadata objects; data sets, data elements, category option combos, indicators
 /// and org units of aggregated values; programs, stages, data elements, org units, tracked
 /// entity types and attributes of events. Needs the same role and instance access as the run.
-/// A destination whose mapping is empty is left out: there is nothing to apply there.
+/// For metadata, a destination whose mapping is empty is left out (nothing to apply there; the
+/// sync creates what is missing). For data (aggregated values, events) every destination is
+/// checked, mapping or not: a data set, data element or program it lacks would have its values
+/// refused, and the user hears of it before anything is written.
 pub async fn check_mapping_before_run<T: Transport>(
     manager: &InstanceManager,
     storage: &Storage<T>,
     request: &SyncRequest,
 ) -> Result<MappingCheck, RunError> {
-    if !applies_mapping(&request.job)? {
+    let checked = checked(&request.job)?;
+    if checked == Checked::Nothing {
         return Ok(MappingCheck::default());
     }
     let operation = authorize(manager, request)?;
@@ -179,10 +205,14 @@ pub async fn check_mapping_before_run<T: Transport>(
     .await?;
     let mut mappings = Vec::with_capacity(destinations.len());
     for id in &request.destinations {
-        let (mapping, inverted) = mapping_for_run(storage, &request.origin, id).await?;
+        let (mapping, inverted) = match checked {
+            Checked::Data { mapped: false } => (MappingDictionary::default(), None),
+            _ => mapping_for_run(storage, &request.origin, id).await?,
+        };
         mappings.push((mapping, inverted));
     }
-    if mappings.iter().all(|(mapping, _)| mapping.is_empty()) {
+    let mapping_only = checked == Checked::Mapping;
+    if mapping_only && mappings.iter().all(|(mapping, _)| mapping.is_empty()) {
         return Ok(MappingCheck::default());
     }
     let Some(sent) = read_sent(&origin, &request.job).await? else {
@@ -192,7 +222,7 @@ pub async fn check_mapping_before_run<T: Transport>(
     for ((id, destination), (mapping, inverted)) in
         request.destinations.iter().zip(&destinations).zip(mappings)
     {
-        if mapping.is_empty() {
+        if mapping_only && mapping.is_empty() {
             continue;
         }
         let reader = Dhis2Client::new(
@@ -204,7 +234,10 @@ pub async fn check_mapping_before_run<T: Transport>(
         let wanted = ids_to_look_up(&mapping, &outgoing);
         let index = read_destination_index(&reader, &wanted)
             .await
-            .map_err(RunError::Selection)?;
+            .map_err(|error| RunError::DestinationRead {
+                name: destination.name.clone(),
+                error,
+            })?;
         let findings = check_mapping(&mapping, &outgoing, &index);
         let not_invertible: Vec<String> = inverted
             .map(|report| {

@@ -38,7 +38,9 @@ pub mod types;
 #[cfg(test)]
 mod model_tests;
 
-pub use apply::{Applied, ApplyReport, DataValue, DataValueSet, Exclusion, ItemKind, Mapper};
+pub use apply::{
+    Applied, ApplyReport, DataValue, DataValueSet, Exclusion, ItemKind, Mapper, SharedStr,
+};
 pub use auto_map::{
     auto_map, AutoMapOutcome, AutoMapRow, AutoMapScope, MappableObject, MatchRule, OriginRow,
 };

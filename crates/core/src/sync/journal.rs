@@ -58,6 +58,25 @@ pub struct JournalTarget {
     pub report: Option<TargetReport>,
 }
 
+impl JournalTarget {
+    /// Objects that arrived here. A metadata or deletions journal keeps their UIDs; a data
+    /// kind's keeps one key per slice or page, and the objects are those its report counts (the
+    /// report is saved with every key, and carries an interrupted attempt's counts over).
+    fn objects_arrived(&self, job: &JournalJob) -> usize {
+        match job {
+            JournalJob::Metadata { .. } | JournalJob::Deletions { .. } => self.written.len(),
+            JournalJob::Aggregated { .. } | JournalJob::Events { .. } => {
+                self.report.as_ref().map_or(0, |report| {
+                    // What the destination took: refused (ignored) objects did not arrive.
+                    let stats = &report.stats;
+                    let arrived = stats.created + stats.updated + stats.deleted;
+                    usize::try_from(arrived).unwrap_or(usize::MAX)
+                })
+            }
+        }
+    }
+}
+
 /// `run-<id>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -94,7 +113,9 @@ pub struct UnfinishedRun {
     pub destinations: usize,
     pub updated_millis: u64,
     pub attempts: u32,
-    /// Objects that already arrived, all destinations together.
+    /// Objects that already arrived, all destinations together: metadata objects (or
+    /// deletions) by UID; data values, events, tracked entities (with their enrollments and
+    /// events) as the imports so far counted them — never slices or pages.
     pub written: usize,
     /// Whether this version can resume it.
     pub resumable: bool,
@@ -162,7 +183,11 @@ impl RunJournal {
             destinations: self.destinations.len(),
             updated_millis: self.updated_millis,
             attempts: self.attempts,
-            written: self.targets.iter().map(|t| t.written.len()).sum(),
+            written: self
+                .targets
+                .iter()
+                .map(|t| t.objects_arrived(&self.job))
+                .sum(),
             resumable: self.version == JOURNAL_VERSION,
         }
     }
@@ -454,6 +479,76 @@ pub fn same_metadata_objects(job: &JournalJob, selection: &MetadataSelection) ->
     b.sort();
     b.dedup();
     a == b
+}
+
+#[cfg(test)]
+mod written_tests {
+    use super::*;
+    use crate::sync::events::{EventsJob, EventsSelection, EventsSyncOptions};
+
+    fn journal(job: JournalJob, targets: Vec<JournalTarget>) -> RunJournal {
+        RunJournal {
+            version: JOURNAL_VERSION,
+            id: "run1".into(),
+            started: "2026-12-03T10:00:00Z".into(),
+            user: None,
+            updated_millis: 0,
+            origin: "origin".into(),
+            origin_name: "Origin".into(),
+            destinations: vec!["a".into(), "b".into()],
+            rule: None,
+            job,
+            attempts: 1,
+            targets,
+        }
+    }
+
+    fn target(keys: &[&str], objects: Option<u64>) -> JournalTarget {
+        JournalTarget {
+            written: keys.iter().map(|key| key.to_string()).collect(),
+            report: objects.map(|arrived| {
+                let mut report = TargetReport::new("B", "http://b");
+                report.stats.created = arrived;
+                // Refused objects are counted in the total but did not arrive.
+                report.stats.ignored = 4;
+                report.stats.total = arrived + 4;
+                report
+            }),
+        }
+    }
+
+    #[test]
+    fn an_events_run_counts_the_objects_of_its_pages_not_the_pages() {
+        let job = JournalJob::Events {
+            job: Box::new(EventsJob {
+                selection: EventsSelection::default(),
+                options: EventsSyncOptions::default(),
+                last_run: Default::default(),
+                started_millis: 0,
+                uid_seed: String::new(),
+            }),
+        };
+        let run = journal(
+            job,
+            vec![
+                target(&["page:P:aa", "page:P:bb"], Some(100)),
+                target(&["page:P:aa"], Some(50)),
+                // Nothing arrived yet: no report, nothing to count.
+                target(&[], None),
+            ],
+        );
+        assert_eq!(run.unfinished().written, 150);
+    }
+
+    #[test]
+    fn a_metadata_run_counts_the_uids_that_arrived() {
+        let job = JournalJob::Deletions {
+            by_type: BTreeMap::new(),
+            dry_run: false,
+        };
+        let run = journal(job, vec![target(&["a1", "a2", "a3"], Some(7))]);
+        assert_eq!(run.unfinished().written, 3);
+    }
 }
 
 #[cfg(test)]

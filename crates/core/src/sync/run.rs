@@ -76,6 +76,16 @@ impl SyncJob {
             SyncJob::Events { .. } => Operation::RunEventsSync,
         }
     }
+
+    /// Whether the run only says what it would write.
+    pub fn is_dry_run(&self) -> bool {
+        match self {
+            SyncJob::Metadata { options, .. } => options.import.dry_run,
+            SyncJob::Deletions { dry_run, .. } => *dry_run,
+            SyncJob::Aggregated { options, .. } => options.dry_run,
+            SyncJob::Events { options, .. } => options.dry_run,
+        }
+    }
 }
 
 /// The saved rule a run is for; a run-only user may run it when its sharing grants them read.
@@ -116,6 +126,9 @@ pub enum RunError {
 
     #[error("The selection could not be read from the origin: {0}")]
     Selection(Dhis2Error),
+
+    #[error("What \"{name}\" holds could not be read to check the run before it starts: {error}")]
+    DestinationRead { name: String, error: Dhis2Error },
 
     #[error(transparent)]
     AggregatedInput(#[from] AggregatedInputError),

@@ -163,12 +163,12 @@ pub fn values_of(
         .into_iter()
         .map(|v| {
             (
-                v.data_element,
-                v.period,
-                v.org_unit,
-                v.category_option_combo.unwrap_or_default(),
-                v.attribute_option_combo.unwrap_or_default(),
-                v.value.unwrap_or_default(),
+                v.data_element.into(),
+                v.period.into(),
+                v.org_unit.into(),
+                v.category_option_combo.unwrap_or_default().into(),
+                v.attribute_option_combo.unwrap_or_default().into(),
+                v.value.unwrap_or_default().into(),
             )
         })
         .collect()

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use dhis2_sim::metadata::MetadataStore;
 use dhis2_sim::seed::rng::uid;
 use dhis2_sim::{DemoSide, FaultRule, InstanceConfig, Seed, Sim, SimVersion};
 use mdsync_core::clock::TestClock;
@@ -79,10 +80,13 @@ impl Kind {
     }
 }
 
+fn version() -> SimVersion {
+    "2.40".parse().expect("version")
+}
+
 /// A demo instance at 2.40, `http://<name>.sim`, with the origin's metadata and data.
 fn demo(name: &str) -> Arc<Sim> {
-    let version: SimVersion = "2.40".parse().expect("version");
-    let mut config = InstanceConfig::new(name, version);
+    let mut config = InstanceConfig::new(name, version());
     config.seed = Seed::Demo(DemoSide::Source);
     config.base_url = format!("http://{name}.sim");
     Arc::new(Sim::new(config))
@@ -109,6 +113,9 @@ pub struct World {
     key: EncryptionKey,
     source_id: String,
     target_id: String,
+    /// The target's metadata as seeded (its data values and tracker data start empty): what
+    /// [`World::reset`] puts back.
+    target_seed: Option<MetadataStore>,
 }
 
 fn payload(relative: &str) -> Value {
@@ -149,6 +156,7 @@ impl World {
             key: EncryptionKey::generate().expect("randomness"),
             source_id: String::new(),
             target_id: String::new(),
+            target_seed: None,
         };
         match kind {
             Kind::Metadata => {
@@ -173,10 +181,30 @@ impl World {
         }
         world.source_id = world.configure("Source", &world.source);
         world.target_id = world.configure("Target", &world.target);
+        world.target_seed = Some(world.target.with_stores(|metadata, _, _| metadata.clone()));
         for sim in [&world.local, &world.source, &world.target] {
             sim.clear_request_log();
         }
         world
+    }
+
+    /// Puts the target back as [`World::new`] left it and forgets faults and requests, so
+    /// that one world serves run after run without seeding the demo again: a sync only reads
+    /// the source (the matrix checks it), and writes to the target's metadata, data values and
+    /// tracker data, which this restores. The local instance keeps its history, each entry
+    /// under its own run id.
+    pub fn reset(&self) {
+        self.target.with_stores(|metadata, values, tracker| {
+            if let Some(seed) = &self.target_seed {
+                *metadata = seed.clone();
+            }
+            values.clear();
+            tracker.clear();
+        });
+        self.clear_faults();
+        for sim in [&self.local, &self.source, &self.target] {
+            sim.clear_request_log();
+        }
     }
 
     pub fn transport(&self) -> ClockedSimTransport {

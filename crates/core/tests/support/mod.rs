@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod clocked;
+pub mod demo_pair;
 pub mod scripted;
 pub mod sim;
 

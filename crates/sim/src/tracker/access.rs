@@ -190,6 +190,76 @@ impl<'a> Report<'a> {
         });
     }
 
+    /// A finding of the old importer that is not an access text (a conflict, a description
+    /// of its own).
+    fn old_finding(&mut self, code: &'static str, old: OldFinding) {
+        self.errors.push(TrackerError {
+            code,
+            message: String::new(),
+            tracker_type: self.tracker_type,
+            uid: self.uid.to_string(),
+            old,
+        });
+    }
+
+    /// The old importer's access text: `User has no <access> access to <thing>: <id>`.
+    fn old_denied(&mut self, access: &str, thing: &str, id: &str) {
+        self.old
+            .push(format!("User has no {access} access to {thing}: {id}"));
+    }
+
+    /// E1000: the org unit is outside the user's capture scope.
+    fn no_unit_write(&mut self, unit: &str) {
+        let message = format!(
+            "User: `{}`, has no write access to OrganisationUnit: `{}`.",
+            self.user(),
+            self.obj("OrganisationUnit", unit)
+        );
+        self.error("E1000", message);
+    }
+
+    /// A data sharing refusal (`access` is `read` or `write`) on an object of `class`.
+    fn no_data_access(&mut self, code: &'static str, access: &str, class: &str, id: &str) {
+        let message = format!(
+            "User: `{}`, has no data {access} access to {class}: `{}`.",
+            self.user(),
+            self.obj(class, id)
+        );
+        self.error(code, message);
+    }
+
+    /// E1104: no data read on the tracked entity type of a program.
+    fn no_type_read(&mut self, program_id: &str, type_id: &str) {
+        let message = format!(
+            "User: `{}`, has no data read access to program: `{}`, TrackedEntityType: `{}`.",
+            self.user(),
+            self.obj("Program", program_id),
+            self.obj("TrackedEntityType", type_id)
+        );
+        self.error("E1104", message);
+    }
+
+    /// E1102: the tracked entity's owner in the program is out of the user's reach.
+    fn not_owner(&mut self, entity_id: &str, program_id: &str) {
+        let message = format!(
+            "User: `{}`, does not have access to the tracked entity: `{entity_id}`, Program: `{}`, combination.",
+            self.user(),
+            self.obj("Program", program_id)
+        );
+        self.error("E1102", message);
+    }
+
+    /// E1100 / E1103: deleting an object that still has children needs a cascade authority.
+    /// `what` is DHIS2's word for the object, spacing and all.
+    fn lacks_cascade(&mut self, code: &'static str, authority: &str, what: &str) {
+        let message = format!(
+            "User: `{}`, is lacking {authority} authority to delete {what}: `{}`.",
+            self.user(),
+            self.uid
+        );
+        self.error(code, message);
+    }
+
     fn finish(mut self) -> Vec<TrackerError> {
         if self.importer.old_api && !self.old.is_empty() {
             // `new ImportSummary(ImportStatus.ERROR, errors.toString())`.
@@ -238,14 +308,10 @@ pub fn tracked_entity(
             return Vec::new();
         }
         if scope.metadata.get("organisationUnits", unit).is_some() && !scope.in_scope(user, unit) {
-            report.old.push(format!(
-                "User has no write access to organisation unit: {unit}"
-            ));
+            report.old_denied("write", "organisation unit", unit);
         }
         if entity_type.is_some() && !data_write(user, entity_type) {
-            report.old.push(format!(
-                "User has no data write access to tracked entity: {type_id}"
-            ));
+            report.old_denied("data write", "tracked entity", type_id);
         }
         return report.finish();
     }
@@ -253,12 +319,7 @@ pub fn tracked_entity(
         match intent {
             Intent::Create => {
                 if !scope.in_scope(user, unit) {
-                    let message = format!(
-                        "User: `{}`, has no write access to OrganisationUnit: `{}`.",
-                        report.user(),
-                        report.obj("OrganisationUnit", unit)
-                    );
-                    report.error("E1000", message);
+                    report.no_unit_write(unit);
                 }
             }
             Intent::Update | Intent::Delete => {
@@ -282,19 +343,10 @@ pub fn tracked_entity(
             .values()
             .any(|e| text(e, "trackedEntity") == Some(uid))
     {
-        let message = format!(
-            "User: `{}`, is lacking F_TEI_CASCADE_DELETE authority to delete TrackedEntityInstance: `{uid}`.",
-            report.user()
-        );
-        report.error("E1100", message);
+        report.lacks_cascade("E1100", "F_TEI_CASCADE_DELETE", "TrackedEntityInstance");
     }
     if entity_type.is_some() && !data_write(user, entity_type) {
-        let message = format!(
-            "User: `{}`, has no data write access to TrackedEntityType: `{}`.",
-            report.user(),
-            report.obj("TrackedEntityType", type_id)
-        );
-        report.error("E1001", message);
+        report.no_data_access("E1001", "write", "TrackedEntityType", type_id);
     }
     report.finish()
 }
@@ -326,20 +378,14 @@ pub fn enrollment(
         }
         // `canCreate` / `canUpdate` / `canDelete(user, programInstance, false)`.
         if intent == Intent::Create && unit_known && !scope.in_scope(user, unit) {
-            report.old.push(format!(
-                "User has no create access to organisation unit: {unit}"
-            ));
+            report.old_denied("create", "organisation unit", unit);
         }
         if !data_write(user, Some(program)) {
-            report.old.push(format!(
-                "User has no data write access to program: {program_id}"
-            ));
+            report.old_denied("data write", "program", program_id);
         }
         if with_registration(program) {
             if entity_type.is_some() && !data_read(user, entity_type) {
-                report.old.push(format!(
-                    "User has no data read access to tracked entity type: {type_id}"
-                ));
+                report.old_denied("data read", "tracked entity type", type_id);
             }
             // The old ownership manager falls back to the entity's own org unit.
             let owner = scope
@@ -359,52 +405,28 @@ pub fn enrollment(
             .values()
             .any(|e| text(e, "enrollment") == Some(uid))
     {
-        let message = format!(
-            "User: `{}`, is lacking F_ENROLLMENT_CASCADE_DELETE authority to delete Enrollment : `{uid}`.",
-            report.user()
-        );
-        report.error("E1103", message);
+        // DHIS2's message has a space before the colon here.
+        report.lacks_cascade("E1103", "F_ENROLLMENT_CASCADE_DELETE", "Enrollment ");
     }
     if matches!(intent, Intent::Create | Intent::Delete)
         && unit_known
         && !scope.in_scope(user, unit)
     {
-        let message = format!(
-            "User: `{}`, has no write access to OrganisationUnit: `{}`.",
-            report.user(),
-            report.obj("OrganisationUnit", unit)
-        );
-        report.error("E1000", message);
+        report.no_unit_write(unit);
     }
     // `checkWriteEnrollmentAccess`.
     if !data_write(user, Some(program)) {
-        let message = format!(
-            "User: `{}`, has no data write access to Program: `{}`.",
-            report.user(),
-            report.obj("Program", program_id)
-        );
-        report.error("E1091", message);
+        report.no_data_access("E1091", "write", "Program", program_id);
     }
     if with_registration(program) {
         if entity_type.is_some() && !data_read(user, entity_type) {
-            let message = format!(
-                "User: `{}`, has no data read access to program: `{}`, TrackedEntityType: `{}`.",
-                report.user(),
-                report.obj("Program", program_id),
-                report.obj("TrackedEntityType", type_id)
-            );
-            report.error("E1104", message);
+            report.no_type_read(program_id, type_id);
         }
         if scope
             .owner(entity_id, program_id)
             .is_some_and(|owner| !scope.owns(user, owner, entity_id, program))
         {
-            let message = format!(
-                "User: `{}`, does not have access to the tracked entity: `{entity_id}`, Program: `{}`, combination.",
-                report.user(),
-                report.obj("Program", program_id)
-            );
-            report.error("E1102", message);
+            report.not_owner(entity_id, program_id);
         }
     }
     report.finish()
@@ -455,40 +477,30 @@ pub fn event(
         }
         let out_of_scope = unit_known && !scope.in_scope(user, unit);
         match intent {
-            Intent::Create if out_of_scope => report.old.push(format!(
-                "User has no create access to organisation unit: {unit}"
-            )),
-            Intent::Delete if out_of_scope && !registration => report.old.push(format!(
-                "User has no delete access to organisation unit: {unit}"
-            )),
+            Intent::Create if out_of_scope => {
+                report.old_denied("create", "organisation unit", unit)
+            }
+            Intent::Delete if out_of_scope && !registration => {
+                report.old_denied("delete", "organisation unit", unit)
+            }
             _ => {}
         }
         if !registration {
             if !data_write(user, Some(program)) {
-                report.old.push(format!(
-                    "User has no data write access to program: {program_id}"
-                ));
+                report.old_denied("data write", "program", program_id);
             }
         } else {
             if !data_write(user, stage) {
-                report.old.push(format!(
-                    "User has no data write access to program stage: {stage_id}"
-                ));
+                report.old_denied("data write", "program stage", stage_id);
             }
             if !data_read(user, Some(program)) {
-                report.old.push(format!(
-                    "User has no data read access to program: {program_id}"
-                ));
+                report.old_denied("data read", "program", program_id);
             }
             if entity_type.is_some() && !data_read(user, entity_type) {
-                report.old.push(format!(
-                    "User has no data read access to tracked entity type: {type_id}"
-                ));
+                report.old_denied("data read", "tracked entity type", type_id);
             }
             if intent == Intent::Update && out_of_scope {
-                report.old.push(format!(
-                    "User has no update access to organisation unit: {unit}"
-                ));
+                report.old_denied("update", "organisation unit", unit);
             }
             if owner.is_some_and(|owner| !scope.owns(user, owner, &entity_id, program)) {
                 report.old.push(OWNERSHIP_ACCESS_DENIED.to_string());
@@ -499,31 +511,17 @@ pub fn event(
         }
         // `ProgramStageInstanceAuthCheck` (update of a completed event to another status).
         if uncompletes(user, event, stored, intent) {
-            report.errors.push(TrackerError {
-                code: "E1083",
-                message: String::new(),
-                tracker_type: "EVENT",
-                uid: uid.to_string(),
-                old: OldFinding::Description(
-                    "User is not authorized to uncomplete events".to_string(),
-                ),
-            });
+            let text = "User is not authorized to uncomplete events".to_string();
+            report.old_finding("E1083", OldFinding::Description(text));
             return report.finish();
         }
         // `AttributeOptionComboAclCheck` (after `EventAclCheck`, which stops the event first):
         // one conflict per category option without data write.
         for (option_id, option) in &options {
             if !data_write(user, *option) {
-                report.errors.push(TrackerError {
-                    code: "E1099",
-                    message: String::new(),
-                    tracker_type: "EVENT",
-                    uid: uid.to_string(),
-                    old: OldFinding::Conflict(
-                        "CategoryOptionCombo".to_string(),
-                        format!("User has no write access to category option: {option_id}"),
-                    ),
-                });
+                let text = format!("User has no write access to category option: {option_id}");
+                let conflict = OldFinding::Conflict("CategoryOptionCombo".to_string(), text);
+                report.old_finding("E1099", conflict);
             }
         }
         return report.finish();
@@ -532,58 +530,27 @@ pub fn event(
     // scope; DHIS2 checks it again in `checkEventWriteAccess` for everything but UPDATE and
     // the simulator reports the finding once.
     if (!registration || intent != Intent::Update) && unit_known && !scope.in_scope(user, unit) {
-        let message = format!(
-            "User: `{}`, has no write access to OrganisationUnit: `{}`.",
-            report.user(),
-            report.obj("OrganisationUnit", unit)
-        );
-        report.error("E1000", message);
+        report.no_unit_write(unit);
     }
     if stage.is_none() && registration {
         return report.finish();
     }
     if !registration {
         if !data_write(user, Some(program)) {
-            let message = format!(
-                "User: `{}`, has no data write access to Program: `{}`.",
-                report.user(),
-                report.obj("Program", program_id)
-            );
-            report.error("E1091", message);
+            report.no_data_access("E1091", "write", "Program", program_id);
         }
     } else {
         if !data_write(user, stage) {
-            let message = format!(
-                "User: `{}`, has no data write access to ProgramStage: `{}`.",
-                report.user(),
-                report.obj("ProgramStage", stage_id)
-            );
-            report.error("E1095", message);
+            report.no_data_access("E1095", "write", "ProgramStage", stage_id);
         }
         if !data_read(user, Some(program)) {
-            let message = format!(
-                "User: `{}`, has no data read access to Program: `{}`.",
-                report.user(),
-                report.obj("Program", program_id)
-            );
-            report.error("E1096", message);
+            report.no_data_access("E1096", "read", "Program", program_id);
         }
         if entity_type.is_some() && !data_read(user, entity_type) {
-            let message = format!(
-                "User: `{}`, has no data read access to program: `{}`, TrackedEntityType: `{}`.",
-                report.user(),
-                report.obj("Program", program_id),
-                report.obj("TrackedEntityType", type_id)
-            );
-            report.error("E1104", message);
+            report.no_type_read(program_id, type_id);
         }
         if owner.is_some_and(|owner| !scope.owns(user, owner, &entity_id, program)) {
-            let message = format!(
-                "User: `{}`, does not have access to the tracked entity: `{entity_id}`, Program: `{}`, combination.",
-                report.user(),
-                report.obj("Program", program_id)
-            );
-            report.error("E1102", message);
+            report.not_owner(&entity_id, program_id);
         }
     }
     if uncompletes(user, event, stored, intent) {

@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use mdsync_core::dhis2::metadata_list::ListedObject;
 
 use super::page::load_listing;
-use super::state::{AggregatedState, Loadable, PickedData, DATA_KINDS};
-use crate::components::data_table::Pager;
-use crate::components::loading::Loading;
+use super::state::{AggregatedState, PickedData, DATA_KINDS};
 use crate::l10n::messages::type_label;
+use crate::pages::sync::common::listing_body::listing_body;
+use crate::pages::sync::common::pager::ListingPager;
 use crate::{counted, tr};
 
 /// Indicators and program indicators only have values in aggregation mode.
@@ -54,32 +54,13 @@ pub fn DataPicker(state: AggregatedState) -> impl IntoView {
             }
         })
         .collect_view();
-    let body = move || {
-        match state.listing.get() {
-        Loadable::Idle | Loadable::Loading => view! {
-            <tr><td colspan="3"><Loading label=tr!(lang, common.loading)/></td></tr>
-        }
-        .into_any(),
-        Loadable::Failed(message) => view! {
-            <tr><td colspan="3" class="data-table-empty" data-test="aggregated-list-error">{message}</td></tr>
-        }
-        .into_any(),
-        Loadable::Ready(page) if page.objects.is_empty() => view! {
-            <tr><td colspan="3" class="data-table-empty" data-test="data-table-empty">{tr!(lang, sync.browser.nothing_matches)}</td></tr>
-        }
-        .into_any(),
-        Loadable::Ready(page) => page
-            .objects
-            .into_iter()
-            .map(|object| view! { <DataRow state object/> })
-            .collect_view()
-            .into_any(),
-    }
-    };
-    let pager = move || match state.listing.get() {
-        Loadable::Ready(page) => Some(page.pager),
-        _ => None,
-    };
+    let body = listing_body(
+        lang,
+        state.listing,
+        "3",
+        "aggregated-list-error",
+        move |object| view! { <DataRow state object/> }.into_any(),
+    );
     let chips = move || {
         state
             .picked
@@ -128,28 +109,11 @@ pub fn DataPicker(state: AggregatedState) -> impl IntoView {
                 </thead>
                 <tbody>{body}</tbody>
             </table>
-            <Pager
-                summary=Signal::derive(move || match pager() {
-                    Some(p) if p.total == 0 => tr!(lang, sync.browser.no_objects),
-                    Some(p) => tr!(
-                        lang,
-                        sync.browser.page_of,
-                        page = lang.number(p.page as f64),
-                        pages = lang.number(p.page_count.max(1) as f64),
-                        objects = counted!(lang, sync.objects, p.total)
-                    ),
-                    None => String::new(),
-                })
-                has_previous=Signal::derive(move || pager().is_some_and(|p| p.page > 1))
-                has_next=Signal::derive(move || pager().is_some_and(|p| p.page < p.page_count))
-                on_previous=Callback::new(move |_| {
-                    state.request.update(|r| r.page = r.page.saturating_sub(1).max(1));
-                    load_listing(state);
-                })
-                on_next=Callback::new(move |_| {
-                    state.request.update(|r| r.page += 1);
-                    load_listing(state);
-                })
+            <ListingPager
+                lang
+                listing=state.listing
+                request=state.request
+                on_page=Callback::new(move |_| load_listing(state))
             />
         </div>
         <div class="sync-picked" data-test="aggregated-picked-list">

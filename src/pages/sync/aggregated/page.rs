@@ -1,7 +1,5 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mdsync_core::access::Panel;
-use mdsync_core::dhis2::metadata_list::fetch_list_page;
 use mdsync_core::dhis2::Version;
 
 use super::attribute_options::AttributeOptionsPicker;
@@ -12,21 +10,14 @@ use super::options::AggregatedOptions;
 use super::results::AggregatedResults;
 use super::run::AggregatedRun;
 use super::state::{AggregatedState, Loadable, RunState};
-use crate::components::loading::Loading;
-use crate::components::notice::{Notice, NoticeKind};
-use crate::components::org_unit_tree::{OrgUnitSource, OrgUnitTree};
+use crate::components::org_unit_tree::OrgUnitSource;
 use crate::components::period_picker::PeriodPicker;
-use crate::l10n::messages::sync::query_error;
-use crate::l10n::messages::{dhis2_error, instance_error, open_error, panel_title};
 use crate::l10n::use_language;
-use crate::pages::sync::context::SyncContext;
-use crate::services::Services;
+use crate::pages::sync::common::listing::Listing;
+use crate::pages::sync::common::origin_tree::OriginTree;
+use crate::pages::sync::common::page::{not_for_your_role, open_context, SyncPageFrame};
 use crate::session::Session;
 use crate::tr;
-
-fn load_instances(state: AggregatedState, ctx: SyncContext) {
-    crate::pages::sync::common::run::load_instances(state.lang, ctx, state.instances);
-}
 
 /// Another origin: its version, a fresh listing; the picks of the previous one go.
 pub fn origin_changed(state: AggregatedState) {
@@ -57,36 +48,14 @@ pub fn origin_changed(state: AggregatedState) {
 /// Fetches the page of data items the request names; stale answers are dropped.
 pub fn load_listing(state: AggregatedState) {
     let Some(ctx) = state.context() else { return };
+    let listing = Listing {
+        lang: state.lang,
+        origin: state.origin,
+        listing: state.listing,
+        generation: state.listing_generation,
+    };
     let request = state.request.get_untracked();
-    let generation = state.listing_generation.get_untracked() + 1;
-    state.listing_generation.set(generation);
-    let origin = state.origin.get_untracked();
-    let version = state.origin_version.get_untracked();
-    state.listing.set(Loadable::Loading);
-    spawn_local(async move {
-        let lang = state.lang;
-        let loaded = async {
-            let (instance, _) = ctx
-                .instance(&origin)
-                .await
-                .map_err(|e| instance_error(lang, &e))?;
-            let path = request
-                .path(&version, instance.client.base_url())
-                .map_err(|e| query_error(lang, &e))?;
-            let query = path.split_once('?').map(|(_, q)| q).unwrap_or_default();
-            fetch_list_page(&instance.client, &request.plural, query)
-                .await
-                .map_err(|e| dhis2_error(lang, &e))
-        }
-        .await;
-        if state.listing_generation.get_untracked() != generation {
-            return;
-        }
-        state.listing.set(match loaded {
-            Ok(page) => Loadable::Ready(page),
-            Err(message) => Loadable::Failed(message),
-        });
-    });
+    listing.load_page(ctx, state.origin_version.get_untracked(), request);
 }
 
 /// The tree reads the origin's units.
@@ -98,54 +67,21 @@ pub(crate) fn org_unit_source(state: AggregatedState, origin: String) -> OrgUnit
 pub fn AggregatedSyncPage(session: Session) -> impl IntoView {
     let lang = use_language();
     if !session.role.can_configure() {
-        return view! {
-            <div class="page" data-test="sync-aggregated-not-allowed">
-                <Notice kind=NoticeKind::Warning title=tr!(lang, sync.not_for_your_role)>
-                    <p>{tr!(lang, sync.metadata.only_configurators)}</p>
-                </Notice>
-            </div>
-        }
-        .into_any();
+        return not_for_your_role(lang, "sync-aggregated-not-allowed");
     }
-    let services = expect_context::<Services>();
     let state = AggregatedState::new(session.info.version.clone(), lang);
-    {
-        let session = session.clone();
-        spawn_local(async move {
-            let opened = SyncContext::open(services, &session)
-                .await
-                .map_err(|e| open_error(lang, &e));
-            if let Ok(ctx) = &opened {
-                load_instances(state, ctx.clone());
-            }
-            let ready = opened.is_ok();
-            state.ctx.set(Some(opened));
-            if ready {
-                load_listing(state);
-            }
-        });
-    }
-    // The tree is drawn again for another origin.
-    let tree = move || {
-        let origin = state.origin.get();
-        view! {
-            <OrgUnitTree
-                source=org_unit_source(state, origin)
-                selected=state.org_units
-                include_descendants=state.include_descendants
-            />
-        }
-    };
-    let body = move || {
-        match state.ctx.get() {
-        None => view! { <Loading label=tr!(lang, instances.opening)/> }.into_any(),
-        Some(Err(message)) => view! {
-            <Notice kind=NoticeKind::Error title=tr!(lang, sync.metadata.cannot_open) data_test="sync-error">
-                <p>{message}</p>
-            </Notice>
-        }
-        .into_any(),
-        Some(Ok(_)) => view! {
+    let ready = move || load_listing(state);
+    open_context(lang, &session, state.ctx, state.instances, ready);
+    view! {
+        <SyncPageFrame
+            lang
+            data_test="panel-sync-aggregated"
+            crumb=tr!(lang, sync.menu.aggregated_title)
+            title=tr!(lang, aggregated.title)
+            ctx=state.ctx
+            notice=state.notice
+            notice_test="aggregated-notice"
+        >
             <section class="sync-section card" data-test="aggregated-instances">
                 <h2 class="sync-section-title">{tr!(lang, aggregated.section_instances)}</h2>
                 <InstanceChoice state/>
@@ -158,7 +94,13 @@ pub fn AggregatedSyncPage(session: Session) -> impl IntoView {
             <div class="aggregated-where-when">
                 <section class="sync-section card" data-test="aggregated-where">
                     <h2 class="sync-section-title">{tr!(lang, aggregated.section_where)}</h2>
-                    {tree}
+                    <OriginTree
+                        lang
+                        ctx=state.ctx
+                        origin=state.origin
+                        selected=state.org_units
+                        include_descendants=state.include_descendants
+                    />
                     <LevelsGroupsPicker state/>
                 </section>
                 <section class="sync-section card" data-test="aggregated-when">
@@ -181,22 +123,7 @@ pub fn AggregatedSyncPage(session: Session) -> impl IntoView {
                 .into_any(),
                 _ => ().into_any(),
             }}
-        }
-        .into_any(),
-    }
-    };
-    view! {
-        <div class="page sync-page" data-test="panel-sync-aggregated">
-            <p class="breadcrumb">
-                <a href="#/">"MetaData Sync"</a>" / "
-                <a href="#/sync">{panel_title(lang, Panel::Sync)}</a>" / "{tr!(lang, sync.menu.aggregated_title)}
-            </p>
-            <h1 class="page-title">{tr!(lang, aggregated.title)}</h1>
-            {move || state.notice.get().map(|(kind, message)| view! {
-                <Notice kind data_test="aggregated-notice"><p>{message}</p></Notice>
-            })}
-            {body}
-        </div>
+        </SyncPageFrame>
     }
     .into_any()
 }

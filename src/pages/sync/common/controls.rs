@@ -1,4 +1,4 @@
-//! The run controls of the data Sync pages (aggregated, events): Dry run, Sync (after a
+//! The run controls of the Sync pages (metadata, aggregated, events): Dry run, Sync (after a
 //! confirmation, then core's mapping checks), Cancel, the progress and how the run ended.
 //! Each page says what its run is (`start`, the request the checks look at) and what it adds
 //! (the rule button, its own progress figures); the `data-test` names are `<prefix>-…`.
@@ -100,6 +100,8 @@ pub fn DataRunControls(
     let start_checked = move || match to_check.run(()) {
         None => start.run(false),
         Some((ctx, request)) => {
+            // The last run's report would sit under the checks as if it were this run's.
+            of.run.set(RunState::Idle);
             of.notice
                 .set(Some((NoticeKind::Info, tr!(lang, mapping.checks.checking))));
             let check = move || {

@@ -1,10 +1,16 @@
-//! What the Sync pages of data (aggregated, events) share: the origin and destinations picker,
-//! the run's state and its start, the instances and the origin's org unit tree. Each page keeps
-//! its own signals and hands them to these pieces.
+//! What the Sync pages (metadata, aggregated, events) share: the origin and destinations
+//! picker, the run's state, its start and controls, the instances, the origin's org unit tree,
+//! the reading and paging of a listing. Each page keeps its own signals and hands them to these
+//! pieces.
 
 pub mod controls;
 pub mod instances;
+pub mod listing;
+pub mod listing_body;
 pub mod options;
+pub mod origin_tree;
+pub mod page;
+pub mod pager;
 pub mod results;
 pub mod run;
 

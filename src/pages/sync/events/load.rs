@@ -11,6 +11,7 @@ use mdsync_core::dhis2::Version;
 
 use super::state::{EventsState, EVENTS_PAGE_SIZE};
 use crate::l10n::messages::{dhis2_error, instance_error, storage_error};
+use crate::pages::sync::common::listing::Listing;
 use crate::pages::sync::common::Loadable;
 
 /// Another origin (or the first): its version and programs; the previous picks go.
@@ -87,30 +88,18 @@ pub fn load_events(state: EventsState) {
         order: query.order,
         descending: query.descending,
     };
-    let generation = state.listing_generation.get_untracked() + 1;
-    state.listing_generation.set(generation);
-    let origin = state.origin.get_untracked();
     let version = state.origin_version.get_untracked();
-    state.listing.set(Loadable::Loading);
-    spawn_local(async move {
-        let lang = state.lang;
-        let loaded = async {
-            let (instance, _) = ctx
-                .instance(&origin)
-                .await
-                .map_err(|e| instance_error(lang, &e))?;
-            fetch_events_list(&instance.client, &version, &request)
-                .await
-                .map_err(|e| dhis2_error(lang, &e))
-        }
-        .await;
-        if state.listing_generation.get_untracked() != generation {
-            return;
-        }
-        state.listing.set(match loaded {
-            Ok(page) => Loadable::Ready(page),
-            Err(message) => Loadable::Failed(message),
-        });
+    let listing = Listing {
+        lang: state.lang,
+        origin: state.origin,
+        listing: state.listing,
+        generation: state.listing_generation,
+    };
+    let lang = state.lang;
+    listing.load(ctx, move |instance| async move {
+        fetch_events_list(&instance.client, &version, &request)
+            .await
+            .map_err(|e| dhis2_error(lang, &e))
     });
 }
 

@@ -65,10 +65,7 @@ fn start(state: EventsState, dry_run: bool) {
 /// The request whose mapping core checks before a real run (core leaves out what maps
 /// nothing: no stored mapping, program data sent as aggregated values).
 fn to_check(state: EventsState) -> Option<(SyncContext, SyncRequest)> {
-    // Not offered yet: when the checks find nothing, the run they start does not show its
-    // results on this page (see the report of issue 12). Core's checks are ready for it.
-    let _ = (state, request);
-    None
+    Some((state.context()?, request(state, false)))
 }
 
 /// Dry run, Sync (after a confirmation that names the destinations, then the mapping

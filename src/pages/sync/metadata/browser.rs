@@ -4,12 +4,13 @@ use mdsync_core::dhis2::metadata_list::ListedObject;
 
 use super::page::{load_catalog, load_listing, open_type};
 use super::state::{Loadable, SyncState};
-use crate::components::data_table::Pager;
 use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::components::type_list::TypeList;
 use crate::l10n::messages::type_label;
-use crate::{counted, tr};
+use crate::pages::sync::common::listing_body::listing_body;
+use crate::pages::sync::common::pager::ListingPager;
+use crate::tr;
 
 /// The origin's types on the left, the objects of the chosen type on the right.
 #[component]
@@ -118,34 +119,15 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
         state.request.update(|r| r.toggle_sort(field));
         load_listing(state);
     };
-    let pager = move || match state.listing.get() {
-        Loadable::Ready(page) => Some(page.pager),
-        _ => None,
-    };
     let body = {
         let plural = plural.clone();
-        move || {
-            match state.listing.get() {
-            Loadable::Idle | Loadable::Loading => view! {
-                <tr><td colspan="4"><Loading label=tr!(lang, common.loading)/></td></tr>
-            }
-            .into_any(),
-            Loadable::Failed(message) => view! {
-                <tr><td colspan="4" class="data-table-empty" data-test="sync-objects-error">{message}</td></tr>
-            }
-            .into_any(),
-            Loadable::Ready(page) if page.objects.is_empty() => view! {
-                <tr><td colspan="4" class="data-table-empty" data-test="data-table-empty">{tr!(lang, sync.browser.nothing_matches)}</td></tr>
-            }
-            .into_any(),
-            Loadable::Ready(page) => page
-                .objects
-                .into_iter()
-                .map(|object| view! { <ObjectRow state plural=plural.clone() object/> })
-                .collect_view()
-                .into_any(),
-        }
-        }
+        listing_body(
+            lang,
+            state.listing,
+            "4",
+            "sync-objects-error",
+            move |object| view! { <ObjectRow state plural=plural.clone() object/> }.into_any(),
+        )
     };
     view! {
         <div class="data-table-wrap" data-test="sync-objects">
@@ -201,28 +183,11 @@ fn ObjectTable(state: SyncState, plural: String) -> impl IntoView {
                 </thead>
                 <tbody>{body}</tbody>
             </table>
-            <Pager
-                summary=Signal::derive(move || match pager() {
-                    Some(p) if p.total == 0 => tr!(lang, sync.browser.no_objects),
-                    Some(p) => tr!(
-                        lang,
-                        sync.browser.page_of,
-                        page = lang.number(p.page as f64),
-                        pages = lang.number(p.page_count.max(1) as f64),
-                        objects = counted!(lang, sync.objects, p.total)
-                    ),
-                    None => String::new(),
-                })
-                has_previous=Signal::derive(move || pager().is_some_and(|p| p.page > 1))
-                has_next=Signal::derive(move || pager().is_some_and(|p| p.page < p.page_count))
-                on_previous=Callback::new(move |_| {
-                    state.request.update(|r| r.page = r.page.saturating_sub(1).max(1));
-                    load_listing(state);
-                })
-                on_next=Callback::new(move |_| {
-                    state.request.update(|r| r.page += 1);
-                    load_listing(state);
-                })
+            <ListingPager
+                lang
+                listing=state.listing
+                request=state.request
+                on_page=Callback::new(move |_| load_listing(state))
             />
         </div>
     }

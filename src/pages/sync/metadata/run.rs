@@ -1,16 +1,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mdsync_core::browse::{download_name, payload_document, RunProgress};
-use mdsync_core::sync::{
-    build_payloads, run_sync, CancellationToken, MetadataPicks, SyncJob, SyncProgress, SyncRequest,
-};
+use mdsync_core::browse::{download_name, payload_document};
+use mdsync_core::sync::{build_payloads, MetadataPicks, SyncJob, SyncRequest};
 
 use super::state::{RunState, SyncState};
-use crate::components::dialog::ConfirmDialog;
-use crate::components::mapping_apply::{check_before_run, CheckOutcome, MappingChecksDialog};
 use crate::components::notice::NoticeKind;
-use crate::components::progress_bar::ProgressBar;
-use crate::l10n::messages::{run_error, storage_error};
+use crate::l10n::messages::run_error;
+use crate::pages::sync::common::controls::{DataRunControls, RunControlsOf};
+use crate::pages::sync::common::run::start_run;
+use crate::pages::sync::context::SyncContext;
 use crate::pages::sync::download::{download_json, now_iso};
 use crate::tr;
 
@@ -42,64 +40,18 @@ fn request(state: SyncState, dry_run: bool) -> SyncRequest {
 
 fn start(state: SyncState, dry_run: bool) {
     let Some(ctx) = state.context() else { return };
-    let cancel = CancellationToken::new();
     state.notice.set(None);
-    state.progress.set(RunProgress::default());
-    state.run.set(RunState::Running {
-        dry_run,
-        cancel: cancel.clone(),
-    });
-    spawn_local(async move {
-        let sink = move |event: SyncProgress| state.progress.update(|p| p.apply(event));
-        let request = request(state, dry_run);
-        let outcome = run_sync(
-            &ctx.manager,
-            &ctx.storage(),
-            &request,
-            &sink,
-            &cancel,
-            &crate::clock::BrowserClock,
-        )
-        .await;
-        state.progress.update(RunProgress::finish);
-        state.run.set(match outcome {
-            Ok(outcome) => RunState::Finished {
-                report: Box::new(outcome.report),
-                history: outcome
-                    .history
-                    .map(|summary| summary.id)
-                    .map_err(|e| storage_error(state.lang, &e)),
-            },
-            Err(error) => RunState::Failed(run_error(state.lang, &error)),
-        });
-    });
+    let job = request(state, dry_run);
+    start_run(state.run_signals(), ctx, job, dry_run, |_| {});
 }
 
-/// With "Apply mapping" on, core's mapping checks come first: nothing is written until the
-/// user has seen what they found and chosen to go on. `on_outcome` is made by the component
-/// (a callback made here would belong to the confirmation dialog, gone by then).
-fn start_checked(
-    state: SyncState,
-    found: RwSignal<Option<mdsync_core::mapping::MappingCheck>>,
-    on_outcome: Callback<CheckOutcome>,
-) {
+/// With "Apply mapping" on, core's mapping checks come first (the request they look at):
+/// nothing is written until the user has seen what they found and chosen to go on.
+fn to_check(state: SyncState) -> Option<(SyncContext, SyncRequest)> {
     if !state.options.with_untracked(|o| o.apply_mapping) {
-        start(state, false);
-        return;
+        return None;
     }
-    let Some(ctx) = state.context() else { return };
-    let lang = state.lang;
-    state
-        .notice
-        .set(Some((NoticeKind::Info, tr!(lang, mapping.checks.checking))));
-    check_before_run(
-        lang,
-        ctx.manager.clone(),
-        ctx.storage(),
-        request(state, false),
-        found,
-        on_outcome,
-    );
+    Some((state.context()?, request(state, false)))
 }
 
 fn download_payload(state: SyncState) {
@@ -136,27 +88,12 @@ fn download_payload(state: SyncState) {
     });
 }
 
-/// The buttons, the confirmation before a real sync, and the progress of a running one.
+/// The buttons (the shared run controls, with "Download payload" and "Save as rule"), the
+/// confirmation before a real sync, and the progress of a running one.
 #[component]
 pub fn RunControls(state: SyncState) -> impl IntoView {
     let lang = state.lang;
     let running = move || state.run.with(RunState::is_running);
-    let mapping_checks = RwSignal::new(None);
-    let on_checked = Callback::new(move |outcome| match outcome {
-        CheckOutcome::Clear => {
-            state.notice.set(None);
-            start(state, false);
-        }
-        CheckOutcome::Found => state.notice.set(None),
-        CheckOutcome::Failed(message) => state.notice.set(Some((NoticeKind::Error, message))),
-    });
-    let check = move || match missing_input(state) {
-        Some(message) => {
-            state.notice.set(Some((NoticeKind::Warning, message)));
-            false
-        }
-        None => true,
-    };
     let destination_names = move || {
         state
             .destinations
@@ -166,64 +103,34 @@ pub fn RunControls(state: SyncState) -> impl IntoView {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let download = move |_| match missing_input(state) {
+        Some(message) => state.notice.set(Some((NoticeKind::Warning, message))),
+        None => download_payload(state),
+    };
+    let of = RunControlsOf {
+        lang,
+        prefix: "sync",
+        run: state.run,
+        progress: state.progress,
+        confirming: state.confirming,
+        notice: state.notice,
+    };
     view! {
-        <div class="toolbar">
-            <button class="button" data-test="sync-dry-run" disabled=running
-                on:click=move |_| if check() { start(state, true) }>
-                {tr!(lang, sync.run.dry_run)}
-            </button>
-            <button class="button button-primary" data-test="sync-start" disabled=running
-                on:click=move |_| if check() { state.confirming.set(true) }>
-                {tr!(lang, sync.run.sync)}
-            </button>
-            <button class="button" data-test="sync-download-payload" disabled=running
-                on:click=move |_| if check() { download_payload(state) }>
-                {tr!(lang, sync.run.download_payload)}
-            </button>
-            <super::save_as_rule::SaveAsRuleButton state/>
-            <Show when=running>
-                <button
-                    class="button button-destructive"
-                    data-test="sync-cancel"
-                    on:click=move |_| {
-                        if let RunState::Running { cancel, .. } = state.run.get_untracked() {
-                            cancel.cancel();
-                            state.notice.set(Some((NoticeKind::Info, tr!(lang, sync.run.cancelling))));
-                        }
-                    }
-                >
-                    {tr!(lang, common.cancel)}
+        <DataRunControls
+            of
+            confirm_title=tr!(lang, sync.run.confirm_title)
+            cancelling=tr!(lang, sync.run.cancelling)
+            missing_input=Callback::new(move |_| missing_input(state))
+            confirm_message=Callback::new(move |_| tr!(lang, sync.run.confirm_message, destinations = destination_names()))
+            start=Callback::new(move |dry_run| start(state, dry_run))
+            to_check=Callback::new(move |_| to_check(state))
+            save_as_rule=move || view! {
+                <button class="button" data-test="sync-download-payload" disabled=running on:click=download>
+                    {tr!(lang, sync.run.download_payload)}
                 </button>
-            </Show>
-        </div>
-        <Show when=move || !matches!(state.run.get(), RunState::Idle)>
-            <ProgressBar progress=state.progress/>
-        </Show>
-        {move || match state.run.get() {
-            RunState::Running { dry_run, .. } => Some(view! {
-                <p class="field-help" data-test="sync-running">
-                    {if dry_run { tr!(lang, sync.run.dry_run_running) } else { tr!(lang, sync.run.sync_running) }}
-                </p>
+                <super::save_as_rule::SaveAsRuleButton state/>
             }
-            .into_any()),
-            RunState::Failed(message) => Some(view! {
-                <p class="field-error" data-test="sync-run-error">{message}</p>
-            }
-            .into_any()),
-            _ => None,
-        }}
-        {move || state.confirming.get().then(|| view! {
-            <ConfirmDialog
-                title=tr!(lang, sync.run.confirm_title)
-                message=tr!(lang, sync.run.confirm_message, destinations = destination_names())
-                confirm_label=tr!(lang, sync.run.sync)
-                on_confirm=Callback::new(move |_| {
-                    state.confirming.set(false);
-                    start_checked(state, mapping_checks, on_checked);
-                })
-                on_cancel=Callback::new(move |_| state.confirming.set(false))
-            />
-        })}
-        <MappingChecksDialog found=mapping_checks on_go_on=Callback::new(move |_| start(state, false))/>
+            progress_detail=|| ()
+        />
     }
 }

@@ -3,44 +3,13 @@ use mdsync_core::browse::{ListRequest, RunProgress, SelectionState, SyncOptionsF
 use mdsync_core::dhis2::metadata_list::ListedPage;
 use mdsync_core::dhis2::{SchemaRegistry, Version};
 use mdsync_core::model::InstanceView;
-use mdsync_core::sync::{CancellationToken, SyncReport};
 
 use crate::components::notice::NoticeKind;
-use crate::l10n::messages::instance_name;
 use crate::l10n::Language;
+use crate::pages::sync::common::run::RunSignals;
 use crate::pages::sync::context::SyncContext;
 
-/// Something loaded from the network.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Loadable<T> {
-    Idle,
-    Loading,
-    Ready(T),
-    Failed(String),
-}
-
-/// The run, from the buttons' point of view.
-#[derive(Debug, Clone)]
-pub enum RunState {
-    Idle,
-    Running {
-        dry_run: bool,
-        cancel: CancellationToken,
-    },
-    Finished {
-        report: Box<SyncReport>,
-        /// What happened to the history entry.
-        history: Result<String, String>,
-    },
-    /// Nothing could start (an instance could not be opened…).
-    Failed(String),
-}
-
-impl RunState {
-    pub fn is_running(&self) -> bool {
-        matches!(self, RunState::Running { .. })
-    }
-}
+pub use crate::pages::sync::common::{Loadable, RunState};
 
 /// Every signal of the page; `Copy`, so parts take it by value.
 #[derive(Clone, Copy)]
@@ -93,21 +62,20 @@ impl SyncState {
     }
 
     pub fn context(&self) -> Option<SyncContext> {
-        match self.ctx.get_untracked() {
-            Some(Ok(ctx)) => Some(ctx),
-            _ => None,
-        }
+        crate::pages::sync::common::opened(self.ctx)
     }
 
     /// The name of an instance, as listed.
     pub fn instance_name(&self, id: &str) -> String {
-        match self.instances.get_untracked() {
-            Loadable::Ready(all) => all
-                .iter()
-                .find(|view| view.id == id)
-                .map(|view| instance_name(self.lang, view))
-                .unwrap_or_else(|| id.to_string()),
-            _ => id.to_string(),
+        crate::pages::sync::common::name_of(self.lang, self.instances, id)
+    }
+
+    /// The signals a run of the page reports into.
+    pub fn run_signals(&self) -> RunSignals {
+        RunSignals {
+            lang: self.lang,
+            run: self.run,
+            progress: self.progress,
         }
     }
 }

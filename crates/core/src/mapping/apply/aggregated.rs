@@ -4,11 +4,32 @@ use std::borrow::Cow;
 
 use super::combos::ComboOutcome;
 use super::report::{Applied, ApplyReport, Exclusion, ItemKind};
-use super::{replace, write_org_unit, DataValue, DataValueSet, IdOutcome, Mapper};
+use super::{DataValue, DataValueSet, IdOutcome, Mapper, SharedStr};
 use std::hash::{Hash, Hasher};
 
 use crate::mapping::hash::{FxHasher, FxMap};
 use crate::mapping::index::{map_option_value, Level, OptionOutcome};
+use crate::mapping::model::last_segment;
+
+/// The mapping's targets as shared texts, each made once per payload (a million values are
+/// mapped to the same few ids).
+#[derive(Default)]
+struct Targets<'m> {
+    known: FxMap<&'m str, SharedStr>,
+}
+
+impl<'m> Targets<'m> {
+    /// Makes `slot` read `text` (unless it does already).
+    fn set(&mut self, slot: &mut SharedStr, text: &'m str) {
+        if slot.as_str() != text {
+            *slot = self
+                .known
+                .entry(text)
+                .or_insert_with(|| SharedStr::from(text))
+                .clone();
+        }
+    }
+}
 
 /// What a data value's option combo becomes, defaults included.
 #[derive(Debug, Clone, Copy)]
@@ -82,6 +103,7 @@ impl<'m> Mapper<'m> {
             ..ApplyReport::default()
         };
         let mut cache = ComboCache::new(self.aggregated.len());
+        let mut targets = Targets::default();
         let empty = Level::empty();
         // Mapped in place; excluded values are removed afterwards in one pass (no moves when
         // none is).
@@ -90,7 +112,7 @@ impl<'m> Mapper<'m> {
         // The duplicate key's hash is taken while the value is in cache.
         let mut hashes: Vec<(u64, u32)> = Vec::with_capacity(data_values.len());
         for (index, (value, kept)) in data_values.iter_mut().zip(keep.iter_mut()).enumerate() {
-            match self.data_value(value, &mut cache, &empty) {
+            match self.data_value(value, &mut cache, &mut targets, &empty) {
                 Ok(()) => hashes.push((key_hash(value), index as u32)),
                 Err(why) => {
                     report.exclude(ItemKind::DataValue, why);
@@ -114,13 +136,14 @@ impl<'m> Mapper<'m> {
         &self,
         value: &mut DataValue,
         cache: &mut ComboCache<'m>,
+        targets: &mut Targets<'m>,
         empty: &Level<'m>,
     ) -> Result<(), Exclusion> {
         // Ids are 11 characters; only longer ones can be `program.dataElement`.
         let key: Cow<str> = if value.data_element.len() > 11 && value.data_element.contains('.') {
             Cow::Owned(value.data_element.replacen('.', "-", 1))
         } else {
-            Cow::Borrowed(&value.data_element)
+            Cow::Borrowed(value.data_element.as_str())
         };
         let found = self.aggregated.get(key.as_ref());
         let (slot, inner) = match found {
@@ -141,11 +164,11 @@ impl<'m> Mapper<'m> {
             };
             if combo.len() > 11 {
                 if let Some(dot) = combo.rfind('.') {
-                    combo.drain(..=dot);
+                    *combo = SharedStr::from(&combo[dot + 1..]);
                 }
             }
             match cache.get(self, slot, combo, inner, attribute) {
-                ComboField::Set(target) => replace(combo, target),
+                ComboField::Set(target) => targets.set(combo, target),
                 ComboField::Keep => {}
                 ComboField::Remove => *field = None,
                 ComboField::Disabled if attribute => return Err(Exclusion::AttributeOptionCombo),
@@ -153,18 +176,24 @@ impl<'m> Mapper<'m> {
             }
         }
 
-        if !write_org_unit(self, &mut value.org_unit) {
-            return Err(Exclusion::OrgUnit);
+        match self.org_unit(&value.org_unit) {
+            IdOutcome::Mapped(target) => targets.set(&mut value.org_unit, target),
+            IdOutcome::Disabled => return Err(Exclusion::OrgUnit),
+            // An unmapped path is written as its last unit too, as MDSync does.
+            IdOutcome::Unchanged if value.org_unit.contains('/') => {
+                value.org_unit = SharedStr::from(last_segment(&value.org_unit));
+            }
+            IdOutcome::Unchanged => {}
         }
         match data_element {
-            IdOutcome::Mapped(target) => replace(&mut value.data_element, target),
+            IdOutcome::Mapped(target) => targets.set(&mut value.data_element, target),
             IdOutcome::Disabled => return Err(Exclusion::DataElement),
             IdOutcome::Unchanged => {}
         }
         let levels = [inner, self.global()];
         if let Some(text) = value.value.as_mut() {
             match map_option_value(text, levels) {
-                Some(OptionOutcome::Value(mapped)) => replace(text, mapped),
+                Some(OptionOutcome::Value(mapped)) => targets.set(text, mapped),
                 Some(OptionOutcome::Disabled) => return Err(Exclusion::OptionValue),
                 None => {}
             }
@@ -173,7 +202,7 @@ impl<'m> Mapper<'m> {
         // option set), as MDSync does; an excluded comment option removes the comment only.
         if let Some(text) = value.comment.as_mut() {
             match map_option_value(text, levels) {
-                Some(OptionOutcome::Value(mapped)) => replace(text, mapped),
+                Some(OptionOutcome::Value(mapped)) => targets.set(text, mapped),
                 Some(OptionOutcome::Disabled) => value.comment = None,
                 None => {}
             }

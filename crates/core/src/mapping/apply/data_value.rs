@@ -10,20 +10,23 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 mod json;
+mod shared;
+
+pub use shared::SharedStr;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataValue {
-    pub data_element: String,
-    pub period: String,
-    pub org_unit: String,
-    pub category_option_combo: Option<String>,
-    pub attribute_option_combo: Option<String>,
+    pub data_element: SharedStr,
+    pub period: SharedStr,
+    pub org_unit: SharedStr,
+    pub category_option_combo: Option<SharedStr>,
+    pub attribute_option_combo: Option<SharedStr>,
     /// A number or boolean in the input is read as its text (DHIS2 writes text).
-    pub value: Option<String>,
-    pub comment: Option<String>,
-    pub stored_by: Option<String>,
-    pub created: Option<String>,
-    pub last_updated: Option<String>,
+    pub value: Option<SharedStr>,
+    pub comment: Option<SharedStr>,
+    pub stored_by: Option<SharedStr>,
+    pub created: Option<SharedStr>,
+    pub last_updated: Option<SharedStr>,
     pub followup: Option<bool>,
     /// Any other field, as given.
     pub extra: Vec<(String, Value)>,
@@ -102,7 +105,7 @@ impl<'de> Deserialize<'de> for DataValue {
 struct DataValueVisitor;
 
 /// A field that holds text, a number or a boolean (read as text); `null` is absent.
-struct Text(Option<String>);
+struct Text(Option<SharedStr>);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -113,22 +116,22 @@ impl<'de> Deserialize<'de> for Text {
                 f.write_str("text, a number or true/false")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
-                Ok(Text(Some(v.to_string())))
+                Ok(Text(Some(SharedStr::from(v))))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
-                Ok(Text(Some(v)))
+                Ok(Text(Some(v.into())))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
-                Ok(Text(Some(v.to_string())))
+                Ok(Text(Some(v.to_string().into())))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
-                Ok(Text(Some(v.to_string())))
+                Ok(Text(Some(v.to_string().into())))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
-                Ok(Text(Some(v.to_string())))
+                Ok(Text(Some(v.to_string().into())))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
-                Ok(Text(Some(v.to_string())))
+                Ok(Text(Some(v.to_string().into())))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
                 Ok(Text(None))

@@ -31,7 +31,7 @@ mod metadata_tests;
 #[cfg(test)]
 mod tracker_tests;
 
-pub use data_value::{DataValue, DataValueSet};
+pub use data_value::{DataValue, DataValueSet, SharedStr};
 pub use metadata::MetadataReport;
 pub use report::{Applied, ApplyReport, Exclusion, ItemKind};
 

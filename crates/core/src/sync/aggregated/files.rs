@@ -21,7 +21,7 @@ use crate::dhis2::file_resources::{
     download_file_resource, upload_data_value_file, FileContent, StoragePolling,
 };
 use crate::dhis2::{Dhis2Client, Transport};
-use crate::mapping::DataValue;
+use crate::mapping::{DataValue, SharedStr};
 use crate::sync::report::{TargetReport, TargetStatus};
 use crate::sync::runtime::{EngineClient, SyncRuntime};
 
@@ -125,10 +125,10 @@ pub(super) fn is_file_type(value_type: &str) -> bool {
 }
 
 /// A value's place, as DHIS2 keys it (the default combo when none is named).
-pub(super) type Place = (String, String, String, String, String);
+pub(super) type Place = (SharedStr, SharedStr, SharedStr, SharedStr, SharedStr);
 
-pub(super) fn place_of(value: &DataValue, default_combo: &str) -> Place {
-    let combo = |combo: &Option<String>| combo.clone().unwrap_or_else(|| default_combo.into());
+pub(super) fn place_of(value: &DataValue, default_combo: &SharedStr) -> Place {
+    let combo = |combo: &Option<SharedStr>| combo.clone().unwrap_or_else(|| default_combo.clone());
     (
         value.data_element.clone(),
         value.period.clone(),
@@ -146,7 +146,7 @@ pub(super) async fn already_there<O: Transport, T: Transport, C: Clock>(
     destination: &EngineClient<'_, T, C>,
     files: &mut [FileValue],
     mapped: &[Option<Place>],
-    existing: &HashMap<Place, String>,
+    existing: &HashMap<Place, SharedStr>,
 ) -> Vec<Option<String>> {
     let mut kept = Vec::with_capacity(files.len());
     for (file, place) in files.iter_mut().zip(mapped) {
@@ -163,7 +163,7 @@ pub(super) async fn already_there<O: Transport, T: Transport, C: Clock>(
         kept.push(
             theirs
                 .filter(|theirs| ours.same_file(theirs))
-                .map(|_| there.clone()),
+                .map(|_| there.to_string()),
         );
     }
     kept
@@ -185,7 +185,7 @@ pub(super) async fn store_files<O: Transport, T: Transport, C: Clock>(
         if let Some(Some(id)) = kept.get(index) {
             details.files_unchanged += 1;
             values.push(DataValue {
-                value: Some(id.clone()),
+                value: Some(id.into()),
                 ..file.value.clone()
             });
             continue;
@@ -205,19 +205,19 @@ pub(super) async fn store_files<O: Transport, T: Transport, C: Clock>(
             Ok(id) => {
                 details.files_copied += 1;
                 values.push(DataValue {
-                    value: Some(id),
+                    value: Some(id.into()),
                     ..value.clone()
                 });
             }
             Err(message) => {
                 details.add_conflicts(vec![ConflictRow {
-                    object: value.value.clone(),
-                    data_element: Some(value.data_element.clone()),
-                    period: Some(value.period.clone()),
-                    org_unit: Some(value.org_unit.clone()),
-                    category_option_combo: value.category_option_combo.clone(),
-                    attribute_option_combo: value.attribute_option_combo.clone(),
-                    value: value.value.clone(),
+                    object: text(&value.value),
+                    data_element: Some(value.data_element.to_string()),
+                    period: Some(value.period.to_string()),
+                    org_unit: Some(value.org_unit.to_string()),
+                    category_option_combo: text(&value.category_option_combo),
+                    attribute_option_combo: text(&value.attribute_option_combo),
+                    value: text(&value.value),
                     message,
                     code: None,
                 }]);
@@ -228,4 +228,9 @@ pub(super) async fn store_files<O: Transport, T: Transport, C: Clock>(
         }
     }
     values
+}
+
+/// An optional field's text, owned.
+fn text(field: &Option<SharedStr>) -> Option<String> {
+    field.as_deref().map(str::to_string)
 }

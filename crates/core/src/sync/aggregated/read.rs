@@ -99,19 +99,26 @@ pub async fn read_analytics<T: Transport>(
         .await?;
     let mut values = set.data_values;
     if empty_as_zero {
-        let present: HashSet<(String, String, String)> = values
+        let present: HashSet<(&str, &str, &str)> = values
             .iter()
-            .map(|v| (v.data_element.clone(), v.period.clone(), v.org_unit.clone()))
+            .map(|v| {
+                (
+                    v.data_element.as_str(),
+                    v.period.as_str(),
+                    v.org_unit.as_str(),
+                )
+            })
             .collect();
+        let mut missing = Vec::new();
         for item in items.iter().filter(|item| !item.contains('.')) {
             for period in periods {
                 for unit in &slice.org_units {
-                    let key = (item.clone(), period.clone(), unit.clone());
+                    let key = (item.as_str(), period.as_str(), unit.as_str());
                     if !present.contains(&key) {
-                        values.push(DataValue {
-                            data_element: item.clone(),
-                            period: period.clone(),
-                            org_unit: unit.clone(),
+                        missing.push(DataValue {
+                            data_element: item.into(),
+                            period: period.into(),
+                            org_unit: unit.into(),
                             value: Some("0".into()),
                             ..DataValue::default()
                         });
@@ -119,6 +126,8 @@ pub async fn read_analytics<T: Transport>(
                 }
             }
         }
+        drop(present);
+        values.extend(missing);
     }
     Ok(SliceRead::Values(values))
 }

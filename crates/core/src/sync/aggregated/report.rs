@@ -114,12 +114,12 @@ impl ConflictRow {
         values
             .into_iter()
             .map(|value| ConflictRow {
-                data_element: Some(value.data_element.clone()),
-                period: Some(value.period.clone()),
-                org_unit: Some(value.org_unit.clone()),
-                category_option_combo: value.category_option_combo.clone(),
-                attribute_option_combo: value.attribute_option_combo.clone(),
-                value: value.value.clone(),
+                data_element: Some(value.data_element.to_string()),
+                period: Some(value.period.to_string()),
+                org_unit: Some(value.org_unit.to_string()),
+                category_option_combo: text(&value.category_option_combo),
+                attribute_option_combo: text(&value.attribute_option_combo),
+                value: text(&value.value),
                 ..base.clone()
             })
             .collect()
@@ -263,7 +263,8 @@ impl DataStats {
         match self.by_data_element.get_mut(value.data_element.as_str()) {
             Some(count) => *count += 1,
             None => {
-                self.by_data_element.insert(value.data_element.clone(), 1);
+                self.by_data_element
+                    .insert(value.data_element.to_string(), 1);
             }
         }
         let level = level.unwrap_or(0);
@@ -294,6 +295,11 @@ pub struct AggregatedRunDetails {
     pub slices_read: usize,
     pub stats: DataStats,
     pub notes: Vec<AggregatedNote>,
+}
+
+/// An optional field's text, owned.
+fn text(field: &Option<crate::mapping::SharedStr>) -> Option<String> {
+    field.as_deref().map(str::to_string)
 }
 
 #[cfg(test)]

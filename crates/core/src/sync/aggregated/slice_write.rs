@@ -180,8 +180,8 @@ impl<O: Transport, T: Transport, C: Clock> TargetWrite<'_, '_, O, T, C> {
         let Ok(existing) = self.destination_values(&present).await else {
             return vec![None; files.len()];
         };
-        let combo = self.state.default_combo.clone();
-        let existing: std::collections::HashMap<Place, String> = existing
+        let combo = crate::mapping::SharedStr::from(self.state.default_combo.as_str());
+        let existing: std::collections::HashMap<Place, crate::mapping::SharedStr> = existing
             .iter()
             .filter(|value| !super::read::is_deleted(value))
             .filter_map(|value| Some((place_of(value, &combo), value.value.clone()?)))
@@ -236,7 +236,7 @@ impl<O: Transport, T: Transport, C: Clock> TargetWrite<'_, '_, O, T, C> {
         &self,
         values: &[DataValue],
     ) -> Result<Vec<DataValue>, crate::dhis2::Dhis2Error> {
-        let mut units: Vec<String> = values.iter().map(|v| v.org_unit.clone()).collect();
+        let mut units: Vec<String> = values.iter().map(|v| v.org_unit.to_string()).collect();
         units.sort_unstable();
         units.dedup();
         let modern = self
@@ -260,7 +260,7 @@ impl<O: Transport, T: Transport, C: Clock> TargetWrite<'_, '_, O, T, C> {
             }
             SliceData::Analytics { .. } => {
                 let mut elements: Vec<String> =
-                    values.iter().map(|v| v.data_element.clone()).collect();
+                    values.iter().map(|v| v.data_element.to_string()).collect();
                 elements.sort_unstable();
                 elements.dedup();
                 DataValueQuery {
@@ -284,6 +284,8 @@ async fn destination_read<T: Transport>(
     client: &Dhis2Client<T>,
     query: &DataValueQuery,
 ) -> Result<Vec<DataValue>, crate::dhis2::Dhis2Error> {
-    let set: DataValueSet = client.get_json(&query.path()).await?;
+    let set = client
+        .get_decoded(&query.path(), DataValueSet::from_json)
+        .await?;
     Ok(set.data_values)
 }

@@ -152,12 +152,12 @@ pub async fn run_slices<O: Transport, T: Transport, C: Clock>(
         );
         let covered = covered.entry(group).or_default();
         let mut values = values;
-        values.retain(|value| !covered.contains(&value.data_element));
-        covered.extend(values.iter().map(|value| value.data_element.clone()));
+        values.retain(|value| !covered.contains(value.data_element.as_str()));
+        covered.extend(values.iter().map(|value| value.data_element.to_string()));
         let (deleted, live): (Vec<DataValue>, Vec<DataValue>) =
             values.into_iter().partition(is_deleted);
         for value in &live {
-            stats.count(value, plan.levels.get(&value.org_unit).copied());
+            stats.count(value, plan.levels.get(value.org_unit.as_str()).copied());
         }
         values_moved += live.len() as u64;
         // Their value is a file resource of the origin: the file is copied to each destination
@@ -166,7 +166,7 @@ pub async fn run_slices<O: Transport, T: Transport, C: Clock>(
             value.value.as_deref().is_some_and(|v| !v.is_empty())
                 && plan
                     .data_elements
-                    .get(&value.data_element)
+                    .get(value.data_element.as_str())
                     .is_some_and(|kind| is_file_type(kind))
         });
         let mut files: Vec<FileValue> = if files.is_empty() {

@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::dhis2::data_values::{import_data_values, DataImportParams, DataImportResult};
 use crate::dhis2::retry::{RetryNotice, RetryReason};
 use crate::dhis2::{Dhis2Error, ImportStatus, Transport};
-use crate::mapping::{DataValue, DataValueSet};
+use crate::mapping::{DataValue, DataValueSet, SharedStr};
 use crate::sync::report::{ChunkReport, TargetReport, TargetStatus};
 use crate::sync::runtime::{EngineClient, SyncRuntime};
 
@@ -137,10 +137,10 @@ fn add_result(
 }
 
 /// A value's place: (data element, period, org unit, option combo, attribute option combo).
-type ValueKey = (String, String, String, String, String);
+type ValueKey = (SharedStr, SharedStr, SharedStr, SharedStr, SharedStr);
 
-fn key_of(value: &DataValue, default_combo: &str) -> ValueKey {
-    let combo = |combo: &Option<String>| combo.clone().unwrap_or_else(|| default_combo.into());
+fn key_of(value: &DataValue, default_combo: &SharedStr) -> ValueKey {
+    let combo = |combo: &Option<SharedStr>| combo.clone().unwrap_or_else(|| default_combo.clone());
     (
         value.data_element.clone(),
         value.period.clone(),
@@ -152,7 +152,9 @@ fn key_of(value: &DataValue, default_combo: &str) -> ValueKey {
 
 /// What DHIS2 compares to call a value unchanged: value, comment, follow-up.
 fn same_content(a: &DataValue, b: &DataValue) -> bool {
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    fn text(v: &Option<SharedStr>) -> &str {
+        v.as_deref().unwrap_or_default()
+    }
     text(&a.value) == text(&b.value)
         && text(&a.comment) == text(&b.comment)
         && a.followup.unwrap_or(false) == b.followup.unwrap_or(false)
@@ -165,6 +167,7 @@ pub fn without_existing(
     existing: &[DataValue],
     default_combo: &str,
 ) -> (Vec<DataValue>, u64, u64) {
+    let default_combo = &SharedStr::from(default_combo);
     let held: HashMap<ValueKey, &DataValue> = existing
         .iter()
         .filter(|value| !super::read::is_deleted(value))
@@ -199,7 +202,7 @@ mod tests {
             data_element: element.into(),
             period: "202401".into(),
             org_unit: "DiszpKrYNg8".into(),
-            category_option_combo: combo.map(str::to_string),
+            category_option_combo: combo.map(SharedStr::from),
             value: Some(text.into()),
             created: Some("2024-02-01T10:00:00.000+0000".into()),
             extra: vec![("deleted".into(), serde_json::Value::Bool(false))],

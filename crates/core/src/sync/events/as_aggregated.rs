@@ -162,10 +162,10 @@ impl ProgramTotals {
         self.cells
             .iter()
             .map(|((program, element, period, org_unit), sum)| DataValue {
-                data_element: format!("{program}.{element}"),
-                period: period.clone(),
-                org_unit: org_unit.clone(),
-                value: Some(format_number(*sum)),
+                data_element: format!("{program}.{element}").into(),
+                period: period.into(),
+                org_unit: org_unit.into(),
+                value: Some(format_number(*sum).into()),
                 ..DataValue::default()
             })
             .collect()
@@ -305,7 +305,7 @@ pub(super) async fn write_values<T: Transport, C: Clock>(
     for value in values {
         match target_of(mapper.mapping(), &value.data_element) {
             Target::Mapped(item) => outgoing.push(DataValue {
-                data_element: item,
+                data_element: item.into(),
                 ..value.clone()
             }),
             Target::Excluded => details.values_excluded_by_mapping += 1,
@@ -414,7 +414,13 @@ mod tests {
         let values: Vec<(String, String, String)> = totals
             .values()
             .into_iter()
-            .map(|v| (v.data_element, v.period, v.value.unwrap_or_default()))
+            .map(|v| {
+                (
+                    v.data_element.into(),
+                    v.period.into(),
+                    v.value.unwrap_or_default().into(),
+                )
+            })
             .collect();
         let row = |e: &str, p: &str, v: &str| (format!("PrgEvent001.{e}"), p.into(), v.into());
         assert_eq!(

@@ -12,21 +12,35 @@ use std::borrow::Cow;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::{DataValue, DataValueSet, Text};
+use super::shared::Interner;
+use super::{DataValue, DataValueSet, SharedStr, Text};
 
 /// Reads a `dataValueSets` answer; `None` when serde must (an error, or an unusual shape).
 pub(super) fn read_set(body: &[u8]) -> Option<DataValueSet> {
-    let mut cursor = Cursor { bytes: body, at: 0 };
+    let mut cursor = Cursor {
+        bytes: body,
+        at: 0,
+        texts: Interner::default(),
+    };
     let set = cursor.set()?;
     cursor.whitespace();
     (cursor.at == body.len()).then_some(set)
 }
 
 /// The bytes of a JSON text and a position in them. Only strings may hold other than ASCII
-/// (anything else makes the walk give up): each is checked for UTF-8 as it is read.
+/// (anything else makes the walk give up): each is checked for UTF-8 as it is read (once per
+/// distinct text: the texts of fields are shared through `texts`).
 struct Cursor<'a> {
     bytes: &'a [u8],
     at: usize,
+    texts: Interner<'a>,
+}
+
+/// A string's contents, the cursor past it; or, when it has an escape, the cursor left on
+/// its opening quote (serde reads it).
+enum Run<'a> {
+    Plain(&'a [u8]),
+    Escaped,
 }
 
 /// Eight bytes at a time: which of them is a quote, a backslash or a control character
@@ -81,8 +95,9 @@ impl<'a> Cursor<'a> {
         Some(value)
     }
 
-    /// A string (the cursor on its opening quote): borrowed when it has no escape.
-    fn string(&mut self) -> Option<Cow<'a, str>> {
+    /// A string's run (the cursor on its opening quote); `None` on what is not a valid
+    /// string.
+    fn run(&mut self) -> Option<Run<'a>> {
         if self.peek() != Some(b'"') {
             return None;
         }
@@ -102,24 +117,35 @@ impl<'a> Cursor<'a> {
         loop {
             match bytes.get(end)? {
                 b'"' => break,
-                b'\\' => return self.by_serde::<String>().map(Cow::Owned),
+                b'\\' => return Some(Run::Escaped),
                 byte if *byte < 0x20 => return None,
                 _ => end += 1,
             }
         }
-        let text = std::str::from_utf8(&bytes[start..end]).ok()?;
         self.at = end + 1;
-        Some(Cow::Borrowed(text))
+        Some(Run::Plain(&bytes[start..end]))
     }
 
-    /// A text field: a string, or a number or boolean read as its text; `null` is none.
-    fn text(&mut self) -> Option<Option<String>> {
+    /// A string (the cursor on its opening quote): borrowed when it has no escape.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        match self.run()? {
+            Run::Plain(bytes) => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+            Run::Escaped => self.by_serde::<String>().map(Cow::Owned),
+        }
+    }
+
+    /// A text field (`field`: its place in `texts`): a string, or a number or boolean read as
+    /// its text; `null` is none.
+    fn text(&mut self, field: usize) -> Option<Option<SharedStr>> {
         self.whitespace();
         match self.peek()? {
-            b'"' => self.string().map(|text| Some(text.into_owned())),
+            b'"' => match self.run()? {
+                Run::Plain(bytes) => self.texts.get(field, bytes).map(Some),
+                Run::Escaped => self.by_serde::<String>().map(|text| Some(text.into())),
+            },
             b'n' if self.literal("null") => Some(None),
-            b't' if self.literal("true") => Some(Some("true".into())),
-            b'f' if self.literal("false") => Some(Some("false".into())),
+            b't' if self.literal("true") => self.texts.get(field, b"true").map(Some),
+            b'f' if self.literal("false") => self.texts.get(field, b"false").map(Some),
             _ => self.by_serde::<Text>().map(|text| text.0),
         }
     }
@@ -196,65 +222,81 @@ impl<'a> Cursor<'a> {
             return Some(values);
         }
         loop {
-            values.push(self.value()?);
+            // Read in place: a value is too large to be moved cheaply.
+            values.push(DataValue::default());
+            let last = values.last_mut()?;
+            self.value(last)?;
             if !self.more(b']')? {
                 return Some(values);
             }
         }
     }
 
-    fn value(&mut self) -> Option<DataValue> {
+    /// A data value read into `value` (a default one).
+    fn value(&mut self, value: &mut DataValue) -> Option<()> {
         if !self.eat(b'{') {
             return None;
         }
-        let mut value = DataValue::default();
         let (mut has_element, mut has_period, mut has_unit) = (false, false, false);
         if self.eat(b'}') {
             return None;
         }
         loop {
-            let key = self.key()?;
-            let slot = match key.as_ref() {
-                "dataElement" => {
+            // Keys are matched as bytes: only an unknown or escaped one is read as text.
+            self.whitespace();
+            let unescaped: String;
+            let name: &[u8] = match self.run()? {
+                Run::Plain(bytes) => bytes,
+                Run::Escaped => {
+                    unescaped = self.by_serde()?;
+                    unescaped.as_bytes()
+                }
+            };
+            if !self.eat(b':') {
+                return None;
+            }
+            let (field, slot) = match name {
+                b"dataElement" => {
                     has_element = true;
-                    value.data_element = self.text()?.unwrap_or_default();
-                    None
+                    value.data_element = self.text(0)?.unwrap_or_default();
+                    (0, None)
                 }
-                "period" => {
+                b"period" => {
                     has_period = true;
-                    value.period = self.text()?.unwrap_or_default();
-                    None
+                    value.period = self.text(1)?.unwrap_or_default();
+                    (1, None)
                 }
-                "orgUnit" => {
+                b"orgUnit" => {
                     has_unit = true;
-                    value.org_unit = self.text()?.unwrap_or_default();
-                    None
+                    value.org_unit = self.text(2)?.unwrap_or_default();
+                    (2, None)
                 }
-                "followup" => {
+                b"followup" => {
                     value.followup = self.flag()?;
-                    None
+                    (0, None)
                 }
-                "categoryOptionCombo" => Some(&mut value.category_option_combo),
-                "attributeOptionCombo" => Some(&mut value.attribute_option_combo),
-                "value" => Some(&mut value.value),
-                "comment" => Some(&mut value.comment),
-                "storedBy" => Some(&mut value.stored_by),
-                "created" => Some(&mut value.created),
-                "lastUpdated" => Some(&mut value.last_updated),
+                b"categoryOptionCombo" => (3, Some(&mut value.category_option_combo)),
+                b"attributeOptionCombo" => (4, Some(&mut value.attribute_option_combo)),
+                b"value" => (5, Some(&mut value.value)),
+                b"comment" => (6, Some(&mut value.comment)),
+                b"storedBy" => (7, Some(&mut value.stored_by)),
+                b"created" => (8, Some(&mut value.created)),
+                b"lastUpdated" => (9, Some(&mut value.last_updated)),
                 other => {
+                    let other = std::str::from_utf8(other).ok()?.to_string();
                     let extra: Value = self.by_serde()?;
-                    value.extra.push((other.to_string(), extra));
-                    None
+                    value.extra.push((other, extra));
+                    (0, None)
                 }
             };
             if let Some(slot) = slot {
-                *slot = self.text()?;
+                *slot = self.text(field)?;
             }
             if !self.more(b'}')? {
                 break;
             }
         }
-        (has_element && has_period && has_unit).then_some(value)
+        (has_element && has_period && has_unit).then_some(())
     }
 }
 
@@ -303,7 +345,7 @@ pub(super) fn write_value(value: &DataValue, out: &mut Vec<u8>) {
     write_str(&value.period, out);
     out.extend_from_slice(b",\"orgUnit\":");
     write_str(&value.org_unit, out);
-    let optional: [(&[u8], &Option<String>); 7] = [
+    let optional: [(&[u8], &Option<SharedStr>); 7] = [
         (b",\"categoryOptionCombo\":", &value.category_option_combo),
         (b",\"attributeOptionCombo\":", &value.attribute_option_combo),
         (b",\"value\":", &value.value),
